@@ -1,0 +1,18 @@
+//! gebao's domain: the privacy manifest, the PI taxonomy, the rules of `gebao check`, and the
+//! major-change diff. Pure: no async, no database, no network. Everything else in gebao
+//! derives from the types here.
+#![forbid(unsafe_code)]
+
+pub mod app_types;
+pub mod diagnostic;
+pub mod diff;
+pub mod duration;
+pub mod ids;
+pub mod manifest;
+pub mod rules;
+pub mod source_map;
+pub mod taxonomy;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, LoadError};
+pub use manifest::{Manifest, load::load_manifest};

@@ -1,0 +1,213 @@
+//! The rules of `gebao check` (`pipl-rules.md` part C). Each area of the law has a module
+//! with its catalogue entries (`RULES`: id, severity, source, and the zh-CN/English texts)
+//! and one `check` function that reports findings against a manifest. Rule ids match the
+//! catalog in `pipl-rules.md`.
+
+mod adm;
+mod changes;
+mod consent;
+mod cookies;
+mod crossborder;
+mod minors;
+mod notice;
+mod retention;
+mod rights;
+mod security;
+mod sensitive;
+mod sharing;
+mod termination;
+
+use crate::manifest::Manifest;
+use crate::source_map::SourceMap;
+use crate::text::{Bilingual, Lang};
+use serde::Serialize;
+use std::ops::Range;
+
+/// How serious a finding is (`pipl-rules.md`: error = law or regulation; warning = a
+/// recommended standard or a likely gap; info = advice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn label(self) -> Bilingual {
+        match self {
+            Severity::Info => Bilingual::new("提示", "info"),
+            Severity::Warning => Bilingual::new("警告", "warning"),
+            Severity::Error => Bilingual::new("错误", "error"),
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("unknown severity `{other}`: use error, warning or info")),
+        }
+    }
+}
+
+/// A catalogue entry: one rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// Legal source, e.g. "PIPL 17(1)".
+    pub source: &'static str,
+    /// The rule in one sentence.
+    pub title: Bilingual,
+    /// The finding's text; `{name}` placeholders are filled from the finding's arguments.
+    pub message: Bilingual,
+    /// How to fix it.
+    pub hint: Bilingual,
+}
+
+/// Every rule gebao checks, in catalogue order.
+pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
+    [
+        notice::RULES,
+        consent::RULES,
+        sensitive::RULES,
+        minors::RULES,
+        sharing::RULES,
+        crossborder::RULES,
+        retention::RULES,
+        rights::RULES,
+        adm::RULES,
+        security::RULES,
+        cookies::RULES,
+        changes::RULES,
+        termination::RULES,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    catalogue().find(|r| r.id == id)
+}
+
+/// One finding of `gebao check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub source: &'static str,
+    pub message_zh: String,
+    pub message_en: String,
+    pub hint_zh: String,
+    pub hint_en: String,
+    /// Path in the manifest, e.g. `purposes[2].fields`.
+    pub path: String,
+    /// Byte span in the manifest text, when it could be located.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+}
+
+impl Finding {
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.message_zh,
+            Lang::En => &self.message_en,
+        }
+    }
+
+    pub fn hint(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.hint_zh,
+            Lang::En => &self.hint_en,
+        }
+    }
+}
+
+/// What a check function reports into.
+pub struct Ctx<'m> {
+    pub m: &'m Manifest,
+    out: Vec<Finding>,
+}
+
+impl<'m> Ctx<'m> {
+    /// Reports rule `id` at `path`, filling the `{name}` placeholders of its texts from
+    /// `args` (the same value in both languages).
+    pub fn report(&mut self, id: &'static str, path: impl Into<String>, args: &[(&str, &str)]) {
+        self.report_bilingual(id, path, args, &[]);
+    }
+
+    /// Like [`Ctx::report`], with arguments whose text differs by language (zh, en).
+    pub fn report_bilingual(&mut self, id: &'static str, path: impl Into<String>, args: &[(&str, &str)], bi: &[(&str, &str, &str)]) {
+        let Some(rule) = rule(id) else {
+            debug_assert!(false, "rule {id} is not in the catalogue");
+            return;
+        };
+        let fill = |template: &str, lang: Lang| {
+            let mut s = template.to_owned();
+            for (k, v) in args {
+                s = s.replace(&format!("{{{k}}}"), v);
+            }
+            for (k, zh, en) in bi {
+                s = s.replace(&format!("{{{k}}}"), if lang == Lang::ZhCn { zh } else { en });
+            }
+            s
+        };
+        self.out.push(Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            source: rule.source,
+            message_zh: fill(rule.message.zh, Lang::ZhCn),
+            message_en: fill(rule.message.en, Lang::En),
+            hint_zh: fill(rule.hint.zh, Lang::ZhCn),
+            hint_en: fill(rule.hint.en, Lang::En),
+            path: path.into(),
+            span: None,
+        });
+    }
+}
+
+/// Runs every rule on a manifest. With the manifest's text, findings are placed in it.
+pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
+    let mut cx = Ctx { m, out: Vec::new() };
+    notice::check(&mut cx);
+    consent::check(&mut cx);
+    sensitive::check(&mut cx);
+    minors::check(&mut cx);
+    sharing::check(&mut cx);
+    crossborder::check(&mut cx);
+    retention::check(&mut cx);
+    rights::check(&mut cx);
+    adm::check(&mut cx);
+    security::check(&mut cx);
+    cookies::check(&mut cx);
+    changes::check(&mut cx);
+    termination::check(&mut cx);
+    let mut out = cx.out;
+    if let Some(src) = src {
+        let map = SourceMap::new(src);
+        for f in &mut out {
+            f.span = map.span(&f.path);
+        }
+    }
+    out.sort_by(|a, b| {
+        let pos = |f: &Finding| f.span.as_ref().map_or(usize::MAX, |s| s.start);
+        b.severity.cmp(&a.severity).then(pos(a).cmp(&pos(b))).then(a.rule.cmp(b.rule))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,363 @@
+//! Notice: what the policy must tell users (PIPL 7, 17; NDSMR; APP19; GB/T 35273 5.5).
+
+use super::{Ctx, Rule, Severity::*};
+use crate::manifest::RightKind;
+use crate::text::{Bilingual as B, Lang};
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "NOT-01",
+        severity: Error,
+        source: "PIPL 17(1)",
+        title: B::new("声明个人信息处理者的名称和至少一种联系方式", "Declare the controller's legal name and at least one contact channel"),
+        message: B::new("未声明个人信息处理者的{what}", "the controller's {what} is not declared"),
+        hint: B::new("在 [controller] 中填写 name，并在 [controller.contact] 中至少填写 email、phone、web_form、in_app、qq 或 post 之一", "fill in `name` in [controller] and at least one of email, phone, web_form, in_app, qq or post in [controller.contact]"),
+    },
+    Rule {
+        id: "NOT-02",
+        severity: Error,
+        source: "PIPL 17(2)",
+        title: B::new("每个处理目的都说明用途、使用的字段和保存期限", "Every purpose has a description, the fields it uses and a retention"),
+        message: B::new("处理目的 `{purpose}` 缺少{what}", "purpose `{purpose}` has no {what}"),
+        hint: B::new("为该目的填写 description、fields 和 retention", "give the purpose a `description`, its `fields` and a `retention`"),
+    },
+    Rule {
+        id: "NOT-03",
+        severity: Error,
+        source: "PIPL 17(3), 50",
+        title: B::new("提供的每项权利都有行使渠道和答复期限", "Every right offered has a channel and a response deadline"),
+        message: B::new("“{right}”权利缺少{what}", "the right of {right} has no {what}"),
+        hint: B::new("在 [rights.{kind}] 中填写 channel 和 deadline，或在 [rights] 中填写默认的 channel 和 deadline", "set `channel` and `deadline` in [rights.{kind}], or defaults in [rights]"),
+    },
+    Rule {
+        id: "NOT-04",
+        severity: Error,
+        source: "NDSMR 20; CSL 51; APP19",
+        title: B::new("声明投诉、举报渠道", "Declare a complaint and report channel"),
+        message: B::new("未声明投诉、举报渠道", "no complaint or report channel is declared"),
+        hint: B::new("填写 [controller.complaints]，或在 [rights.complaint] 中填写 channel", "fill in [controller.complaints], or a `channel` in [rights.complaint]"),
+    },
+    Rule {
+        id: "NOT-05",
+        severity: Warning,
+        source: "practice (seeds)",
+        title: B::new("写明版本号、发布日期和生效日期，且生效日期不早于发布日期", "Set version, publication and effective dates; effective not before published"),
+        message: B::new("政策元数据有问题：{what}", "policy metadata: {what}"),
+        hint: B::new("在 [policy] 中填写 version、published、effective，生效日期不早于发布日期", "set `version`, `published` and `effective` in [policy], with effective on or after published"),
+    },
+    Rule {
+        id: "NOT-06",
+        severity: Warning,
+        source: "PIPL 52; 35273 11.1",
+        title: B::new("指定个人信息保护部门或负责人及其联系方式", "Name a PI protection department or officer with contact"),
+        message: B::new("未指定个人信息保护部门或负责人的{what}", "the PI protection department or officer has no {what}"),
+        hint: B::new("填写 [controller.officer] 的 name 和 contact", "fill in `name` and `contact` of [controller.officer]"),
+    },
+    Rule {
+        id: "NOT-07",
+        severity: Error,
+        source: "NDSMR; PIPL 17(2)",
+        title: B::new("每个处理目的都说明保存期限或确定期限的方法", "State a retention, or how it is determined, for every purpose"),
+        message: B::new("处理目的 `{purpose}` 没有保存期限，也没有说明确定期限的方法", "purpose `{purpose}` states neither a retention period nor how it is determined"),
+        hint: B::new("填写 retention.period（如 \"6 months\"）或 retention.method", "set `retention.period` (e.g. \"6 months\") or `retention.method`"),
+    },
+    Rule {
+        id: "NOT-08",
+        severity: Error,
+        source: "PIPL 30",
+        title: B::new("敏感个人信息写明处理的必要性和对个人权益的影响", "Sensitive fields carry a necessity statement and the impact on the individual"),
+        message: B::new("敏感个人信息 `{field}` 缺少{what}", "sensitive field `{field}` has no {what}"),
+        hint: B::new("为该字段填写 necessity（必要性）和 impact（对个人权益的影响）", "give the field `necessity` and `impact`"),
+    },
+    Rule {
+        id: "NOT-09",
+        severity: Warning,
+        source: "NDSMR; 41391",
+        title: B::new("个人信息收集清单和第三方共享清单所需的信息齐全", "The collection list and the third-party sharing list have the data they need"),
+        message: B::new("{what}缺少清单所需的信息：{missing}", "{what} lacks what the lists need: {missing}"),
+        hint: B::new("字段需被某个处理目的使用；接收方需填写 company、purpose 和 fields", "each field must be used by a purpose; each recipient needs `company`, `purpose` and `fields`"),
+    },
+    Rule {
+        id: "NOT-10",
+        severity: Warning,
+        source: "35273 5.5",
+        title: B::new("声明个人信息的存储地点", "Declare where PI is stored"),
+        message: B::new("未声明个人信息的存储地点", "the storage location is not declared"),
+        hint: B::new("在 [storage] 中填写 countries（如 [\"CN\"]）", "set `countries` in [storage] (e.g. [\"CN\"])"),
+    },
+    Rule {
+        id: "NOT-11",
+        severity: Info,
+        source: "—",
+        title: B::new("面向非中文用户时同时提供英文文本", "Offer an English text when the app serves non-Chinese users"),
+        message: B::new("{what}", "{what}"),
+        hint: B::new("在 [policy] 的 languages 中加入 \"en\"，并为名称和说明填写 _en 文本", "add \"en\" to `languages` in [policy] and fill in the `_en` texts"),
+    },
+    Rule {
+        id: "NOT-12",
+        severity: Error,
+        source: "APP19 一.2–一.4",
+        title: B::new("首次运行时以弹窗展示政策，主界面4次点击内可达，且有简体中文版本", "Show the policy in a first-run pop-up, within 4 taps of the main screen, in Simplified Chinese"),
+        message: B::new("隐私政策的展示不符合要求：{what}", "the policy is not shown as required: {what}"),
+        hint: B::new("在 [policy.display] 中设置 first_run_popup = true、taps_from_home ≤ 4，并保留 languages 中的 \"zh-CN\"", "set `first_run_popup = true` and `taps_from_home` ≤ 4 in [policy.display], and keep \"zh-CN\" in `languages`"),
+    },
+    Rule {
+        id: "NOT-13",
+        severity: Error,
+        source: "APP19; 41391",
+        title: B::new("在申请权限或收集敏感个人信息时同步告知目的", "Show the purpose when a permission or sensitive field is requested"),
+        message: B::new("{what} 在申请时没有同步告知的提示文字", "{what} has no prompt shown when it is requested"),
+        hint: B::new("为权限或使用该信息的场景填写 prompt", "give the permission, or the scenario that uses the field, a `prompt`"),
+    },
+];
+
+/// A text is there and not a placeholder left from a template.
+pub(crate) fn filled(s: Option<&str>) -> bool {
+    s.is_some_and(|s| !s.trim().is_empty())
+}
+
+pub fn check(cx: &mut Ctx<'_>) {
+    let m = cx.m;
+
+    // NOT-01
+    if m.controller.name.trim().is_empty() {
+        cx.report_bilingual("NOT-01", "controller.name", &[], &[("what", "名称", "legal name")]);
+    }
+    if m.controller.contact.is_empty() {
+        cx.report_bilingual("NOT-01", "controller.contact", &[], &[("what", "联系方式", "contact channel")]);
+    }
+
+    // NOT-02, NOT-07
+    for (i, p) in m.purposes.iter().enumerate() {
+        let at = format!("purposes[{i}]");
+        if !filled(p.description.as_deref()) {
+            cx.report_bilingual("NOT-02", format!("{at}.name"), &[("purpose", p.id.as_str())], &[("what", "用途说明（description）", "description")]);
+        }
+        if p.fields.is_empty() {
+            cx.report_bilingual("NOT-02", format!("{at}.name"), &[("purpose", p.id.as_str())], &[("what", "使用的字段（fields）", "fields")]);
+        }
+        let has_retention = p.retention.as_ref().is_some_and(|r| r.period.is_some() || filled(r.method.as_deref()));
+        if !has_retention {
+            cx.report("NOT-07", format!("{at}.name"), &[("purpose", p.id.as_str())]);
+        }
+    }
+
+    // NOT-03
+    for (kind, right) in m.rights.offered() {
+        let path = format!("rights.{}", kind.as_str());
+        let label = kind.label();
+        if m.rights.channel_of(right).is_none_or(|c| c.trim().is_empty()) {
+            cx.report_bilingual("NOT-03", &path, &[("kind", kind.as_str())], &[("right", label.zh, label.en), ("what", "行使渠道（channel）", "channel")]);
+        }
+        if m.rights.deadline_of(right).is_none() && kind != RightKind::Withdrawal {
+            cx.report_bilingual("NOT-03", &path, &[("kind", kind.as_str())], &[("right", label.zh, label.en), ("what", "答复期限（deadline）", "response deadline")]);
+        }
+    }
+
+    // NOT-04
+    let complaint_channel = m.controller.complaints.as_ref().is_some_and(|c| !c.is_empty())
+        || m.rights.complaint.as_ref().is_some_and(|r| r.offered && filled(r.channel.as_deref()));
+    if !complaint_channel {
+        cx.report("NOT-04", "controller", &[]);
+    }
+
+    // NOT-05
+    let pol = &m.policy;
+    if !filled(pol.version.as_deref()) {
+        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少版本号（version）", "no version")]);
+    }
+    if pol.published.is_none() {
+        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少发布日期（published）", "no publication date")]);
+    }
+    if pol.effective.is_none() {
+        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少生效日期（effective）", "no effective date")]);
+    }
+    if let (Some(p), Some(e)) = (pol.published, pol.effective)
+        && e < p
+    {
+        cx.report_bilingual("NOT-05", "policy.effective", &[], &[("what", "生效日期早于发布日期", "the effective date is before the publication date")]);
+    }
+
+    // NOT-06
+    match &m.controller.officer {
+        None => cx.report_bilingual("NOT-06", "controller", &[], &[("what", "名称和联系方式", "name and contact")]),
+        Some(o) if o.contact.is_empty() => cx.report_bilingual("NOT-06", "controller.officer", &[], &[("what", "联系方式", "contact")]),
+        Some(_) => {}
+    }
+
+    // NOT-08
+    for (i, f) in m.fields.iter().enumerate() {
+        if !f.is_sensitive() || m.purposes_using(&f.id).next().is_none() {
+            continue;
+        }
+        if !filled(f.necessity.as_deref()) {
+            cx.report_bilingual("NOT-08", format!("fields[{i}].id"), &[("field", f.id.as_str())], &[("what", "必要性说明（necessity）", "necessity statement")]);
+        }
+        if !filled(f.impact.as_deref()) {
+            cx.report_bilingual("NOT-08", format!("fields[{i}].id"), &[("field", f.id.as_str())], &[("what", "对个人权益影响的说明（impact）", "statement of impact")]);
+        }
+    }
+
+    // NOT-09
+    for (i, r) in m.recipients.iter().enumerate() {
+        let mut missing = Vec::new();
+        if !filled(r.company.as_deref()) && r.kind != crate::manifest::RecipientKind::PublicDisclosure {
+            missing.push("company");
+        }
+        if !filled(r.purpose.as_deref()) && r.purposes.is_empty() {
+            missing.push("purpose");
+        }
+        if r.fields.is_empty() {
+            missing.push("fields");
+        }
+        if !missing.is_empty() {
+            let name = format!("recipients `{}`", r.id);
+            cx.report_bilingual("NOT-09", format!("recipients[{i}].id"), &[("missing", &missing.join(", "))], &[("what", &format!("接收方 `{}`", r.id), &name)]);
+        }
+    }
+
+    // NOT-10
+    if m.storage.countries.is_empty() && !filled(m.storage.description.as_deref()) {
+        cx.report("NOT-10", "storage", &[]);
+    }
+
+    // NOT-11
+    if pol.serves_non_chinese_users && !pol.languages.contains(&Lang::En) {
+        cx.report_bilingual("NOT-11", "policy.languages", &[], &[("what", "应用面向非中文用户，但政策没有英文版本", "the app serves non-Chinese users but the policy has no English version")]);
+    }
+    if pol.languages.contains(&Lang::En) {
+        let missing: Vec<&str> = m.purposes.iter().filter(|p| !filled(p.name_en.as_deref())).map(|p| p.id.as_str()).chain(m.fields.iter().filter(|f| !filled(f.name_en.as_deref())).map(|f| f.id.as_str())).collect();
+        if !missing.is_empty() {
+            let list = missing.join(", ");
+            cx.report_bilingual("NOT-11", "policy.languages", &[], &[("what", &format!("政策提供英文版本，但这些项缺少英文名称（name_en）：{list}"), &format!("the policy is offered in English but these lack `name_en`: {list}"))]);
+        }
+    }
+
+    // NOT-12
+    let d = &pol.display;
+    if !d.first_run_popup {
+        cx.report_bilingual("NOT-12", "policy.display", &[], &[("what", "首次运行时未以弹窗方式提示", "no pop-up on first run")]);
+    }
+    match d.taps_from_home {
+        None => cx.report_bilingual("NOT-12", "policy.display", &[], &[("what", "未说明从主界面到达政策需要几次点击", "how many taps reach the policy from the main screen is not declared")]),
+        Some(n) if n > 4 => cx.report_bilingual("NOT-12", "policy.display.taps_from_home", &[], &[("what", &format!("需要点击{n}次，超过4次"), &format!("it takes {n} taps, more than 4"))]),
+        Some(_) => {}
+    }
+    if !pol.languages.contains(&Lang::ZhCn) {
+        cx.report_bilingual("NOT-12", "policy.languages", &[], &[("what", "没有简体中文版本", "no Simplified Chinese version")]);
+    }
+
+    // NOT-13
+    for (i, p) in m.permissions.iter().enumerate() {
+        let used_with_prompt = m.scenarios.iter().any(|s| s.permissions.contains(&p.id) && filled(s.prompt.as_deref()));
+        if !filled(p.prompt.as_deref()) && !used_with_prompt {
+            let label = p.id.label();
+            cx.report_bilingual("NOT-13", format!("permissions[{i}].id"), &[], &[("what", &format!("权限“{}”", label.zh), &format!("permission `{}`", p.id.as_str()))]);
+        }
+    }
+    for (i, f) in m.fields.iter().enumerate() {
+        if !f.is_sensitive() {
+            continue;
+        }
+        let purposes: Vec<_> = m.purposes_using(&f.id).map(|p| &p.id).collect();
+        if purposes.is_empty() {
+            continue;
+        }
+        let prompted = m.scenarios.iter().any(|s| {
+            filled(s.prompt.as_deref())
+                && (s.fields.as_ref().is_some_and(|fs| fs.contains(&f.id)) || s.purposes.iter().any(|p| purposes.contains(&p)))
+        });
+        if !prompted {
+            cx.report_bilingual("NOT-13", format!("fields[{i}].id"), &[], &[("what", &format!("敏感个人信息 `{}`", f.id), &format!("sensitive field `{}`", f.id))]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::*;
+    use crate::rules::tests::assert_rule;
+
+    #[test]
+    fn not_01() {
+        assert_rule("NOT-01", |m| m.controller.contact = Contact::default());
+        assert_rule("NOT-01", |m| m.controller.name = " ".into());
+    }
+
+    #[test]
+    fn not_02() {
+        assert_rule("NOT-02", |m| m.purposes[0].description = None);
+        assert_rule("NOT-02", |m| m.purposes[0].fields.clear());
+    }
+
+    #[test]
+    fn not_03() {
+        assert_rule("NOT-03", |m| {
+            m.rights.deadline = None;
+        });
+        assert_rule("NOT-03", |m| m.rights.channel = None);
+    }
+
+    #[test]
+    fn not_04() {
+        assert_rule("NOT-04", |m| {
+            m.controller.complaints = None;
+            m.rights.complaint = None;
+        });
+    }
+
+    #[test]
+    fn not_05() {
+        assert_rule("NOT-05", |m| m.policy.version = None);
+        assert_rule("NOT-05", |m| m.policy.effective = chrono::NaiveDate::from_ymd_opt(2025, 1, 1));
+    }
+
+    #[test]
+    fn not_06() {
+        assert_rule("NOT-06", |m| m.controller.officer = None);
+    }
+
+    #[test]
+    fn not_07() {
+        assert_rule("NOT-07", |m| m.purposes[1].retention = None);
+    }
+
+    #[test]
+    fn not_08() {
+        assert_rule("NOT-08", |m| m.fields[3].necessity = None);
+    }
+
+    #[test]
+    fn not_09() {
+        assert_rule("NOT-09", |m| m.recipients[0].company = None);
+    }
+
+    #[test]
+    fn not_10() {
+        assert_rule("NOT-10", |m| m.storage = Storage::default());
+    }
+
+    #[test]
+    fn not_11() {
+        assert_rule("NOT-11", |m| m.fields[0].name_en = None);
+        assert_rule("NOT-11", |m| {
+            m.policy.languages = vec![crate::text::Lang::ZhCn];
+            m.policy.serves_non_chinese_users = true;
+        });
+    }
+
+    #[test]
+    fn not_12() {
+        assert_rule("NOT-12", |m| m.policy.display.first_run_popup = false);
+        assert_rule("NOT-12", |m| m.policy.display.taps_from_home = Some(5));
+        assert_rule("NOT-12", |m| m.policy.languages = vec![crate::text::Lang::En]);
+    }
+
+    #[test]
+    fn not_13() {
+        assert_rule("NOT-13", |m| {
+            m.permissions[0].prompt = None;
+            m.scenarios[1].prompt = None;
+        });
+    }
+}

@@ -1,0 +1,72 @@
+//! Every rule has a test here: the clean manifest does not trigger it, and one change does.
+//! Add the tests of a rule module in the module for that area below.
+
+use super::*;
+use crate::manifest::Manifest;
+
+pub(crate) const CLEAN: &str = include_str!("testdata/clean.toml");
+
+pub(crate) fn clean() -> Manifest {
+    match crate::manifest::load::load_manifest(CLEAN) {
+        Ok(m) => m,
+        Err(e) => panic!("clean.toml does not load: {:?}", e.diagnostics()),
+    }
+}
+
+/// The rule ids reported for a manifest.
+pub(crate) fn ids(m: &Manifest) -> Vec<&'static str> {
+    check(m, None).into_iter().map(|f| f.rule).collect()
+}
+
+/// Asserts that the clean manifest does not trigger `id` and that `change` makes it fire.
+pub(crate) fn assert_rule(id: &str, change: impl FnOnce(&mut Manifest)) {
+    assert!(rule(id).is_some(), "{id} is not in the catalogue");
+    let base = clean();
+    assert!(!ids(&base).contains(&id), "{id} fires on the clean manifest: {:?}", check(&base, None));
+    let mut m = base;
+    change(&mut m);
+    assert!(ids(&m).contains(&id), "{id} does not fire after the change");
+}
+
+#[test]
+fn clean_manifest_has_no_findings() {
+    let findings = check(&clean(), Some(CLEAN));
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn catalogue_ids_are_unique_and_bilingual() {
+    let mut seen = std::collections::HashSet::new();
+    for r in catalogue() {
+        assert!(seen.insert(r.id), "{} twice", r.id);
+        for t in [r.title, r.message, r.hint] {
+            assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{} lacks a language", r.id);
+            let holes = |s: &str| {
+                let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_owned())).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(holes(t.zh), holes(t.en), "{}: placeholders differ between zh and en", r.id);
+        }
+    }
+}
+
+#[test]
+fn findings_are_placed_in_the_source() {
+    let mut src = CLEAN.replace("[controller.contact]\nemail = \"privacy@example.cn\"\nphone = \"400-000-0000\"\nin_app = \"我的-设置-帮助与反馈\"\n", "");
+    src.push('\n');
+    let m = crate::manifest::load::load_manifest(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    let f = check(&m, Some(&src)).into_iter().find(|f| f.rule == "NOT-01");
+    assert!(f.is_some_and(|f| f.span.is_some()));
+}
+
+/// Asserts that `change`, applied to the clean manifest, does not trigger `id`: for rules
+/// whose condition the clean manifest lacks (a recipient abroad, face recognition, …), the
+/// compliant variant of the condition must stay quiet.
+pub(crate) fn assert_quiet(id: &str, change: impl FnOnce(&mut Manifest)) {
+    assert!(rule(id).is_some(), "{id} is not in the catalogue");
+    let mut m = clean();
+    change(&mut m);
+    let found: Vec<_> = check(&m, None).into_iter().filter(|f| f.rule == id).collect();
+    assert!(found.is_empty(), "{id} fires on a compliant variant: {found:#?}");
+}

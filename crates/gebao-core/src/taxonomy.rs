@@ -1,0 +1,142 @@
+//! The personal-information taxonomy of `pipl-rules.md` part A (GB/T 35273 appendix A/B,
+//! GB/T 45574 appendix A). Every manifest field names one category; the two sensitivity
+//! flags derive from it unless the manifest overrides them with a reason.
+
+use crate::text::{Bilingual, Lang};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A category of personal information.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// 个人基本资料: name, gender, nickname, birthday, address, email.
+    Basic,
+    /// 个人电话号码.
+    Phone,
+    /// 个人身份信息: ID card, passport, driving licence, social-security number.
+    IdentityDocument,
+    /// 生物识别信息: face, fingerprint, voiceprint, iris, gait.
+    Biometric,
+    /// 网络身份标识信息: account, user id, IP address.
+    NetworkIdentity,
+    /// 口令: passwords, security answers, personal digital certificates.
+    Credentials,
+    /// 个人健康生理信息.
+    Health,
+    /// 个人教育工作信息.
+    EducationWork,
+    /// 个人财产信息: bank accounts, payments, transactions, credit, virtual assets.
+    Property,
+    /// 个人通信信息: message content, call logs, mail.
+    Communication,
+    /// 联系人信息: address book, friend list, group list.
+    Contacts,
+    /// 个人上网记录: browsing, search history, clicks, logs.
+    UsageRecords,
+    /// 个人常用设备信息: IMEI, Android ID, IDFA, OAID, MAC, model, OS.
+    Device,
+    /// 个人位置信息: precise location, whereabouts, trajectory.
+    Location,
+    /// 特定身份: disability, religion, political views, sexual orientation, criminal records.
+    SpecificIdentity,
+    /// 不满十四周岁未成年人个人信息.
+    Minor,
+    /// 其他: social relationships, family.
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 17] = [
+        Category::Basic,
+        Category::Phone,
+        Category::IdentityDocument,
+        Category::Biometric,
+        Category::NetworkIdentity,
+        Category::Credentials,
+        Category::Health,
+        Category::EducationWork,
+        Category::Property,
+        Category::Communication,
+        Category::Contacts,
+        Category::UsageRecords,
+        Category::Device,
+        Category::Location,
+        Category::SpecificIdentity,
+        Category::Minor,
+        Category::Other,
+    ];
+
+    /// The id used in manifests (`identity-document`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Basic => "basic",
+            Category::Phone => "phone",
+            Category::IdentityDocument => "identity-document",
+            Category::Biometric => "biometric",
+            Category::NetworkIdentity => "network-identity",
+            Category::Credentials => "credentials",
+            Category::Health => "health",
+            Category::EducationWork => "education-work",
+            Category::Property => "property",
+            Category::Communication => "communication",
+            Category::Contacts => "contacts",
+            Category::UsageRecords => "usage-records",
+            Category::Device => "device",
+            Category::Location => "location",
+            Category::SpecificIdentity => "specific-identity",
+            Category::Minor => "minor",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> Bilingual {
+        match self {
+            Category::Basic => Bilingual::new("个人基本资料", "Basic personal data"),
+            Category::Phone => Bilingual::new("个人电话号码", "Telephone number"),
+            Category::IdentityDocument => Bilingual::new("个人身份信息", "Identity documents"),
+            Category::Biometric => Bilingual::new("生物识别信息", "Biometric information"),
+            Category::NetworkIdentity => Bilingual::new("网络身份标识信息", "Network identifiers"),
+            Category::Credentials => Bilingual::new("个人口令及凭证", "Passwords and credentials"),
+            Category::Health => Bilingual::new("个人健康生理信息", "Health and physiological information"),
+            Category::EducationWork => Bilingual::new("个人教育工作信息", "Education and work information"),
+            Category::Property => Bilingual::new("个人财产信息", "Property and financial information"),
+            Category::Communication => Bilingual::new("个人通信信息", "Communication content"),
+            Category::Contacts => Bilingual::new("联系人信息", "Contacts"),
+            Category::UsageRecords => Bilingual::new("个人上网记录", "Online activity records"),
+            Category::Device => Bilingual::new("个人常用设备信息", "Device information"),
+            Category::Location => Bilingual::new("个人位置信息", "Location information"),
+            Category::SpecificIdentity => Bilingual::new("特定身份信息", "Specific identities"),
+            Category::Minor => Bilingual::new("不满十四周岁未成年人的个人信息", "Personal information of children under 14"),
+            Category::Other => Bilingual::new("其他个人信息", "Other personal information"),
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        self.label().get(lang)
+    }
+
+    /// PIPL art. 28 sensitive personal information (needs separate consent, a necessity
+    /// statement and a PIA). Coarse (city-level) location is not 行踪轨迹.
+    pub fn pipl_sensitive(self, coarse: bool) -> bool {
+        match self {
+            Category::IdentityDocument
+            | Category::Biometric
+            | Category::Health
+            | Category::Property
+            | Category::SpecificIdentity
+            | Category::Minor => true,
+            Category::Location => !coarse,
+            _ => false,
+        }
+    }
+
+    /// GB/T 35273 appendix B sensitive (encryption, masking, access control).
+    pub fn standard_sensitive(self, coarse: bool) -> bool {
+        self.pipl_sensitive(coarse)
+            || matches!(
+                self,
+                Category::Credentials | Category::Communication | Category::Contacts | Category::UsageRecords
+            )
+    }
+}
