@@ -56,8 +56,8 @@ impl Diagnostic {
 /// Why a manifest could not be loaded. Every variant is "exit code 2" for the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
-    #[error("the manifest is not valid UTF-8 (first bad byte at offset {offset})")]
-    NotUtf8 { offset: usize },
+    #[error("the manifest is not valid UTF-8 (line {line}, byte {offset})")]
+    NotUtf8 { offset: usize, line: usize },
     #[error("the manifest has {} error(s)", .0.len())]
     Invalid(Vec<Diagnostic>),
 }
@@ -65,11 +65,11 @@ pub enum LoadError {
 impl LoadError {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            LoadError::NotUtf8 { offset } => vec![
+            LoadError::NotUtf8 { offset, line } => vec![
                 Diagnostic::new(
                     "not-utf8",
-                    format!("清单文件不是有效的 UTF-8 编码（第 {offset} 字节处）"),
-                    format!("the manifest is not valid UTF-8 (at byte {offset})"),
+                    format!("清单文件不是有效的 UTF-8 编码（第 {line} 行，第 {offset} 字节处）"),
+                    format!("the manifest is not valid UTF-8 (line {line}, byte {offset})"),
                 )
                 .help(
                     "请将文件另存为 UTF-8 编码（例如 `iconv -f GBK -t UTF-8`）",

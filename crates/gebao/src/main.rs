@@ -1,1 +1,73 @@
-fn main(){}
+//! The `gebao` command line. Exit codes (documented in docs/cli.md):
+//! 0 success / clean; 1 findings at or above `--fail-on` (check) or a major change (diff);
+//! 2 the input could not be read (missing file, not UTF-8, invalid manifest, bad flag).
+#![forbid(unsafe_code)]
+
+mod commands;
+mod input;
+mod out;
+mod report;
+
+use clap::{Parser, Subcommand};
+use gebao_core::text::Lang;
+use std::process::ExitCode;
+
+/// gebao (个保): describe your personal-information practices once, in a manifest; check
+/// them against PIPL and the national standards; render the privacy policy from them.
+#[derive(Parser)]
+#[command(name = "gebao", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Language of messages: zh-CN (default) or en.
+    #[arg(long, global = true, env = "GEBAO_LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a manifest against the rules (PIPL, GB/T 35273, necessary-PI rules, …).
+    Check(commands::check::Args),
+    /// Print the manifest's JSON Schema (for editor completion).
+    Schema(commands::schema::Args),
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+/// The outcome of a command, turned into the process exit code.
+pub enum Outcome {
+    Ok,
+    /// Findings or a major change: exit 1.
+    Flagged,
+    /// Unreadable input: exit 2.
+    BadInput,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let lang = cli.lang;
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(args, lang),
+        Command::Schema(args) => commands::schema::run(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Flagged) => ExitCode::from(1),
+        Ok(Outcome::BadInput) => ExitCode::from(2),
+        Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let prefix = if lang == Lang::ZhCn { "错误" } else { "error" };
+            anstream::eprintln!("{prefix}: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

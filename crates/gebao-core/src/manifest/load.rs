@@ -8,7 +8,12 @@ use crate::source_map::SourceMap;
 
 /// Loads a manifest from raw bytes (the CLI reads the file; this stays free of I/O).
 pub fn load_bytes(bytes: &[u8]) -> Result<Manifest, LoadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 { offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let before = &bytes[..offset];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        LoadError::NotUtf8 { offset, line }
+    })?;
     load_manifest(text)
 }
 
@@ -36,8 +41,14 @@ fn from_toml_error(e: &toml::de::Error, offset: usize) -> Diagnostic {
     let msg = e.message().trim().to_owned();
     let span = e.span().map(|s| s.start + offset..s.end + offset);
     let (code, zh) = classify(&msg);
-    let mut d = Diagnostic::new(code, format!("{zh}：{msg}"), msg.clone()).at(span, None);
-    if let Some((word, expected)) = unknown_and_expected(&msg) {
+    let parsed = unknown_and_expected(&msg);
+    let (message_zh, message_en) = match &parsed {
+        Some((word, _)) if code == "unknown-key" => (format!("未知的键 `{word}`"), format!("unknown key `{word}`")),
+        Some((word, _)) => (format!("未知的取值 `{word}`"), format!("unknown value `{word}`")),
+        None => (format!("{zh}：{msg}"), msg.clone()),
+    };
+    let mut d = Diagnostic::new(code, message_zh, message_en).at(span, None);
+    if let Some((word, expected)) = parsed {
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
         if let Some(best) = did_you_mean(&word, candidates.iter().copied()) {
             d = d.help(format!("是否想写 `{best}`？"), format!("did you mean `{best}`?"));

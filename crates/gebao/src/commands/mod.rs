@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod check;
+mod check_sarif;
+pub mod schema;
