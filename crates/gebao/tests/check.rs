@@ -1,0 +1,108 @@
+//! `gebao check` on real files: exit codes, output formats, the rule list.
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn clean_manifest_exits_zero() {
+    let (_dir, path) = manifest_file(CLEAN.as_bytes());
+    gebao().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("未发现问题"));
+}
+
+#[test]
+fn default_file_is_gebao_toml() {
+    let (dir, _path) = manifest_file(CLEAN.as_bytes());
+    gebao().current_dir(dir.path()).arg("check").assert().success();
+}
+
+#[test]
+fn an_error_exits_one_and_shows_place_and_fix() {
+    let text = clean_with("taps_from_home = 3", "taps_from_home = 6");
+    let (_dir, path) = manifest_file(text.as_bytes());
+    gebao()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[NOT-12]"))
+        .stdout(predicate::str::contains("gebao.toml:17:18"))
+        .stdout(predicate::str::contains("修复建议"))
+        .stdout(predicate::str::contains("APP19"));
+}
+
+#[test]
+fn english_messages() {
+    let text = clean_with("taps_from_home = 3", "taps_from_home = 6");
+    let (_dir, path) = manifest_file(text.as_bytes());
+    gebao()
+        .args(["--lang", "en", "check"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("it takes 6 taps, more than 4"));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // A warning only (NOT-06): exit 0 by default, 1 with --fail-on warning.
+    let text = clean_with("[controller.officer]\nname = \"个人信息保护部\"\nname_en = \"Personal Information Protection Department\"\ncontact = { email = \"dpo@example.cn\" }\n", "");
+    let (_dir, path) = manifest_file(text.as_bytes());
+    gebao().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("NOT-06"));
+    gebao().args(["check", "--fail-on", "warning"]).arg(&path).assert().code(1);
+    gebao().args(["check", "--severity", "error"]).arg(&path).assert().success().stdout(predicate::str::contains("NOT-06").not());
+}
+
+#[test]
+fn json_output() {
+    let text = clean_with("taps_from_home = 3", "taps_from_home = 6");
+    let (_dir, path) = manifest_file(text.as_bytes());
+    let out = gebao().args(["check", "--format", "json"]).arg(&path).assert().code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(v["summary"]["error"], 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "NOT-12");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "policy.display.taps_from_home");
+    assert_eq!(f["location"]["line"], 17);
+    assert!(f["message_en"].as_str().is_some_and(|s| s.contains("6 taps")));
+}
+
+#[test]
+fn sarif_output() {
+    let text = clean_with("taps_from_home = 3", "taps_from_home = 6");
+    let (_dir, path) = manifest_file(text.as_bytes());
+    let out = gebao().args(["check", "--format", "sarif"]).arg(&path).assert().code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gebao");
+    let r = &run["results"][0];
+    assert_eq!(r["ruleId"], "NOT-12");
+    assert_eq!(r["level"], "error");
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 17);
+    let idx = r["ruleIndex"].as_u64().expect("index") as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "NOT-12");
+}
+
+#[test]
+fn list_rules_prints_every_rule_with_its_source() {
+    let out = gebao().args(["check", "--list-rules", "--format", "json"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let rules = v.as_array().expect("array");
+    assert!(rules.iter().any(|r| r["id"] == "NOT-01" && r["source"] == "PIPL 17(1)"));
+    for r in rules {
+        assert!(r["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(r["title_en"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+    gebao().args(["check", "--list-rules"]).assert().success().stdout(predicate::str::contains("NOT-01"));
+}
+
+#[test]
+fn schema_is_json_schema_of_the_manifest() {
+    let out = gebao().arg("schema").assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(v["title"], "Manifest");
+    assert!(v["properties"]["purposes"].is_object());
+    assert!(v["required"].as_array().is_some_and(|r| r.iter().any(|x| x == "controller")));
+}
