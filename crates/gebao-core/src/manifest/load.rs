@@ -58,7 +58,7 @@ fn from_toml_error(e: &toml::de::Error, offset: usize) -> Diagnostic {
         }
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        d = d.help(format!("请添加 `{name} = …`"), format!("add `{name} = …`"));
+        d = d.help(format!("请添加 `{name}`（键或 [{name}] 表）"), format!("add `{name}` (a key, or a [{name}] table)"));
     }
     d
 }

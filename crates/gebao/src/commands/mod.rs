@@ -2,4 +2,5 @@
 
 pub mod check;
 mod check_sarif;
+pub mod init;
 pub mod schema;
