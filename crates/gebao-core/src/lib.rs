@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app_types;
+pub mod decision;
 pub mod diagnostic;
 pub mod diff;
 pub mod duration;

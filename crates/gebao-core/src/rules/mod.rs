@@ -210,4 +210,4 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
