@@ -145,6 +145,9 @@ impl Duration {
             (Duration::Indefinite, _) => true,
             (_, Duration::Indefinite) => false,
             (Duration::Finite { amount: a, unit: ua }, Duration::Finite { amount: b, unit: ub }) => {
+                if ua == ub {
+                    return a >= b;
+                }
                 let months = |n: u32, u: Unit| match u {
                     Unit::Months => Some(n),
                     Unit::Years => Some(n * 12),
@@ -252,5 +255,8 @@ mod tests {
         assert!(!Duration::working_days(30).at_most(&Duration::days(30)));
         assert!(!Duration::months(5).at_least(&Duration::months(6)));
         assert!(Duration::Indefinite.at_least(&Duration::years(3)));
+        assert!(Duration::working_days(15).at_most(&Duration::working_days(15)));
+        assert!(Duration::hours(48).at_least(&Duration::hours(48)));
+        assert!(!Duration::hours(47).at_least(&Duration::hours(48)));
     }
 }

@@ -26,6 +26,13 @@ pub struct Field {
     /// Where the data comes from.
     #[serde(default)]
     pub source: Source,
+    /// Content the user writes and chooses to publish or send through the service (posts,
+    /// messages, uploaded files, the display name shown with them). The service carries it
+    /// rather than collecting it as a condition of use, so the NEC necessary-PI lists do not
+    /// count it (CON-01). Honoured only for `basic`, `communication` and `other` fields:
+    /// identifying data (phone, documents, location, device ids, …) is never content.
+    #[serde(default)]
+    pub user_content: bool,
     /// Why this sensitive field is necessary (PIPL 30, NOT-08).
     #[serde(default)]
     pub necessity: Option<String>,

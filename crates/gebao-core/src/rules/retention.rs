@@ -1,7 +1,398 @@
-//! Rules of this area; see `pipl-rules.md` part C.
+//! Retention: how long PI is kept and what happens at the end (PIPL 19, 47, 73; CSL 23(3);
+//! ECL 31; AML 34; GB/T 35273 8.3; `pipl-rules.md` parts C and F).
 
-use super::{Ctx, Rule};
+use super::{Ctx, Rule, Severity::*};
+use crate::duration::Duration;
+use crate::manifest::{Disposal, Field, LegalMinimum, Purpose, Retention, RetentionStart, Sector, Source};
+use crate::taxonomy::Category;
+use crate::text::{Bilingual as B, Lang};
 
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "RET-01",
+        severity: Error,
+        source: "CSL 23(3)",
+        title: B::new("网络日志、安全事件记录保存不少于六个月", "Network and security logs are kept for at least six months"),
+        message: B::new("处理目的 `{purpose}` 保存网络日志{period}，少于法律要求的六个月", "purpose `{purpose}` keeps network logs for {period}, less than the six months the law requires"),
+        hint: B::new("将 retention.period 设为不少于 \"6 months\"，并填写 legal_minimum = \"network-logs\"", "set `retention.period` to at least \"6 months\" and `legal_minimum = \"network-logs\"`"),
+    },
+    Rule {
+        id: "RET-02",
+        severity: Error,
+        source: "ECL 31",
+        title: B::new("电子商务平台经营者保存商品和服务信息、交易信息自交易完成之日起不少于三年", "An e-commerce platform keeps goods, service and transaction records for at least three years after completion"),
+        message: B::new("电子商务平台的交易记录保存不符合要求：{problem}", "e-commerce platform records are not kept as required: {problem}"),
+        hint: B::new("为保存商品、服务和交易信息的处理目的设置 retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }", "give the purpose that keeps goods, service and transaction records `retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }`"),
+    },
+    Rule {
+        id: "RET-03",
+        severity: Error,
+        source: "PIPL 19",
+        title: B::new("基于同意处理的个人信息不得永久保存", "Consent-based data is not kept indefinitely"),
+        message: B::new("处理目的 `{purpose}` 基于同意处理，却无期限地保存个人信息", "purpose `{purpose}` is based on consent but keeps the data with no end"),
+        hint: B::new("保存期限应为实现处理目的所必要的最短时间：为 retention.period 设定具体期限", "keep the data only as long as the purpose needs: give `retention.period` a finite duration"),
+    },
+    Rule {
+        id: "RET-04",
+        severity: Error,
+        source: "PIPL 47, 73",
+        title: B::new("保存期限届满后删除或匿名化处理，去标识化不等于匿名化", "At the end of retention the data is deleted or anonymised; de-identified is not anonymised"),
+        message: B::new("处理目的 `{purpose}`：{problem}", "purpose `{purpose}`: {problem}"),
+        hint: B::new("将 retention.then 设为 \"delete\" 或 \"anonymise\"", "set `retention.then` to \"delete\" or \"anonymise\""),
+    },
+    Rule {
+        id: "RET-05",
+        severity: Warning,
+        source: "35273 8.3",
+        title: B::new("说明已删除的信息何时从备份中清除", "Say when erased data leaves the backups"),
+        message: B::new("未说明已删除的个人信息在多长时间内从备份中清除", "the policy does not say how soon erased data leaves the backups"),
+        hint: B::new("在 [storage] 中填写 backups_purged_within（如 \"30 days\"）", "set `backups_purged_within` in [storage] (e.g. \"30 days\")"),
+    },
+    Rule {
+        id: "RET-06",
+        severity: Error,
+        source: "AML 34",
+        title: B::new("金融机构保存客户身份资料和交易记录不少于十年", "Financial institutions keep customer identity and transaction records for at least ten years"),
+        message: B::new("反洗钱记录的保存不符合要求：{problem}", "anti-money-laundering records are not kept as required: {problem}"),
+        hint: B::new("客户身份资料：retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }；交易记录：retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }", "customer identity: `retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }`; transactions: `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }`"),
+    },
+];
 
-pub fn check(_cx: &mut Ctx<'_>) {}
+/// The purpose's retention period when it is shorter than `minimum`.
+pub(crate) fn shorter_than(r: &Retention, minimum: &Duration) -> Option<Duration> {
+    r.period.filter(|p| !p.at_least(minimum))
+}
+
+/// Whether a text names logs: the word "log"/"logs"/"logging" (not "login" or "blog") or 日志.
+fn says_log(text: &str) -> bool {
+    if text.contains("日志") {
+        return true;
+    }
+    // Split snake_case, kebab-case, spaces and camelCase into words.
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    words.push(word);
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "log" | "logs" | "logging" | "syslog" | "syslogs" | "logfile" | "logfiles"))
+}
+
+/// A field that is a network log: online records or network identifiers collected
+/// automatically while the service runs.
+fn is_log_field(f: &Field) -> bool {
+    matches!(f.category, Category::UsageRecords | Category::NetworkIdentity) && f.source == Source::Automatic
+}
+
+/// RET-01 applies to a purpose that declares the network-log minimum, or that keeps log
+/// fields and calls itself a log.
+fn keeps_network_logs(cx: &Ctx<'_>, p: &Purpose, r: &Retention) -> bool {
+    match r.legal_minimum {
+        Some(lm) => lm == LegalMinimum::NetworkLogs,
+        None => {
+            let named_log = says_log(p.id.as_str()) || says_log(&p.name) || p.name_en.as_deref().is_some_and(says_log);
+            named_log && p.fields.iter().filter_map(|f| cx.m.field(f.as_str())).any(is_log_field)
+        }
+    }
+}
+
+/// A purpose's period counted from an event that may come before the one the law counts
+/// from (`allowed`), so the data could go before the legal minimum has run.
+fn wrong_start(r: &Retention, allowed: &[RetentionStart]) -> bool {
+    !allowed.contains(&r.from)
+}
+
+/// Checks the purposes that declare `minimum`; reports `rule` with a bilingual problem.
+/// Returns whether any purpose declared it.
+fn check_minimum(cx: &mut Ctx<'_>, rule: &'static str, minimum: LegalMinimum, allowed: &[RetentionStart]) -> bool {
+    let m = cx.m;
+    let mut declared = false;
+    for (i, p) in m.purposes.iter().enumerate() {
+        let Some(r) = p.retention.as_ref().filter(|r| r.legal_minimum == Some(minimum)) else { continue };
+        declared = true;
+        let at = format!("purposes[{i}].retention");
+        if let Some(period) = shorter_than(r, &minimum.minimum()) {
+            let min = minimum.minimum();
+            cx.report_bilingual(
+                rule,
+                format!("{at}.period"),
+                &[],
+                &[(
+                    "problem",
+                    &format!(
+                        "处理目的 `{}` 只保存{}，少于{}",
+                        p.id,
+                        period.display(Lang::ZhCn),
+                        min.display(Lang::ZhCn)
+                    ),
+                    &format!(
+                        "purpose `{}` keeps them for {}, less than {}",
+                        p.id,
+                        period.display(Lang::En),
+                        min.display(Lang::En)
+                    ),
+                )],
+            );
+        }
+        if wrong_start(r, allowed) {
+            let start = r.from.label();
+            let want = allowed.first().map_or(start, |s| s.label());
+            cx.report_bilingual(
+                rule,
+                format!("{at}.from"),
+                &[],
+                &[(
+                    "problem",
+                    &format!("处理目的 `{}` 的保存期限{}计算，应{}计算", p.id, start.zh, want.zh),
+                    &format!("purpose `{}` counts the period {}; it should count it {}", p.id, start.en, want.en),
+                )],
+            );
+        }
+    }
+    declared
+}
+
+pub fn check(cx: &mut Ctx<'_>) {
+    let m = cx.m;
+
+    for (i, p) in m.purposes.iter().enumerate() {
+        let Some(r) = &p.retention else { continue };
+        let at = format!("purposes[{i}].retention");
+
+        // RET-01 (CSL 23(3)): network logs at least six months.
+        if keeps_network_logs(cx, p, r)
+            && let Some(period) = shorter_than(r, &LegalMinimum::NetworkLogs.minimum())
+        {
+            cx.report_bilingual(
+                "RET-01",
+                format!("{at}.period"),
+                &[("purpose", p.id.as_str())],
+                &[("period", &period.display(Lang::ZhCn), &period.display(Lang::En))],
+            );
+        }
+
+        // RET-03 (PIPL 19): consent-based data is kept no longer than the purpose needs.
+        if p.needs_consent() {
+            if r.period == Some(Duration::Indefinite) {
+                cx.report("RET-03", format!("{at}.period"), &[("purpose", p.id.as_str())]);
+            } else if r.period.is_none() && r.method.as_deref().is_some_and(says_forever) {
+                cx.report("RET-03", format!("{at}.method"), &[("purpose", p.id.as_str())]);
+            }
+        }
+
+        // RET-04 (PIPL 47, 73): delete or anonymise; data kept with no end has no "then".
+        if r.period != Some(Duration::Indefinite) {
+            match r.then {
+                None => cx.report_bilingual("RET-04", at.clone(), &[("purpose", p.id.as_str())], &[(
+                    "problem",
+                    "未说明保存期限届满后如何处理个人信息",
+                    "it does not say what happens to the data when the retention ends",
+                )]),
+                Some(Disposal::DeIdentify) => cx.report_bilingual("RET-04", format!("{at}.then"), &[("purpose", p.id.as_str())], &[(
+                    "problem",
+                    "保存期限届满后仅作去标识化处理，去标识化的信息仍是个人信息，应删除或匿名化",
+                    "the data is only de-identified when the retention ends; de-identified data is still personal information and must be deleted or anonymised",
+                )]),
+                Some(_) => {}
+            }
+        }
+    }
+
+    // RET-02 (ECL 31): only for a declared e-commerce platform.
+    if m.controller.ecommerce_platform {
+        let allowed = [
+            RetentionStart::TransactionCompletion,
+            RetentionStart::RelationshipEnd,
+            RetentionStart::AccountCancellation,
+            RetentionStart::PurposeEnd,
+        ];
+        if !check_minimum(cx, "RET-02", LegalMinimum::EcommerceRecords, &allowed) {
+            cx.report_bilingual("RET-02", "controller.ecommerce_platform", &[], &[(
+                "problem",
+                "声明了电子商务平台经营者身份，但没有任何处理目的声明保存商品、服务和交易信息的法定最短期限",
+                "the operator is declared an e-commerce platform but no purpose declares the legal minimum for goods, service and transaction records",
+            )]);
+        }
+    }
+
+    // RET-05 (35273 8.3): backups.
+    match m.storage.backups_purged_within {
+        None => cx.report("RET-05", "storage", &[]),
+        Some(Duration::Indefinite) => cx.report("RET-05", "storage.backups_purged_within", &[]),
+        Some(_) => {}
+    }
+
+    // RET-06 (AML 34): only for financial institutions.
+    if m.controller.sector == Sector::Finance {
+        let identity = [RetentionStart::RelationshipEnd, RetentionStart::AccountCancellation];
+        let transactions = [
+            RetentionStart::TransactionCompletion,
+            RetentionStart::RelationshipEnd,
+            RetentionStart::AccountCancellation,
+            RetentionStart::PurposeEnd,
+        ];
+        let missing: [(bool, &str, &str); 2] = [
+            (
+                check_minimum(cx, "RET-06", LegalMinimum::AmlCustomerIdentity, &identity),
+                "客户身份资料",
+                "customer identity records",
+            ),
+            (
+                check_minimum(cx, "RET-06", LegalMinimum::AmlTransactions, &transactions),
+                "交易记录",
+                "transaction records",
+            ),
+        ];
+        for (declared, zh, en) in missing {
+            if !declared {
+                cx.report_bilingual(
+                    "RET-06",
+                    "controller.sector",
+                    &[],
+                    &[(
+                        "problem",
+                        &format!("行业为金融，但没有处理目的声明{zh}的法定最短保存期限"),
+                        &format!("the sector is finance but no purpose declares the legal minimum for {en}"),
+                    )],
+                );
+            }
+        }
+    }
+}
+
+/// A retention method that says the data is kept for ever.
+fn says_forever(text: &str) -> bool {
+    let t = text.to_lowercase();
+    ["永久", "无限期", "长期保存", "permanent", "indefinite", "forever"].iter().any(|w| t.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_log;
+    use crate::duration::Duration;
+    use crate::manifest::*;
+    use crate::rules::tests::{assert_quiet, assert_rule};
+
+    fn purpose(m: &Manifest, id: &str) -> usize {
+        m.purposes.iter().position(|p| p.id.as_str() == id).unwrap_or_else(|| panic!("no purpose {id}"))
+    }
+
+    fn retention<'a>(m: &'a mut Manifest, id: &str) -> &'a mut Retention {
+        let i = purpose(m, id);
+        m.purposes[i].retention.as_mut().unwrap_or_else(|| panic!("{id} has no retention"))
+    }
+
+    #[test]
+    fn log_words() {
+        assert!(says_log("security_logs"));
+        assert!(says_log("accessLog"));
+        assert!(says_log("网络安全日志"));
+        assert!(says_log("Network security logs"));
+        assert!(!says_log("login"));
+        assert!(!says_log("blog"));
+        assert!(!says_log("catalog"));
+    }
+
+    #[test]
+    fn ret_01() {
+        assert_rule("RET-01", |m| retention(m, "security_logs").period = Some(Duration::days(90)));
+        // Named as a log and keeping automatic network identifiers, with no legal minimum.
+        assert_rule("RET-01", |m| {
+            let r = retention(m, "security_logs");
+            r.legal_minimum = None;
+            r.period = Some(Duration::months(3));
+        });
+        // A purpose that is not about logs may keep network identifiers for less.
+        assert_quiet("RET-01", |m| {
+            let i = purpose(m, "recommend");
+            m.purposes[i].fields.push("ip_log".into());
+        });
+    }
+
+    #[test]
+    fn ret_02() {
+        assert_rule("RET-02", |m| m.controller.ecommerce_platform = true);
+        assert_rule("RET-02", |m| {
+            m.controller.ecommerce_platform = true;
+            let r = retention(m, "register");
+            r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
+            r.period = Some(Duration::years(3));
+            r.from = RetentionStart::Collection;
+        });
+        assert_rule("RET-02", |m| {
+            m.controller.ecommerce_platform = true;
+            let r = retention(m, "register");
+            r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
+            r.period = Some(Duration::years(1));
+            r.from = RetentionStart::TransactionCompletion;
+        });
+        assert_quiet("RET-02", |m| {
+            m.controller.ecommerce_platform = true;
+            let r = retention(m, "register");
+            r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
+            r.period = Some(Duration::years(3));
+            r.from = RetentionStart::TransactionCompletion;
+        });
+    }
+
+    #[test]
+    fn ret_03() {
+        assert_rule("RET-03", |m| retention(m, "recommend").period = Some(Duration::Indefinite));
+        assert_rule("RET-03", |m| {
+            let r = retention(m, "recommend");
+            r.period = None;
+            r.method = Some("永久保存".into());
+        });
+        // Kept with no end on a legal basis other than consent is not this rule.
+        assert_quiet("RET-03", |m| retention(m, "security_logs").period = Some(Duration::Indefinite));
+    }
+
+    #[test]
+    fn ret_04() {
+        assert_rule("RET-04", |m| retention(m, "push").then = None);
+        assert_rule("RET-04", |m| retention(m, "recommend").then = Some(Disposal::DeIdentify));
+    }
+
+    #[test]
+    fn ret_05() {
+        assert_rule("RET-05", |m| m.storage.backups_purged_within = None);
+        assert_rule("RET-05", |m| m.storage.backups_purged_within = Some(Duration::Indefinite));
+    }
+
+    #[test]
+    fn ret_06() {
+        assert_rule("RET-06", |m| m.controller.sector = Sector::Finance);
+        assert_rule("RET-06", |m| {
+            m.controller.sector = Sector::Finance;
+            let r = retention(m, "register");
+            r.legal_minimum = Some(LegalMinimum::AmlCustomerIdentity);
+            r.period = Some(Duration::years(10));
+            r.from = RetentionStart::AccountCancellation;
+            let r = retention(m, "publish");
+            r.legal_minimum = Some(LegalMinimum::AmlTransactions);
+            r.period = Some(Duration::years(5));
+            r.from = RetentionStart::TransactionCompletion;
+        });
+        assert_quiet("RET-06", |m| {
+            m.controller.sector = Sector::Finance;
+            let r = retention(m, "register");
+            r.legal_minimum = Some(LegalMinimum::AmlCustomerIdentity);
+            r.period = Some(Duration::years(10));
+            r.from = RetentionStart::AccountCancellation;
+            let r = retention(m, "publish");
+            r.legal_minimum = Some(LegalMinimum::AmlTransactions);
+            r.period = Some(Duration::years(10));
+            r.from = RetentionStart::TransactionCompletion;
+        });
+    }
+}
