@@ -2,5 +2,6 @@
 
 pub mod check;
 mod check_sarif;
+pub mod diff;
 pub mod init;
 pub mod schema;
