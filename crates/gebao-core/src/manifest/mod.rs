@@ -43,7 +43,9 @@ pub struct Manifest {
     /// The manifest format's version; this gebao reads version 1.
     #[serde(default = "one")]
     pub schema_version: u32,
+    /// The policy document: version, dates, languages, where it is shown.
     pub policy: Policy,
+    /// Who processes the PI and how to reach them.
     pub controller: Controller,
     /// Size figures and legal duties of the organisation (SEC-03/04/05/07).
     #[serde(default)]
@@ -51,32 +53,46 @@ pub struct Manifest {
     /// Where the PI is stored (NOT-10, XB-01).
     #[serde(default)]
     pub storage: Storage,
+    /// The personal-information fields handled.
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// Why PI is processed: basis, fields, retention.
     #[serde(default)]
     pub purposes: Vec<Purpose>,
+    /// Business scenarios (业务功能场景) with their purposes and permissions.
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
+    /// Device permissions the app asks for.
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    /// Who receives PI: SDKs, third parties, processors, public disclosure.
     #[serde(default)]
     pub recipients: Vec<Recipient>,
+    /// Where the PI lives in the operator's own databases.
     #[serde(default)]
     pub datasets: Vec<Dataset>,
+    /// Cookies and similar technologies.
     #[serde(default)]
     pub cookies: Vec<Cookie>,
+    /// Do-Not-Track and Global Privacy Control.
     #[serde(default)]
     pub tracking: Tracking,
+    /// Users' rights, channels and deadlines.
     #[serde(default)]
     pub rights: Rights,
+    /// Children under 14 and minors.
     #[serde(default)]
     pub minors: Minors,
+    /// Security measures, encryption, incidents, face recognition.
     #[serde(default)]
     pub protection: Protection,
+    /// Personal-information protection impact assessments.
     #[serde(default)]
     pub pia: Vec<Pia>,
+    /// How the policy changes.
     #[serde(default)]
     pub changes: Changes,
+    /// Ending the service.
     #[serde(default)]
     pub termination: Termination,
 }
@@ -130,5 +146,25 @@ impl Manifest {
     /// Recipients whose ids are listed.
     pub fn recipients_named<'a>(&'a self, ids: &'a [RecipientId]) -> impl Iterator<Item = &'a Recipient> + 'a {
         ids.iter().filter_map(|id| self.recipient(id.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load::load_manifest;
+
+    const MINIMAL: &str = "[policy]\n[controller]\nname = \"甲公司\"\nproduct = \"甲\"\napp_type = \"other\"\n";
+
+    #[test]
+    fn minimal_manifest_loads_with_safe_defaults() {
+        let m = load_manifest(MINIMAL).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(m.changes.reconsent_on_major, "re-consent after a major change is the default");
+        assert_eq!(m.minors.guardian_consent_age, 14);
+        assert_eq!(m.policy.languages, vec![crate::text::Lang::ZhCn]);
+    }
+
+    #[test]
+    fn byte_order_mark_is_accepted() {
+        assert!(load_manifest(&format!("\u{feff}{MINIMAL}")).is_ok());
     }
 }

@@ -93,7 +93,7 @@ impl NoticeChannel {
 }
 
 /// `[changes]`: how the policy is updated (CHG-01..03).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Changes {
     /// How users are told of a major change.
@@ -116,6 +116,13 @@ pub struct Changes {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for Changes {
+    /// Without a `[changes]` table, consent is still asked again after a major change.
+    fn default() -> Self {
+        Changes { notify: Vec::new(), reconsent_on_major: true, accepted_by_continued_use: false, archive: None, ownership_transfer: None }
+    }
 }
 
 /// PIPL 22: what happens to PI on a merger, split, dissolution or bankruptcy.
