@@ -1,6 +1,7 @@
 //! Durations as operators write them: `"15 working days"`, `"30 days"`, `"6 months"`,
 //! `"3 years"`, `"48 hours"`, or in Chinese `"15个工作日"`, `"30天"`, `"6个月"`, `"3年"`,
-//! `"48小时"`. Retention may also be `"indefinite"` (`"永久"`), which RET-03 then questions.
+//! `"48小时"`; `"immediately"` (`"立即"`) is zero. Retention may also be `"indefinite"`
+//! (`"永久"`), which RET-03 then questions.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -72,6 +73,9 @@ pub struct DurationError {
 }
 
 impl Duration {
+    /// "At once" (立即): zero days.
+    pub const IMMEDIATELY: Duration = Duration::Finite { amount: 0, unit: Unit::Days };
+
     pub const fn days(amount: u32) -> Self {
         Duration::Finite { amount, unit: Unit::Days }
     }
@@ -93,6 +97,9 @@ impl Duration {
         let t = text.trim();
         if matches!(t.to_lowercase().as_str(), "indefinite" | "forever" | "permanent" | "永久" | "长期" | "永久保存") {
             return Ok(Duration::Indefinite);
+        }
+        if matches!(t.to_lowercase().as_str(), "immediately" | "at once" | "立即" | "即刻" | "立刻") {
+            return Ok(Duration::IMMEDIATELY);
         }
         let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         if digits_end == 0 {
@@ -178,6 +185,8 @@ impl Duration {
         match (self, lang) {
             (Duration::Indefinite, crate::text::Lang::ZhCn) => "长期".to_owned(),
             (Duration::Indefinite, crate::text::Lang::En) => "indefinitely".to_owned(),
+            (Duration::Finite { amount: 0, .. }, crate::text::Lang::ZhCn) => "立即".to_owned(),
+            (Duration::Finite { amount: 0, .. }, crate::text::Lang::En) => "immediately".to_owned(),
             (Duration::Finite { amount, unit }, crate::text::Lang::ZhCn) => format!("{amount}{}", unit.name_zh()),
             (Duration::Finite { amount, unit }, crate::text::Lang::En) => format!("{amount} {}", unit.name_en(*amount)),
         }
@@ -188,6 +197,7 @@ impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Duration::Indefinite => f.write_str("indefinite"),
+            Duration::Finite { amount: 0, .. } => f.write_str("immediately"),
             Duration::Finite { amount, unit } => write!(f, "{amount} {}", unit.name_en(*amount)),
         }
     }
@@ -213,9 +223,9 @@ impl JsonSchema for Duration {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "description": "A number and a unit: \"15 working days\", \"30 days\", \"6 months\", \"3 years\", \"48 hours\", or 15个工作日, 30天, 6个月, 3年, 48小时; \"indefinite\" for no end.",
-            "pattern": "^\\s*(\\d+\\s*\\S.*|indefinite|forever|permanent|永久|长期|永久保存)\\s*$",
-            "examples": ["15 working days", "30 days", "6 months", "3 years"]
+            "description": "A number and a unit: \"15 working days\", \"30 days\", \"6 months\", \"3 years\", \"48 hours\", or 15个工作日, 30天, 6个月, 3年, 48小时; \"immediately\" (立即) for at once; \"indefinite\" for no end.",
+            "pattern": "^\\s*(\\d+\\s*\\S.*|indefinite|forever|permanent|永久|长期|永久保存|immediately|at once|立即|即刻|立刻)\\s*$",
+            "examples": ["15 working days", "30 days", "6 months", "3 years", "immediately"]
         })
     }
 }
@@ -234,6 +244,9 @@ mod tests {
         assert_eq!(Duration::parse("3年"), Ok(Duration::years(3)));
         assert_eq!(Duration::parse("48h"), Ok(Duration::hours(48)));
         assert_eq!(Duration::parse("永久"), Ok(Duration::Indefinite));
+        assert_eq!(Duration::parse("即刻"), Ok(Duration::IMMEDIATELY));
+        assert_eq!(Duration::parse(&Duration::IMMEDIATELY.to_string()), Ok(Duration::IMMEDIATELY), "round trip");
+        assert!(Duration::IMMEDIATELY.at_most(&Duration::working_days(15)));
     }
 
     #[test]

@@ -28,6 +28,8 @@ struct Cli {
 enum Command {
     /// Check a manifest against the rules (PIPL, GB/T 35273, necessary-PI rules, …).
     Check(commands::check::Args),
+    /// Render the privacy policy or one of its lists from a manifest.
+    Render(commands::render::Args),
     /// List the changes between two manifests and whether any is a major change.
     Diff(commands::diff::Args),
     /// Write a starter manifest for an app type.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
     let lang = cli.lang;
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args, lang),
+        Command::Render(args) => commands::render::run(args, lang),
         Command::Diff(args) => commands::diff::run(args, lang),
         Command::Init(args) => commands::init::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),

@@ -141,8 +141,13 @@ impl Rights {
         right.channel.as_deref().or(self.channel.as_deref())
     }
 
+    /// The English channel for a right: the right's own channel (English, else Chinese)
+    /// comes before the default, so that a specific path is never replaced by a general one.
     pub fn channel_en_of<'a>(&'a self, right: &'a Right) -> Option<&'a str> {
-        right.channel_en.as_deref().or(self.channel_en.as_deref())
+        match right.channel.as_deref() {
+            Some(zh) => Some(right.channel_en.as_deref().unwrap_or(zh)),
+            None => self.channel_en.as_deref().or(self.channel.as_deref()),
+        }
     }
 
     /// The deadline for a right: its own, else the default.

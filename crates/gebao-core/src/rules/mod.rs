@@ -10,12 +10,15 @@ mod cookies;
 mod crossborder;
 mod minors;
 mod notice;
+mod placeholders;
 mod retention;
 mod rights;
 mod security;
 mod sensitive;
 mod sharing;
 mod termination;
+
+pub use placeholders::is_placeholder;
 
 use crate::manifest::Manifest;
 use crate::source_map::SourceMap;
@@ -82,6 +85,7 @@ pub struct Rule {
 pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
     [
         notice::RULES,
+        placeholders::RULES,
         consent::RULES,
         sensitive::RULES,
         minors::RULES,
@@ -183,6 +187,7 @@ impl<'m> Ctx<'m> {
 pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     let mut cx = Ctx { m, out: Vec::new() };
     notice::check(&mut cx);
+    placeholders::check(&mut cx);
     consent::check(&mut cx);
     sensitive::check(&mut cx);
     minors::check(&mut cx);

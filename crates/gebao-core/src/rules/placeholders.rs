@@ -1,0 +1,165 @@
+//! NOT-14 (PIPL 17: notice must be true, accurate and complete): template text left in the
+//! published policy — unfilled slots (`[公司邮箱]`, `【公司名称】`), `XXX`, editor
+//! instructions (`补充…方式`, `请根据实际情况填写`), review marks (`批注 [1]`), empty links
+//! (`[邮箱](#)`), and contact values that cannot be what their key says. gebao's own rule:
+//! the catalogue of the law has no id for it, so it extends the notice area.
+
+use super::{Ctx, Rule, Severity::*};
+use crate::text::Bilingual as B;
+use serde_json::Value;
+
+pub const RULES: &[Rule] = &[Rule {
+    id: "NOT-14",
+    severity: Error,
+    source: "PIPL 7, 17",
+    title: B::new("政策文本中不得残留模板占位符或编辑批注", "No template placeholders or editor marks left in the policy text"),
+    message: B::new("`{path}` 的内容像是未填写的模板占位符：{text}", "`{path}` looks like an unfilled template placeholder: {text}"),
+    hint: B::new("填写真实内容，或删除该项；告知应当真实、准确、完整", "fill in the real value or remove the entry: notice must be true, accurate and complete"),
+}];
+
+/// Words that mark a bracketed slot as a placeholder (brackets alone do not: `【我的】→【设置】`
+/// is a menu path).
+const SLOT_WORDS: &[&str] = &["公司", "产品", "名称", "邮箱", "电话", "传真", "地址", "时间", "日期", "链接", "网址", "填写", "姓名"];
+const INSTRUCTIONS: &[&str] =
+    &["请根据实际情况", "请填写", "此处填写", "待补充", "待定", "格式请参照", "按照自己", "TODO", "TBD", "批注 [", "批注[", "删除的内容", "插入的内容", "带格式的"];
+const BRACKETS: &[(char, char)] = &[('[', ']'), ('{', '}'), ('【', '】'), ('［', '］'), ('｛', '｝')];
+
+/// Whether a text looks like template text left unfilled. `gebao check` reports such
+/// values (NOT-14) and `gebao render` leaves them out, so the two always agree.
+pub fn is_placeholder(text: &str) -> bool {
+    placeholder(text).is_some()
+}
+
+/// Why a text looks like a placeholder, if it does.
+pub(crate) fn placeholder(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    if t.contains("](#)") {
+        return Some("empty link");
+    }
+    if !t.is_empty() && t.chars().all(|c| matches!(c, '…' | '.' | '。' | ' ')) {
+        return Some("ellipsis");
+    }
+    if INSTRUCTIONS.iter().any(|w| t.contains(w)) {
+        return Some("editor instruction");
+    }
+    if t.starts_with("补充") && ["方式", "途径", "渠道", "内容", "说明"].iter().any(|w| t.contains(w)) {
+        return Some("editor instruction");
+    }
+    if has_x_run(t) || t.contains("某某") {
+        return Some("XXX");
+    }
+    for (open, close) in BRACKETS {
+        let mut rest = t;
+        while let Some(i) = rest.find(*open) {
+            let after = &rest[i + open.len_utf8()..];
+            let Some(j) = after.find(*close) else { break };
+            let inner = &after[..j];
+            if SLOT_WORDS.iter().any(|w| inner.contains(w)) || (!inner.is_empty() && inner.chars().all(|c| matches!(c, 'x' | 'X' | 'ｘ' | 'Ｘ' | '…'))) {
+                return Some("bracketed slot");
+            }
+            rest = &after[j..];
+        }
+    }
+    None
+}
+
+/// Two or more x/X standing as a token of their own (`XXX 服务供应商`, `xx`), not inside a word.
+fn has_x_run(t: &str) -> bool {
+    let is_x = |c: char| matches!(c, 'x' | 'X' | 'ｘ' | 'Ｘ');
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_x(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_x(chars[i]) {
+                i += 1;
+            }
+            let alone_before = start == 0 || !chars[start - 1].is_ascii_alphanumeric();
+            let alone_after = i == chars.len() || !chars[i].is_ascii_alphanumeric();
+            if i - start >= 2 && alone_before && alone_after {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// A contact value that cannot be what its key says.
+fn bad_contact(key: &str, text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    match key {
+        "email" if !t.contains('@') => Some("not an email address"),
+        "phone" if !t.chars().any(|c| c.is_ascii_digit()) => Some("not a phone number"),
+        _ => None,
+    }
+}
+
+/// Keys whose values are ids, enums or references, not text users read.
+fn is_reference_key(key: &str) -> bool {
+    matches!(
+        key,
+        "id" | "fields" | "purposes" | "recipients" | "requires" | "pia" | "permissions" | "kind" | "category" | "basis" | "function"
+            | "country" | "countries" | "app_type" | "field" | "engine" | "connection" | "key" | "subject" | "table" | "column"
+            | "references" | "since" | "group"
+    )
+}
+
+pub fn check(cx: &mut Ctx<'_>) {
+    let Ok(value) = serde_json::to_value(cx.m) else { return };
+    let mut found = Vec::new();
+    walk(&value, String::new(), "", &mut found);
+    for (path, text) in found {
+        let shown: String = text.chars().take(40).collect();
+        cx.report("NOT-14", path.clone(), &[("path", &path), ("text", &shown)]);
+    }
+}
+
+fn walk(v: &Value, path: String, key: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) if !is_reference_key(key) => {
+            if placeholder(s).is_some() || bad_contact(key, s).is_some() {
+                out.push((path, s.clone()));
+            }
+        }
+        // Sections such as `recipients` share a name with reference lists: walk the items and
+        // let the string case skip references.
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                walk(x, format!("{path}[{i}]"), key, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                walk(x, p, k, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder;
+    use crate::rules::tests::{assert_quiet, assert_rule};
+
+    #[test]
+    fn recognises_template_text() {
+        for t in ["[公司邮箱]", "请发送至 【公司名称】", "XXX 服务供应商", "补充获取用户信息副本的操作方式", "[邮箱](#)", "………", "批注 [m3]", "请根据实际情况填写", "{公司传真}"] {
+            assert!(placeholder(t).is_some(), "{t}");
+        }
+        for t in ["【我的】→【设置】→【隐私】", "privacy@example.cn", "Xbox 会员", "我的-设置-隐私", "OAID/IDFV", "max 3 taps"] {
+            assert!(placeholder(t).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn not_14() {
+        assert_rule("NOT-14", |m| m.rights.channel = Some("补充获取用户信息副本的操作方式".into()));
+        assert_rule("NOT-14", |m| m.controller.contact.email = Some("[公司邮箱]".into()));
+        assert_rule("NOT-14", |m| m.recipients[0].name = "XXX 服务供应商".into());
+        assert_quiet("NOT-14", |m| m.rights.channel = Some("【我的】→【设置】→【个人信息管理】".into()));
+    }
+}

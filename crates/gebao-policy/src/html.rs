@@ -1,0 +1,94 @@
+//! The standalone HTML page: the Markdown rendered by pulldown-cmark (tables on), headings
+//! given stable ids, a linked table of contents before the first chapter, and a small inline
+//! stylesheet. Manifest text arrives escaped in the Markdown, so pulldown-cmark prints it as
+//! text; the title and the table of contents are escaped here.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use gebao_core::text::Lang;
+
+const STYLE: &str = "body{margin:0;padding:0 1rem;color:#1f2328;background:#fff;font-family:system-ui,-apple-system,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",sans-serif;line-height:1.75}
+main{max-width:56rem;margin:2rem auto 4rem}
+h1{font-size:1.8rem;line-height:1.3}
+h2{margin-top:2.5rem;padding-bottom:.3rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}
+th,td{border:1px solid #d0d7de;padding:.4rem .6rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}
+nav.toc{margin:1.5rem 0;padding:.75rem 1.5rem;background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px}
+nav.toc ol{margin:.25rem 0;padding-left:1.25rem;list-style:none}
+a{color:#0969da}
+@media print{nav.toc{display:none}a{color:inherit}}";
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn toc_label(lang: Lang) -> &'static str {
+    crate::catalogue::common::TOC.get(lang)
+}
+
+/// Renders a complete page from a document's plain-text title and its Markdown.
+pub(crate) fn page(lang: Lang, title: &str, markdown: &str) -> String {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, Options::ENABLE_TABLES).collect();
+
+    // Give chapter (h2) and section (h3) headings stable ids and collect the chapters.
+    let (mut chapter, mut section) = (0usize, 0usize);
+    let mut toc: Vec<(String, String)> = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut first_chapter: Option<usize> = None;
+    for (i, event) in events.iter_mut().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => match level {
+                HeadingLevel::H2 => {
+                    chapter += 1;
+                    section = 0;
+                    let anchor = format!("sec-{chapter}");
+                    *id = Some(CowStr::from(anchor.clone()));
+                    toc.push((anchor, String::new()));
+                    open = Some(toc.len() - 1);
+                    first_chapter.get_or_insert(i);
+                }
+                HeadingLevel::H3 => {
+                    section += 1;
+                    *id = Some(CowStr::from(format!("sec-{chapter}-{section}")));
+                }
+                _ => {}
+            },
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(entry) = open.and_then(|n| toc.get_mut(n)) {
+                    entry.1.push_str(text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => open = None,
+            _ => {}
+        }
+    }
+    if toc.len() >= 2 {
+        let mut nav = format!("<nav class=\"toc\" aria-label=\"{0}\"><strong>{0}</strong><ol>", escape(toc_label(lang)));
+        for (anchor, text) in &toc {
+            nav.push_str(&format!("<li><a href=\"#{anchor}\">{}</a></li>", escape(text)));
+        }
+        nav.push_str("</ol></nav>\n");
+        let at = first_chapter.unwrap_or(events.len());
+        events.insert(at, Event::Html(CowStr::from(nav)));
+    }
+
+    let mut body = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut body, events.into_iter());
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        lang = lang.code(),
+        title = escape(title),
+    )
+}
