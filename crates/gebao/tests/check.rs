@@ -106,3 +106,46 @@ fn schema_is_json_schema_of_the_manifest() {
     assert!(v["properties"]["purposes"].is_object());
     assert!(v["required"].as_array().is_some_and(|r| r.iter().any(|x| x == "controller")));
 }
+
+#[test]
+fn every_seed_example_reports_its_known_flaws() {
+    // The flaws that each seed policy's text shows (examples/README.md explains each).
+    let expected: &[(&str, &[&str])] = &[
+        ("000-weibo.toml", &["MIN-02", "SEN-01", "CON-03"]),
+        ("001-weimacms.toml", &["XB-01", "XB-02", "XB-03", "CON-04", "CHG-01", "NOT-01", "NOT-03", "ADM-01"]),
+        ("002-lanhu.toml", &["SHR-03", "ADM-01", "NOT-04"]),
+        ("003-weimi.toml", &["NOT-14", "RGT-02", "XB-02", "CON-11"]),
+        ("004-liaoliao.toml", &["CON-03", "CON-10", "CHG-01", "SEN-03"]),
+    ];
+    for (file, rules) in expected {
+        let out = gebao().args(["check", "--format", "json"]).arg(examples_dir().join(file)).assert().code(1);
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+        let found: Vec<&str> = v["findings"].as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
+        for r in *rules {
+            assert!(found.contains(r), "{file}: {r} not reported");
+        }
+    }
+}
+
+#[test]
+fn render_every_example_in_both_languages_and_formats() {
+    for file in ["000-weibo.toml", "001-weimacms.toml", "002-lanhu.toml", "003-weimi.toml", "004-liaoliao.toml"] {
+        for lang in ["zh-CN", "en"] {
+            let out = gebao().args(["--lang", lang, "render", "--format", "html"]).arg(examples_dir().join(file)).assert().success();
+            let html = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+            assert!(html.starts_with("<!doctype html>") || html.starts_with("<!DOCTYPE html>"), "{file} {lang}");
+            assert!(html.contains(&format!("lang=\"{lang}\"")), "{file} {lang}");
+        }
+    }
+    let out = gebao().args(["render", "--list", "sharing"]).arg(examples_dir().join("004-liaoliao.toml")).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("共享"));
+}
+
+#[test]
+fn render_writes_a_file() {
+    let (dir, path) = manifest_file(CLEAN.as_bytes());
+    let html = dir.path().join("policy.html");
+    gebao().args(["render", "--format", "html", "-o"]).arg(&html).arg(&path).assert().success();
+    let text = std::fs::read_to_string(&html).expect("written");
+    assert!(text.contains("示例社区"));
+}

@@ -53,7 +53,7 @@ pub fn starter(app_type: AppType, controller: &str, product: &str, date: NaiveDa
     let _ = writeln!(w, "[policy.display]\n# 首次运行时弹窗展示，且从主界面4次点击内可达（APP19）\nfirst_run_popup = true\ntaps_from_home = 3\nplaces = [\"首次启动弹窗\", \"我的-设置-隐私政策\"]\n");
 
     let _ = writeln!(w, "[controller]\nname = {}\nproduct = {}\napp_type = {}", q(controller), q(product), q(app_type.name_zh()));
-    let _ = writeln!(w, "address = \"请填写公司注册地址\"\n");
+    let _ = writeln!(w, "# address = \"公司注册地址\"（写在政策的“如何联系我们”中）\n");
     let _ = writeln!(w, "[controller.contact]\nemail = \"privacy@example.com\"\nin_app = \"我的-设置-帮助与反馈\"\n");
     let _ = writeln!(w, "[controller.officer]\nname = \"个人信息保护负责人\"\ncontact = {{ email = \"dpo@example.com\" }}\n");
     let _ = writeln!(w, "[controller.complaints]\nemail = \"report@example.com\"\n");
