@@ -23,7 +23,15 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Diagnostic { code, message_zh: zh.into(), message_en: en.into(), help_zh: None, help_en: None, span: None, path: None }
+        Diagnostic {
+            code,
+            message_zh: zh.into(),
+            message_en: en.into(),
+            help_zh: None,
+            help_en: None,
+            span: None,
+            path: None,
+        }
     }
 
     pub fn help(mut self, zh: impl Into<String>, en: impl Into<String>) -> Self {

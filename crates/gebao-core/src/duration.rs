@@ -37,12 +37,48 @@ impl Unit {
     fn name_en(self, n: u32) -> &'static str {
         let one = n == 1;
         match self {
-            Unit::Hours => if one { "hour" } else { "hours" },
-            Unit::Days => if one { "day" } else { "days" },
-            Unit::WorkingDays => if one { "working day" } else { "working days" },
-            Unit::Weeks => if one { "week" } else { "weeks" },
-            Unit::Months => if one { "month" } else { "months" },
-            Unit::Years => if one { "year" } else { "years" },
+            Unit::Hours => {
+                if one {
+                    "hour"
+                } else {
+                    "hours"
+                }
+            }
+            Unit::Days => {
+                if one {
+                    "day"
+                } else {
+                    "days"
+                }
+            }
+            Unit::WorkingDays => {
+                if one {
+                    "working day"
+                } else {
+                    "working days"
+                }
+            }
+            Unit::Weeks => {
+                if one {
+                    "week"
+                } else {
+                    "weeks"
+                }
+            }
+            Unit::Months => {
+                if one {
+                    "month"
+                } else {
+                    "months"
+                }
+            }
+            Unit::Years => {
+                if one {
+                    "year"
+                } else {
+                    "years"
+                }
+            }
         }
     }
 
@@ -67,7 +103,9 @@ pub enum Duration {
 
 /// Why a duration text could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a duration: write a number and a unit, e.g. \"15 working days\", \"30 days\", \"6 months\", \"3 years\", \"48 hours\" (or 15个工作日, 30天, 6个月, 3年, 48小时)")]
+#[error(
+    "`{text}` is not a duration: write a number and a unit, e.g. \"15 working days\", \"30 days\", \"6 months\", \"3 years\", \"48 hours\" (or 15个工作日, 30天, 6个月, 3年, 48小时)"
+)]
 pub struct DurationError {
     pub text: String,
 }
@@ -95,7 +133,8 @@ impl Duration {
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let err = || DurationError { text: text.to_owned() };
         let t = text.trim();
-        if matches!(t.to_lowercase().as_str(), "indefinite" | "forever" | "permanent" | "永久" | "长期" | "永久保存") {
+        if matches!(t.to_lowercase().as_str(), "indefinite" | "forever" | "permanent" | "永久" | "长期" | "永久保存")
+        {
             return Ok(Duration::Indefinite);
         }
         if matches!(t.to_lowercase().as_str(), "immediately" | "at once" | "立即" | "即刻" | "立刻") {

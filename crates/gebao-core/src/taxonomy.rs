@@ -107,7 +107,9 @@ impl Category {
             Category::Device => Bilingual::new("个人常用设备信息", "Device information"),
             Category::Location => Bilingual::new("个人位置信息", "Location information"),
             Category::SpecificIdentity => Bilingual::new("特定身份信息", "Specific identities"),
-            Category::Minor => Bilingual::new("不满十四周岁未成年人的个人信息", "Personal information of children under 14"),
+            Category::Minor => {
+                Bilingual::new("不满十四周岁未成年人的个人信息", "Personal information of children under 14")
+            }
             Category::Other => Bilingual::new("其他个人信息", "Other personal information"),
         }
     }

@@ -3,8 +3,8 @@
 //! stylesheet. Manifest text arrives escaped in the Markdown, so pulldown-cmark prints it as
 //! text; the title and the table of contents are escaped here.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use gebao_core::text::Lang;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 const STYLE: &str = "body{margin:0;padding:0 1rem;color:#1f2328;background:#fff;font-family:system-ui,-apple-system,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",sans-serif;line-height:1.75}
 main{max-width:56rem;margin:2rem auto 4rem}
@@ -75,7 +75,8 @@ pub(crate) fn page(lang: Lang, title: &str, markdown: &str) -> String {
         }
     }
     if toc.len() >= 2 {
-        let mut nav = format!("<nav class=\"toc\" aria-label=\"{0}\"><strong>{0}</strong><ol>", escape(toc_label(lang)));
+        let mut nav =
+            format!("<nav class=\"toc\" aria-label=\"{0}\"><strong>{0}</strong><ol>", escape(toc_label(lang)));
         for (anchor, text) in &toc {
             nav.push_str(&format!("<li><a href=\"#{anchor}\">{}</a></li>", escape(text)));
         }

@@ -34,8 +34,8 @@ mod policy;
 mod text;
 mod view;
 
-pub use gebao_core::text::Lang;
 use gebao_core::Manifest;
+pub use gebao_core::text::Lang;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

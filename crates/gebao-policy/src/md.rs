@@ -42,8 +42,13 @@ pub(crate) fn esc(text: &str) -> String {
         let block_marker = i == 0 && matches!(c, '-' | '+' | '=' | '>' | '#');
         let list_number = digits > 0 && i == digits && matches!(c, '.' | ')') && next.is_none_or(char::is_whitespace);
         // An underscore inside a word ("session_id") can never open or close emphasis.
-        let loose_underscore = c == '_' && !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric));
-        if block_marker || list_number || loose_underscore || matches!(c, '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '&' | '~') {
+        let loose_underscore =
+            c == '_' && !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric));
+        if block_marker
+            || list_number
+            || loose_underscore
+            || matches!(c, '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '&' | '~')
+        {
             out.push('\\');
         }
         out.push(c);
@@ -185,8 +190,12 @@ impl Writer {
         if items.is_empty() {
             return;
         }
-        let text: Vec<String> =
-            items.iter().filter(|i| !i.trim().is_empty()).enumerate().map(|(i, item)| format!("{}. {item}", i + 1)).collect();
+        let text: Vec<String> = items
+            .iter()
+            .filter(|i| !i.trim().is_empty())
+            .enumerate()
+            .map(|(i, item)| format!("{}. {item}", i + 1))
+            .collect();
         if text.is_empty() {
             return;
         }
@@ -200,7 +209,9 @@ impl Writer {
             return;
         }
         let keep: Vec<usize> = (0..headers.len())
-            .filter(|&c| rows.iter().any(|r| r.get(c).is_some_and(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))))
+            .filter(|&c| {
+                rows.iter().any(|r| r.get(c).is_some_and(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty())))
+            })
             .collect();
         if keep.is_empty() {
             return;

@@ -132,10 +132,7 @@ pub(crate) fn platform(lang: Lang, p: Platform) -> &'static str {
 
 /// The channels of a contact as "电子邮件：x" / "Email: x", in the model's fixed order.
 pub(crate) fn channels(lang: Lang, contact: &Contact) -> Vec<String> {
-    contact
-        .channels()
-        .filter_map(|(kind, value)| fill_label(lang, kind.label(), &esc(value)))
-        .collect()
+    contact.channels().filter_map(|(kind, value)| fill_label(lang, kind.label(), &esc(value))).collect()
 }
 
 /// "label：value" / "label: value".

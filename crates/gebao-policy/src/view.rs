@@ -14,8 +14,15 @@ use gebao_core::text::Lang;
 pub(crate) fn policy_title(m: &Manifest, lang: Lang) -> String {
     let own = m.policy.title.as_deref().filter(|t| !t.trim().is_empty());
     match own {
-        Some(zh) => lang.pick(zh, m.policy.title_en.as_deref()).trim().trim_start_matches('《').trim_end_matches('》').to_owned(),
-        None => crate::catalogue::fill(c::TITLE_DEFAULT.get(lang), &[("product", product(m, lang))]).unwrap_or_default(),
+        Some(zh) => lang
+            .pick(zh, m.policy.title_en.as_deref())
+            .trim()
+            .trim_start_matches('《')
+            .trim_end_matches('》')
+            .to_owned(),
+        None => {
+            crate::catalogue::fill(c::TITLE_DEFAULT.get(lang), &[("product", product(m, lang))]).unwrap_or_default()
+        }
     }
 }
 
@@ -77,7 +84,8 @@ pub(crate) fn recipient(lang: Lang, r: &Recipient) -> String {
 
 /// Notice channels in words: "弹窗、推送通知" / "a pop-up window, push notifications".
 pub(crate) fn notice_channels(lang: Lang, channels: &[NoticeChannel]) -> Option<String> {
-    let names: Vec<String> = dedup(channels.iter().copied()).into_iter().map(|ch| ch.label().get(lang).to_owned()).collect();
+    let names: Vec<String> =
+        dedup(channels.iter().copied()).into_iter().map(|ch| ch.label().get(lang).to_owned()).collect();
     (!names.is_empty()).then(|| crate::text::join_and(lang, &names))
 }
 
@@ -91,7 +99,10 @@ pub(crate) fn duration(lang: Lang, d: &Duration) -> String {
 pub(crate) fn retention_period(lang: Lang, r: &Retention) -> Option<String> {
     match r.period {
         Some(Duration::Indefinite) => Some(st::RETENTION_KEPT.get(lang).to_owned()),
-        Some(d) => crate::catalogue::fill(st::RETENTION_FROM.get(lang), &[("start", r.from.label().get(lang)), ("period", &duration(lang, &d))]),
+        Some(d) => crate::catalogue::fill(
+            st::RETENTION_FROM.get(lang),
+            &[("start", r.from.label().get(lang)), ("period", &duration(lang, &d))],
+        ),
         None => crate::text::md_opt(lang, &r.method, &r.method_en),
     }
 }
@@ -106,7 +117,8 @@ pub(crate) fn recipient_purpose(lang: Lang, m: &Manifest, r: &Recipient) -> Opti
     if let Some(text) = crate::text::md_opt(lang, &r.purpose, &r.purpose_en) {
         return Some(crate::text::clause(&text));
     }
-    let names: Vec<String> = r.purposes.iter().filter_map(|id| m.purpose(id.as_str())).map(|p| purpose(lang, p)).collect();
+    let names: Vec<String> =
+        r.purposes.iter().filter_map(|id| m.purpose(id.as_str())).map(|p| purpose(lang, p)).collect();
     (!names.is_empty()).then(|| join(lang, &names))
 }
 

@@ -1,12 +1,13 @@
 //! Properties every rendering must have: no placeholder markers, no empty table cells,
 //! deterministic bytes, manifest text escaped in HTML, and a complete HTML page.
-#![allow(clippy::panic)] // tests fail by panicking
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 use gebao_core::Manifest;
 use gebao_policy::{Document, Format, Lang, render};
 use std::path::Path;
 
-const DOCS: [Document; 4] = [Document::Policy, Document::CollectionList, Document::SharingList, Document::PermissionList];
+const DOCS: [Document; 4] =
+    [Document::Policy, Document::CollectionList, Document::SharingList, Document::PermissionList];
 const LANGS: [Lang; 2] = [Lang::ZhCn, Lang::En];
 
 fn clean_src() -> &'static str {
@@ -68,7 +69,10 @@ fn clean_manifest_renders_without_placeholders() {
 fn examples_render_without_placeholders() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let Ok(entries) = std::fs::read_dir(&dir) else { return };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
     paths.sort();
     for path in paths {
         let Ok(bytes) = std::fs::read(&path) else { continue };
@@ -127,7 +131,10 @@ fn manifest_text_is_escaped_in_html() {
     assert!(page.contains("昵称&lt;img src=x onerror=alert(1)&gt;|**粗**"), "markup in a field name stays text");
     let sharing = render(&m, Document::SharingList, Lang::ZhCn, Format::Markdown);
     let sdk_row = sharing.lines().find(|l| l.contains("示例推送SDK")).unwrap_or_default();
-    assert!(sdk_row.contains("推送 \\<b>消息\\</b> \\| 第二列"), "a pipe and a newline stay inside the cell: {sdk_row}");
+    assert!(
+        sdk_row.contains("推送 \\<b>消息\\</b> \\| 第二列"),
+        "a pipe and a newline stay inside the cell: {sdk_row}"
+    );
 }
 
 #[test]
@@ -171,7 +178,9 @@ fn policy_has_every_chapter_and_key_promises() {
         assert!(zh.contains(needle), "the zh-CN policy lacks `{needle}`");
     }
     let en = render(&m, Document::Policy, Lang::En, Format::Markdown);
-    for needle in ["## 1. How we collect and use your personal information", "## 9. How to contact us", "15 working days"] {
+    for needle in
+        ["## 1. How we collect and use your personal information", "## 9. How to contact us", "15 working days"]
+    {
         assert!(en.contains(needle), "the English policy lacks `{needle}`");
     }
 }

@@ -1,7 +1,7 @@
 //! Golden tests: the policy and the three lists of the rule tests' clean manifest, in both
 //! languages and both formats. Review changes by reading the `.snap` files; accept them with
 //! `INSTA_UPDATE=always cargo test -p gebao-policy`.
-#![allow(clippy::panic)] // tests fail by panicking
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 use gebao_core::Manifest;
 use gebao_policy::{Document, Format, Lang, render};

@@ -1,5 +1,6 @@
 //! Load + check + render of a generated manifest with 1,000 fields and 200 purposes.
 //! Run: `cargo bench -p gebao --bench manifest`; figures in docs/benchmarks.md.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gebao_core::manifest::load::load_manifest;
@@ -24,7 +25,8 @@ fn generated() -> String {
     let mut s = head.to_owned();
     for i in 0..FIELDS {
         let c = categories[i % categories.len()];
-        let _ = writeln!(s, "[[fields]]\nid = \"f{i}\"\nname = \"字段{i}\"\nname_en = \"Field {i}\"\ncategory = \"{c}\"\n");
+        let _ =
+            writeln!(s, "[[fields]]\nid = \"f{i}\"\nname = \"字段{i}\"\nname_en = \"Field {i}\"\ncategory = \"{c}\"\n");
     }
     for p in 0..PURPOSES {
         let fields: Vec<String> = (0..5).map(|k| format!("\"f{}\"", p * 5 + k)).collect();
@@ -35,7 +37,12 @@ fn generated() -> String {
         );
     }
     for sc in 0..100 {
-        let _ = writeln!(s, "[[scenarios]]\nid = \"s{sc}\"\nname = \"场景{sc}\"\npurposes = [\"p{}\", \"p{}\"]\nprompt = \"提示{sc}\"\n", sc * 2, sc * 2 + 1);
+        let _ = writeln!(
+            s,
+            "[[scenarios]]\nid = \"s{sc}\"\nname = \"场景{sc}\"\npurposes = [\"p{}\", \"p{}\"]\nprompt = \"提示{sc}\"\n",
+            sc * 2,
+            sc * 2 + 1
+        );
     }
     for r in 0..50 {
         let _ = writeln!(
@@ -59,7 +66,9 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("load", |b| b.iter(|| load_manifest(black_box(&text))));
     g.bench_function("check", |b| b.iter(|| check(black_box(&m), Some(&text))));
-    g.bench_function("render_policy_zh_html", |b| b.iter(|| render(black_box(&m), Document::Policy, Lang::ZhCn, Format::Html)));
+    g.bench_function("render_policy_zh_html", |b| {
+        b.iter(|| render(black_box(&m), Document::Policy, Lang::ZhCn, Format::Html))
+    });
     g.bench_function("load_check_render", |b| {
         b.iter(|| {
             let m = load_manifest(black_box(&text)).ok();

@@ -34,7 +34,12 @@ pub fn finding(f: &Finding, path: &Path, src: &str, lang: Lang) -> String {
         Some(span) => {
             title = title.clone();
             vec![
-                title.element(Snippet::source(src).line_start(1).path(file.as_str()).annotation(AnnotationKind::Primary.span(span).label(f.path.as_str()))),
+                title.element(
+                    Snippet::source(src)
+                        .line_start(1)
+                        .path(file.as_str())
+                        .annotation(AnnotationKind::Primary.span(span).label(f.path.as_str())),
+                ),
                 Group::with_title(Level::HELP.with_name(Some(help)).secondary_title(f.hint(lang))),
                 Group::with_title(Level::NOTE.with_name(Some(source)).secondary_title(f.source)),
             ]
@@ -58,9 +63,19 @@ pub fn diagnostic(d: &Diagnostic, path: &Path, src: Option<&str>, lang: Lang) ->
         (Some(src), Some(span)) if clamp(Some(span.clone()), src).is_some() => {
             let span = clamp(Some(span), src).unwrap_or(0..0);
             let label = d.path.clone().unwrap_or_default();
-            vec![title.element(Snippet::source(src).line_start(1).path(file.as_str()).annotation(AnnotationKind::Primary.span(span).label(label)))]
+            vec![
+                title.element(
+                    Snippet::source(src)
+                        .line_start(1)
+                        .path(file.as_str())
+                        .annotation(AnnotationKind::Primary.span(span).label(label)),
+                ),
+            ]
         }
-        _ => vec![Group::with_title(title), Group::with_title(Level::NOTE.with_name(Some("file")).secondary_title(file.clone()))],
+        _ => vec![
+            Group::with_title(title),
+            Group::with_title(Level::NOTE.with_name(Some("file")).secondary_title(file.clone())),
+        ],
     };
     if let Some(h) = d.help_text(lang) {
         groups.push(Group::with_title(Level::HELP.with_name(Some(help_name)).secondary_title(h.to_owned())));

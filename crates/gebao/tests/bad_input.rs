@@ -1,4 +1,5 @@
 //! Bad manifests get a clear error naming the place and the fix, and exit code 2.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 mod common;
 use common::*;
@@ -81,7 +82,11 @@ fn non_utf8_file() {
 
 #[test]
 fn missing_file() {
-    gebao().args(["check", "no-such-manifest.toml"]).assert().code(2).stderr(predicate::str::contains("找不到清单文件"));
+    gebao()
+        .args(["check", "no-such-manifest.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("找不到清单文件"));
 }
 
 #[test]

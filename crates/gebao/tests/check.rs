@@ -1,4 +1,5 @@
 //! `gebao check` on real files: exit codes, output formats, the rule list.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 mod common;
 use common::*;
@@ -46,11 +47,19 @@ fn english_messages() {
 #[test]
 fn fail_on_sets_the_threshold() {
     // A warning only (NOT-06): exit 0 by default, 1 with --fail-on warning.
-    let text = clean_with("[controller.officer]\nname = \"个人信息保护部\"\nname_en = \"Personal Information Protection Department\"\ncontact = { email = \"dpo@example.cn\" }\n", "");
+    let text = clean_with(
+        "[controller.officer]\nname = \"个人信息保护部\"\nname_en = \"Personal Information Protection Department\"\ncontact = { email = \"dpo@example.cn\" }\n",
+        "",
+    );
     let (_dir, path) = manifest_file(text.as_bytes());
     gebao().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("NOT-06"));
     gebao().args(["check", "--fail-on", "warning"]).arg(&path).assert().code(1);
-    gebao().args(["check", "--severity", "error"]).arg(&path).assert().success().stdout(predicate::str::contains("NOT-06").not());
+    gebao()
+        .args(["check", "--severity", "error"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("NOT-06").not());
 }
 
 #[test]
@@ -120,7 +129,8 @@ fn every_seed_example_reports_its_known_flaws() {
     for (file, rules) in expected {
         let out = gebao().args(["check", "--format", "json"]).arg(examples_dir().join(file)).assert().code(1);
         let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
-        let found: Vec<&str> = v["findings"].as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
+        let found: Vec<&str> =
+            v["findings"].as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
         for r in *rules {
             assert!(found.contains(r), "{file}: {r} not reported");
         }
@@ -131,13 +141,18 @@ fn every_seed_example_reports_its_known_flaws() {
 fn render_every_example_in_both_languages_and_formats() {
     for file in ["000-weibo.toml", "001-weimacms.toml", "002-lanhu.toml", "003-weimi.toml", "004-liaoliao.toml"] {
         for lang in ["zh-CN", "en"] {
-            let out = gebao().args(["--lang", lang, "render", "--format", "html"]).arg(examples_dir().join(file)).assert().success();
+            let out = gebao()
+                .args(["--lang", lang, "render", "--format", "html"])
+                .arg(examples_dir().join(file))
+                .assert()
+                .success();
             let html = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
             assert!(html.starts_with("<!doctype html>") || html.starts_with("<!DOCTYPE html>"), "{file} {lang}");
             assert!(html.contains(&format!("lang=\"{lang}\"")), "{file} {lang}");
         }
     }
-    let out = gebao().args(["render", "--list", "sharing"]).arg(examples_dir().join("004-liaoliao.toml")).assert().success();
+    let out =
+        gebao().args(["render", "--list", "sharing"]).arg(examples_dir().join("004-liaoliao.toml")).assert().success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("共享"));
 }
 

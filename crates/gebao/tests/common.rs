@@ -1,4 +1,5 @@
 //! Shared helpers of the CLI tests: the real binary on real files.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 #![allow(dead_code)]
 
 use assert_cmd::Command;

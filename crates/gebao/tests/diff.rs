@@ -1,4 +1,5 @@
 //! `gebao diff` on real files: one test per major-change trigger, and minor changes.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 mod common;
 use common::*;
@@ -23,8 +24,16 @@ fn assert_trigger(from: &str, to: &str, trigger: &str) {
 
 #[test]
 fn trigger_1_purposes_and_pi_types() {
-    assert_trigger("fields = [\"browsing\", \"device_id\"]", "fields = [\"browsing\", \"device_id\", \"precise_location\"]", "purposes");
-    let v = diff_json("fields = [\"browsing\", \"device_id\"]", "fields = [\"browsing\", \"device_id\", \"precise_location\"]", 1);
+    assert_trigger(
+        "fields = [\"browsing\", \"device_id\"]",
+        "fields = [\"browsing\", \"device_id\", \"precise_location\"]",
+        "purposes",
+    );
+    let v = diff_json(
+        "fields = [\"browsing\", \"device_id\"]",
+        "fields = [\"browsing\", \"device_id\", \"precise_location\"]",
+        1,
+    );
     assert_eq!(v["reconsent"], serde_json::json!(["recommend"]));
 }
 
@@ -50,7 +59,11 @@ fn trigger_5_contact_and_complaints() {
 
 #[test]
 fn trigger_6_high_risk_pia() {
-    assert_trigger("purposes = [\"recommend\"]\nrisk = \"medium\"", "purposes = [\"recommend\"]\nrisk = \"high\"", "high-risk-pia");
+    assert_trigger(
+        "purposes = [\"recommend\"]\nrisk = \"medium\"",
+        "purposes = [\"recommend\"]\nrisk = \"high\"",
+        "high-risk-pia",
+    );
 }
 
 #[test]
@@ -66,7 +79,8 @@ fn human_output_marks_major_changes() {
     let old = dir.path().join("old.toml");
     let new = dir.path().join("new.toml");
     std::fs::write(&old, CLEAN).expect("write");
-    std::fs::write(&new, clean_with("name = \"示例网络科技有限公司\"", "name = \"新示例控股有限公司\"")).expect("write");
+    std::fs::write(&new, clean_with("name = \"示例网络科技有限公司\"", "name = \"新示例控股有限公司\""))
+        .expect("write");
     let out = gebao().arg("diff").arg(&old).arg(&new).assert().code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("重大变更"), "{stdout}");

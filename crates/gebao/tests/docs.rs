@@ -1,6 +1,7 @@
 //! The reference documents generated from code stay true: `docs/manifest-reference.md`
 //! (from the manifest's JSON Schema) and `docs/rules.md` (from the rule catalogue).
 //! After changing the model or a rule, run `GEBAO_UPDATE_DOCS=1 cargo test -p gebao --test docs`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests and benches fail by panicking
 
 mod common;
 use common::*;
@@ -29,13 +30,16 @@ fn type_of(v: &Value) -> String {
         return format!("[{r}](#{})", r.to_lowercase());
     }
     if let Some(any) = v.get("anyOf").and_then(Value::as_array) {
-        let parts: Vec<String> = any.iter().filter(|x| x.get("type") != Some(&Value::from("null"))).map(type_of).collect();
+        let parts: Vec<String> =
+            any.iter().filter(|x| x.get("type") != Some(&Value::from("null"))).map(type_of).collect();
         return parts.join(" or ");
     }
     match v.get("type") {
         Some(Value::String(t)) if t == "array" => format!("{}[]", v.get("items").map(type_of).unwrap_or_default()),
         Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
+        Some(Value::Array(ts)) => {
+            ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or ")
+        }
         _ => "any".into(),
     }
 }
@@ -59,7 +63,9 @@ fn one_line(s: &str) -> String {
 
 fn manifest_reference(schema: &Value) -> String {
     let defs = &schema["$defs"];
-    let mut s = String::from("# Manifest reference (generated)\n\nGenerated from the code by `cargo test -p gebao --test docs`; do not edit by hand. The\nguide with examples is [manifest.md](manifest.md). Every table rejects keys it does not know.\n\n");
+    let mut s = String::from(
+        "# Manifest reference (generated)\n\nGenerated from the code by `cargo test -p gebao --test docs`; do not edit by hand. The\nguide with examples is [manifest.md](manifest.md). Every table rejects keys it does not know.\n\n",
+    );
     // Sections in the order they are reached from the root.
     let mut order = vec!["Manifest".to_owned()];
     let mut seen: BTreeSet<String> = order.iter().cloned().collect();
@@ -82,10 +88,18 @@ fn manifest_reference(schema: &Value) -> String {
             let _ = writeln!(s, "{}\n", one_line(d));
         }
         if let Some(props) = v.get("properties").and_then(Value::as_object) {
-            let required: BTreeSet<&str> = v.get("required").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let required: BTreeSet<&str> = v
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let _ = writeln!(s, "| key | type | required | default | meaning |\n|---|---|---|---|---|");
             for (k, p) in props {
-                let default = p.get("default").filter(|d| !d.is_null() && !d.is_object()).map(|d| format!("`{d}`")).unwrap_or_default();
+                let default = p
+                    .get("default")
+                    .filter(|d| !d.is_null() && !d.is_object())
+                    .map(|d| format!("`{d}`"))
+                    .unwrap_or_default();
                 let req = if required.contains(k.as_str()) { "yes" } else { "" };
                 let desc = p.get("description").and_then(Value::as_str).map(one_line).unwrap_or_default();
                 let _ = writeln!(s, "| `{k}` | {} | {req} | {default} | {desc} |", type_of(p));
@@ -97,7 +111,12 @@ fn manifest_reference(schema: &Value) -> String {
         } else if let Some(variants) = v.get("oneOf").and_then(Value::as_array) {
             let _ = writeln!(s, "| value | meaning |\n|---|---|");
             for x in variants {
-                let values: Vec<String> = x.get("enum").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(|v| format!("`{v}`")).collect()).or_else(|| x.get("const").and_then(Value::as_str).map(|c| vec![format!("`{c}`")])).unwrap_or_default();
+                let values: Vec<String> = x
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).map(|v| format!("`{v}`")).collect())
+                    .or_else(|| x.get("const").and_then(Value::as_str).map(|c| vec![format!("`{c}`")]))
+                    .unwrap_or_default();
                 let desc = x.get("description").and_then(Value::as_str).map(one_line).unwrap_or_default();
                 let _ = writeln!(s, "| {} | {desc} |", values.join(", "));
             }
@@ -120,10 +139,21 @@ fn manifest_reference_is_up_to_date() {
 fn rules_doc_is_up_to_date() {
     let out = gebao().args(["check", "--list-rules", "--format", "json"]).assert().success();
     let rules: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
-    let mut s = String::from("# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice.\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | rule | 规则 | fix |\n|---|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice.\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | rule | 规则 | fix |\n|---|---|---|---|---|---|\n",
+    );
     for r in rules.as_array().expect("array") {
         let f = |k: &str| one_line(r[k].as_str().unwrap_or_default());
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} | {} |", f("id"), f("severity"), f("source"), f("title_en"), f("title"), f("hint_en"));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            f("id"),
+            f("severity"),
+            f("source"),
+            f("title_en"),
+            f("title"),
+            f("hint_en")
+        );
     }
     compare_or_update("docs/rules.md", &s);
 }

@@ -77,7 +77,10 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         basic_function: "网络支付、提现、转账等功能",
         items: &[
             PHONE,
-            item("注册用户姓名、证件类型和号码、证件有效期限、银行卡号码", &[C::Basic, C::IdentityDocument, C::Property]),
+            item(
+                "注册用户姓名、证件类型和号码、证件有效期限、银行卡号码",
+                &[C::Basic, C::IdentityDocument, C::Property],
+            ),
         ],
         confirmation: Confirmation::Verified(&[B, SY, HS]),
     },
@@ -171,7 +174,10 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         items: &[
             PHONE,
             // The hospital and department booked reveal the patient's health.
-            item("挂号时需提供患者姓名、证件类型和号码、预约挂号的医院和科室", &[C::Basic, C::IdentityDocument, C::Health]),
+            item(
+                "挂号时需提供患者姓名、证件类型和号码、预约挂号的医院和科室",
+                &[C::Basic, C::IdentityDocument, C::Health],
+            ),
             item("问诊时需提供病情描述", &[C::Health]),
         ],
         confirmation: Confirmation::Unconfirmed("basic function and all items unconfirmed"),

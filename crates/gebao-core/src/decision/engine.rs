@@ -4,9 +4,7 @@ use super::consent::{ConsentScope, SeparateKind};
 use super::subject::{SubjectState, SubjectStatus};
 use crate::duration::{Duration, Unit};
 use crate::ids::{PurposeId, RecipientId};
-use crate::manifest::{
-    Audience, LegalBasis, Manifest, RecipientKind, RetentionStart, TeenRule, is_outside_mainland,
-};
+use crate::manifest::{Audience, LegalBasis, Manifest, RecipientKind, RetentionStart, TeenRule, is_outside_mainland};
 use chrono::{DateTime, Months, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};

@@ -83,7 +83,11 @@ fn child_needs_guardian_consent() {
     let mut s = SubjectState { birth_date: NaiveDate::from_ymd_opt(2016, 5, 1), ..Default::default() };
     assert_eq!(reason(&ask(&e, &s, "recommend", &["browsing"])), Some("guardian-consent-missing"));
     s.apply(&record(purpose("recommend"), ConsentAction::Grant, 1));
-    assert_eq!(reason(&ask(&e, &s, "recommend", &["browsing"])), Some("guardian-consent-missing"), "the child's own consent is not enough");
+    assert_eq!(
+        reason(&ask(&e, &s, "recommend", &["browsing"])),
+        Some("guardian-consent-missing"),
+        "the child's own consent is not enough"
+    );
     let mut r = record(purpose("recommend"), ConsentAction::Grant, 1);
     r.by_guardian = true;
     s.apply(&r);
@@ -110,10 +114,17 @@ fn recipient_needs_its_own_consent() {
     let e = engine();
     let mut s = SubjectState::default();
     s.apply(&record(purpose("push"), ConsentAction::Grant, 1));
-    let q = |r| DecisionQuery { purpose: "push", fields: &["device_id"], recipient: Some(r), collected_at_ms: None, now_ms: NOW };
+    let q = |r| DecisionQuery {
+        purpose: "push",
+        fields: &["device_id"],
+        recipient: Some(r),
+        collected_at_ms: None,
+        now_ms: NOW,
+    };
     assert_eq!(reason(&e.decide(&s, &q("push-sdk"))), Some("recipient-not-consented"));
     assert_eq!(reason(&e.decide(&s, &q("cloud"))), Some("recipient-not-consented"), "cloud does not serve `push`");
-    let scope = ConsentScope::Recipient { recipient: RecipientId("push-sdk".into()), separate: SeparateKind::Provision };
+    let scope =
+        ConsentScope::Recipient { recipient: RecipientId("push-sdk".into()), separate: SeparateKind::Provision };
     s.apply(&record(scope, ConsentAction::Grant, 1));
     assert!(e.decide(&s, &q("push-sdk")).allow);
 }
@@ -126,10 +137,24 @@ fn recipient_abroad_needs_cross_border_consent() {
     let mut s = SubjectState::default();
     s.apply(&record(purpose("push"), ConsentAction::Grant, 1));
     let rid = RecipientId("push-sdk".into());
-    s.apply(&record(ConsentScope::Recipient { recipient: rid.clone(), separate: SeparateKind::Provision }, ConsentAction::Grant, 1));
-    let q = DecisionQuery { purpose: "push", fields: &["device_id"], recipient: Some("push-sdk"), collected_at_ms: None, now_ms: NOW };
+    s.apply(&record(
+        ConsentScope::Recipient { recipient: rid.clone(), separate: SeparateKind::Provision },
+        ConsentAction::Grant,
+        1,
+    ));
+    let q = DecisionQuery {
+        purpose: "push",
+        fields: &["device_id"],
+        recipient: Some("push-sdk"),
+        collected_at_ms: None,
+        now_ms: NOW,
+    };
     assert_eq!(reason(&e.decide(&s, &q)), Some("separate-consent-missing"));
-    s.apply(&record(ConsentScope::Recipient { recipient: rid, separate: SeparateKind::CrossBorder }, ConsentAction::Grant, 1));
+    s.apply(&record(
+        ConsentScope::Recipient { recipient: rid, separate: SeparateKind::CrossBorder },
+        ConsentAction::Grant,
+        1,
+    ));
     assert!(e.decide(&s, &q).allow);
 }
 
@@ -148,7 +173,13 @@ fn retention_expired() {
     let mut s = SubjectState::default();
     s.apply(&record(purpose("nearby"), ConsentAction::Grant, 1));
     let day = 86_400_000;
-    let q = |at| DecisionQuery { purpose: "nearby", fields: &[] as &[&str], recipient: None, collected_at_ms: Some(at), now_ms: NOW };
+    let q = |at| DecisionQuery {
+        purpose: "nearby",
+        fields: &[] as &[&str],
+        recipient: None,
+        collected_at_ms: Some(at),
+        now_ms: NOW,
+    };
     assert!(e.decide(&s, &q(NOW - 6 * day)).allow);
     assert_eq!(reason(&e.decide(&s, &q(NOW - 8 * day))), Some("retention-expired"), "kept 7 days");
 }

@@ -242,7 +242,9 @@ fn pia(cx: &Cx<'_>, x: &str, rest: &[S<'_>], v: &mut Verdict) {
             ids.extend(r.purposes.iter().cloned());
             ids.extend(m.recipients_named(&r.recipients).flat_map(|rc| rc.purposes.iter().cloned()));
         }
-        ids.extend(m.purposes.iter().filter(|p| p.pia.as_ref().is_some_and(|id| id.as_str() == x)).map(|p| p.id.clone()));
+        ids.extend(
+            m.purposes.iter().filter(|p| p.pia.as_ref().is_some_and(|id| id.as_str() == x)).map(|p| p.id.clone()),
+        );
         ids
     };
     v.purposes = in_new(cx.new, covered(cx.old).into_iter().chain(covered(cx.new)));
@@ -334,4 +336,3 @@ fn minors(cx: &Cx<'_>, rest: &[S<'_>], v: &mut Verdict) {
 pub(super) fn in_new(new: &Manifest, ids: impl IntoIterator<Item = PurposeId>) -> BTreeSet<PurposeId> {
     ids.into_iter().filter(|p| new.purpose(p.as_str()).is_some()).collect()
 }
-

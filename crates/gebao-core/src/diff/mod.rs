@@ -47,8 +47,14 @@ pub enum Trigger {
 
 impl Trigger {
     /// All triggers, in the standard's order.
-    pub const ALL: [Trigger; 6] =
-        [Trigger::Purposes, Trigger::Ownership, Trigger::Recipients, Trigger::Rights, Trigger::Contact, Trigger::HighRiskPia];
+    pub const ALL: [Trigger; 6] = [
+        Trigger::Purposes,
+        Trigger::Ownership,
+        Trigger::Recipients,
+        Trigger::Rights,
+        Trigger::Contact,
+        Trigger::HighRiskPia,
+    ];
 
     /// The stable id used in JSON output and by scripts, e.g. `"purposes"`.
     pub fn id(self) -> &'static str {
@@ -85,10 +91,9 @@ impl Trigger {
                 "负责个人信息保护的责任部门、联络方式及投诉渠道发生变化",
                 "a change of the responsible department, contact details or complaint channels",
             ),
-            Trigger::HighRiskPia => Bilingual::new(
-                "个人信息保护影响评估报告表明存在高风险",
-                "an impact assessment reports high risk",
-            ),
+            Trigger::HighRiskPia => {
+                Bilingual::new("个人信息保护影响评估报告表明存在高风险", "an impact assessment reports high risk")
+            }
         }
     }
 }

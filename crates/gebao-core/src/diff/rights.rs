@@ -30,7 +30,9 @@ pub(super) fn rights(cx: &Cx<'_>, rest: &[S<'_>], v: &mut Verdict) {
         [K("repeat"), K(key)] => {
             let stricter = match *key {
                 "free" => matches!((old.repeat.as_ref(), new.repeat.as_ref()), (Some(a), Some(b)) if b.free < a.free),
-                "per" => matches!((old.repeat.as_ref(), new.repeat.as_ref()), (Some(a), Some(b)) if compare(&a.per, &b.per) == Ordering::Less),
+                "per" => {
+                    matches!((old.repeat.as_ref(), new.repeat.as_ref()), (Some(a), Some(b)) if compare(&a.per, &b.per) == Ordering::Less)
+                }
                 "then" => new.repeat.as_ref().is_some_and(|r| r.then == RepeatAction::Refuse),
                 "fee" => cx.raw.after.is_some(),
                 _ => false,

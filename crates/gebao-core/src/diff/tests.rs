@@ -5,7 +5,7 @@
 use super::*;
 use crate::duration::Duration;
 use crate::ids::{FieldId, PiaId, RecipientId};
-use crate::manifest::{Blocker, LegalBasis, Pia, Precision, Risk, RecipientKind};
+use crate::manifest::{Blocker, LegalBasis, Pia, Precision, RecipientKind, Risk};
 use crate::taxonomy::Category;
 
 fn clean() -> Manifest {
@@ -286,10 +286,17 @@ fn right_channel_and_longer_deadline_are_major() {
 fn cancellation_conditions_and_blockers_are_major() {
     let d = assert_major(Trigger::Rights, |m| {
         if let Some(r) = m.rights.cancellation.as_mut() {
-            r.blockers.push(Blocker { id: "paid-plan".into(), description: "付费套餐未到期".into(), description_en: None });
+            r.blockers.push(Blocker {
+                id: "paid-plan".into(),
+                description: "付费套餐未到期".into(),
+                description_en: None,
+            });
         }
     });
-    assert_eq!(change_at(&d, "rights.cancellation.blockers[paid-plan]").summary_zh, "个人权利「注销账号」新增注销前须处理的事项「paid-plan」");
+    assert_eq!(
+        change_at(&d, "rights.cancellation.blockers[paid-plan]").summary_zh,
+        "个人权利「注销账号」新增注销前须处理的事项「paid-plan」"
+    );
     assert_major(Trigger::Rights, |m| {
         if let Some(r) = m.rights.cancellation.as_mut() {
             r.conditions.push("账号内无未完成的订单".into());
@@ -439,4 +446,3 @@ fn serialises_for_the_cli() {
     assert!(Trigger::ALL.iter().all(|t| !t.label().zh.is_empty() && !t.label().en.is_empty()));
     assert_eq!(serde_json::to_value(Trigger::HighRiskPia).unwrap_or_default(), Trigger::HighRiskPia.id());
 }
-

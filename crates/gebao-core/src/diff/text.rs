@@ -179,7 +179,9 @@ pub(super) fn summary(raw: &RawChange, verdict: &Verdict, old: &Manifest, new: &
                 zh: format!("{}{}「{zh}」", if raw.kind == ChangeKind::Added { "新增" } else { "删除" }, section.zh),
                 en: format!("{} “{en}” {ve}", section.en),
             },
-            (Some((zh, en)), ChangeKind::Modified) => Summary { zh: format!("{}「{zh}」{vz}", section.zh), en: format!("{} “{en}” {ve}", section.en) },
+            (Some((zh, en)), ChangeKind::Modified) => {
+                Summary { zh: format!("{}「{zh}」{vz}", section.zh), en: format!("{} “{en}” {ve}", section.en) }
+            }
             (None, _) => Summary { zh: format!("{}{vz}", section.zh), en: format!("{} {ve}", section.en) },
         };
     }
@@ -264,8 +266,12 @@ fn item_name(section: &str, id: &str, old: &Manifest, new: &Manifest) -> (String
             "fields" => m.field(id).map(|x| named(&x.name, x.name_en.as_deref())),
             "purposes" => m.purpose(id).map(|x| named(&x.name, x.name_en.as_deref())),
             "recipients" => m.recipient(id).map(|x| named(&x.name, x.name_en.as_deref())),
-            "scenarios" => m.scenarios.iter().find(|x| x.id.as_str() == id).map(|x| named(&x.name, x.name_en.as_deref())),
-            "datasets" => m.datasets.iter().find(|x| x.id.as_str() == id).and_then(|x| x.name.as_deref()).map(|n| named(n, None)),
+            "scenarios" => {
+                m.scenarios.iter().find(|x| x.id.as_str() == id).map(|x| named(&x.name, x.name_en.as_deref()))
+            }
+            "datasets" => {
+                m.datasets.iter().find(|x| x.id.as_str() == id).and_then(|x| x.name.as_deref()).map(|n| named(n, None))
+            }
             "permissions" => permission_kind(id).map(|k| (k.label().zh.to_owned(), k.label().en.to_owned())),
             _ => None,
         }

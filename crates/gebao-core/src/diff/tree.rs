@@ -62,8 +62,18 @@ fn compare(path: &mut Vec<Seg>, old: &Value, new: &Value, out: &mut Vec<RawChang
                 path.push(Seg::Item(k.clone()));
                 match (ka.get(k), kb.get(k)) {
                     (Some(o), Some(n)) => compare(path, o, n, out),
-                    (Some(o), None) => out.push(RawChange { segs: path.clone(), kind: ChangeKind::Removed, before: Some((*o).clone()), after: None }),
-                    (None, Some(n)) => out.push(RawChange { segs: path.clone(), kind: ChangeKind::Added, before: None, after: Some((*n).clone()) }),
+                    (Some(o), None) => out.push(RawChange {
+                        segs: path.clone(),
+                        kind: ChangeKind::Removed,
+                        before: Some((*o).clone()),
+                        after: None,
+                    }),
+                    (None, Some(n)) => out.push(RawChange {
+                        segs: path.clone(),
+                        kind: ChangeKind::Added,
+                        before: None,
+                        after: Some((*n).clone()),
+                    }),
                     (None, None) => {}
                 }
                 path.pop();

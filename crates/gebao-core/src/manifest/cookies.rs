@@ -38,8 +38,12 @@ pub enum CookieCategory {
 }
 
 impl CookieCategory {
-    pub const ALL: [CookieCategory; 4] =
-        [CookieCategory::StrictlyNecessary, CookieCategory::Functional, CookieCategory::Analytics, CookieCategory::Advertising];
+    pub const ALL: [CookieCategory; 4] = [
+        CookieCategory::StrictlyNecessary,
+        CookieCategory::Functional,
+        CookieCategory::Analytics,
+        CookieCategory::Advertising,
+    ];
 
     pub fn is_essential(self) -> bool {
         self == CookieCategory::StrictlyNecessary

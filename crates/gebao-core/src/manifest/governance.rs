@@ -122,7 +122,9 @@ impl Measure {
     pub fn label(self) -> crate::text::Bilingual {
         use crate::text::Bilingual as B;
         match self {
-            Measure::AccessControl => B::new("严格的访问控制和权限管理", "strict access control and permission management"),
+            Measure::AccessControl => {
+                B::new("严格的访问控制和权限管理", "strict access control and permission management")
+            }
             Measure::Encryption => B::new("传输和存储加密", "encryption in transit and at rest"),
             Measure::DeIdentification => B::new("去标识化处理", "de-identification"),
             Measure::Training => B::new("员工安全培训", "security training for staff"),

@@ -58,7 +58,8 @@ fn from_toml_error(e: &toml::de::Error, offset: usize) -> Diagnostic {
         }
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        d = d.help(format!("请添加 `{name}`（键或 [{name}] 表）"), format!("add `{name}` (a key, or a [{name}] table)"));
+        d = d
+            .help(format!("请添加 `{name}`（键或 [{name}] 表）"), format!("add `{name}` (a key, or a [{name}] table)"));
     }
     d
 }
@@ -87,11 +88,6 @@ fn classify(msg: &str) -> (&'static str, &'static str) {
 fn unknown_and_expected(msg: &str) -> Option<(String, Vec<String>)> {
     let rest = msg.strip_prefix("unknown field `").or_else(|| msg.strip_prefix("unknown variant `"))?;
     let (word, tail) = rest.split_once('`')?;
-    let expected = tail
-        .split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, s)| s.to_owned())
-        .collect();
+    let expected = tail.split('`').enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, s)| s.to_owned()).collect();
     Some((word.to_owned(), expected))
 }

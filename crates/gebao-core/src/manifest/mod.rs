@@ -6,6 +6,7 @@
 pub mod controller;
 pub mod cookies;
 pub mod datasets;
+pub mod date;
 pub mod fields;
 pub mod governance;
 pub mod load;
@@ -16,7 +17,6 @@ pub mod recipients;
 pub mod rights;
 pub mod scenarios;
 pub mod validate;
-pub mod date;
 
 pub use controller::*;
 pub use cookies::*;

@@ -121,7 +121,13 @@ fn yes() -> bool {
 impl Default for Changes {
     /// Without a `[changes]` table, consent is still asked again after a major change.
     fn default() -> Self {
-        Changes { notify: Vec::new(), reconsent_on_major: true, accepted_by_continued_use: false, archive: None, ownership_transfer: None }
+        Changes {
+            notify: Vec::new(),
+            reconsent_on_major: true,
+            accepted_by_continued_use: false,
+            archive: None,
+            ownership_transfer: None,
+        }
     }
 }
 

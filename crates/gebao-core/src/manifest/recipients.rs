@@ -81,7 +81,10 @@ impl Recipient {
 
     /// Another processor that decides on its own (PIPL 23), as opposed to an entrusted one.
     pub fn is_independent_processor(&self) -> bool {
-        matches!(self.kind, RecipientKind::ThirdParty | RecipientKind::Sdk | RecipientKind::Partner | RecipientKind::Affiliate)
+        matches!(
+            self.kind,
+            RecipientKind::ThirdParty | RecipientKind::Sdk | RecipientKind::Partner | RecipientKind::Affiliate
+        )
     }
 }
 
@@ -205,9 +208,16 @@ pub enum Mechanism {
 impl Mechanism {
     pub fn label(self) -> Bilingual {
         match self {
-            Mechanism::SecurityAssessment => Bilingual::new("通过国家网信部门组织的数据出境安全评估", "a CAC security assessment"),
-            Mechanism::StandardContract => Bilingual::new("与境外接收方订立个人信息出境标准合同并备案", "the standard contract for outbound transfer, filed with the CAC"),
-            Mechanism::Certification => Bilingual::new("经专业机构进行个人信息保护认证", "personal-information protection certification"),
+            Mechanism::SecurityAssessment => {
+                Bilingual::new("通过国家网信部门组织的数据出境安全评估", "a CAC security assessment")
+            }
+            Mechanism::StandardContract => Bilingual::new(
+                "与境外接收方订立个人信息出境标准合同并备案",
+                "the standard contract for outbound transfer, filed with the CAC",
+            ),
+            Mechanism::Certification => {
+                Bilingual::new("经专业机构进行个人信息保护认证", "personal-information protection certification")
+            }
             Mechanism::Exempt => Bilingual::new("依法免予申报", "a legal exemption"),
             Mechanism::None => Bilingual::new("未说明", "none stated"),
         }

@@ -131,7 +131,10 @@ impl Validator<'_, '_> {
                         format!("`{section}` 中的 {key} `{id}` 重复（第一次出现在第 {} 项）", first + 1),
                         format!("duplicate {key} `{id}` in `{section}` (first used by entry {})", first + 1),
                     )
-                    .help("每个 id 只能声明一次：改名或合并这两项", "each id may be declared once: rename or merge the two entries")
+                    .help(
+                        "每个 id 只能声明一次：改名或合并这两项",
+                        "each id may be declared once: rename or merge the two entries",
+                    )
                     .at(self.map.span(&path), Some(path)),
                 );
             }
@@ -150,7 +153,10 @@ impl Validator<'_, '_> {
         .at(self.map.span(path), Some(path.to_owned()));
         d = match did_you_mean(id, declared.iter().copied()) {
             Some(best) => d.help(format!("是否想写 `{best}`？"), format!("did you mean `{best}`?")),
-            None => d.help(format!("请在 `{section}` 中声明 `{id}`，或改为已声明的 id"), format!("declare `{id}` in `{section}`, or use a declared id")),
+            None => d.help(
+                format!("请在 `{section}` 中声明 `{id}`，或改为已声明的 id"),
+                format!("declare `{id}` in `{section}`, or use a declared id"),
+            ),
         };
         self.out.push(d);
     }
@@ -170,7 +176,10 @@ impl Validator<'_, '_> {
                             format!("表之间的 parent 关系形成了环：{}", seen.join(" → ")),
                             format!("the parent links of the tables form a cycle: {}", seen.join(" → ")),
                         )
-                        .help("至少一张表要有 `subject` 列，作为关系链的终点", "at least one table needs a `subject` column to end the chain")
+                        .help(
+                            "至少一张表要有 `subject` 列，作为关系链的终点",
+                            "at least one table needs a `subject` column to end the chain",
+                        )
                         .at(self.map.span(&path), Some(path)),
                     );
                     break;

@@ -10,49 +10,103 @@ pub const RULES: &[Rule] = &[
         id: "ADM-01",
         severity: Error,
         source: "PIPL 24(2); ALGO",
-        title: B::new("个性化推送或营销同时提供不针对个人特征的选项，或便捷的拒绝方式", "Personalised push or marketing offers an option not based on personal characteristics, or an easy way to refuse"),
-        message: B::new("处理目的 `{purpose}` 基于个人特征进行个性化推送，但既没有不针对个人特征的选项，也没有便捷的拒绝方式", "purpose `{purpose}` personalises content from personal characteristics but offers neither a non-personalised option nor an easy way to refuse"),
-        hint: B::new("在 [purposes.automated] 中设置 non_personalised_option = true，或在 opt_out 中写明用户如何关闭个性化推荐", "set `non_personalised_option = true` in [purposes.automated], or say in `opt_out` how users turn personalisation off"),
+        title: B::new(
+            "个性化推送或营销同时提供不针对个人特征的选项，或便捷的拒绝方式",
+            "Personalised push or marketing offers an option not based on personal characteristics, or an easy way to refuse",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 基于个人特征进行个性化推送，但既没有不针对个人特征的选项，也没有便捷的拒绝方式",
+            "purpose `{purpose}` personalises content from personal characteristics but offers neither a non-personalised option nor an easy way to refuse",
+        ),
+        hint: B::new(
+            "在 [purposes.automated] 中设置 non_personalised_option = true，或在 opt_out 中写明用户如何关闭个性化推荐",
+            "set `non_personalised_option = true` in [purposes.automated], or say in `opt_out` how users turn personalisation off",
+        ),
     },
     Rule {
         id: "ADM-02",
         severity: Error,
         source: "PIPL 24(3)",
-        title: B::new("对个人权益有重大影响的自动化决策，说明如何获得解释以及如何拒绝仅通过自动化决策作出的决定", "A decision with significant impact states how to get an explanation and how to refuse a decision made solely by automated means"),
-        message: B::new("处理目的 `{purpose}` 的自动化决策对个人权益有重大影响，但未说明{what}", "the automated decision of purpose `{purpose}` has a significant impact but does not state {what}"),
-        hint: B::new("在 [purposes.automated] 中填写 explanation（如何获得说明）和 opt_out（如何拒绝仅通过自动化决策作出的决定）", "fill in `explanation` (how to get one) and `opt_out` (how to refuse a decision made solely by automated means) in [purposes.automated]"),
+        title: B::new(
+            "对个人权益有重大影响的自动化决策，说明如何获得解释以及如何拒绝仅通过自动化决策作出的决定",
+            "A decision with significant impact states how to get an explanation and how to refuse a decision made solely by automated means",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 的自动化决策对个人权益有重大影响，但未说明{what}",
+            "the automated decision of purpose `{purpose}` has a significant impact but does not state {what}",
+        ),
+        hint: B::new(
+            "在 [purposes.automated] 中填写 explanation（如何获得说明）和 opt_out（如何拒绝仅通过自动化决策作出的决定）",
+            "fill in `explanation` (how to get one) and `opt_out` (how to refuse a decision made solely by automated means) in [purposes.automated]",
+        ),
     },
     Rule {
         id: "ADM-03",
         severity: Error,
         source: "PIPL 24(1)",
-        title: B::new("不得通过自动化决策在交易价格等交易条件上实行不合理的差别待遇（“大数据杀熟”）", "No unreasonable differential treatment in prices or other terms through automated decisions (\"大数据杀熟\")"),
-        message: B::new("处理目的 `{purpose}` 的自动化决策使不同用户的价格或交易条件不同", "the automated decision of purpose `{purpose}` makes prices or terms differ between users"),
-        hint: B::new("停止依据个人特征对价格或交易条件实行差别待遇，并将 differential_pricing 设为 false", "stop differentiating prices or terms by personal characteristics, and set `differential_pricing = false`"),
+        title: B::new(
+            "不得通过自动化决策在交易价格等交易条件上实行不合理的差别待遇（“大数据杀熟”）",
+            "No unreasonable differential treatment in prices or other terms through automated decisions (\"大数据杀熟\")",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 的自动化决策使不同用户的价格或交易条件不同",
+            "the automated decision of purpose `{purpose}` makes prices or terms differ between users",
+        ),
+        hint: B::new(
+            "停止依据个人特征对价格或交易条件实行差别待遇，并将 differential_pricing 设为 false",
+            "stop differentiating prices or terms by personal characteristics, and set `differential_pricing = false`",
+        ),
     },
     Rule {
         id: "ADM-04",
         severity: Error,
         source: "PIPL 55(2)",
-        title: B::new("利用个人信息进行自动化决策前进行个人信息保护影响评估", "Assess the impact on personal information before automated decision-making"),
-        message: B::new("处理目的 `{purpose}` 进行自动化决策，但没有个人信息保护影响评估记录", "purpose `{purpose}` makes automated decisions but has no PI protection impact assessment"),
-        hint: B::new("添加一条 [[pia]] 记录并在其 purposes 中列出该目的，或为该目的填写 pia", "add a [[pia]] record listing the purpose in its `purposes`, or set the purpose's `pia`"),
+        title: B::new(
+            "利用个人信息进行自动化决策前进行个人信息保护影响评估",
+            "Assess the impact on personal information before automated decision-making",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 进行自动化决策，但没有个人信息保护影响评估记录",
+            "purpose `{purpose}` makes automated decisions but has no PI protection impact assessment",
+        ),
+        hint: B::new(
+            "添加一条 [[pia]] 记录并在其 purposes 中列出该目的，或为该目的填写 pia",
+            "add a [[pia]] record listing the purpose in its `purposes`, or set the purpose's `pia`",
+        ),
     },
     Rule {
         id: "ADM-05",
         severity: Error,
         source: "ALGO 17; NDSMR 42",
-        title: B::new("用户可以选择或删除用户标签，并可关闭个性化推荐且立即生效", "Users can choose or delete their tags and turn personalised recommendation off with immediate effect"),
-        message: B::new("处理目的 `{purpose}` 的个性化推荐{what}", "the personalised recommendation of purpose `{purpose}` {what}"),
-        hint: B::new("提供标签的查看、选择和删除功能并设置 tags_manageable = true；关闭个性化推荐后立即生效并设置 opt_out_immediate = true", "let users see, choose and delete their tags and set `tags_manageable = true`; make turning recommendation off take effect at once and set `opt_out_immediate = true`"),
+        title: B::new(
+            "用户可以选择或删除用户标签，并可关闭个性化推荐且立即生效",
+            "Users can choose or delete their tags and turn personalised recommendation off with immediate effect",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 的个性化推荐{what}",
+            "the personalised recommendation of purpose `{purpose}` {what}",
+        ),
+        hint: B::new(
+            "提供标签的查看、选择和删除功能并设置 tags_manageable = true；关闭个性化推荐后立即生效并设置 opt_out_immediate = true",
+            "let users see, choose and delete their tags and set `tags_manageable = true`; make turning recommendation off take effect at once and set `opt_out_immediate = true`",
+        ),
     },
     Rule {
         id: "ADM-06",
         severity: Warning,
         source: "ALGO 24",
-        title: B::new("具有舆论属性或社会动员能力的算法推荐服务写明算法备案编号（上线后十个工作日内备案）", "A recommender with public-opinion attributes states its algorithm filing number (filed within 10 working days of launch)"),
-        message: B::new("处理目的 `{purpose}` 的算法推荐服务具有舆论属性，但未写明算法备案编号", "the recommender of purpose `{purpose}` has public-opinion attributes but states no algorithm filing number"),
-        hint: B::new("完成算法备案后，在 [purposes.automated] 中填写 algorithm_filing", "file the algorithm and put the number in `algorithm_filing` in [purposes.automated]"),
+        title: B::new(
+            "具有舆论属性或社会动员能力的算法推荐服务写明算法备案编号（上线后十个工作日内备案）",
+            "A recommender with public-opinion attributes states its algorithm filing number (filed within 10 working days of launch)",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 的算法推荐服务具有舆论属性，但未写明算法备案编号",
+            "the recommender of purpose `{purpose}` has public-opinion attributes but states no algorithm filing number",
+        ),
+        hint: B::new(
+            "完成算法备案后，在 [purposes.automated] 中填写 algorithm_filing",
+            "file the algorithm and put the number in `algorithm_filing` in [purposes.automated]",
+        ),
     },
 ];
 
@@ -84,7 +138,12 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if !missing_zh.is_empty() {
                 let path = if a.is_some() { format!("{at}.automated") } else { format!("{at}.personalised") };
-                cx.report_bilingual("ADM-05", path, &[("purpose", id)], &[("what", &missing_zh.join("，"), &missing_en.join(", and "))]);
+                cx.report_bilingual(
+                    "ADM-05",
+                    path,
+                    &[("purpose", id)],
+                    &[("what", &missing_zh.join("，"), &missing_en.join(", and "))],
+                );
             }
         }
 
@@ -93,10 +152,24 @@ pub fn check(cx: &mut Ctx<'_>) {
         // ADM-02 (PIPL 24(3))
         if a.significant_impact {
             if !filled(a.explanation.as_deref()) {
-                cx.report_bilingual("ADM-02", format!("{at}.automated.explanation"), &[("purpose", id)], &[("what", "如何获得说明（explanation）", "how to get an explanation (`explanation`)")]);
+                cx.report_bilingual(
+                    "ADM-02",
+                    format!("{at}.automated.explanation"),
+                    &[("purpose", id)],
+                    &[("what", "如何获得说明（explanation）", "how to get an explanation (`explanation`)")],
+                );
             }
             if !filled(a.opt_out.as_deref()) {
-                cx.report_bilingual("ADM-02", format!("{at}.automated.opt_out"), &[("purpose", id)], &[("what", "如何拒绝仅通过自动化决策作出的决定（opt_out）", "how to refuse a decision made solely by automated means (`opt_out`)")]);
+                cx.report_bilingual(
+                    "ADM-02",
+                    format!("{at}.automated.opt_out"),
+                    &[("purpose", id)],
+                    &[(
+                        "what",
+                        "如何拒绝仅通过自动化决策作出的决定（opt_out）",
+                        "how to refuse a decision made solely by automated means (`opt_out`)",
+                    )],
+                );
             }
         }
 

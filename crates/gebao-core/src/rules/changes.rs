@@ -9,25 +9,43 @@ pub const RULES: &[Rule] = &[
         id: "CHG-01",
         severity: Error,
         source: "PIPL 14",
-        title: B::new("处理目的、处理方式或个人信息种类发生变更的，基于同意的处理重新取得同意", "A change of purpose, method or PI categories needs new consent for consent-based purposes"),
+        title: B::new(
+            "处理目的、处理方式或个人信息种类发生变更的，基于同意的处理重新取得同意",
+            "A change of purpose, method or PI categories needs new consent for consent-based purposes",
+        ),
         message: B::new("政策变更的处理不符合要求：{what}", "policy changes are handled unlawfully: {what}"),
-        hint: B::new("在 [changes] 中设置 accepted_by_continued_use = false 和 reconsent_on_major = true：重大变更后，基于同意的处理目的重新征得同意", "set `accepted_by_continued_use = false` and `reconsent_on_major = true` in [changes]: after a major change, consent-based purposes ask again"),
+        hint: B::new(
+            "在 [changes] 中设置 accepted_by_continued_use = false 和 reconsent_on_major = true：重大变更后，基于同意的处理目的重新征得同意",
+            "set `accepted_by_continued_use = false` and `reconsent_on_major = true` in [changes]: after a major change, consent-based purposes ask again",
+        ),
     },
     Rule {
         id: "CHG-02",
         severity: Warning,
         source: "35273 5.5",
-        title: B::new("政策写明六类重大变更情形及告知用户的方式", "The policy states the six major-change triggers and how users are told"),
+        title: B::new(
+            "政策写明六类重大变更情形及告知用户的方式",
+            "The policy states the six major-change triggers and how users are told",
+        ),
         message: B::new("未说明发生重大变更时如何告知用户", "how users are told of a major change is not stated"),
-        hint: B::new("在 [changes] 的 notify 中列出告知方式，如 [\"pop-up\", \"push\", \"email\"]", "list the channels in `notify` in [changes], e.g. [\"pop-up\", \"push\", \"email\"]"),
+        hint: B::new(
+            "在 [changes] 的 notify 中列出告知方式，如 [\"pop-up\", \"push\", \"email\"]",
+            "list the channels in `notify` in [changes], e.g. [\"pop-up\", \"push\", \"email\"]",
+        ),
     },
     Rule {
         id: "CHG-03",
         severity: Warning,
         source: "practice (seed 003)",
         title: B::new("旧版本政策可供查阅", "Earlier versions stay available"),
-        message: B::new("未说明在哪里可以查阅旧版本的政策", "where earlier versions of the policy can be read is not stated"),
-        hint: B::new("在 [changes] 中填写 archive（旧版本的网址或应用内位置）", "set `archive` in [changes] (a URL or in-app place of earlier versions)"),
+        message: B::new(
+            "未说明在哪里可以查阅旧版本的政策",
+            "where earlier versions of the policy can be read is not stated",
+        ),
+        hint: B::new(
+            "在 [changes] 中填写 archive（旧版本的网址或应用内位置）",
+            "set `archive` in [changes] (a URL or in-app place of earlier versions)",
+        ),
     },
 ];
 
@@ -42,7 +60,16 @@ pub fn check(cx: &mut Ctx<'_>) {
     let consent_based: Vec<&str> = m.purposes.iter().filter(|p| p.needs_consent()).map(|p| p.id.as_str()).collect();
     if !ch.reconsent_on_major && !consent_based.is_empty() {
         let list = consent_based.join(", ");
-        cx.report_bilingual("CHG-01", "changes.reconsent_on_major", &[], &[("what", &format!("重大变更后不重新征得同意，但这些处理目的基于同意：{list}"), &format!("consent is not asked again after a major change, but these purposes rely on consent: {list}"))]);
+        cx.report_bilingual(
+            "CHG-01",
+            "changes.reconsent_on_major",
+            &[],
+            &[(
+                "what",
+                &format!("重大变更后不重新征得同意，但这些处理目的基于同意：{list}"),
+                &format!("consent is not asked again after a major change, but these purposes rely on consent: {list}"),
+            )],
+        );
     }
 
     // CHG-02 (35273 5.5): the triggers come from gebao's template; the channels must come

@@ -15,33 +15,63 @@ pub const RULES: &[Rule] = &[
         id: "CON-01",
         severity: Error,
         source: "NEC art. 4–5; PIPL 6",
-        title: B::new("基本业务功能只使用该类应用的必要个人信息", "A basic function uses only the necessary PI of its app type"),
-        message: B::new("基本业务功能 `{purpose}` 使用了 `{field}`（{category}），不在“{app_type}”类应用的必要个人信息范围内{note}", "basic function `{purpose}` uses `{field}` ({category}), which is not necessary PI for {app_type} apps{note}"),
-        hint: B::new("把该字段移到一个扩展业务功能的处理目的（function = \"additional\"，basis = \"consent\"），使用户拒绝提供后仍能使用基本功能；若它是用户自己发布的内容，设置该字段的 user_content = true", "move the field to an additional-function purpose (function = \"additional\", basis = \"consent\") so that users who refuse it can still use the basic function; if it is content the user publishes, set `user_content = true` on the field"),
+        title: B::new(
+            "基本业务功能只使用该类应用的必要个人信息",
+            "A basic function uses only the necessary PI of its app type",
+        ),
+        message: B::new(
+            "基本业务功能 `{purpose}` 使用了 `{field}`（{category}），不在“{app_type}”类应用的必要个人信息范围内{note}",
+            "basic function `{purpose}` uses `{field}` ({category}), which is not necessary PI for {app_type} apps{note}",
+        ),
+        hint: B::new(
+            "把该字段移到一个扩展业务功能的处理目的（function = \"additional\"，basis = \"consent\"），使用户拒绝提供后仍能使用基本功能；若它是用户自己发布的内容，设置该字段的 user_content = true",
+            "move the field to an additional-function purpose (function = \"additional\", basis = \"consent\") so that users who refuse it can still use the basic function; if it is content the user publishes, set `user_content = true` on the field",
+        ),
     },
     Rule {
         id: "CON-02",
         severity: Error,
         source: "PIPL 16; 35273 5.3",
-        title: B::new("拒绝扩展业务功能不影响使用基本业务功能", "Refusing an additional function does not disable a basic function"),
-        message: B::new("基本业务功能 `{purpose}` 依赖扩展业务功能 `{additional}`：{how}", "basic function `{purpose}` depends on additional function `{additional}`: {how}"),
-        hint: B::new("从基本业务功能中去掉对扩展业务功能的依赖（requires、共用的 consent.group），扩展业务功能单独征得同意", "remove the basic function's dependency on the additional one (`requires`, a shared `consent.group`) and ask for the additional function's consent on its own"),
+        title: B::new(
+            "拒绝扩展业务功能不影响使用基本业务功能",
+            "Refusing an additional function does not disable a basic function",
+        ),
+        message: B::new(
+            "基本业务功能 `{purpose}` 依赖扩展业务功能 `{additional}`：{how}",
+            "basic function `{purpose}` depends on additional function `{additional}`: {how}",
+        ),
+        hint: B::new(
+            "从基本业务功能中去掉对扩展业务功能的依赖（requires、共用的 consent.group），扩展业务功能单独征得同意",
+            "remove the basic function's dependency on the additional one (`requires`, a shared `consent.group`) and ask for the additional function's consent on its own",
+        ),
     },
     Rule {
         id: "CON-03",
         severity: Error,
         source: "35273 5.3; APP19",
-        title: B::new("每个扩展业务功能单独征得同意，不得捆绑", "Each additional function is consented separately, never bundled"),
+        title: B::new(
+            "每个扩展业务功能单独征得同意，不得捆绑",
+            "Each additional function is consented separately, never bundled",
+        ),
         message: B::new("扩展业务功能的同意被捆绑：{what}", "consent to additional functions is bundled: {what}"),
-        hint: B::new("为每个扩展业务功能单独征得同意：去掉共用的 consent.group，并设置 obtained_by = \"prompt\"", "ask for each additional function's consent on its own: drop the shared `consent.group` and set `obtained_by = \"prompt\"`"),
+        hint: B::new(
+            "为每个扩展业务功能单独征得同意：去掉共用的 consent.group，并设置 obtained_by = \"prompt\"",
+            "ask for each additional function's consent on its own: drop the shared `consent.group` and set `obtained_by = \"prompt\"`",
+        ),
     },
     Rule {
         id: "CON-04",
         severity: Error,
         source: "APP19; 35273 5.4",
-        title: B::new("同意的默认状态为“未同意”，不得默认勾选或以使用视为同意", "Consent starts as not given: no pre-ticked boxes, no consent implied by use"),
+        title: B::new(
+            "同意的默认状态为“未同意”，不得默认勾选或以使用视为同意",
+            "Consent starts as not given: no pre-ticked boxes, no consent implied by use",
+        ),
         message: B::new("处理目的 `{purpose}` {what}", "purpose `{purpose}` {what}"),
-        hint: B::new("删除 consent.default（默认为 \"not-given\"），并设置 obtained_by = \"prompt\"，由用户主动作出同意", "remove `consent.default` (it defaults to \"not-given\") and set `obtained_by = \"prompt\"` so that the user actively agrees"),
+        hint: B::new(
+            "删除 consent.default（默认为 \"not-given\"），并设置 obtained_by = \"prompt\"，由用户主动作出同意",
+            "remove `consent.default` (it defaults to \"not-given\") and set `obtained_by = \"prompt\"` so that the user actively agrees",
+        ),
     },
     Rule {
         id: "CON-05",
@@ -49,23 +79,44 @@ pub const RULES: &[Rule] = &[
         source: "NDSMR 22(5); APP19 三",
         title: B::new("用户拒绝后不频繁重复征求同意", "No frequent re-prompting after a refusal"),
         message: B::new("处理目的 `{purpose}` {what}", "purpose `{purpose}` {what}"),
-        hint: B::new("设置 consent.reprompt_after，不短于 \"48 hours\"", "set `consent.reprompt_after` to at least \"48 hours\""),
+        hint: B::new(
+            "设置 consent.reprompt_after，不短于 \"48 hours\"",
+            "set `consent.reprompt_after` to at least \"48 hours\"",
+        ),
     },
     Rule {
         id: "CON-06",
         severity: Error,
         source: "PIPL 15",
-        title: B::new("每个基于同意的处理目的都提供便捷的撤回同意方式", "Every consent-based purpose offers a convenient way to withdraw"),
-        message: B::new("处理目的 `{purpose}` 基于同意，但没有说明如何撤回同意", "purpose `{purpose}` is based on consent but does not say how to withdraw it"),
-        hint: B::new("填写 consent.withdraw，写明撤回的路径（如 \"我的-设置-隐私\"），且不比给出同意更难", "fill in `consent.withdraw` with the way to withdraw (e.g. \"Me > Settings > Privacy\"), no harder than giving consent"),
+        title: B::new(
+            "每个基于同意的处理目的都提供便捷的撤回同意方式",
+            "Every consent-based purpose offers a convenient way to withdraw",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 基于同意，但没有说明如何撤回同意",
+            "purpose `{purpose}` is based on consent but does not say how to withdraw it",
+        ),
+        hint: B::new(
+            "填写 consent.withdraw，写明撤回的路径（如 \"我的-设置-隐私\"），且不比给出同意更难",
+            "fill in `consent.withdraw` with the way to withdraw (e.g. \"Me > Settings > Privacy\"), no harder than giving consent",
+        ),
     },
     Rule {
         id: "CON-07",
         severity: Error,
         source: "PIPL 13",
-        title: B::new("不基于同意的处理目的写明适用第十三条的哪项事由及理由", "A purpose not based on consent names its art. 13 ground and why it applies"),
-        message: B::new("处理目的 `{purpose}` 的合法性基础是“{basis}”，但没有说明理由", "purpose `{purpose}` relies on “{basis}” but does not say why"),
-        hint: B::new("填写 basis_note，说明该事由为何适用（如所依据的合同或法律条文）", "fill in `basis_note`: why the ground applies (the contract, or the article of law)"),
+        title: B::new(
+            "不基于同意的处理目的写明适用第十三条的哪项事由及理由",
+            "A purpose not based on consent names its art. 13 ground and why it applies",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 的合法性基础是“{basis}”，但没有说明理由",
+            "purpose `{purpose}` relies on “{basis}” but does not say why",
+        ),
+        hint: B::new(
+            "填写 basis_note，说明该事由为何适用（如所依据的合同或法律条文）",
+            "fill in `basis_note`: why the ground applies (the contract, or the article of law)",
+        ),
     },
     Rule {
         id: "CON-08",
@@ -73,7 +124,10 @@ pub const RULES: &[Rule] = &[
         source: "PIPL 6",
         title: B::new("不收集任何处理目的都不使用的个人信息", "Collect no field that no purpose uses"),
         message: B::new("字段 `{field}` 没有被任何处理目的使用", "field `{field}` is used by no purpose"),
-        hint: B::new("把该字段加入使用它的处理目的的 fields，或停止收集并删除该字段", "add the field to the `fields` of the purpose that uses it, or stop collecting it and remove it"),
+        hint: B::new(
+            "把该字段加入使用它的处理目的的 fields，或停止收集并删除该字段",
+            "add the field to the `fields` of the purpose that uses it, or stop collecting it and remove it",
+        ),
     },
     Rule {
         id: "CON-09",
@@ -81,23 +135,44 @@ pub const RULES: &[Rule] = &[
         source: "41391; APP19",
         title: B::new("不申请任何业务场景都不使用的设备权限", "Request no device permission that no scenario uses"),
         message: B::new("权限“{permission}”没有被任何业务场景使用", "permission `{permission}` is used by no scenario"),
-        hint: B::new("在使用该权限的业务场景的 permissions 中列出它，或停止申请并删除该权限", "list it in the `permissions` of the scenario that uses it, or stop requesting it and remove it"),
+        hint: B::new(
+            "在使用该权限的业务场景的 permissions 中列出它，或停止申请并删除该权限",
+            "list it in the `permissions` of the scenario that uses it, or stop requesting it and remove it",
+        ),
     },
     Rule {
         id: "CON-10",
         severity: Error,
         source: "NEC",
-        title: B::new("基本功能服务无须个人信息的应用类型，不提供个人信息也能使用基本业务功能", "For app types whose basic function needs no PI, basic functions work without any"),
-        message: B::new("“{app_type}”类应用的基本功能服务无须个人信息，但基本业务功能 `{purpose}` 使用了 `{field}`{note}", "the basic function of {app_type} apps needs no PI, but basic function `{purpose}` uses `{field}`{note}"),
-        hint: B::new("把该处理目的改为扩展业务功能（function = \"additional\"，basis = \"consent\"），使用户不提供个人信息也能使用基本功能", "make the purpose an additional function (function = \"additional\", basis = \"consent\") so that users can use the basic function without giving any PI"),
+        title: B::new(
+            "基本功能服务无须个人信息的应用类型，不提供个人信息也能使用基本业务功能",
+            "For app types whose basic function needs no PI, basic functions work without any",
+        ),
+        message: B::new(
+            "“{app_type}”类应用的基本功能服务无须个人信息，但基本业务功能 `{purpose}` 使用了 `{field}`{note}",
+            "the basic function of {app_type} apps needs no PI, but basic function `{purpose}` uses `{field}`{note}",
+        ),
+        hint: B::new(
+            "把该处理目的改为扩展业务功能（function = \"additional\"，basis = \"consent\"），使用户不提供个人信息也能使用基本功能",
+            "make the purpose an additional function (function = \"additional\", basis = \"consent\") so that users can use the basic function without giving any PI",
+        ),
     },
     Rule {
         id: "CON-11",
         severity: Error,
         source: "PIPL 29, 23, 25, 39; 42574",
-        title: B::new("同意整个隐私政策不视为单独同意，每项单独同意都是独立的一步", "Agreeing to the policy as a whole is never a separate consent: each separate consent is its own step"),
-        message: B::new("{what}通过同意整个隐私政策取得，不构成单独同意", "{what} is obtained by agreeing to the policy as a whole, which is not a separate consent"),
-        hint: B::new("为每项单独同意设置独立的一步：设置 obtained_by = \"prompt\"，并单独告知该项的事项", "make each separate consent its own step: set `obtained_by = \"prompt\"` and give its notice on its own"),
+        title: B::new(
+            "同意整个隐私政策不视为单独同意，每项单独同意都是独立的一步",
+            "Agreeing to the policy as a whole is never a separate consent: each separate consent is its own step",
+        ),
+        message: B::new(
+            "{what}通过同意整个隐私政策取得，不构成单独同意",
+            "{what} is obtained by agreeing to the policy as a whole, which is not a separate consent",
+        ),
+        hint: B::new(
+            "为每项单独同意设置独立的一步：设置 obtained_by = \"prompt\"，并单独告知该项的事项",
+            "make each separate consent its own step: set `obtained_by = \"prompt\"` and give its notice on its own",
+        ),
     },
 ];
 
@@ -123,14 +198,24 @@ fn requires_additional(cx: &mut Ctx<'_>) {
         for (j, r) in p.requires.iter().enumerate() {
             if m.purpose(r.as_str()).is_some_and(|q| q.function == Function::Additional) {
                 let how = ("在 requires 中要求先取得它的同意", "its `requires` asks for that consent first");
-                cx.report_bilingual("CON-02", format!("purposes[{i}].requires[{j}]"), &[("purpose", p.id.as_str()), ("additional", r.as_str())], &[("how", how.0, how.1)]);
+                cx.report_bilingual(
+                    "CON-02",
+                    format!("purposes[{i}].requires[{j}]"),
+                    &[("purpose", p.id.as_str()), ("additional", r.as_str())],
+                    &[("how", how.0, how.1)],
+                );
             }
         }
         let Some(group) = p.consent.group.as_deref().filter(|_| p.needs_consent()) else { continue };
         for q in m.purposes.iter().filter(|q| is_consented_additional(q) && q.consent.group.as_deref() == Some(group)) {
             let zh = format!("两者共用一个同意（consent.group = \"{group}\"），拒绝其一即拒绝两者");
             let en = format!("they share one consent (consent.group = \"{group}\"), so refusing one refuses both");
-            cx.report_bilingual("CON-02", format!("purposes[{i}].consent.group"), &[("purpose", p.id.as_str()), ("additional", q.id.as_str())], &[("how", &zh, &en)]);
+            cx.report_bilingual(
+                "CON-02",
+                format!("purposes[{i}].consent.group"),
+                &[("purpose", p.id.as_str()), ("additional", q.id.as_str())],
+                &[("how", &zh, &en)],
+            );
         }
     }
 }
@@ -157,7 +242,8 @@ fn bundled(cx: &mut Ctx<'_>) {
     }
     // A separate consent taken by policy agreement is CON-11's finding, not this one's.
     for (i, p) in m.purposes.iter().enumerate() {
-        if is_consented_additional(p) && !p.consent.separate && p.consent.obtained_by == ConsentMethod::PolicyAgreement {
+        if is_consented_additional(p) && !p.consent.separate && p.consent.obtained_by == ConsentMethod::PolicyAgreement
+        {
             let zh = format!("`{}` 的同意通过同意整个隐私政策取得", p.id);
             let en = format!("consent to `{}` is taken by agreeing to the whole policy", p.id);
             cx.report_bilingual("CON-03", format!("purposes[{i}].consent.obtained_by"), &[], &[("what", &zh, &en)]);
@@ -173,10 +259,28 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
     // CON-04 (APP19; 35273 5.4): checked on every purpose, since a pre-ticked box is wrong
     // wherever it appears.
     if p.consent.default == ConsentDefault::Granted {
-        cx.report_bilingual("CON-04", format!("{at}.consent.default"), &purpose, &[("what", "默认勾选同意（consent.default = \"granted\"）", "pre-ticks consent (consent.default = \"granted\")")]);
+        cx.report_bilingual(
+            "CON-04",
+            format!("{at}.consent.default"),
+            &purpose,
+            &[(
+                "what",
+                "默认勾选同意（consent.default = \"granted\"）",
+                "pre-ticks consent (consent.default = \"granted\")",
+            )],
+        );
     }
     if p.consent.obtained_by == ConsentMethod::ImpliedByUse {
-        cx.report_bilingual("CON-04", format!("{at}.consent.obtained_by"), &purpose, &[("what", "以使用服务视为同意（obtained_by = \"implied-by-use\"）", "takes use of the service as consent (obtained_by = \"implied-by-use\")")]);
+        cx.report_bilingual(
+            "CON-04",
+            format!("{at}.consent.obtained_by"),
+            &purpose,
+            &[(
+                "what",
+                "以使用服务视为同意（obtained_by = \"implied-by-use\"）",
+                "takes use of the service as consent (obtained_by = \"implied-by-use\")",
+            )],
+        );
     }
     if !p.needs_consent() {
         // CON-07 (PIPL 13)
@@ -188,7 +292,16 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
     }
     // CON-05 (NDSMR 22(5); APP19 三): 48 hours is gebao's floor, a common review practice.
     match p.consent.reprompt_after {
-        None => cx.report_bilingual("CON-05", format!("{at}.consent"), &purpose, &[("what", "没有声明用户拒绝后再次征求同意的间隔（reprompt_after）", "does not declare how long it waits before asking again after a refusal (`reprompt_after`)")]),
+        None => cx.report_bilingual(
+            "CON-05",
+            format!("{at}.consent"),
+            &purpose,
+            &[(
+                "what",
+                "没有声明用户拒绝后再次征求同意的间隔（reprompt_after）",
+                "does not declare how long it waits before asking again after a refusal (`reprompt_after`)",
+            )],
+        ),
         Some(d) if !d.at_least(&Duration::hours(48)) => {
             let zh = format!("在用户拒绝后{}就再次征求同意，短于48小时", d.display(Lang::ZhCn));
             let en = format!("asks again {} after a refusal, sooner than 48 hours", d.display(Lang::En));
@@ -213,7 +326,12 @@ fn unused(cx: &mut Ctx<'_>) {
     for (i, p) in m.permissions.iter().enumerate() {
         if !m.scenarios.iter().any(|s| s.permissions.contains(&p.id)) {
             let label = p.id.label();
-            cx.report_bilingual("CON-09", format!("permissions[{i}].id"), &[], &[("permission", label.zh, p.id.as_str())]);
+            cx.report_bilingual(
+                "CON-09",
+                format!("permissions[{i}].id"),
+                &[],
+                &[("permission", label.zh, p.id.as_str())],
+            );
         }
     }
 }
@@ -242,7 +360,8 @@ fn policy_agreement(cx: &mut Ctx<'_>) {
             if m.purpose(pid.as_str()).is_some_and(by_policy) {
                 let kind = r.kind.label();
                 let zh = format!("向 `{}`（{}）提供处理目的 `{pid}` 的个人信息所需的单独同意", r.id, kind.zh);
-                let en = format!("the separate consent needed to give `{}` ({}) the PI of purpose `{pid}`", r.id, kind.en);
+                let en =
+                    format!("the separate consent needed to give `{}` ({}) the PI of purpose `{pid}`", r.id, kind.en);
                 cx.report_bilingual("CON-11", format!("recipients[{i}].purposes[{j}]"), &[], &[("what", &zh, &en)]);
             }
         }

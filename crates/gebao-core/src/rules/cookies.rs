@@ -10,25 +10,46 @@ pub const RULES: &[Rule] = &[
         id: "COO-01",
         severity: Error,
         source: "PIPL 17",
-        title: B::new("每个 Cookie 都写明类别、提供方、用途和有效期", "Every cookie states its category, provider, purpose and lifetime"),
+        title: B::new(
+            "每个 Cookie 都写明类别、提供方、用途和有效期",
+            "Every cookie states its category, provider, purpose and lifetime",
+        ),
         message: B::new("Cookie `{name}` 缺少{what}", "cookie `{name}` has no {what}"),
-        hint: B::new("为该 Cookie 填写 provider（\"first-party\" 或第三方名称）、purpose，以及 lifetime（如 \"1 year\"）或 session = true", "give the cookie a `provider` (\"first-party\" or the third party's name), a `purpose`, and a `lifetime` (e.g. \"1 year\") or `session = true`"),
+        hint: B::new(
+            "为该 Cookie 填写 provider（\"first-party\" 或第三方名称）、purpose，以及 lifetime（如 \"1 year\"）或 session = true",
+            "give the cookie a `provider` (\"first-party\" or the third party's name), a `purpose`, and a `lifetime` (e.g. \"1 year\") or `session = true`",
+        ),
     },
     Rule {
         id: "COO-02",
         severity: Error,
         source: "PIPL 13, 14",
-        title: B::new("非必要 Cookie（功能、分析、广告类）在用户同意后才能设置", "Non-essential cookies (functional, analytics, advertising) are set only after consent"),
-        message: B::new("{category} Cookie `{name}` 在用户同意前就被设置", "{category} cookie `{name}` is set before the user consents"),
-        hint: B::new("在用户同意后再设置该 Cookie，并将 set_before_consent 设为 false", "set the cookie only after consent, and set `set_before_consent = false`"),
+        title: B::new(
+            "非必要 Cookie（功能、分析、广告类）在用户同意后才能设置",
+            "Non-essential cookies (functional, analytics, advertising) are set only after consent",
+        ),
+        message: B::new(
+            "{category} Cookie `{name}` 在用户同意前就被设置",
+            "{category} cookie `{name}` is set before the user consents",
+        ),
+        hint: B::new(
+            "在用户同意后再设置该 Cookie，并将 set_before_consent 设为 false",
+            "set the cookie only after consent, and set `set_before_consent = false`",
+        ),
     },
     Rule {
         id: "COO-03",
         severity: Warning,
         source: "—",
-        title: B::new("说明并遵从“请勿追踪”（DNT）和全球隐私控制（GPC）信号", "State and honour Do-Not-Track and Global Privacy Control signals"),
+        title: B::new(
+            "说明并遵从“请勿追踪”（DNT）和全球隐私控制（GPC）信号",
+            "State and honour Do-Not-Track and Global Privacy Control signals",
+        ),
         message: B::new("{signal}信号{what}", "the {signal} signal {what}"),
-        hint: B::new("在 [tracking] 中设置 do_not_track = \"honoured\" 和 gpc = \"honoured\"，并在收到信号时关闭非必要 Cookie 和跟踪", "set `do_not_track = \"honoured\"` and `gpc = \"honoured\"` in [tracking], and turn non-essential cookies and tracking off when the signal is sent"),
+        hint: B::new(
+            "在 [tracking] 中设置 do_not_track = \"honoured\" 和 gpc = \"honoured\"，并在收到信号时关闭非必要 Cookie 和跟踪",
+            "set `do_not_track = \"honoured\"` and `gpc = \"honoured\"` in [tracking], and turn non-essential cookies and tracking off when the signal is sent",
+        ),
     },
 ];
 
@@ -41,19 +62,39 @@ pub fn check(cx: &mut Ctx<'_>) {
 
         // COO-01 (PIPL 17): the category is required by the format; the rest is checked here.
         if !filled(c.provider.as_deref()) {
-            cx.report_bilingual("COO-01", format!("{at}.provider"), &[("name", name)], &[("what", "提供方（provider）", "provider")]);
+            cx.report_bilingual(
+                "COO-01",
+                format!("{at}.provider"),
+                &[("name", name)],
+                &[("what", "提供方（provider）", "provider")],
+            );
         }
         if !filled(c.purpose.as_deref()) {
-            cx.report_bilingual("COO-01", format!("{at}.purpose"), &[("name", name)], &[("what", "用途（purpose）", "purpose")]);
+            cx.report_bilingual(
+                "COO-01",
+                format!("{at}.purpose"),
+                &[("name", name)],
+                &[("what", "用途（purpose）", "purpose")],
+            );
         }
         if c.lifetime.is_none() && !c.session {
-            cx.report_bilingual("COO-01", format!("{at}.lifetime"), &[("name", name)], &[("what", "有效期（lifetime，或 session = true）", "lifetime (`lifetime`, or `session = true`)")]);
+            cx.report_bilingual(
+                "COO-01",
+                format!("{at}.lifetime"),
+                &[("name", name)],
+                &[("what", "有效期（lifetime，或 session = true）", "lifetime (`lifetime`, or `session = true`)")],
+            );
         }
 
         // COO-02 (PIPL 13, 14)
         if !c.category.is_essential() && c.set_before_consent {
             let label = c.category.label();
-            cx.report_bilingual("COO-02", format!("{at}.set_before_consent"), &[("name", name)], &[("category", label.zh, label.en)]);
+            cx.report_bilingual(
+                "COO-02",
+                format!("{at}.set_before_consent"),
+                &[("name", name)],
+                &[("category", label.zh, label.en)],
+            );
         }
     }
 

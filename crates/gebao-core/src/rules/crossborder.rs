@@ -15,17 +15,32 @@ pub const RULES: &[Rule] = &[
         id: "XB-01",
         severity: Error,
         source: "PIPL 39",
-        title: B::new("向境外提供个人信息须取得单独同意并告知境外接收方的信息", "PI leaving mainland China needs separate consent and the notice items of art. 39"),
+        title: B::new(
+            "向境外提供个人信息须取得单独同意并告知境外接收方的信息",
+            "PI leaving mainland China needs separate consent and the notice items of art. 39",
+        ),
         message: B::new("{flow}：{problem}", "{flow}: {problem}"),
-        hint: B::new("设置 separate_consent = true，并为境外接收方填写 name、contact、purpose、method、fields 和 cross_border.rights_how（向其行使权利的方式）", "set `separate_consent = true` and give the overseas recipient `name`, `contact`, `purpose`, `method`, `fields` and `cross_border.rights_how` (how users exercise their rights against it)"),
+        hint: B::new(
+            "设置 separate_consent = true，并为境外接收方填写 name、contact、purpose、method、fields 和 cross_border.rights_how（向其行使权利的方式）",
+            "set `separate_consent = true` and give the overseas recipient `name`, `contact`, `purpose`, `method`, `fields` and `cross_border.rights_how` (how users exercise their rights against it)",
+        ),
     },
     Rule {
         id: "XB-02",
         severity: Error,
         source: "PIPL 38; XB24; XBCERT",
-        title: B::new("每项出境活动声明与出境规模相符的合法途径", "Each cross-border flow declares a legal mechanism that matches the volume thresholds"),
-        message: B::new("{flow}的出境途径不符合要求：{problem}", "the transfer mechanism of {flow} does not meet the rules: {problem}"),
-        hint: B::new("在 cross_border 中填写 mechanism（security-assessment、standard-contract、certification 或 exempt 加 exemption），并填写 individuals、sensitive_individuals 和 important_data", "fill in `mechanism` in `cross_border` (security-assessment, standard-contract, certification, or exempt with an `exemption`), and `individuals`, `sensitive_individuals` and `important_data`"),
+        title: B::new(
+            "每项出境活动声明与出境规模相符的合法途径",
+            "Each cross-border flow declares a legal mechanism that matches the volume thresholds",
+        ),
+        message: B::new(
+            "{flow}的出境途径不符合要求：{problem}",
+            "the transfer mechanism of {flow} does not meet the rules: {problem}",
+        ),
+        hint: B::new(
+            "在 cross_border 中填写 mechanism（security-assessment、standard-contract、certification 或 exempt 加 exemption），并填写 individuals、sensitive_individuals 和 important_data",
+            "fill in `mechanism` in `cross_border` (security-assessment, standard-contract, certification, or exempt with an `exemption`), and `individuals`, `sensitive_individuals` and `important_data`",
+        ),
     },
     Rule {
         id: "XB-03",
@@ -33,15 +48,24 @@ pub const RULES: &[Rule] = &[
         source: "PIPL 55(4)",
         title: B::new("每项出境活动都有个人信息保护影响评估记录", "Every cross-border flow has a PIA record"),
         message: B::new("{flow}没有个人信息保护影响评估记录", "{flow} has no PIA record"),
-        hint: B::new("增加一条 [[pia]] 记录并在 pia 中引用它，或在 [[pia]] 的 recipients 中列出该接收方", "add a [[pia]] record and name it in `pia`, or list the recipient in the record's `recipients`"),
+        hint: B::new(
+            "增加一条 [[pia]] 记录并在 pia 中引用它，或在 [[pia]] 的 recipients 中列出该接收方",
+            "add a [[pia]] record and name it in `pia`, or list the recipient in the record's `recipients`",
+        ),
     },
     Rule {
         id: "XB-04",
         severity: Error,
         source: "PIPL 40; XB24",
-        title: B::new("关键信息基础设施运营者或达到规定数量的处理者在境内存储个人信息，出境须通过安全评估", "CIIOs and operators above the thresholds store PI in China and pass a security assessment to send it abroad"),
+        title: B::new(
+            "关键信息基础设施运营者或达到规定数量的处理者在境内存储个人信息，出境须通过安全评估",
+            "CIIOs and operators above the thresholds store PI in China and pass a security assessment to send it abroad",
+        ),
         message: B::new("{reason}：{problem}", "{reason}: {problem}"),
-        hint: B::new("在 [storage] 的 countries 中包含 \"CN\"，并为每项出境活动申报数据出境安全评估（mechanism = \"security-assessment\"）", "include \"CN\" in `countries` of [storage] and pass a CAC security assessment for each flow (`mechanism = \"security-assessment\"`)"),
+        hint: B::new(
+            "在 [storage] 的 countries 中包含 \"CN\"，并为每项出境活动申报数据出境安全评估（mechanism = \"security-assessment\"）",
+            "include \"CN\" in `countries` of [storage] and pass a CAC security assessment for each flow (`mechanism = \"security-assessment\"`)",
+        ),
     },
 ];
 
@@ -158,8 +182,14 @@ impl Need {
 
     fn label(self) -> B {
         match self {
-            Need::Nothing => B::new("可适用小规模豁免（不满10万人的非敏感个人信息），但仍须声明", "the small-volume exemption (non-sensitive PI of fewer than 100,000 people) may apply, but must be declared"),
-            Need::Contract => B::new("应订立个人信息出境标准合同或通过个人信息保护认证", "a standard contract or certification is required"),
+            Need::Nothing => B::new(
+                "可适用小规模豁免（不满10万人的非敏感个人信息），但仍须声明",
+                "the small-volume exemption (non-sensitive PI of fewer than 100,000 people) may apply, but must be declared",
+            ),
+            Need::Contract => B::new(
+                "应订立个人信息出境标准合同或通过个人信息保护认证",
+                "a standard contract or certification is required",
+            ),
             Need::AssessmentImportant | Need::AssessmentLocalised => {
                 B::new("应通过数据出境安全评估", "a CAC security assessment is required")
             }

@@ -12,25 +12,43 @@ pub const RULES: &[Rule] = &[
         id: "MIN-01",
         severity: Error,
         source: "PIPL 31",
-        title: B::new("可能有不满十四周岁用户的，设定监护人同意年龄（14周岁）和监护人同意流程", "If users under 14 are possible, set the guardian-consent age (14) and a guardian-consent flow"),
+        title: B::new(
+            "可能有不满十四周岁用户的，设定监护人同意年龄（14周岁）和监护人同意流程",
+            "If users under 14 are possible, set the guardian-consent age (14) and a guardian-consent flow",
+        ),
         message: B::new("未成年人保护：{what}", "minors: {what}"),
-        hint: B::new("在 [minors] 中设置 guardian_consent_age = 14 和 guardian_consent = \"verified\"；只面向成年人并核验年龄的，设置 audience = \"adults-only\"", "set `guardian_consent_age = 14` and `guardian_consent = \"verified\"` in [minors]; for an adults-only app that checks age, set `audience = \"adults-only\"`"),
+        hint: B::new(
+            "在 [minors] 中设置 guardian_consent_age = 14 和 guardian_consent = \"verified\"；只面向成年人并核验年龄的，设置 audience = \"adults-only\"",
+            "set `guardian_consent_age = 14` and `guardian_consent = \"verified\"` in [minors]; for an adults-only app that checks age, set `audience = \"adults-only\"`",
+        ),
     },
     Rule {
         id: "MIN-02",
         severity: Error,
         source: "PIPL 31, 14",
         title: B::new("不得推定已取得监护人同意", "Guardian consent is never presumed"),
-        message: B::new("以注册视为已取得监护人同意（guardian_consent = \"presumed\"），这不构成同意", "registration is taken as the guardian's consent (`guardian_consent = \"presumed\"`), which is not consent"),
-        hint: B::new("由监护人在经核验的独立步骤中作出同意，并设置 guardian_consent = \"verified\"", "have the guardian consent in a verified step of their own and set `guardian_consent = \"verified\"`"),
+        message: B::new(
+            "以注册视为已取得监护人同意（guardian_consent = \"presumed\"），这不构成同意",
+            "registration is taken as the guardian's consent (`guardian_consent = \"presumed\"`), which is not consent",
+        ),
+        hint: B::new(
+            "由监护人在经核验的独立步骤中作出同意，并设置 guardian_consent = \"verified\"",
+            "have the guardian consent in a verified step of their own and set `guardian_consent = \"verified\"`",
+        ),
     },
     Rule {
         id: "MIN-03",
         severity: Error,
         source: "PIPL 31; CHILD 8",
         title: B::new("制定专门的儿童个人信息处理规则", "Declare separate rules for children's PI"),
-        message: B::new("应用可能处理不满十四周岁儿童的个人信息，但没有专门的儿童个人信息处理规则", "the app may process PI of children under 14 but has no separate rules for it"),
-        hint: B::new("在 [minors] 的 children_rules 中填写儿童个人信息保护规则的标题或链接", "set `children_rules` in [minors] to the title or link of the children's rules"),
+        message: B::new(
+            "应用可能处理不满十四周岁儿童的个人信息，但没有专门的儿童个人信息处理规则",
+            "the app may process PI of children under 14 but has no separate rules for it",
+        ),
+        hint: B::new(
+            "在 [minors] 的 children_rules 中填写儿童个人信息保护规则的标题或链接",
+            "set `children_rules` in [minors] to the title or link of the children's rules",
+        ),
     },
     Rule {
         id: "MIN-04",
@@ -44,25 +62,49 @@ pub const RULES: &[Rule] = &[
         id: "MIN-05",
         severity: Error,
         source: "MINOR 37",
-        title: B::new("每年对处理未成年人个人信息的情况开展合规审计，并报告网信部门", "Audit the processing of minors' PI every year and report it to the CAC"),
-        message: B::new("没有声明每年对未成年人个人信息的处理开展合规审计", "no yearly compliance audit of minors' PI is declared"),
-        hint: B::new("每年开展合规审计并将情况报告网信部门，然后在 [minors] 中设置 annual_audit = true", "audit every year and report to the CAC, then set `annual_audit = true` in [minors]"),
+        title: B::new(
+            "每年对处理未成年人个人信息的情况开展合规审计，并报告网信部门",
+            "Audit the processing of minors' PI every year and report it to the CAC",
+        ),
+        message: B::new(
+            "没有声明每年对未成年人个人信息的处理开展合规审计",
+            "no yearly compliance audit of minors' PI is declared",
+        ),
+        hint: B::new(
+            "每年开展合规审计并将情况报告网信部门，然后在 [minors] 中设置 annual_audit = true",
+            "audit every year and report to the CAC, then set `annual_audit = true` in [minors]",
+        ),
     },
     Rule {
         id: "MIN-06",
         severity: Error,
         source: "CHILD 10",
-        title: B::new("儿童个人信息处理规则告知全部法定事项，并提供拒绝选项", "The children's notice states every required item and offers a way to refuse"),
+        title: B::new(
+            "儿童个人信息处理规则告知全部法定事项，并提供拒绝选项",
+            "The children's notice states every required item and offers a way to refuse",
+        ),
         message: B::new("儿童个人信息处理规则缺少{what}", "the children's notice lacks {what}"),
-        hint: B::new("在清单中补全该事项，使儿童个人信息处理规则可以从清单生成", "fill in the item in the manifest so that the children's notice can be rendered from it"),
+        hint: B::new(
+            "在清单中补全该事项，使儿童个人信息处理规则可以从清单生成",
+            "fill in the item in the manifest so that the children's notice can be rendered from it",
+        ),
     },
     Rule {
         id: "MIN-07",
         severity: Error,
         source: "MINOR 36",
-        title: B::new("工作人员访问未成年人个人信息实行最小授权、经审批并记录", "Staff access to minors' PI is least-privilege, approved and logged"),
-        message: B::new("没有声明工作人员访问未成年人个人信息实行最小授权、审批和记录", "staff access to minors' PI is not declared least-privilege, approved and logged"),
-        hint: B::new("落实最小授权、访问审批和访问记录，然后在 [minors] 中设置 staff_access_controlled = true", "put least privilege, approval and access logs in place, then set `staff_access_controlled = true` in [minors]"),
+        title: B::new(
+            "工作人员访问未成年人个人信息实行最小授权、经审批并记录",
+            "Staff access to minors' PI is least-privilege, approved and logged",
+        ),
+        message: B::new(
+            "没有声明工作人员访问未成年人个人信息实行最小授权、审批和记录",
+            "staff access to minors' PI is not declared least-privilege, approved and logged",
+        ),
+        hint: B::new(
+            "落实最小授权、访问审批和访问记录，然后在 [minors] 中设置 staff_access_controlled = true",
+            "put least privilege, approval and access logs in place, then set `staff_access_controlled = true` in [minors]",
+        ),
     },
 ];
 
@@ -95,7 +137,16 @@ pub fn check(cx: &mut Ctx<'_>) {
         cx.report_bilingual("MIN-01", "minors.guardian_consent_age", &[], &[("what", &zh, &en)]);
     }
     if mi.guardian_consent == GuardianConsent::None {
-        cx.report_bilingual("MIN-01", "minors.guardian_consent", &[], &[("what", "应用可能有不满十四周岁的用户，但没有声明监护人同意流程", "the app may have users under 14 but declares no guardian-consent flow")]);
+        cx.report_bilingual(
+            "MIN-01",
+            "minors.guardian_consent",
+            &[],
+            &[(
+                "what",
+                "应用可能有不满十四周岁的用户，但没有声明监护人同意流程",
+                "the app may have users under 14 but declares no guardian-consent flow",
+            )],
+        );
     }
 
     // MIN-03 (PIPL 31; CHILD 8)
@@ -128,38 +179,77 @@ fn children_notice(cx: &mut Ctx<'_>) {
     let m = cx.m;
     let mut missing: Vec<(String, String, String)> = Vec::new();
     let mut per_purpose = |lacks: &dyn Fn(&Purpose) -> bool, key: &str, zh: &str, en: &str| {
-        let ids: Vec<(usize, &str)> = m.purposes.iter().enumerate().filter(|(_, p)| lacks(p)).map(|(i, p)| (i, p.id.as_str())).collect();
+        let ids: Vec<(usize, &str)> =
+            m.purposes.iter().enumerate().filter(|(_, p)| lacks(p)).map(|(i, p)| (i, p.id.as_str())).collect();
         if let Some(&(first, _)) = ids.first() {
             let names = ids.iter().map(|(_, id)| format!("`{id}`")).collect::<Vec<_>>();
-            missing.push((format!("purposes[{first}].{key}"), format!("{zh}：{}", names.join("、")), format!("{en}: {}", names.join(", "))));
+            missing.push((
+                format!("purposes[{first}].{key}"),
+                format!("{zh}：{}", names.join("、")),
+                format!("{en}: {}", names.join(", ")),
+            ));
         }
     };
 
-    per_purpose(&|p| !filled(p.description.as_deref()) || p.fields.is_empty(), "description", "处理的目的、方式和范围（description、fields）", "the purpose, method and scope of processing (`description`, `fields`)");
-    per_purpose(&|p| p.retention.as_ref().is_none_or(|r| r.period.is_none() && !filled(r.method.as_deref())), "retention", "保存期限（retention）", "the retention period (`retention`)");
-    per_purpose(&|p| p.retention.as_ref().is_some_and(|r| r.then.is_none()), "retention.then", "到期后的处理方式（retention.then）", "what happens when retention ends (`retention.then`)");
+    per_purpose(
+        &|p| !filled(p.description.as_deref()) || p.fields.is_empty(),
+        "description",
+        "处理的目的、方式和范围（description、fields）",
+        "the purpose, method and scope of processing (`description`, `fields`)",
+    );
+    per_purpose(
+        &|p| p.retention.as_ref().is_none_or(|r| r.period.is_none() && !filled(r.method.as_deref())),
+        "retention",
+        "保存期限（retention）",
+        "the retention period (`retention`)",
+    );
+    per_purpose(
+        &|p| p.retention.as_ref().is_some_and(|r| r.then.is_none()),
+        "retention.then",
+        "到期后的处理方式（retention.then）",
+        "what happens when retention ends (`retention.then`)",
+    );
 
     if m.purposes.is_empty() {
-        missing.push(("purposes".into(), "处理的目的、方式和范围".into(), "the purposes, methods and scope of processing".into()));
+        missing.push((
+            "purposes".into(),
+            "处理的目的、方式和范围".into(),
+            "the purposes, methods and scope of processing".into(),
+        ));
     }
     if m.storage.countries.is_empty() && !filled(m.storage.description.as_deref()) {
         missing.push(("storage".into(), "存储地点（[storage]）".into(), "the storage location ([storage])".into()));
     }
     if m.protection.measures.is_empty() {
-        missing.push(("protection.measures".into(), "安全保障措施（protection.measures）".into(), "the security measures (`protection.measures`)".into()));
+        missing.push((
+            "protection.measures".into(),
+            "安全保障措施（protection.measures）".into(),
+            "the security measures (`protection.measures`)".into(),
+        ));
     }
     // The refusal option and its consequence: a guardian who can say no must be told what
     // saying no costs.
     if !filled(m.minors.refusal_consequence.as_deref()) {
-        missing.push(("minors.refusal_consequence".into(), "拒绝的后果（minors.refusal_consequence）".into(), "the consequences of refusing (`minors.refusal_consequence`)".into()));
+        missing.push((
+            "minors.refusal_consequence".into(),
+            "拒绝的后果（minors.refusal_consequence）".into(),
+            "the consequences of refusing (`minors.refusal_consequence`)".into(),
+        ));
     }
     let complaint = m.controller.complaints.as_ref().is_some_and(|c| !c.is_empty())
         || m.rights.complaint.as_ref().is_some_and(|r| r.offered && filled(m.rights.channel_of(r)))
         || filled(m.minors.guardian_contact.as_deref());
     if !complaint {
-        missing.push(("controller.complaints".into(), "投诉、举报渠道".into(), "a complaint and report channel".into()));
+        missing.push((
+            "controller.complaints".into(),
+            "投诉、举报渠道".into(),
+            "a complaint and report channel".into(),
+        ));
     }
-    for (kind, zh, en) in [(RightKind::Correction, "更正个人信息的权利", "the right to correct PI"), (RightKind::Deletion, "删除个人信息的权利", "the right to delete PI")] {
+    for (kind, zh, en) in [
+        (RightKind::Correction, "更正个人信息的权利", "the right to correct PI"),
+        (RightKind::Deletion, "删除个人信息的权利", "the right to delete PI"),
+    ] {
         if !m.rights.get(kind).is_some_and(|r| r.offered) {
             missing.push((format!("rights.{}", kind.as_str()), zh.into(), en.into()));
         }

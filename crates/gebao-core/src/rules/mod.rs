@@ -154,7 +154,13 @@ impl<'m> Ctx<'m> {
     }
 
     /// Like [`Ctx::report`], with arguments whose text differs by language (zh, en).
-    pub fn report_bilingual(&mut self, id: &'static str, path: impl Into<String>, args: &[(&str, &str)], bi: &[(&str, &str, &str)]) {
+    pub fn report_bilingual(
+        &mut self,
+        id: &'static str,
+        path: impl Into<String>,
+        args: &[(&str, &str)],
+        bi: &[(&str, &str, &str)],
+    ) {
         let Some(rule) = rule(id) else {
             debug_assert!(false, "rule {id} is not in the catalogue");
             return;

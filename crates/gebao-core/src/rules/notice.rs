@@ -9,25 +9,43 @@ pub const RULES: &[Rule] = &[
         id: "NOT-01",
         severity: Error,
         source: "PIPL 17(1)",
-        title: B::new("声明个人信息处理者的名称和至少一种联系方式", "Declare the controller's legal name and at least one contact channel"),
+        title: B::new(
+            "声明个人信息处理者的名称和至少一种联系方式",
+            "Declare the controller's legal name and at least one contact channel",
+        ),
         message: B::new("未声明个人信息处理者的{what}", "the controller's {what} is not declared"),
-        hint: B::new("在 [controller] 中填写 name，并在 [controller.contact] 中至少填写 email、phone、web_form、in_app、qq 或 post 之一", "fill in `name` in [controller] and at least one of email, phone, web_form, in_app, qq or post in [controller.contact]"),
+        hint: B::new(
+            "在 [controller] 中填写 name，并在 [controller.contact] 中至少填写 email、phone、web_form、in_app、qq 或 post 之一",
+            "fill in `name` in [controller] and at least one of email, phone, web_form, in_app, qq or post in [controller.contact]",
+        ),
     },
     Rule {
         id: "NOT-02",
         severity: Error,
         source: "PIPL 17(2)",
-        title: B::new("每个处理目的都说明用途、使用的字段和保存期限", "Every purpose has a description, the fields it uses and a retention"),
+        title: B::new(
+            "每个处理目的都说明用途、使用的字段和保存期限",
+            "Every purpose has a description, the fields it uses and a retention",
+        ),
         message: B::new("处理目的 `{purpose}` 缺少{what}", "purpose `{purpose}` has no {what}"),
-        hint: B::new("为该目的填写 description、fields 和 retention", "give the purpose a `description`, its `fields` and a `retention`"),
+        hint: B::new(
+            "为该目的填写 description、fields 和 retention",
+            "give the purpose a `description`, its `fields` and a `retention`",
+        ),
     },
     Rule {
         id: "NOT-03",
         severity: Error,
         source: "PIPL 17(3), 50",
-        title: B::new("提供的每项权利都有行使渠道和答复期限", "Every right offered has a channel and a response deadline"),
+        title: B::new(
+            "提供的每项权利都有行使渠道和答复期限",
+            "Every right offered has a channel and a response deadline",
+        ),
         message: B::new("“{right}”权利缺少{what}", "the right of {right} has no {what}"),
-        hint: B::new("在 [rights.{kind}] 中填写 channel 和 deadline，或在 [rights] 中填写默认的 channel 和 deadline", "set `channel` and `deadline` in [rights.{kind}], or defaults in [rights]"),
+        hint: B::new(
+            "在 [rights.{kind}] 中填写 channel 和 deadline，或在 [rights] 中填写默认的 channel 和 deadline",
+            "set `channel` and `deadline` in [rights.{kind}], or defaults in [rights]",
+        ),
     },
     Rule {
         id: "NOT-04",
@@ -35,47 +53,86 @@ pub const RULES: &[Rule] = &[
         source: "NDSMR 20; CSL 51; APP19",
         title: B::new("声明投诉、举报渠道", "Declare a complaint and report channel"),
         message: B::new("未声明投诉、举报渠道", "no complaint or report channel is declared"),
-        hint: B::new("填写 [controller.complaints]，或在 [rights.complaint] 中填写 channel", "fill in [controller.complaints], or a `channel` in [rights.complaint]"),
+        hint: B::new(
+            "填写 [controller.complaints]，或在 [rights.complaint] 中填写 channel",
+            "fill in [controller.complaints], or a `channel` in [rights.complaint]",
+        ),
     },
     Rule {
         id: "NOT-05",
         severity: Warning,
         source: "practice (seeds)",
-        title: B::new("写明版本号、发布日期和生效日期，且生效日期不早于发布日期", "Set version, publication and effective dates; effective not before published"),
+        title: B::new(
+            "写明版本号、发布日期和生效日期，且生效日期不早于发布日期",
+            "Set version, publication and effective dates; effective not before published",
+        ),
         message: B::new("政策元数据有问题：{what}", "policy metadata: {what}"),
-        hint: B::new("在 [policy] 中填写 version、published、effective，生效日期不早于发布日期", "set `version`, `published` and `effective` in [policy], with effective on or after published"),
+        hint: B::new(
+            "在 [policy] 中填写 version、published、effective，生效日期不早于发布日期",
+            "set `version`, `published` and `effective` in [policy], with effective on or after published",
+        ),
     },
     Rule {
         id: "NOT-06",
         severity: Warning,
         source: "PIPL 52; 35273 11.1",
-        title: B::new("指定个人信息保护部门或负责人及其联系方式", "Name a PI protection department or officer with contact"),
-        message: B::new("未指定个人信息保护部门或负责人的{what}", "the PI protection department or officer has no {what}"),
-        hint: B::new("填写 [controller.officer] 的 name 和 contact", "fill in `name` and `contact` of [controller.officer]"),
+        title: B::new(
+            "指定个人信息保护部门或负责人及其联系方式",
+            "Name a PI protection department or officer with contact",
+        ),
+        message: B::new(
+            "未指定个人信息保护部门或负责人的{what}",
+            "the PI protection department or officer has no {what}",
+        ),
+        hint: B::new(
+            "填写 [controller.officer] 的 name 和 contact",
+            "fill in `name` and `contact` of [controller.officer]",
+        ),
     },
     Rule {
         id: "NOT-07",
         severity: Error,
         source: "NDSMR; PIPL 17(2)",
-        title: B::new("每个处理目的都说明保存期限或确定期限的方法", "State a retention, or how it is determined, for every purpose"),
-        message: B::new("处理目的 `{purpose}` 没有保存期限，也没有说明确定期限的方法", "purpose `{purpose}` states neither a retention period nor how it is determined"),
-        hint: B::new("填写 retention.period（如 \"6 months\"）或 retention.method", "set `retention.period` (e.g. \"6 months\") or `retention.method`"),
+        title: B::new(
+            "每个处理目的都说明保存期限或确定期限的方法",
+            "State a retention, or how it is determined, for every purpose",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 没有保存期限，也没有说明确定期限的方法",
+            "purpose `{purpose}` states neither a retention period nor how it is determined",
+        ),
+        hint: B::new(
+            "填写 retention.period（如 \"6 months\"）或 retention.method",
+            "set `retention.period` (e.g. \"6 months\") or `retention.method`",
+        ),
     },
     Rule {
         id: "NOT-08",
         severity: Error,
         source: "PIPL 30",
-        title: B::new("敏感个人信息写明处理的必要性和对个人权益的影响", "Sensitive fields carry a necessity statement and the impact on the individual"),
+        title: B::new(
+            "敏感个人信息写明处理的必要性和对个人权益的影响",
+            "Sensitive fields carry a necessity statement and the impact on the individual",
+        ),
         message: B::new("敏感个人信息 `{field}` 缺少{what}", "sensitive field `{field}` has no {what}"),
-        hint: B::new("为该字段填写 necessity（必要性）和 impact（对个人权益的影响）", "give the field `necessity` and `impact`"),
+        hint: B::new(
+            "为该字段填写 necessity（必要性）和 impact（对个人权益的影响）",
+            "give the field `necessity` and `impact`",
+        ),
     },
     Rule {
         id: "NOT-09",
         severity: Warning,
         source: "NDSMR; 41391",
-        title: B::new("个人信息收集清单和第三方共享清单所需的信息齐全", "The collection list and the third-party sharing list have the data they need"),
+        title: B::new(
+            "个人信息收集清单和第三方共享清单所需的信息齐全",
+            "The collection list and the third-party sharing list have the data they need",
+        ),
         message: B::new("{what}缺少清单所需的信息：{missing}", "{what} lacks what the lists need: {missing}"),
-        hint: B::new("字段需被某个处理目的使用；接收方需填写 company、purpose 和 fields", "each field must be used by a purpose; each recipient needs `company`, `purpose` and `fields`"),
+        hint: B::new(
+            "字段需被某个处理目的使用；接收方需填写 company、purpose 和 fields",
+            "each field must be used by a purpose; each recipient needs `company`, `purpose` and `fields`",
+        ),
     },
     Rule {
         id: "NOT-10",
@@ -89,25 +146,43 @@ pub const RULES: &[Rule] = &[
         id: "NOT-11",
         severity: Info,
         source: "—",
-        title: B::new("面向非中文用户时同时提供英文文本", "Offer an English text when the app serves non-Chinese users"),
+        title: B::new(
+            "面向非中文用户时同时提供英文文本",
+            "Offer an English text when the app serves non-Chinese users",
+        ),
         message: B::new("{what}", "{what}"),
-        hint: B::new("在 [policy] 的 languages 中加入 \"en\"，并为名称和说明填写 _en 文本", "add \"en\" to `languages` in [policy] and fill in the `_en` texts"),
+        hint: B::new(
+            "在 [policy] 的 languages 中加入 \"en\"，并为名称和说明填写 _en 文本",
+            "add \"en\" to `languages` in [policy] and fill in the `_en` texts",
+        ),
     },
     Rule {
         id: "NOT-12",
         severity: Error,
         source: "APP19 一.2–一.4",
-        title: B::new("首次运行时以弹窗展示政策，主界面4次点击内可达，且有简体中文版本", "Show the policy in a first-run pop-up, within 4 taps of the main screen, in Simplified Chinese"),
+        title: B::new(
+            "首次运行时以弹窗展示政策，主界面4次点击内可达，且有简体中文版本",
+            "Show the policy in a first-run pop-up, within 4 taps of the main screen, in Simplified Chinese",
+        ),
         message: B::new("隐私政策的展示不符合要求：{what}", "the policy is not shown as required: {what}"),
-        hint: B::new("在 [policy.display] 中设置 first_run_popup = true、taps_from_home ≤ 4，并保留 languages 中的 \"zh-CN\"", "set `first_run_popup = true` and `taps_from_home` ≤ 4 in [policy.display], and keep \"zh-CN\" in `languages`"),
+        hint: B::new(
+            "在 [policy.display] 中设置 first_run_popup = true、taps_from_home ≤ 4，并保留 languages 中的 \"zh-CN\"",
+            "set `first_run_popup = true` and `taps_from_home` ≤ 4 in [policy.display], and keep \"zh-CN\" in `languages`",
+        ),
     },
     Rule {
         id: "NOT-13",
         severity: Error,
         source: "APP19; 41391",
-        title: B::new("在申请权限或收集敏感个人信息时同步告知目的", "Show the purpose when a permission or sensitive field is requested"),
+        title: B::new(
+            "在申请权限或收集敏感个人信息时同步告知目的",
+            "Show the purpose when a permission or sensitive field is requested",
+        ),
         message: B::new("{what} 在申请时没有同步告知的提示文字", "{what} has no prompt shown when it is requested"),
-        hint: B::new("为权限或使用该信息的场景填写 prompt", "give the permission, or the scenario that uses the field, a `prompt`"),
+        hint: B::new(
+            "为权限或使用该信息的场景填写 prompt",
+            "give the permission, or the scenario that uses the field, a `prompt`",
+        ),
     },
 ];
 
@@ -131,10 +206,20 @@ pub fn check(cx: &mut Ctx<'_>) {
     for (i, p) in m.purposes.iter().enumerate() {
         let at = format!("purposes[{i}]");
         if !filled(p.description.as_deref()) {
-            cx.report_bilingual("NOT-02", format!("{at}.name"), &[("purpose", p.id.as_str())], &[("what", "用途说明（description）", "description")]);
+            cx.report_bilingual(
+                "NOT-02",
+                format!("{at}.name"),
+                &[("purpose", p.id.as_str())],
+                &[("what", "用途说明（description）", "description")],
+            );
         }
         if p.fields.is_empty() {
-            cx.report_bilingual("NOT-02", format!("{at}.name"), &[("purpose", p.id.as_str())], &[("what", "使用的字段（fields）", "fields")]);
+            cx.report_bilingual(
+                "NOT-02",
+                format!("{at}.name"),
+                &[("purpose", p.id.as_str())],
+                &[("what", "使用的字段（fields）", "fields")],
+            );
         }
         let has_retention = p.retention.as_ref().is_some_and(|r| r.period.is_some() || filled(r.method.as_deref()));
         if !has_retention {
@@ -147,10 +232,20 @@ pub fn check(cx: &mut Ctx<'_>) {
         let path = format!("rights.{}", kind.as_str());
         let label = kind.label();
         if m.rights.channel_of(right).is_none_or(|c| c.trim().is_empty()) {
-            cx.report_bilingual("NOT-03", &path, &[("kind", kind.as_str())], &[("right", label.zh, label.en), ("what", "行使渠道（channel）", "channel")]);
+            cx.report_bilingual(
+                "NOT-03",
+                &path,
+                &[("kind", kind.as_str())],
+                &[("right", label.zh, label.en), ("what", "行使渠道（channel）", "channel")],
+            );
         }
         if m.rights.deadline_of(right).is_none() && kind != RightKind::Withdrawal {
-            cx.report_bilingual("NOT-03", &path, &[("kind", kind.as_str())], &[("right", label.zh, label.en), ("what", "答复期限（deadline）", "response deadline")]);
+            cx.report_bilingual(
+                "NOT-03",
+                &path,
+                &[("kind", kind.as_str())],
+                &[("right", label.zh, label.en), ("what", "答复期限（deadline）", "response deadline")],
+            );
         }
     }
 
@@ -175,13 +270,20 @@ pub fn check(cx: &mut Ctx<'_>) {
     if let (Some(p), Some(e)) = (pol.published, pol.effective)
         && e < p
     {
-        cx.report_bilingual("NOT-05", "policy.effective", &[], &[("what", "生效日期早于发布日期", "the effective date is before the publication date")]);
+        cx.report_bilingual(
+            "NOT-05",
+            "policy.effective",
+            &[],
+            &[("what", "生效日期早于发布日期", "the effective date is before the publication date")],
+        );
     }
 
     // NOT-06
     match &m.controller.officer {
         None => cx.report_bilingual("NOT-06", "controller", &[], &[("what", "名称和联系方式", "name and contact")]),
-        Some(o) if o.contact.is_empty() => cx.report_bilingual("NOT-06", "controller.officer", &[], &[("what", "联系方式", "contact")]),
+        Some(o) if o.contact.is_empty() => {
+            cx.report_bilingual("NOT-06", "controller.officer", &[], &[("what", "联系方式", "contact")])
+        }
         Some(_) => {}
     }
 
@@ -191,10 +293,20 @@ pub fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         if !filled(f.necessity.as_deref()) {
-            cx.report_bilingual("NOT-08", format!("fields[{i}].id"), &[("field", f.id.as_str())], &[("what", "必要性说明（necessity）", "necessity statement")]);
+            cx.report_bilingual(
+                "NOT-08",
+                format!("fields[{i}].id"),
+                &[("field", f.id.as_str())],
+                &[("what", "必要性说明（necessity）", "necessity statement")],
+            );
         }
         if !filled(f.impact.as_deref()) {
-            cx.report_bilingual("NOT-08", format!("fields[{i}].id"), &[("field", f.id.as_str())], &[("what", "对个人权益影响的说明（impact）", "statement of impact")]);
+            cx.report_bilingual(
+                "NOT-08",
+                format!("fields[{i}].id"),
+                &[("field", f.id.as_str())],
+                &[("what", "对个人权益影响的说明（impact）", "statement of impact")],
+            );
         }
     }
 
@@ -212,7 +324,12 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if !missing.is_empty() {
             let name = format!("recipients `{}`", r.id);
-            cx.report_bilingual("NOT-09", format!("recipients[{i}].id"), &[("missing", &missing.join(", "))], &[("what", &format!("接收方 `{}`", r.id), &name)]);
+            cx.report_bilingual(
+                "NOT-09",
+                format!("recipients[{i}].id"),
+                &[("missing", &missing.join(", "))],
+                &[("what", &format!("接收方 `{}`", r.id), &name)],
+            );
         }
     }
 
@@ -223,28 +340,76 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // NOT-11
     if pol.serves_non_chinese_users && !pol.languages.contains(&Lang::En) {
-        cx.report_bilingual("NOT-11", "policy.languages", &[], &[("what", "应用面向非中文用户，但政策没有英文版本", "the app serves non-Chinese users but the policy has no English version")]);
+        cx.report_bilingual(
+            "NOT-11",
+            "policy.languages",
+            &[],
+            &[(
+                "what",
+                "应用面向非中文用户，但政策没有英文版本",
+                "the app serves non-Chinese users but the policy has no English version",
+            )],
+        );
     }
     if pol.languages.contains(&Lang::En) {
-        let missing: Vec<&str> = m.purposes.iter().filter(|p| !filled(p.name_en.as_deref())).map(|p| p.id.as_str()).chain(m.fields.iter().filter(|f| !filled(f.name_en.as_deref())).map(|f| f.id.as_str())).collect();
+        let missing: Vec<&str> = m
+            .purposes
+            .iter()
+            .filter(|p| !filled(p.name_en.as_deref()))
+            .map(|p| p.id.as_str())
+            .chain(m.fields.iter().filter(|f| !filled(f.name_en.as_deref())).map(|f| f.id.as_str()))
+            .collect();
         if !missing.is_empty() {
             let list = missing.join(", ");
-            cx.report_bilingual("NOT-11", "policy.languages", &[], &[("what", &format!("政策提供英文版本，但这些项缺少英文名称（name_en）：{list}"), &format!("the policy is offered in English but these lack `name_en`: {list}"))]);
+            cx.report_bilingual(
+                "NOT-11",
+                "policy.languages",
+                &[],
+                &[(
+                    "what",
+                    &format!("政策提供英文版本，但这些项缺少英文名称（name_en）：{list}"),
+                    &format!("the policy is offered in English but these lack `name_en`: {list}"),
+                )],
+            );
         }
     }
 
     // NOT-12
     let d = &pol.display;
     if !d.first_run_popup {
-        cx.report_bilingual("NOT-12", "policy.display", &[], &[("what", "首次运行时未以弹窗方式提示", "no pop-up on first run")]);
+        cx.report_bilingual(
+            "NOT-12",
+            "policy.display",
+            &[],
+            &[("what", "首次运行时未以弹窗方式提示", "no pop-up on first run")],
+        );
     }
     match d.taps_from_home {
-        None => cx.report_bilingual("NOT-12", "policy.display", &[], &[("what", "未说明从主界面到达政策需要几次点击", "how many taps reach the policy from the main screen is not declared")]),
-        Some(n) if n > 4 => cx.report_bilingual("NOT-12", "policy.display.taps_from_home", &[], &[("what", &format!("需要点击{n}次，超过4次"), &format!("it takes {n} taps, more than 4"))]),
+        None => cx.report_bilingual(
+            "NOT-12",
+            "policy.display",
+            &[],
+            &[(
+                "what",
+                "未说明从主界面到达政策需要几次点击",
+                "how many taps reach the policy from the main screen is not declared",
+            )],
+        ),
+        Some(n) if n > 4 => cx.report_bilingual(
+            "NOT-12",
+            "policy.display.taps_from_home",
+            &[],
+            &[("what", &format!("需要点击{n}次，超过4次"), &format!("it takes {n} taps, more than 4"))],
+        ),
         Some(_) => {}
     }
     if !pol.languages.contains(&Lang::ZhCn) {
-        cx.report_bilingual("NOT-12", "policy.languages", &[], &[("what", "没有简体中文版本", "no Simplified Chinese version")]);
+        cx.report_bilingual(
+            "NOT-12",
+            "policy.languages",
+            &[],
+            &[("what", "没有简体中文版本", "no Simplified Chinese version")],
+        );
     }
 
     // NOT-13
@@ -252,7 +417,12 @@ pub fn check(cx: &mut Ctx<'_>) {
         let used_with_prompt = m.scenarios.iter().any(|s| s.permissions.contains(&p.id) && filled(s.prompt.as_deref()));
         if !filled(p.prompt.as_deref()) && !used_with_prompt {
             let label = p.id.label();
-            cx.report_bilingual("NOT-13", format!("permissions[{i}].id"), &[], &[("what", &format!("权限“{}”", label.zh), &format!("permission `{}`", p.id.as_str()))]);
+            cx.report_bilingual(
+                "NOT-13",
+                format!("permissions[{i}].id"),
+                &[],
+                &[("what", &format!("权限“{}”", label.zh), &format!("permission `{}`", p.id.as_str()))],
+            );
         }
     }
     for (i, f) in m.fields.iter().enumerate() {
@@ -265,10 +435,16 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         let prompted = m.scenarios.iter().any(|s| {
             filled(s.prompt.as_deref())
-                && (s.fields.as_ref().is_some_and(|fs| fs.contains(&f.id)) || s.purposes.iter().any(|p| purposes.contains(&p)))
+                && (s.fields.as_ref().is_some_and(|fs| fs.contains(&f.id))
+                    || s.purposes.iter().any(|p| purposes.contains(&p)))
         });
         if !prompted {
-            cx.report_bilingual("NOT-13", format!("fields[{i}].id"), &[], &[("what", &format!("敏感个人信息 `{}`", f.id), &format!("sensitive field `{}`", f.id))]);
+            cx.report_bilingual(
+                "NOT-13",
+                format!("fields[{i}].id"),
+                &[],
+                &[("what", &format!("敏感个人信息 `{}`", f.id), &format!("sensitive field `{}`", f.id))],
+            );
         }
     }
 }

@@ -12,16 +12,40 @@ pub const RULES: &[Rule] = &[Rule {
     id: "NOT-14",
     severity: Error,
     source: "PIPL 7, 17",
-    title: B::new("政策文本中不得残留模板占位符或编辑批注", "No template placeholders or editor marks left in the policy text"),
-    message: B::new("`{path}` 的内容像是未填写的模板占位符：{text}", "`{path}` looks like an unfilled template placeholder: {text}"),
-    hint: B::new("填写真实内容，或删除该项；告知应当真实、准确、完整", "fill in the real value or remove the entry: notice must be true, accurate and complete"),
+    title: B::new(
+        "政策文本中不得残留模板占位符或编辑批注",
+        "No template placeholders or editor marks left in the policy text",
+    ),
+    message: B::new(
+        "`{path}` 的内容像是未填写的模板占位符：{text}",
+        "`{path}` looks like an unfilled template placeholder: {text}",
+    ),
+    hint: B::new(
+        "填写真实内容，或删除该项；告知应当真实、准确、完整",
+        "fill in the real value or remove the entry: notice must be true, accurate and complete",
+    ),
 }];
 
 /// Words that mark a bracketed slot as a placeholder (brackets alone do not: `【我的】→【设置】`
 /// is a menu path).
-const SLOT_WORDS: &[&str] = &["公司", "产品", "名称", "邮箱", "电话", "传真", "地址", "时间", "日期", "链接", "网址", "填写", "姓名"];
-const INSTRUCTIONS: &[&str] =
-    &["请根据实际情况", "请填写", "此处填写", "待补充", "待定", "格式请参照", "按照自己", "TODO", "TBD", "批注 [", "批注[", "删除的内容", "插入的内容", "带格式的"];
+const SLOT_WORDS: &[&str] =
+    &["公司", "产品", "名称", "邮箱", "电话", "传真", "地址", "时间", "日期", "链接", "网址", "填写", "姓名"];
+const INSTRUCTIONS: &[&str] = &[
+    "请根据实际情况",
+    "请填写",
+    "此处填写",
+    "待补充",
+    "待定",
+    "格式请参照",
+    "按照自己",
+    "TODO",
+    "TBD",
+    "批注 [",
+    "批注[",
+    "删除的内容",
+    "插入的内容",
+    "带格式的",
+];
 const BRACKETS: &[(char, char)] = &[('[', ']'), ('{', '}'), ('【', '】'), ('［', '］'), ('｛', '｝')];
 
 /// Whether a text looks like template text left unfilled. `gebao check` reports such
@@ -54,7 +78,9 @@ pub(crate) fn placeholder(text: &str) -> Option<&'static str> {
             let after = &rest[i + open.len_utf8()..];
             let Some(j) = after.find(*close) else { break };
             let inner = &after[..j];
-            if SLOT_WORDS.iter().any(|w| inner.contains(w)) || (!inner.is_empty() && inner.chars().all(|c| matches!(c, 'x' | 'X' | 'ｘ' | 'Ｘ' | '…'))) {
+            if SLOT_WORDS.iter().any(|w| inner.contains(w))
+                || (!inner.is_empty() && inner.chars().all(|c| matches!(c, 'x' | 'X' | 'ｘ' | 'Ｘ' | '…')))
+            {
                 return Some("bracketed slot");
             }
             rest = &after[j..];
@@ -100,9 +126,29 @@ fn bad_contact(key: &str, text: &str) -> Option<&'static str> {
 fn is_reference_key(key: &str) -> bool {
     matches!(
         key,
-        "id" | "fields" | "purposes" | "recipients" | "requires" | "pia" | "permissions" | "kind" | "category" | "basis" | "function"
-            | "country" | "countries" | "app_type" | "field" | "engine" | "connection" | "key" | "subject" | "table" | "column"
-            | "references" | "since" | "group"
+        "id" | "fields"
+            | "purposes"
+            | "recipients"
+            | "requires"
+            | "pia"
+            | "permissions"
+            | "kind"
+            | "category"
+            | "basis"
+            | "function"
+            | "country"
+            | "countries"
+            | "app_type"
+            | "field"
+            | "engine"
+            | "connection"
+            | "key"
+            | "subject"
+            | "table"
+            | "column"
+            | "references"
+            | "since"
+            | "group"
     )
 }
 
@@ -118,10 +164,8 @@ pub fn check(cx: &mut Ctx<'_>) {
 
 fn walk(v: &Value, path: String, key: &str, out: &mut Vec<(String, String)>) {
     match v {
-        Value::String(s) if !is_reference_key(key) => {
-            if placeholder(s).is_some() || bad_contact(key, s).is_some() {
-                out.push((path, s.clone()));
-            }
+        Value::String(s) if !is_reference_key(key) && (placeholder(s).is_some() || bad_contact(key, s).is_some()) => {
+            out.push((path, s.clone()));
         }
         // Sections such as `recipients` share a name with reference lists: walk the items and
         // let the string case skip references.
@@ -147,10 +191,27 @@ mod tests {
 
     #[test]
     fn recognises_template_text() {
-        for t in ["[公司邮箱]", "请发送至 【公司名称】", "XXX 服务供应商", "补充获取用户信息副本的操作方式", "[邮箱](#)", "………", "批注 [m3]", "请根据实际情况填写", "{公司传真}"] {
+        for t in [
+            "[公司邮箱]",
+            "请发送至 【公司名称】",
+            "XXX 服务供应商",
+            "补充获取用户信息副本的操作方式",
+            "[邮箱](#)",
+            "………",
+            "批注 [m3]",
+            "请根据实际情况填写",
+            "{公司传真}",
+        ] {
             assert!(placeholder(t).is_some(), "{t}");
         }
-        for t in ["【我的】→【设置】→【隐私】", "privacy@example.cn", "Xbox 会员", "我的-设置-隐私", "OAID/IDFV", "max 3 taps"] {
+        for t in [
+            "【我的】→【设置】→【隐私】",
+            "privacy@example.cn",
+            "Xbox 会员",
+            "我的-设置-隐私",
+            "OAID/IDFV",
+            "max 3 taps",
+        ] {
             assert!(placeholder(t).is_none(), "{t}");
         }
     }

@@ -12,49 +12,94 @@ pub const RULES: &[Rule] = &[
         id: "RET-01",
         severity: Error,
         source: "CSL 23(3)",
-        title: B::new("网络日志、安全事件记录保存不少于六个月", "Network and security logs are kept for at least six months"),
-        message: B::new("处理目的 `{purpose}` 保存网络日志{period}，少于法律要求的六个月", "purpose `{purpose}` keeps network logs for {period}, less than the six months the law requires"),
-        hint: B::new("将 retention.period 设为不少于 \"6 months\"，并填写 legal_minimum = \"network-logs\"", "set `retention.period` to at least \"6 months\" and `legal_minimum = \"network-logs\"`"),
+        title: B::new(
+            "网络日志、安全事件记录保存不少于六个月",
+            "Network and security logs are kept for at least six months",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 保存网络日志{period}，少于法律要求的六个月",
+            "purpose `{purpose}` keeps network logs for {period}, less than the six months the law requires",
+        ),
+        hint: B::new(
+            "将 retention.period 设为不少于 \"6 months\"，并填写 legal_minimum = \"network-logs\"",
+            "set `retention.period` to at least \"6 months\" and `legal_minimum = \"network-logs\"`",
+        ),
     },
     Rule {
         id: "RET-02",
         severity: Error,
         source: "ECL 31",
-        title: B::new("电子商务平台经营者保存商品和服务信息、交易信息自交易完成之日起不少于三年", "An e-commerce platform keeps goods, service and transaction records for at least three years after completion"),
-        message: B::new("电子商务平台的交易记录保存不符合要求：{problem}", "e-commerce platform records are not kept as required: {problem}"),
-        hint: B::new("为保存商品、服务和交易信息的处理目的设置 retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }", "give the purpose that keeps goods, service and transaction records `retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }`"),
+        title: B::new(
+            "电子商务平台经营者保存商品和服务信息、交易信息自交易完成之日起不少于三年",
+            "An e-commerce platform keeps goods, service and transaction records for at least three years after completion",
+        ),
+        message: B::new(
+            "电子商务平台的交易记录保存不符合要求：{problem}",
+            "e-commerce platform records are not kept as required: {problem}",
+        ),
+        hint: B::new(
+            "为保存商品、服务和交易信息的处理目的设置 retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }",
+            "give the purpose that keeps goods, service and transaction records `retention = { period = \"3 years\", from = \"transaction-completion\", legal_minimum = \"ecommerce-records\" }`",
+        ),
     },
     Rule {
         id: "RET-03",
         severity: Error,
         source: "PIPL 19",
         title: B::new("基于同意处理的个人信息不得永久保存", "Consent-based data is not kept indefinitely"),
-        message: B::new("处理目的 `{purpose}` 基于同意处理，却无期限地保存个人信息", "purpose `{purpose}` is based on consent but keeps the data with no end"),
-        hint: B::new("保存期限应为实现处理目的所必要的最短时间：为 retention.period 设定具体期限", "keep the data only as long as the purpose needs: give `retention.period` a finite duration"),
+        message: B::new(
+            "处理目的 `{purpose}` 基于同意处理，却无期限地保存个人信息",
+            "purpose `{purpose}` is based on consent but keeps the data with no end",
+        ),
+        hint: B::new(
+            "保存期限应为实现处理目的所必要的最短时间：为 retention.period 设定具体期限",
+            "keep the data only as long as the purpose needs: give `retention.period` a finite duration",
+        ),
     },
     Rule {
         id: "RET-04",
         severity: Error,
         source: "PIPL 47, 73",
-        title: B::new("保存期限届满后删除或匿名化处理，去标识化不等于匿名化", "At the end of retention the data is deleted or anonymised; de-identified is not anonymised"),
+        title: B::new(
+            "保存期限届满后删除或匿名化处理，去标识化不等于匿名化",
+            "At the end of retention the data is deleted or anonymised; de-identified is not anonymised",
+        ),
         message: B::new("处理目的 `{purpose}`：{problem}", "purpose `{purpose}`: {problem}"),
-        hint: B::new("将 retention.then 设为 \"delete\" 或 \"anonymise\"", "set `retention.then` to \"delete\" or \"anonymise\""),
+        hint: B::new(
+            "将 retention.then 设为 \"delete\" 或 \"anonymise\"",
+            "set `retention.then` to \"delete\" or \"anonymise\"",
+        ),
     },
     Rule {
         id: "RET-05",
         severity: Warning,
         source: "35273 8.3",
         title: B::new("说明已删除的信息何时从备份中清除", "Say when erased data leaves the backups"),
-        message: B::new("未说明已删除的个人信息在多长时间内从备份中清除", "the policy does not say how soon erased data leaves the backups"),
-        hint: B::new("在 [storage] 中填写 backups_purged_within（如 \"30 days\"）", "set `backups_purged_within` in [storage] (e.g. \"30 days\")"),
+        message: B::new(
+            "未说明已删除的个人信息在多长时间内从备份中清除",
+            "the policy does not say how soon erased data leaves the backups",
+        ),
+        hint: B::new(
+            "在 [storage] 中填写 backups_purged_within（如 \"30 days\"）",
+            "set `backups_purged_within` in [storage] (e.g. \"30 days\")",
+        ),
     },
     Rule {
         id: "RET-06",
         severity: Error,
         source: "AML 34",
-        title: B::new("金融机构保存客户身份资料和交易记录不少于十年", "Financial institutions keep customer identity and transaction records for at least ten years"),
-        message: B::new("反洗钱记录的保存不符合要求：{problem}", "anti-money-laundering records are not kept as required: {problem}"),
-        hint: B::new("客户身份资料：retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }；交易记录：retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }", "customer identity: `retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }`; transactions: `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }`"),
+        title: B::new(
+            "金融机构保存客户身份资料和交易记录不少于十年",
+            "Financial institutions keep customer identity and transaction records for at least ten years",
+        ),
+        message: B::new(
+            "反洗钱记录的保存不符合要求：{problem}",
+            "anti-money-laundering records are not kept as required: {problem}",
+        ),
+        hint: B::new(
+            "客户身份资料：retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }；交易记录：retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }",
+            "customer identity: `retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }`; transactions: `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }`",
+        ),
     },
 ];
 

@@ -13,24 +13,42 @@ pub const RULES: &[Rule] = &[
         id: "RGT-01",
         severity: Error,
         source: "PIPL 44–48; NDSMR",
-        title: B::new("提供全部法定权利：知情决定、限制拒绝、查阅、复制、转移、更正补充、删除、撤回同意、注销账号、解释说明", "Offer every right: know and decide, restrict or refuse, access, copy, portability, correction, deletion, withdrawal, cancellation, explanation"),
+        title: B::new(
+            "提供全部法定权利：知情决定、限制拒绝、查阅、复制、转移、更正补充、删除、撤回同意、注销账号、解释说明",
+            "Offer every right: know and decide, restrict or refuse, access, copy, portability, correction, deletion, withdrawal, cancellation, explanation",
+        ),
         message: B::new("未提供“{right}”权利", "the right of {right} is not offered"),
-        hint: B::new("在 [rights.{kind}] 中声明该权利（offered 默认为 true），并填写 channel 和 deadline", "declare the right in [rights.{kind}] (`offered` defaults to true) with its `channel` and `deadline`"),
+        hint: B::new(
+            "在 [rights.{kind}] 中声明该权利（offered 默认为 true），并填写 channel 和 deadline",
+            "declare the right in [rights.{kind}] (`offered` defaults to true) with its `channel` and `deadline`",
+        ),
     },
     Rule {
         id: "RGT-02",
         severity: Error,
         source: "APP19",
-        title: B::new("人工处理的更正、删除、注销和投诉请求在15个工作日内答复", "Correction, deletion, cancellation and complaints handled by hand are answered within 15 working days"),
-        message: B::new("“{right}”请求由人工处理，承诺的答复期限为{deadline}，超过15个工作日", "{right} requests are handled by hand with a promised reply within {deadline}, more than 15 working days"),
-        hint: B::new("将 deadline 设为不超过 \"15 working days\"（或 \"15个工作日\"）", "set `deadline` to at most \"15 working days\""),
+        title: B::new(
+            "人工处理的更正、删除、注销和投诉请求在15个工作日内答复",
+            "Correction, deletion, cancellation and complaints handled by hand are answered within 15 working days",
+        ),
+        message: B::new(
+            "“{right}”请求由人工处理，承诺的答复期限为{deadline}，超过15个工作日",
+            "{right} requests are handled by hand with a promised reply within {deadline}, more than 15 working days",
+        ),
+        hint: B::new(
+            "将 deadline 设为不超过 \"15 working days\"（或 \"15个工作日\"）",
+            "set `deadline` to at most \"15 working days\"",
+        ),
     },
     Rule {
         id: "RGT-03",
         severity: Warning,
         source: "35273 8.7",
         title: B::new("任何请求在30天内答复", "Any request is answered within 30 days"),
-        message: B::new("“{right}”请求的答复期限为{deadline}，超过30天", "the reply to {right} requests takes {deadline}, more than 30 days"),
+        message: B::new(
+            "“{right}”请求的答复期限为{deadline}，超过30天",
+            "the reply to {right} requests takes {deadline}, more than 30 days",
+        ),
         hint: B::new("将 deadline 设为不超过 \"30 days\"", "set `deadline` to at most \"30 days\""),
     },
     Rule {
@@ -38,40 +56,73 @@ pub const RULES: &[Rule] = &[
         severity: Error,
         source: "APP19; NDSMR; 35273 8.5",
         title: B::new("注销账号不设置不合理条件", "Account cancellation has no unreasonable conditions"),
-        message: B::new("注销账号设置了不合理的条件：{problem}", "account cancellation sets an unreasonable condition: {problem}"),
-        hint: B::new("注销时不得要求提供比注册时更多的个人信息；可以要求先处理未到期的付费服务等障碍（blockers），但不能以此增加信息要求", "do not ask for more PI than registration did; blockers the user can resolve (such as an unexpired paid plan) belong in `blockers`"),
+        message: B::new(
+            "注销账号设置了不合理的条件：{problem}",
+            "account cancellation sets an unreasonable condition: {problem}",
+        ),
+        hint: B::new(
+            "注销时不得要求提供比注册时更多的个人信息；可以要求先处理未到期的付费服务等障碍（blockers），但不能以此增加信息要求",
+            "do not ask for more PI than registration did; blockers the user can resolve (such as an unexpired paid plan) belong in `blockers`",
+        ),
     },
     Rule {
         id: "RGT-05",
         severity: Error,
         source: "NDSMR 24; APP19; 35273 8.5",
-        title: B::new("注销后删除或匿名化个人信息，并说明不超过15个工作日的期限", "After cancellation PI is deleted or anonymised within a stated deadline of at most 15 working days"),
-        message: B::new("注销账号后的删除或匿名化处理{problem}", "deletion or anonymisation after cancellation {problem}"),
-        hint: B::new("在 [rights.cancellation] 中填写 erase_within，不超过 \"15 working days\"", "set `erase_within` in [rights.cancellation] to at most \"15 working days\""),
+        title: B::new(
+            "注销后删除或匿名化个人信息，并说明不超过15个工作日的期限",
+            "After cancellation PI is deleted or anonymised within a stated deadline of at most 15 working days",
+        ),
+        message: B::new(
+            "注销账号后的删除或匿名化处理{problem}",
+            "deletion or anonymisation after cancellation {problem}",
+        ),
+        hint: B::new(
+            "在 [rights.cancellation] 中填写 erase_within，不超过 \"15 working days\"",
+            "set `erase_within` in [rights.cancellation] to at most \"15 working days\"",
+        ),
     },
     Rule {
         id: "RGT-06",
         severity: Warning,
         source: "NDSMR 25; 35273 8.7",
-        title: B::new("仅对明显超出合理次数的重复请求收取成本费用", "Only requests clearly beyond a reasonable number are charged, at cost"),
+        title: B::new(
+            "仅对明显超出合理次数的重复请求收取成本费用",
+            "Only requests clearly beyond a reasonable number are charged, at cost",
+        ),
         message: B::new("重复请求的收费规则有问题：{problem}", "the fee for repeated requests: {problem}"),
-        hint: B::new("在 [rights.repeat] 中设置 free ≥ 1，并设置 fee = \"cost\"（仅收取成本费用）", "set `free` to at least 1 and `fee = \"cost\"` in [rights.repeat]"),
+        hint: B::new(
+            "在 [rights.repeat] 中设置 free ≥ 1，并设置 fee = \"cost\"（仅收取成本费用）",
+            "set `free` to at least 1 and `fee = \"cost\"` in [rights.repeat]",
+        ),
     },
     Rule {
         id: "RGT-07",
         severity: Error,
         source: "PIPL 49",
-        title: B::new("近亲属可为自身合法正当利益对死者的个人信息行使查阅、复制、更正、删除权利", "Close relatives may access, copy, correct and delete a deceased user's PI for their own legitimate interest"),
+        title: B::new(
+            "近亲属可为自身合法正当利益对死者的个人信息行使查阅、复制、更正、删除权利",
+            "Close relatives may access, copy, correct and delete a deceased user's PI for their own legitimate interest",
+        ),
         message: B::new("{problem}", "{problem}"),
-        hint: B::new("填写 [rights.deceased]，设置 relatives = true，并说明 channel", "fill in [rights.deceased] with `relatives = true` and a `channel`"),
+        hint: B::new(
+            "填写 [rights.deceased]，设置 relatives = true，并说明 channel",
+            "fill in [rights.deceased] with `relatives = true` and a `channel`",
+        ),
     },
     Rule {
         id: "RGT-08",
         severity: Warning,
         source: "NDSMR",
         title: B::new("说明个人信息转移的条件", "State the conditions of portability"),
-        message: B::new("提供个人信息转移权利，但未说明转移的条件", "portability is offered but its conditions are not stated"),
-        hint: B::new("在 [rights.portability] 的 portability_conditions 中列明：身份已验证、基于同意或合同处理的信息、技术可行、不损害他人合法权益", "list in `portability_conditions` of [rights.portability]: identity verified, data processed on consent or contract, technically feasible, no harm to others"),
+        message: B::new(
+            "提供个人信息转移权利，但未说明转移的条件",
+            "portability is offered but its conditions are not stated",
+        ),
+        hint: B::new(
+            "在 [rights.portability] 的 portability_conditions 中列明：身份已验证、基于同意或合同处理的信息、技术可行、不损害他人合法权益",
+            "list in `portability_conditions` of [rights.portability]: identity verified, data processed on consent or contract, technically feasible, no harm to others",
+        ),
     },
 ];
 

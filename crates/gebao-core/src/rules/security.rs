@@ -13,63 +13,114 @@ pub const RULES: &[Rule] = &[
         id: "SEC-01",
         severity: Error,
         source: "PIPL 55",
-        title: B::new("对敏感个人信息、自动化决策、委托处理、向他人提供、公开、出境等情形事前进行个人信息保护影响评估并记录", "Assess and record the impact beforehand for sensitive PI, automated decisions, entrusting, providing, disclosure and cross-border transfer"),
-        message: B::new("{what}需要事前进行个人信息保护影响评估，但没有评估记录", "{what} needs a prior PI protection impact assessment, but none is recorded"),
-        hint: B::new("添加一条 [[pia]] 记录并在其 purposes 或 recipients 中列出它，或填写它的 pia", "add a [[pia]] record that lists it in `purposes` or `recipients`, or set its `pia`"),
+        title: B::new(
+            "对敏感个人信息、自动化决策、委托处理、向他人提供、公开、出境等情形事前进行个人信息保护影响评估并记录",
+            "Assess and record the impact beforehand for sensitive PI, automated decisions, entrusting, providing, disclosure and cross-border transfer",
+        ),
+        message: B::new(
+            "{what}需要事前进行个人信息保护影响评估，但没有评估记录",
+            "{what} needs a prior PI protection impact assessment, but none is recorded",
+        ),
+        hint: B::new(
+            "添加一条 [[pia]] 记录并在其 purposes 或 recipients 中列出它，或填写它的 pia",
+            "add a [[pia]] record that lists it in `purposes` or `recipients`, or set its `pia`",
+        ),
     },
     Rule {
         id: "SEC-02",
         severity: Error,
         source: "PIPL 51, 57; INCID",
-        title: B::new("声明个人信息安全事件应急预案（负责人、报告的监管部门、告知用户的方式）", "Declare an incident response plan (contact, regulator, how users are told)"),
+        title: B::new(
+            "声明个人信息安全事件应急预案（负责人、报告的监管部门、告知用户的方式）",
+            "Declare an incident response plan (contact, regulator, how users are told)",
+        ),
         message: B::new("安全事件应急预案有缺漏：{what}", "the incident response plan falls short: {what}"),
-        hint: B::new("在 [protection.incident] 中填写 contact、regulator、notify，并将 report_within 设为不超过4小时（关键信息基础设施运营者1小时）", "fill in `contact`, `regulator` and `notify` in [protection.incident], with `report_within` at most 4 hours (1 hour for a CIIO)"),
+        hint: B::new(
+            "在 [protection.incident] 中填写 contact、regulator、notify，并将 report_within 设为不超过4小时（关键信息基础设施运营者1小时）",
+            "fill in `contact`, `regulator` and `notify` in [protection.incident], with `report_within` at most 4 hours (1 hour for a CIIO)",
+        ),
     },
     Rule {
         id: "SEC-03",
         severity: Error,
         source: "PIPL 52; AUDIT 12; CAC notice 2025-07-18",
-        title: B::new("处理100万人以上个人信息的，指定个人信息保护负责人，并在达到该数量之日起30个工作日内向设区的市级网信部门报送", "With PI of 1,000,000 or more individuals, name a PI protection officer and report them to the city-level CAC within 30 working days"),
+        title: B::new(
+            "处理100万人以上个人信息的，指定个人信息保护负责人，并在达到该数量之日起30个工作日内向设区的市级网信部门报送",
+            "With PI of 1,000,000 or more individuals, name a PI protection officer and report them to the city-level CAC within 30 working days",
+        ),
         message: B::new("处理{count}人的个人信息，{what}", "PI of {count} individuals is processed, and {what}"),
-        hint: B::new("在 [controller.officer] 中指定个人信息保护负责人，报送后在 [organisation] 中填写 officer_reported（报送日期）", "name the officer in [controller.officer] and, once reported, set `officer_reported` (the date) in [organisation]"),
+        hint: B::new(
+            "在 [controller.officer] 中指定个人信息保护负责人，报送后在 [organisation] 中填写 officer_reported（报送日期）",
+            "name the officer in [controller.officer] and, once reported, set `officer_reported` (the date) in [organisation]",
+        ),
     },
     Rule {
         id: "SEC-04",
         severity: Error,
         source: "AUDIT; PIPL 54",
-        title: B::new("定期开展个人信息保护合规审计；处理1000万人以上个人信息的，至少每两年一次", "Audit compliance regularly; with PI of more than 10,000,000 individuals, at least every two years"),
+        title: B::new(
+            "定期开展个人信息保护合规审计；处理1000万人以上个人信息的，至少每两年一次",
+            "Audit compliance regularly; with PI of more than 10,000,000 individuals, at least every two years",
+        ),
         message: B::new("合规审计不符合要求：{what}", "compliance audits fall short: {what}"),
-        hint: B::new("在 [organisation] 中填写 audit_every（审计频次，1000万人以上不超过 \"2 years\"）和 last_audit（最近一次审计日期）", "set `audit_every` (at most \"2 years\" above 10 million individuals) and `last_audit` (the last audit's date) in [organisation]"),
+        hint: B::new(
+            "在 [organisation] 中填写 audit_every（审计频次，1000万人以上不超过 \"2 years\"）和 last_audit（最近一次审计日期）",
+            "set `audit_every` (at most \"2 years\" above 10 million individuals) and `last_audit` (the last audit's date) in [organisation]",
+        ),
     },
     Rule {
         id: "SEC-07",
         severity: Error,
         source: "NDSMR 28, 30",
-        title: B::new("处理1000万人以上个人信息的，从管理层成员中明确网络数据安全负责人，并设立网络数据安全管理机构", "With PI of 10,000,000 or more individuals, name a network data security officer from management and a management body"),
-        message: B::new("处理{count}人的个人信息，但未明确{what}", "PI of {count} individuals is processed, but no {what} is named"),
-        hint: B::new("在 [organisation] 中填写 data_security_officer（管理层成员）和 management_body", "set `data_security_officer` (a member of management) and `management_body` in [organisation]"),
+        title: B::new(
+            "处理1000万人以上个人信息的，从管理层成员中明确网络数据安全负责人，并设立网络数据安全管理机构",
+            "With PI of 10,000,000 or more individuals, name a network data security officer from management and a management body",
+        ),
+        message: B::new(
+            "处理{count}人的个人信息，但未明确{what}",
+            "PI of {count} individuals is processed, but no {what} is named",
+        ),
+        hint: B::new(
+            "在 [organisation] 中填写 data_security_officer（管理层成员）和 management_body",
+            "set `data_security_officer` (a member of management) and `management_body` in [organisation]",
+        ),
     },
     Rule {
         id: "SEC-05",
         severity: Error,
         source: "PIPL 53; NDSMR 26",
-        title: B::new("境外处理者在境内设立专门机构或指定代表，并将名称和联系方式报送设区的市级网信部门", "An overseas operator names a representative in China and reports its name and contact to the city-level CAC"),
+        title: B::new(
+            "境外处理者在境内设立专门机构或指定代表，并将名称和联系方式报送设区的市级网信部门",
+            "An overseas operator names a representative in China and reports its name and contact to the city-level CAC",
+        ),
         message: B::new("境外个人信息处理者的境内代表{what}", "the overseas operator's representative in China {what}"),
-        hint: B::new("在 [organisation.representative] 中填写 name 和 contact，并报送设区的市级网信部门", "fill in `name` and `contact` of [organisation.representative] and report them to the city-level CAC"),
+        hint: B::new(
+            "在 [organisation.representative] 中填写 name 和 contact，并报送设区的市级网信部门",
+            "fill in `name` and `contact` of [organisation.representative] and report them to the city-level CAC",
+        ),
     },
     Rule {
         id: "SEC-08",
         severity: Warning,
         source: "NETID",
-        title: B::new("实名认证支持国家网络身份认证（网号、网证），使用后不再要求提供明文身份信息", "Real-name verification accepts the national network identity (网号/网证) and then asks for no plaintext identity details"),
+        title: B::new(
+            "实名认证支持国家网络身份认证（网号、网证），使用后不再要求提供明文身份信息",
+            "Real-name verification accepts the national network identity (网号/网证) and then asks for no plaintext identity details",
+        ),
         message: B::new("{what}", "{what}"),
-        hint: B::new("支持使用网号、网证完成实名认证，并在 [protection.real_name] 中设置 accepts_network_identity = true", "accept the national network identity for real-name verification and set `accepts_network_identity = true` in [protection.real_name]"),
+        hint: B::new(
+            "支持使用网号、网证完成实名认证，并在 [protection.real_name] 中设置 accepts_network_identity = true",
+            "accept the national network identity for real-name verification and set `accepts_network_identity = true` in [protection.real_name]",
+        ),
     },
     Rule {
         id: "SEC-06",
         severity: Warning,
         source: "PIPL 51",
-        title: B::new("声明安全保护措施：访问控制、加密、去标识化、安全培训、日志记录", "Declare protection measures: access control, encryption, de-identification, training, logging"),
+        title: B::new(
+            "声明安全保护措施：访问控制、加密、去标识化、安全培训、日志记录",
+            "Declare protection measures: access control, encryption, de-identification, training, logging",
+        ),
         message: B::new("未声明这些安全保护措施：{missing}", "these protection measures are not declared: {missing}"),
         hint: B::new("在 [protection] 的 measures 中加入 {ids}", "add {ids} to `measures` in [protection]"),
     },
@@ -102,8 +153,17 @@ const MILLION: u64 = 1_000_000;
 const TEN_MILLION: u64 = 10_000_000;
 
 /// Words that mark a purpose as real-name verification (SEC-08).
-const REAL_NAME_WORDS: [&str; 9] =
-    ["实名", "身份核验", "身份验证", "身份认证", "real-name", "real name", "realname", "real_name", "identity verification"];
+const REAL_NAME_WORDS: [&str; 9] = [
+    "实名",
+    "身份核验",
+    "身份验证",
+    "身份认证",
+    "real-name",
+    "real name",
+    "realname",
+    "real_name",
+    "identity verification",
+];
 
 pub fn check(cx: &mut Ctx<'_>) {
     let m = cx.m;
@@ -117,7 +177,16 @@ pub fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let list = sensitive.join(", ");
-        cx.report_bilingual("SEC-01", format!("purposes[{i}].pia"), &[], &[("what", &format!("处理目的 `{}` 处理敏感个人信息（{list}），", p.id), &format!("purpose `{}`, which processes sensitive PI ({list}),", p.id))]);
+        cx.report_bilingual(
+            "SEC-01",
+            format!("purposes[{i}].pia"),
+            &[],
+            &[(
+                "what",
+                &format!("处理目的 `{}` 处理敏感个人信息（{list}），", p.id),
+                &format!("purpose `{}`, which processes sensitive PI ({list}),", p.id),
+            )],
+        );
     }
     for (i, r) in m.recipients.iter().enumerate() {
         if r.is_abroad() || recipient_has_pia(m, r) {
@@ -127,30 +196,60 @@ pub fn check(cx: &mut Ctx<'_>) {
         let (zh, en) = if r.kind == RecipientKind::PublicDisclosure {
             (format!("公开披露 `{}` 的个人信息", r.id), format!("public disclosure `{}`", r.id))
         } else {
-            (format!("向{} `{}` 提供或委托处理个人信息", kind.zh, r.id), format!("giving PI to the {} `{}`", kind.en, r.id))
+            (
+                format!("向{} `{}` 提供或委托处理个人信息", kind.zh, r.id),
+                format!("giving PI to the {} `{}`", kind.en, r.id),
+            )
         };
         cx.report_bilingual("SEC-01", format!("recipients[{i}].pia"), &[], &[("what", &zh, &en)]);
     }
 
     // SEC-02 (PIPL 51, 57; INCID art. 4: 4 hours, a CIIO 1 hour).
     match &m.protection.incident {
-        None => cx.report_bilingual("SEC-02", "protection.incident", &[], &[("what", "没有声明应急预案", "no plan is declared")]),
+        None => cx.report_bilingual(
+            "SEC-02",
+            "protection.incident",
+            &[],
+            &[("what", "没有声明应急预案", "no plan is declared")],
+        ),
         Some(inc) => {
             if inc.contact.trim().is_empty() {
-                cx.report_bilingual("SEC-02", "protection.incident.contact", &[], &[("what", "没有负责人或联系方式", "no contact")]);
+                cx.report_bilingual(
+                    "SEC-02",
+                    "protection.incident.contact",
+                    &[],
+                    &[("what", "没有负责人或联系方式", "no contact")],
+                );
             }
             if inc.regulator.trim().is_empty() {
-                cx.report_bilingual("SEC-02", "protection.incident.regulator", &[], &[("what", "没有写明报告的监管部门", "no regulator to report to")]);
+                cx.report_bilingual(
+                    "SEC-02",
+                    "protection.incident.regulator",
+                    &[],
+                    &[("what", "没有写明报告的监管部门", "no regulator to report to")],
+                );
             }
             if inc.notify.is_empty() {
-                cx.report_bilingual("SEC-02", "protection.incident.notify", &[], &[("what", "没有写明如何告知用户", "no way of telling users")]);
+                cx.report_bilingual(
+                    "SEC-02",
+                    "protection.incident.notify",
+                    &[],
+                    &[("what", "没有写明如何告知用户", "no way of telling users")],
+                );
             }
             let limit = if org.ciio { 1 } else { 4 };
             if let Some(within) = &inc.report_within
                 && max_hours(within).is_none_or(|h| h > limit)
             {
-                let zh = format!("较大及以上安全事件的报告时限为{}，超过{limit}小时", within.display(crate::text::Lang::ZhCn));
-                let en = format!("incidents graded 较大 or above are reported within {}, more than {limit} hour{}", within.display(crate::text::Lang::En), if limit == 1 { "" } else { "s" });
+                let zh = format!(
+                    "较大及以上安全事件的报告时限为{}，超过{limit}小时",
+                    within.display(crate::text::Lang::ZhCn)
+                );
+                let en = format!(
+                    "incidents graded 较大 or above are reported within {}, more than {limit} hour{}",
+                    within.display(crate::text::Lang::En),
+                    if limit == 1 { "" } else { "s" }
+                );
                 cx.report_bilingual("SEC-02", "protection.incident.report_within", &[], &[("what", &zh, &en)]);
             }
         }
@@ -160,10 +259,24 @@ pub fn check(cx: &mut Ctx<'_>) {
     if let Some(n) = org.individuals.filter(|n| *n >= MILLION) {
         let count = n.to_string();
         if m.controller.officer.as_ref().is_none_or(|o| o.name.trim().is_empty()) {
-            cx.report_bilingual("SEC-03", "controller.officer", &[("count", &count)], &[("what", "未指定个人信息保护负责人", "no PI protection officer is named")]);
+            cx.report_bilingual(
+                "SEC-03",
+                "controller.officer",
+                &[("count", &count)],
+                &[("what", "未指定个人信息保护负责人", "no PI protection officer is named")],
+            );
         }
         if org.officer_reported.is_none() {
-            cx.report_bilingual("SEC-03", "organisation.officer_reported", &[("count", &count)], &[("what", "未声明已向设区的市级网信部门报送负责人信息", "the officer is not declared as reported to the city-level CAC")]);
+            cx.report_bilingual(
+                "SEC-03",
+                "organisation.officer_reported",
+                &[("count", &count)],
+                &[(
+                    "what",
+                    "未声明已向设区的市级网信部门报送负责人信息",
+                    "the officer is not declared as reported to the city-level CAC",
+                )],
+            );
         }
     }
 
@@ -173,20 +286,42 @@ pub fn check(cx: &mut Ctx<'_>) {
     if let Some(n) = org.individuals.filter(|n| *n >= TEN_MILLION) {
         let count = n.to_string();
         if !filled(org.data_security_officer.as_deref()) {
-            cx.report_bilingual("SEC-07", "organisation.data_security_officer", &[("count", &count)], &[("what", "网络数据安全负责人", "network data security officer")]);
+            cx.report_bilingual(
+                "SEC-07",
+                "organisation.data_security_officer",
+                &[("count", &count)],
+                &[("what", "网络数据安全负责人", "network data security officer")],
+            );
         }
         if !filled(org.management_body.as_deref()) {
-            cx.report_bilingual("SEC-07", "organisation.management_body", &[("count", &count)], &[("what", "网络数据安全管理机构", "network data security management body")]);
+            cx.report_bilingual(
+                "SEC-07",
+                "organisation.management_body",
+                &[("count", &count)],
+                &[("what", "网络数据安全管理机构", "network data security management body")],
+            );
         }
     }
 
     // SEC-05 (PIPL 53; NDSMR 26)
     if org.overseas {
         match &org.representative {
-            Some(r) if r.name.trim().is_empty() => cx.report_bilingual("SEC-05", "organisation.representative.name", &[], &[("what", "没有名称", "has no name")]),
-            Some(r) if r.contact.is_empty() => cx.report_bilingual("SEC-05", "organisation.representative.contact", &[], &[("what", "没有联系方式", "has no contact")]),
+            Some(r) if r.name.trim().is_empty() => cx.report_bilingual(
+                "SEC-05",
+                "organisation.representative.name",
+                &[],
+                &[("what", "没有名称", "has no name")],
+            ),
+            Some(r) if r.contact.is_empty() => cx.report_bilingual(
+                "SEC-05",
+                "organisation.representative.contact",
+                &[],
+                &[("what", "没有联系方式", "has no contact")],
+            ),
             Some(_) => {}
-            None => cx.report_bilingual("SEC-05", "organisation.representative", &[], &[("what", "未指定", "is not named")]),
+            None => {
+                cx.report_bilingual("SEC-05", "organisation.representative", &[], &[("what", "未指定", "is not named")])
+            }
         }
     }
 
@@ -198,7 +333,12 @@ pub fn check(cx: &mut Ctx<'_>) {
         let zh: Vec<&str> = missing.iter().map(|x| x.label().zh).collect();
         let en: Vec<&str> = missing.iter().map(|x| x.label().en).collect();
         let ids: Vec<String> = missing.iter().map(|x| format!("\"{}\"", measure_id(*x))).collect();
-        cx.report_bilingual("SEC-06", "protection.measures", &[("ids", &ids.join(", "))], &[("missing", &zh.join("、"), &en.join(", "))]);
+        cx.report_bilingual(
+            "SEC-06",
+            "protection.measures",
+            &[("ids", &ids.join(", "))],
+            &[("missing", &zh.join("、"), &en.join(", "))],
+        );
     }
 }
 
@@ -209,23 +349,51 @@ fn check_audit(cx: &mut Ctx<'_>) {
     let org = &m.organisation;
     let large = org.individuals.is_some_and(|n| n > TEN_MILLION);
     if !large {
-        let planned = org.last_audit.is_some() || org.audit_every.is_some() || m.protection.measures.contains(&Measure::Audit);
+        let planned =
+            org.last_audit.is_some() || org.audit_every.is_some() || m.protection.measures.contains(&Measure::Audit);
         if !planned {
-            cx.report_bilingual("SEC-04", "organisation.audit_every", &[], &[("what", "没有声明定期开展合规审计", "no regular audit is declared")]);
+            cx.report_bilingual(
+                "SEC-04",
+                "organisation.audit_every",
+                &[],
+                &[("what", "没有声明定期开展合规审计", "no regular audit is declared")],
+            );
         }
         return;
     }
     match &org.audit_every {
-        None => cx.report_bilingual("SEC-04", "organisation.audit_every", &[], &[("what", "处理超过1000万人的个人信息，但未声明审计频次", "PI of more than 10 million individuals is processed, but no audit frequency is declared")]),
+        None => cx.report_bilingual(
+            "SEC-04",
+            "organisation.audit_every",
+            &[],
+            &[(
+                "what",
+                "处理超过1000万人的个人信息，但未声明审计频次",
+                "PI of more than 10 million individuals is processed, but no audit frequency is declared",
+            )],
+        ),
         Some(every) if !every.at_most(&Duration::years(2)) => {
-            let zh = format!("处理超过1000万人的个人信息，审计频次为每{}，长于两年", every.display(crate::text::Lang::ZhCn));
-            let en = format!("PI of more than 10 million individuals is processed, and audits run every {}, longer than two years", every.display(crate::text::Lang::En));
+            let zh =
+                format!("处理超过1000万人的个人信息，审计频次为每{}，长于两年", every.display(crate::text::Lang::ZhCn));
+            let en = format!(
+                "PI of more than 10 million individuals is processed, and audits run every {}, longer than two years",
+                every.display(crate::text::Lang::En)
+            );
             cx.report_bilingual("SEC-04", "organisation.audit_every", &[], &[("what", &zh, &en)]);
         }
         Some(_) => {}
     }
     match org.last_audit {
-        None => cx.report_bilingual("SEC-04", "organisation.last_audit", &[], &[("what", "处理超过1000万人的个人信息，但未声明最近一次审计的日期", "PI of more than 10 million individuals is processed, but the date of the last audit is not declared")]),
+        None => cx.report_bilingual(
+            "SEC-04",
+            "organisation.last_audit",
+            &[],
+            &[(
+                "what",
+                "处理超过1000万人的个人信息，但未声明最近一次审计的日期",
+                "PI of more than 10 million individuals is processed, but the date of the last audit is not declared",
+            )],
+        ),
         Some(last) => {
             // The policy's own date is the reference: the check stays the same whenever it runs.
             let as_of = m.policy.effective.or(m.policy.published);
@@ -246,17 +414,36 @@ fn check_real_name(cx: &mut Ctx<'_>) {
     let m = cx.m;
     match &m.protection.real_name {
         Some(r) if !r.accepts_network_identity => {
-            cx.report_bilingual("SEC-08", "protection.real_name.accepts_network_identity", &[], &[("what", "实名认证不支持国家网络身份认证（网号、网证）", "real-name verification does not accept the national network identity (网号/网证)")]);
+            cx.report_bilingual(
+                "SEC-08",
+                "protection.real_name.accepts_network_identity",
+                &[],
+                &[(
+                    "what",
+                    "实名认证不支持国家网络身份认证（网号、网证）",
+                    "real-name verification does not accept the national network identity (网号/网证)",
+                )],
+            );
         }
         Some(_) => {}
         None => {
             for (i, p) in m.purposes.iter().enumerate() {
-                let ids = p.fields.iter().filter_map(|f| m.field(f.as_str())).any(|f| f.category == Category::IdentityDocument);
+                let ids = p
+                    .fields
+                    .iter()
+                    .filter_map(|f| m.field(f.as_str()))
+                    .any(|f| f.category == Category::IdentityDocument);
                 if !ids || !is_real_name(p) {
                     continue;
                 }
-                let zh = format!("处理目的 `{}` 使用身份证件信息进行实名认证，但未在 [protection.real_name] 中说明是否支持网号、网证", p.id);
-                let en = format!("purpose `{}` uses identity documents for real-name verification, but [protection.real_name] does not say whether the national network identity is accepted", p.id);
+                let zh = format!(
+                    "处理目的 `{}` 使用身份证件信息进行实名认证，但未在 [protection.real_name] 中说明是否支持网号、网证",
+                    p.id
+                );
+                let en = format!(
+                    "purpose `{}` uses identity documents for real-name verification, but [protection.real_name] does not say whether the national network identity is accepted",
+                    p.id
+                );
                 cx.report_bilingual("SEC-08", format!("purposes[{i}].fields"), &[], &[("what", &zh, &en)]);
             }
         }
@@ -264,7 +451,13 @@ fn check_real_name(cx: &mut Ctx<'_>) {
 }
 
 fn is_real_name(p: &Purpose) -> bool {
-    let texts = [Some(p.id.as_str()), Some(p.name.as_str()), p.name_en.as_deref(), p.description.as_deref(), p.description_en.as_deref()];
+    let texts = [
+        Some(p.id.as_str()),
+        Some(p.name.as_str()),
+        p.name_en.as_deref(),
+        p.description.as_deref(),
+        p.description_en.as_deref(),
+    ];
     texts.into_iter().flatten().any(|t| {
         let t = t.to_lowercase();
         REAL_NAME_WORDS.iter().any(|w| t.contains(w))

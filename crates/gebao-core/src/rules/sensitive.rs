@@ -13,41 +13,77 @@ pub const RULES: &[Rule] = &[
         id: "SEN-01",
         severity: Error,
         source: "PIPL 29",
-        title: B::new("基于同意处理敏感个人信息的，取得个人的单独同意", "Processing sensitive PI on consent needs a separate consent"),
-        message: B::new("处理目的 `{purpose}` 基于同意处理敏感个人信息（{fields}），但没有取得单独同意", "purpose `{purpose}` processes sensitive PI ({fields}) on consent without a separate consent"),
-        hint: B::new("设置 consent.separate = true，并以独立的一步征得同意（obtained_by = \"prompt\"）", "set `consent.separate = true` and ask in a step of its own (`obtained_by = \"prompt\"`)"),
+        title: B::new(
+            "基于同意处理敏感个人信息的，取得个人的单独同意",
+            "Processing sensitive PI on consent needs a separate consent",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 基于同意处理敏感个人信息（{fields}），但没有取得单独同意",
+            "purpose `{purpose}` processes sensitive PI ({fields}) on consent without a separate consent",
+        ),
+        hint: B::new(
+            "设置 consent.separate = true，并以独立的一步征得同意（obtained_by = \"prompt\"）",
+            "set `consent.separate = true` and ask in a step of its own (`obtained_by = \"prompt\"`)",
+        ),
     },
     Rule {
         id: "SEN-02",
         severity: Error,
         source: "35273 6.3; PIPL 51",
         title: B::new("敏感个人信息加密存储", "Sensitive PI is stored encrypted"),
-        message: B::new("{category}（{fields}）是敏感个人信息，但没有声明加密存储", "{category} ({fields}) is sensitive PI but is not declared encrypted at rest"),
-        hint: B::new("在 [protection.encryption] 中设置 sensitive_at_rest = true，或把 \"{category_id}\" 加入 categories", "set `sensitive_at_rest = true` in [protection.encryption], or add \"{category_id}\" to its `categories`"),
+        message: B::new(
+            "{category}（{fields}）是敏感个人信息，但没有声明加密存储",
+            "{category} ({fields}) is sensitive PI but is not declared encrypted at rest",
+        ),
+        hint: B::new(
+            "在 [protection.encryption] 中设置 sensitive_at_rest = true，或把 \"{category_id}\" 加入 categories",
+            "set `sensitive_at_rest = true` in [protection.encryption], or add \"{category_id}\" to its `categories`",
+        ),
     },
     Rule {
         id: "SEN-03",
         severity: Error,
         source: "FACE",
-        title: B::new("人脸识别取得单独同意，并提供其他验证方式，不作为唯一验证方式", "Face recognition: a separate consent, and another way to verify so that face is never the only one"),
+        title: B::new(
+            "人脸识别取得单独同意，并提供其他验证方式，不作为唯一验证方式",
+            "Face recognition: a separate consent, and another way to verify so that face is never the only one",
+        ),
         message: B::new("人脸识别：{what}", "face recognition: {what}"),
-        hint: B::new("在 [protection.face] 中填写 alternative（如短信验证码、人工审核），并为使用人脸信息的处理目的设置 consent.separate = true", "fill in `alternative` in [protection.face] (e.g. an SMS code or a manual review) and set `consent.separate = true` on the purposes that use face data"),
+        hint: B::new(
+            "在 [protection.face] 中填写 alternative（如短信验证码、人工审核），并为使用人脸信息的处理目的设置 consent.separate = true",
+            "fill in `alternative` in [protection.face] (e.g. an SMS code or a manual review) and set `consent.separate = true` on the purposes that use face data",
+        ),
     },
     Rule {
         id: "SEN-04",
         severity: Error,
         source: "FACE 15",
-        title: B::new("存储人脸信息达到10万人的，30个工作日内向省级以上网信部门备案", "Stored face data of 100,000 individuals is filed with the provincial CAC within 30 working days"),
+        title: B::new(
+            "存储人脸信息达到10万人的，30个工作日内向省级以上网信部门备案",
+            "Stored face data of 100,000 individuals is filed with the provincial CAC within 30 working days",
+        ),
         message: B::new("人脸信息备案：{what}", "face data filing: {what}"),
-        hint: B::new("在 [protection.face] 中填写 individuals_stored；达到10万人的，自达到之日起30个工作日内向所在地省级以上网信部门备案（附个人信息保护影响评估报告），变更的也在30个工作日内办理变更，并填写 filed", "fill in `individuals_stored` in [protection.face]; at 100,000 or more, file with the provincial CAC within 30 working days of reaching it (with the impact assessment), re-file changes within 30 working days, and set `filed`"),
+        hint: B::new(
+            "在 [protection.face] 中填写 individuals_stored；达到10万人的，自达到之日起30个工作日内向所在地省级以上网信部门备案（附个人信息保护影响评估报告），变更的也在30个工作日内办理变更，并填写 filed",
+            "fill in `individuals_stored` in [protection.face]; at 100,000 or more, file with the provincial CAC within 30 working days of reaching it (with the impact assessment), re-file changes within 30 working days, and set `filed`",
+        ),
     },
     Rule {
         id: "SEN-05",
         severity: Warning,
         source: "35273 6.3",
-        title: B::new("生物识别原始数据在验证后不予保留，只保留模板或摘要", "Raw biometric data is not kept after verification: templates or digests only"),
-        message: B::new("验证完成后仍保留人脸原始图像（raw_images_kept = true）", "raw face images are kept after verification (`raw_images_kept = true`)"),
-        hint: B::new("验证完成后删除原始图像，只保留特征模板或摘要，并设置 raw_images_kept = false", "delete raw images once verified, keep only templates or digests, and set `raw_images_kept = false`"),
+        title: B::new(
+            "生物识别原始数据在验证后不予保留，只保留模板或摘要",
+            "Raw biometric data is not kept after verification: templates or digests only",
+        ),
+        message: B::new(
+            "验证完成后仍保留人脸原始图像（raw_images_kept = true）",
+            "raw face images are kept after verification (`raw_images_kept = true`)",
+        ),
+        hint: B::new(
+            "验证完成后删除原始图像，只保留特征模板或摘要，并设置 raw_images_kept = false",
+            "delete raw images once verified, keep only templates or digests, and set `raw_images_kept = false`",
+        ),
     },
 ];
 
@@ -86,7 +122,11 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         let sensitive: Vec<&str> = m.sensitive_fields_of(p).map(|f| f.id.as_str()).collect();
         if !sensitive.is_empty() {
-            cx.report("SEN-01", format!("purposes[{i}].consent.separate"), &[("purpose", p.id.as_str()), ("fields", &list(&sensitive))]);
+            cx.report(
+                "SEN-01",
+                format!("purposes[{i}].consent.separate"),
+                &[("purpose", p.id.as_str()), ("fields", &list(&sensitive))],
+            );
         }
     }
 
@@ -101,7 +141,12 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         for (cat, fields) in open {
             let label = cat.label();
-            cx.report_bilingual("SEN-02", "protection.encryption.categories", &[("fields", &list(&fields)), ("category_id", cat.id())], &[("category", label.zh, label.en)]);
+            cx.report_bilingual(
+                "SEN-02",
+                "protection.encryption.categories",
+                &[("fields", &list(&fields)), ("category_id", cat.id())],
+                &[("category", label.zh, label.en)],
+            );
         }
     }
 
@@ -117,14 +162,25 @@ fn face(cx: &mut Ctx<'_>) {
     match &m.protection.face {
         None if !used.is_empty() => {
             let ids: Vec<&str> = used.iter().map(|f| f.id.as_str()).collect();
-            let zh = format!("使用了人脸信息（{}），但没有在 [protection.face] 中声明人脸识别以外的验证方式", list(&ids));
-            let en = format!("face data is used ({}) but [protection.face] declares no other way to verify", list(&ids));
+            let zh =
+                format!("使用了人脸信息（{}），但没有在 [protection.face] 中声明人脸识别以外的验证方式", list(&ids));
+            let en =
+                format!("face data is used ({}) but [protection.face] declares no other way to verify", list(&ids));
             cx.report_bilingual("SEN-03", "protection", &[], &[("what", &zh, &en)]);
         }
         None => {}
         Some(face) => {
             if !filled(face.alternative.as_deref()) {
-                cx.report_bilingual("SEN-03", "protection.face.alternative", &[], &[("what", "没有提供人脸识别以外的验证方式，人脸识别成了唯一的验证方式", "no way to verify other than face recognition is offered, so face is the only method")]);
+                cx.report_bilingual(
+                    "SEN-03",
+                    "protection.face.alternative",
+                    &[],
+                    &[(
+                        "what",
+                        "没有提供人脸识别以外的验证方式，人脸识别成了唯一的验证方式",
+                        "no way to verify other than face recognition is offered, so face is the only method",
+                    )],
+                );
             }
             match face.individuals_stored {
                 None => cx.report_bilingual("SEN-04", "protection.face.individuals_stored", &[], &[("what", "没有声明存储人脸信息的人数（individuals_stored），无法判断是否需要备案", "the number of individuals whose face data is stored (`individuals_stored`) is not declared, so whether filing is due cannot be told")]),
@@ -173,7 +229,12 @@ mod tests {
     }
 
     fn face(alternative: Option<&str>, individuals: Option<u64>) -> FaceRecognition {
-        FaceRecognition { alternative: alternative.map(Into::into), individuals_stored: individuals, filed: None, raw_images_kept: false }
+        FaceRecognition {
+            alternative: alternative.map(Into::into),
+            individuals_stored: individuals,
+            filed: None,
+            raw_images_kept: false,
+        }
     }
 
     /// Face recognition declared as FACE asks.

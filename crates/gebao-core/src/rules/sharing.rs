@@ -13,65 +13,128 @@ pub const RULES: &[Rule] = &[
         id: "SHR-01",
         severity: Error,
         source: "PIPL 23",
-        title: B::new("向其他个人信息处理者提供个人信息时告知接收方信息并取得单独同意", "A recipient that is another processor is fully described and needs separate consent"),
+        title: B::new(
+            "向其他个人信息处理者提供个人信息时告知接收方信息并取得单独同意",
+            "A recipient that is another processor is fully described and needs separate consent",
+        ),
         message: B::new("接收方 `{recipient}`：{problem}", "recipient `{recipient}`: {problem}"),
-        hint: B::new("为该接收方填写 name、contact、purpose（或 purposes）、method 和 fields，并设置 separate_consent = true", "give the recipient `name`, `contact`, `purpose` (or `purposes`), `method` and `fields`, and set `separate_consent = true`"),
+        hint: B::new(
+            "为该接收方填写 name、contact、purpose（或 purposes）、method 和 fields，并设置 separate_consent = true",
+            "give the recipient `name`, `contact`, `purpose` (or `purposes`), `method` and `fields`, and set `separate_consent = true`",
+        ),
     },
     Rule {
         id: "SHR-02",
         severity: Error,
         source: "PIPL 21",
-        title: B::new("委托处理约定目的、期限、处理方式、个人信息种类、保护措施及到期返还或删除", "An entrusted processor has a contract with purpose, period, fields, protection measures and return or deletion at the end"),
-        message: B::new("受托处理者 `{recipient}` 缺少：{missing}", "entrusted processor `{recipient}` lacks: {missing}"),
-        hint: B::new("填写 purpose（或 purposes）、fields，以及 contract = { reference, period, protection, on_end }", "fill in `purpose` (or `purposes`), `fields` and `contract = { reference, period, protection, on_end }`"),
+        title: B::new(
+            "委托处理约定目的、期限、处理方式、个人信息种类、保护措施及到期返还或删除",
+            "An entrusted processor has a contract with purpose, period, fields, protection measures and return or deletion at the end",
+        ),
+        message: B::new(
+            "受托处理者 `{recipient}` 缺少：{missing}",
+            "entrusted processor `{recipient}` lacks: {missing}",
+        ),
+        hint: B::new(
+            "填写 purpose（或 purposes）、fields，以及 contract = { reference, period, protection, on_end }",
+            "fill in `purpose` (or `purposes`), `fields` and `contract = { reference, period, protection, on_end }`",
+        ),
     },
     Rule {
         id: "SHR-03",
         severity: Error,
         source: "PIPL 25",
         title: B::new("公开个人信息须取得单独同意", "Public disclosure of PI needs separate consent"),
-        message: B::new("公开披露 `{recipient}` 没有取得个人的单独同意", "public disclosure `{recipient}` has no separate consent"),
-        hint: B::new("为该公开披露设置 separate_consent = true，并在公开前单独征得同意", "set `separate_consent = true` and ask for that consent on its own before disclosing"),
+        message: B::new(
+            "公开披露 `{recipient}` 没有取得个人的单独同意",
+            "public disclosure `{recipient}` has no separate consent",
+        ),
+        hint: B::new(
+            "为该公开披露设置 separate_consent = true，并在公开前单独征得同意",
+            "set `separate_consent = true` and ask for that consent on its own before disclosing",
+        ),
     },
     Rule {
         id: "SHR-04",
         severity: Warning,
         source: "41391; NDSMR",
-        title: B::new("第三方SDK列明所属公司、目的、收集的个人信息和其隐私政策链接", "Every third-party SDK lists its company, purpose, fields and a link to its own policy"),
+        title: B::new(
+            "第三方SDK列明所属公司、目的、收集的个人信息和其隐私政策链接",
+            "Every third-party SDK lists its company, purpose, fields and a link to its own policy",
+        ),
         message: B::new("第三方SDK `{recipient}` 缺少：{missing}", "third-party SDK `{recipient}` lacks: {missing}"),
-        hint: B::new("为该SDK填写 company 和 policy_url（其隐私政策链接）", "give the SDK `company` and `policy_url` (the link to its privacy policy)"),
+        hint: B::new(
+            "为该SDK填写 company 和 policy_url（其隐私政策链接）",
+            "give the SDK `company` and `policy_url` (the link to its privacy policy)",
+        ),
     },
     Rule {
         id: "SHR-05",
         severity: Error,
         source: "PIPL 6, 23",
-        title: B::new("接收方只接收其服务的处理目的所声明的字段", "A recipient receives only fields its purposes declare"),
-        message: B::new("接收方 `{recipient}` 接收字段 `{field}`，但其服务的处理目的（{purposes}）都没有使用该字段", "recipient `{recipient}` receives field `{field}`, which none of its purposes ({purposes}) uses"),
-        hint: B::new("从接收方的 fields 中去掉该字段，或将其加入对应处理目的的 fields（并说明必要性）", "remove the field from the recipient's `fields`, or add it to the purpose's `fields` (and justify it)"),
+        title: B::new(
+            "接收方只接收其服务的处理目的所声明的字段",
+            "A recipient receives only fields its purposes declare",
+        ),
+        message: B::new(
+            "接收方 `{recipient}` 接收字段 `{field}`，但其服务的处理目的（{purposes}）都没有使用该字段",
+            "recipient `{recipient}` receives field `{field}`, which none of its purposes ({purposes}) uses",
+        ),
+        hint: B::new(
+            "从接收方的 fields 中去掉该字段，或将其加入对应处理目的的 fields（并说明必要性）",
+            "remove the field from the recipient's `fields`, or add it to the purpose's `fields` (and justify it)",
+        ),
     },
     Rule {
         id: "SHR-06",
         severity: Warning,
         source: "PIPL 22",
-        title: B::new("说明合并、分立、解散、破产时个人信息的转移规则", "State what happens to PI on a merger, split, dissolution or bankruptcy"),
-        message: B::new("合并、分立、解散、破产条款不完整：{problem}", "the merger, split, dissolution and bankruptcy clause is incomplete: {problem}"),
-        hint: B::new("在 [changes.ownership_transfer] 中设置 notify_recipient = true 和 reconsent_on_purpose_change = true", "set `notify_recipient = true` and `reconsent_on_purpose_change = true` in [changes.ownership_transfer]"),
+        title: B::new(
+            "说明合并、分立、解散、破产时个人信息的转移规则",
+            "State what happens to PI on a merger, split, dissolution or bankruptcy",
+        ),
+        message: B::new(
+            "合并、分立、解散、破产条款不完整：{problem}",
+            "the merger, split, dissolution and bankruptcy clause is incomplete: {problem}",
+        ),
+        hint: B::new(
+            "在 [changes.ownership_transfer] 中设置 notify_recipient = true 和 reconsent_on_purpose_change = true",
+            "set `notify_recipient = true` and `reconsent_on_purpose_change = true` in [changes.ownership_transfer]",
+        ),
     },
     Rule {
         id: "SHR-07",
         severity: Warning,
         source: "PIPL 47; 35273 8.3",
-        title: B::new("每个接收方都声明删除请求如何转达给它", "Every recipient declares how deletion requests reach it"),
-        message: B::new("接收方 `{recipient}` 没有声明删除请求的转达方式", "recipient `{recipient}` declares no way to forward deletion requests"),
-        hint: B::new("为该接收方填写 deletion = { via = \"webhook\" | \"email\" | \"api\", address = \"…\" }", "give the recipient `deletion = { via = \"webhook\" | \"email\" | \"api\", address = \"…\" }`"),
+        title: B::new(
+            "每个接收方都声明删除请求如何转达给它",
+            "Every recipient declares how deletion requests reach it",
+        ),
+        message: B::new(
+            "接收方 `{recipient}` 没有声明删除请求的转达方式",
+            "recipient `{recipient}` declares no way to forward deletion requests",
+        ),
+        hint: B::new(
+            "为该接收方填写 deletion = { via = \"webhook\" | \"email\" | \"api\", address = \"…\" }",
+            "give the recipient `deletion = { via = \"webhook\" | \"email\" | \"api\", address = \"…\" }`",
+        ),
     },
     Rule {
         id: "SHR-08",
         severity: Error,
         source: "NDSMR 12",
-        title: B::new("提供、委托处理个人信息的记录保存不少于三年", "Records of providing and entrusting PI are kept for at least three years"),
-        message: B::new("处理目的 `{purpose}` 将处理情况记录的保存期限设为{period}，少于三年", "purpose `{purpose}` keeps processing records for {period}, less than three years"),
-        hint: B::new("将 retention.period 设为不少于 \"3 years\"；gebao 自动保存共享和委托处理记录至少三年", "set `retention.period` to at least \"3 years\"; gebao itself keeps sharing and entrusting records for at least three years"),
+        title: B::new(
+            "提供、委托处理个人信息的记录保存不少于三年",
+            "Records of providing and entrusting PI are kept for at least three years",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 将处理情况记录的保存期限设为{period}，少于三年",
+            "purpose `{purpose}` keeps processing records for {period}, less than three years",
+        ),
+        hint: B::new(
+            "将 retention.period 设为不少于 \"3 years\"；gebao 自动保存共享和委托处理记录至少三年",
+            "set `retention.period` to at least \"3 years\"; gebao itself keeps sharing and entrusting records for at least three years",
+        ),
     },
 ];
 
@@ -191,11 +254,16 @@ pub fn check(cx: &mut Ctx<'_>) {
             report_missing(cx, "SHR-04", i, r, &missing);
         }
 
-        // SHR-05 (PIPL 6, 23): no field beyond those of the recipient's purposes.
+        // SHR-05 (PIPL 6, 23): no field beyond those of the recipient's purposes. A recipient
+        // that names no purpose receives every field for no declared purpose: the worst case.
         let purposes: Option<Vec<_>> = r.purposes.iter().map(|id| m.purpose(id.as_str())).collect();
-        if let Some(purposes) = purposes.filter(|p| !p.is_empty()) {
+        if let Some(purposes) = purposes {
             let allowed: HashSet<&str> = purposes.iter().flat_map(|p| p.fields.iter().map(|f| f.as_str())).collect();
-            let names = r.purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+            let names = if r.purposes.is_empty() {
+                "—".to_owned()
+            } else {
+                r.purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            };
             for (j, f) in r.fields.iter().enumerate() {
                 if !allowed.contains(f.as_str()) {
                     cx.report(
@@ -365,6 +433,10 @@ mod tests {
         assert_rule("SHR-05", |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].fields.push("phone".into());
+        });
+        assert_rule("SHR-05", |m| {
+            let i = recipient(m, "push-sdk");
+            m.recipients[i].purposes.clear();
         });
         assert_rule("SHR-05", |m| {
             let i = recipient(m, "cloud");

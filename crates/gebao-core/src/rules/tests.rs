@@ -42,7 +42,8 @@ fn catalogue_ids_are_unique_and_bilingual() {
         for t in [r.title, r.message, r.hint] {
             assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{} lacks a language", r.id);
             let holes = |s: &str| {
-                let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_owned())).collect();
+                let mut v: Vec<String> =
+                    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|x| x.0.to_owned())).collect();
                 v.sort();
                 v
             };

@@ -123,7 +123,11 @@ mod tests {
     #[test]
     fn english_texts_are_english() {
         for (id, b) in entries() {
-            let cjk = b.en.chars().find(|c| ('\u{4e00}'..='\u{9fff}').contains(c) || ('\u{3000}'..='\u{303f}').contains(c) || ('\u{ff00}'..='\u{ffef}').contains(c));
+            let cjk = b.en.chars().find(|c| {
+                ('\u{4e00}'..='\u{9fff}').contains(c)
+                    || ('\u{3000}'..='\u{303f}').contains(c)
+                    || ('\u{ff00}'..='\u{ffef}').contains(c)
+            });
             assert!(cjk.is_none(), "{id}: the English text contains `{}`", cjk.unwrap_or(' '));
         }
     }

@@ -20,7 +20,8 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
         .iter()
         .map(|f| {
             let purposes: Vec<String> = m.purposes_using(&f.id).map(|p| view::purpose(lang, p)).collect();
-            let scenarios: Vec<String> = m.scenarios.iter().filter(|s| view::scenario_uses(m, s, f)).map(|s| view::scenario(lang, s)).collect();
+            let scenarios: Vec<String> =
+                m.scenarios.iter().filter(|s| view::scenario_uses(m, s, f)).map(|s| view::scenario(lang, s)).collect();
             vec![
                 Some(view::field(lang, f)),
                 Some(f.category.name(lang).to_owned()),
@@ -31,6 +32,9 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
             ]
         })
         .collect();
-    w.table(&[k::COL_FIELD, k::COL_CATEGORY, k::COL_SENSITIVE, k::COL_SOURCE, col::COL_PURPOSES, k::COL_SCENARIOS], &rows);
+    w.table(
+        &[k::COL_FIELD, k::COL_CATEGORY, k::COL_SENSITIVE, k::COL_SOURCE, col::COL_PURPOSES, k::COL_SCENARIOS],
+        &rows,
+    );
     Rendered { title, markdown: w.finish() }
 }

@@ -19,8 +19,10 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
         .permissions
         .iter()
         .map(|p| {
-            let used_in: Vec<String> = m.scenarios.iter().filter(|s| s.permissions.contains(&p.id)).map(|s| view::scenario(lang, s)).collect();
-            let platforms: Vec<String> = crate::text::dedup(p.platforms.iter().map(|pl| platform(lang, *pl).to_owned()));
+            let used_in: Vec<String> =
+                m.scenarios.iter().filter(|s| s.permissions.contains(&p.id)).map(|s| view::scenario(lang, s)).collect();
+            let platforms: Vec<String> =
+                crate::text::dedup(p.platforms.iter().map(|pl| platform(lang, *pl).to_owned()));
             vec![
                 Some(p.id.label().get(lang).to_owned()),
                 Some(md(lang, &p.purpose, &p.purpose_en)),
@@ -31,6 +33,16 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
             ]
         })
         .collect();
-    w.table(&[col::COL_PERMISSION, col::COL_PERMISSION_PURPOSE, col::COL_USED_IN, k::COL_PLATFORMS, k::COL_PROMPT, col::COL_TURN_OFF], &rows);
+    w.table(
+        &[
+            col::COL_PERMISSION,
+            col::COL_PERMISSION_PURPOSE,
+            col::COL_USED_IN,
+            k::COL_PLATFORMS,
+            k::COL_PROMPT,
+            col::COL_TURN_OFF,
+        ],
+        &rows,
+    );
     Rendered { title, markdown: w.finish() }
 }

@@ -44,7 +44,8 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
                     Some(upper_first(&country(lang, &r.country))),
                     view::plain(&r.contact),
                     view::plain(&r.policy_url),
-                    (r.kind != RecipientKind::Entrusted).then(|| w.t(if r.separate_consent { c::YES } else { c::NO }).to_owned()),
+                    (r.kind != RecipientKind::Entrusted)
+                        .then(|| w.t(if r.separate_consent { c::YES } else { c::NO }).to_owned()),
                     r.contract.as_ref().and_then(|ct| view::plain(&ct.period)),
                     r.contract.as_ref().and_then(|ct| ct.on_end).map(|e| view::on_end(lang, e).to_owned()),
                 ]

@@ -18,13 +18,24 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         c.reconsent_on_major.then(|| w.t(k::CHANGES_RECONSENT).to_owned()),
     ]);
     w.say(k::CHANGES_MAJOR_INTRO);
-    let triggers = [k::MAJOR_SERVICE_MODEL, k::MAJOR_OWNERSHIP, k::MAJOR_RECIPIENTS, k::MAJOR_RIGHTS, k::MAJOR_CONTACT, k::MAJOR_PIA];
+    let triggers = [
+        k::MAJOR_SERVICE_MODEL,
+        k::MAJOR_OWNERSHIP,
+        k::MAJOR_RECIPIENTS,
+        k::MAJOR_RIGHTS,
+        k::MAJOR_CONTACT,
+        k::MAJOR_PIA,
+    ];
     let items: Vec<String> = triggers.iter().map(|b| w.t(*b).to_owned()).collect();
     w.numbered(&items);
     let archive = c.archive.as_deref().map(esc).filter(|s| !s.is_empty());
     // A link reads well inside the sentence; a description of the archive gets a label.
     let text = archive.and_then(|a| {
-        let template = if a.contains("://") && !a.contains(char::is_whitespace) { k::CHANGES_ARCHIVE } else { k::CHANGES_ARCHIVE_TEXT };
+        let template = if a.contains("://") && !a.contains(char::is_whitespace) {
+            k::CHANGES_ARCHIVE
+        } else {
+            k::CHANGES_ARCHIVE_TEXT
+        };
         w.f(template, &[("place", &crate::text::clause(&a))])
     });
     w.para([text]);

@@ -14,7 +14,10 @@ use gebao_core::manifest::{Function, LegalBasis, Purpose, Retention};
 pub(super) fn write(w: &mut Writer, m: &Manifest) {
     w.say(k::COLLECT_INTRO);
     overview(w, m);
-    for (function, title, intro) in [(Function::Basic, k::SEC_BASIC, k::BASIC_INTRO), (Function::Additional, k::SEC_ADDITIONAL, k::ADDITIONAL_INTRO)] {
+    for (function, title, intro) in [
+        (Function::Basic, k::SEC_BASIC, k::BASIC_INTRO),
+        (Function::Additional, k::SEC_ADDITIONAL, k::ADDITIONAL_INTRO),
+    ] {
         let purposes: Vec<&Purpose> = m.purposes.iter().filter(|p| p.function == function).collect();
         if purposes.is_empty() {
             continue;
@@ -48,7 +51,8 @@ fn overview(w: &mut Writer, m: &Manifest) {
             } else {
                 Some(join(lang, &permissions))
             };
-            let purposes: Vec<String> = s.purposes.iter().filter_map(|id| m.purpose(id.as_str())).map(|p| view::purpose(lang, p)).collect();
+            let purposes: Vec<String> =
+                s.purposes.iter().filter_map(|id| m.purpose(id.as_str())).map(|p| view::purpose(lang, p)).collect();
             vec![
                 Some(view::scenario(lang, s)),
                 view::field_list(lang, &view::scenario_fields(m, s)),
@@ -117,7 +121,9 @@ fn retention(w: &Writer, r: &Retention) -> Vec<Option<String>> {
     let lang = w.lang;
     let period = match r.period {
         Some(Duration::Indefinite) => Some(w.t(k::RETENTION_INDEFINITE).to_owned()),
-        Some(d) => w.f(k::RETENTION_PERIOD, &[("start", r.from.label().get(lang)), ("period", &view::duration(lang, &d))]),
+        Some(d) => {
+            w.f(k::RETENTION_PERIOD, &[("start", r.from.label().get(lang)), ("period", &view::duration(lang, &d))])
+        }
         None => None,
     };
     let method = md_opt(lang, &r.method, &r.method_en).map(|t| clause(&t));
@@ -137,7 +143,10 @@ fn without_consent(w: &mut Writer, m: &Manifest) {
         .iter()
         .filter(|p| p.basis != LegalBasis::Consent)
         .filter_map(|p| {
-            let head = w.f(k::NO_CONSENT_ITEM, &[("purpose", &bold(&view::purpose(lang, p))), ("basis", p.basis.label().get(lang))])?;
+            let head = w.f(
+                k::NO_CONSENT_ITEM,
+                &[("purpose", &bold(&view::purpose(lang, p))), ("basis", p.basis.label().get(lang))],
+            )?;
             let note = md_opt(lang, &p.basis_note, &p.basis_note_en).and_then(|n| sentence(lang, &n));
             let sep = if lang == gebao_core::text::Lang::En { " " } else { "" };
             Some(match note {
@@ -166,7 +175,8 @@ fn permissions(w: &mut Writer, m: &Manifest) {
         .permissions
         .iter()
         .map(|p| {
-            let used_in: Vec<String> = m.scenarios.iter().filter(|s| s.permissions.contains(&p.id)).map(|s| view::scenario(lang, s)).collect();
+            let used_in: Vec<String> =
+                m.scenarios.iter().filter(|s| s.permissions.contains(&p.id)).map(|s| view::scenario(lang, s)).collect();
             vec![
                 Some(p.id.label().get(lang).to_owned()),
                 Some(md(lang, &p.purpose, &p.purpose_en)),

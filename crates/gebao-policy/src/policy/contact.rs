@@ -15,10 +15,11 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
     w.say(k::CONTACT_INTRO);
     let name = crate::md::esc(view::controller(m, lang));
     let address = md_opt(lang, &ct.address, &ct.address_en);
-    let mut items: Vec<String> = [fill_label(lang, k::LABEL_CONTROLLER, &name), address.and_then(|a| fill_label(lang, k::LABEL_ADDRESS, &a))]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut items: Vec<String> =
+        [fill_label(lang, k::LABEL_CONTROLLER, &name), address.and_then(|a| fill_label(lang, k::LABEL_ADDRESS, &a))]
+            .into_iter()
+            .flatten()
+            .collect();
     items.extend(channels(lang, &ct.contact));
     w.bullets(&items);
 

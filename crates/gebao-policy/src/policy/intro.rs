@@ -31,7 +31,8 @@ pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Bilingual]) {
     w.para([Some(w.t(c::INTRO_SCOPE).to_owned()), Some(w.t(c::INTRO_READ).to_owned())]);
 
     let url = p.url.as_deref().filter(|u| !u.trim().is_empty()).map(esc);
-    let places: Vec<String> = p.display.places.iter().map(|s| esc(s)).filter(|s| !s.is_empty()).map(|s| format!("“{s}”")).collect();
+    let places: Vec<String> =
+        p.display.places.iter().map(|s| esc(s)).filter(|s| !s.is_empty()).map(|s| format!("“{s}”")).collect();
     let both_languages = p.languages.contains(&Lang::ZhCn) && p.languages.contains(&Lang::En);
     w.para([
         url.and_then(|u| w.f(c::INTRO_URL, &[("url", &u)])),
@@ -46,7 +47,11 @@ pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Bilingual]) {
         match lang {
             // "一、…" cannot be read as list syntax, so the Chinese numbers stay in the text.
             Lang::ZhCn => {
-                let items: Vec<String> = contents.iter().enumerate().map(|(i, t)| format!("{}{}", chapter_number(lang, i + 1), t.get(lang))).collect();
+                let items: Vec<String> = contents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("{}{}", chapter_number(lang, i + 1), t.get(lang)))
+                    .collect();
                 w.bullets(&items);
             }
             Lang::En => {

@@ -45,7 +45,8 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         w.para([w.f(intro, &[("officer", &name)])]);
         w.bullets(&contact);
     }
-    let guardian_contact = mn.guardian_contact.as_deref().map(|s| crate::text::clause(&esc(s))).filter(|s| !s.is_empty());
+    let guardian_contact =
+        mn.guardian_contact.as_deref().map(|s| crate::text::clause(&esc(s))).filter(|s| !s.is_empty());
     w.para([guardian_contact.and_then(|c| w.f(k::MINORS_GUARDIAN_CONTACT, &[("contact", &c)]))]);
     w.para([
         mn.staff_access_controlled.then(|| w.t(k::MINORS_STAFF).to_owned()),

@@ -35,7 +35,8 @@ pub(crate) fn render(m: &Manifest, lang: Lang, contents: bool) -> Rendered {
         (c::CH_CHANGES, changes::write),
         (c::CH_CONTACT, contact::write),
     ];
-    let chapters: Vec<Chapter> = all.into_iter().filter(|(title, _)| *title != c::CH_COOKIES || cookies::present(m)).collect();
+    let chapters: Vec<Chapter> =
+        all.into_iter().filter(|(title, _)| *title != c::CH_COOKIES || cookies::present(m)).collect();
     let title = view::policy_title(m, lang);
     let mut w = Writer::new(lang);
     w.title(&title);

@@ -12,16 +12,22 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
     let lang = w.lang;
     let p = &m.protection;
     w.say(k::PROTECT_INTRO);
-    let measures: Vec<String> = crate::text::dedup(p.measures.iter().copied()).into_iter().map(|ms| label(lang, ms.label())).collect();
+    let measures: Vec<String> =
+        crate::text::dedup(p.measures.iter().copied()).into_iter().map(|ms| label(lang, ms.label())).collect();
     if !measures.is_empty() {
         w.say(k::PROTECT_MEASURES);
         w.bullets(&measures);
     }
-    let categories: Vec<String> = crate::text::dedup(p.encryption.categories.iter().copied()).into_iter().map(|ct| ct.name(lang).to_owned()).collect();
+    let categories: Vec<String> = crate::text::dedup(p.encryption.categories.iter().copied())
+        .into_iter()
+        .map(|ct| ct.name(lang).to_owned())
+        .collect();
     let certs: Vec<String> = p.certifications.iter().map(|s| esc(s)).filter(|s| !s.is_empty()).collect();
     w.para([
         p.encryption.sensitive_at_rest.then(|| w.t(k::PROTECT_AT_REST).to_owned()),
-        (!categories.is_empty()).then(|| w.f(k::PROTECT_CATEGORIES, &[("categories", &join(lang, &categories))])).flatten(),
+        (!categories.is_empty())
+            .then(|| w.f(k::PROTECT_CATEGORIES, &[("categories", &join(lang, &categories))]))
+            .flatten(),
         p.encryption.in_transit.then(|| w.t(k::PROTECT_IN_TRANSIT).to_owned()),
         (!certs.is_empty()).then(|| w.f(k::PROTECT_CERTS, &[("certs", &join(lang, &certs))])).flatten(),
     ]);

@@ -50,7 +50,13 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
 
     match kind {
         RightKind::Deletion => {
-            let cases = [k::DELETION_PURPOSE, k::DELETION_STOPPED, k::DELETION_WITHDRAWN, k::DELETION_UNLAWFUL, k::DELETION_OTHER];
+            let cases = [
+                k::DELETION_PURPOSE,
+                k::DELETION_STOPPED,
+                k::DELETION_WITHDRAWN,
+                k::DELETION_UNLAWFUL,
+                k::DELETION_OTHER,
+            ];
             let items: Vec<String> = cases.iter().map(|b| w.t(*b).to_owned()).collect();
             w.bullets(&items);
         }
@@ -75,7 +81,10 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
             let items: Vec<String> = by_path
                 .iter()
                 .filter_map(|(path, names)| {
-                    w.f(crate::catalogue::common::LABELLED, &[("label", &crate::text::join(lang, names)), ("value", &format!("“{path}”"))])
+                    w.f(
+                        crate::catalogue::common::LABELLED,
+                        &[("label", &crate::text::join(lang, names)), ("value", &format!("“{path}”"))],
+                    )
                 })
                 .collect();
             if !items.is_empty() {
@@ -89,7 +98,12 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
                 w.say(k::CANCEL_CONDITIONS);
                 w.bullets(&conditions);
             }
-            let blockers: Vec<String> = r.blockers.iter().map(|b| clause(&md(lang, &b.description, &b.description_en))).filter(|s| !s.is_empty()).collect();
+            let blockers: Vec<String> = r
+                .blockers
+                .iter()
+                .map(|b| clause(&md(lang, &b.description, &b.description_en)))
+                .filter(|s| !s.is_empty())
+                .collect();
             if !blockers.is_empty() {
                 w.say(k::CANCEL_BLOCKERS);
                 w.bullets(&blockers);
@@ -124,7 +138,9 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
         note,
         channel.and_then(|c| w.f(k::RIGHT_CHANNEL, &[("channel", &c)])),
         self_service.then(|| w.t(k::RIGHT_SELF_SERVICE).to_owned()),
-        deadline.and_then(|d| w.f(if self_service { k::RIGHT_DEADLINE_ASSIST } else { k::RIGHT_DEADLINE }, &[("time", &d)])),
+        deadline.and_then(|d| {
+            w.f(if self_service { k::RIGHT_DEADLINE_ASSIST } else { k::RIGHT_DEADLINE }, &[("time", &d)])
+        }),
         erase.and_then(|d| w.f(k::CANCEL_ERASE, &[("time", &d)])),
     ]);
 }
@@ -178,7 +194,10 @@ fn requests(w: &mut Writer, m: &Manifest) {
     });
     w.para([Some(w.t(k::REQ_VERIFY).to_owned()), Some(w.t(k::REQ_FREE).to_owned()), repeat]);
     w.say(k::REQ_REFUSE_INTRO);
-    let grounds: Vec<String> = [k::REFUSE_IDENTITY, k::REFUSE_OTHERS, k::REFUSE_LEGAL, k::REFUSE_STATE].iter().map(|b| w.t(*b).to_owned()).collect();
+    let grounds: Vec<String> = [k::REFUSE_IDENTITY, k::REFUSE_OTHERS, k::REFUSE_LEGAL, k::REFUSE_STATE]
+        .iter()
+        .map(|b| w.t(*b).to_owned())
+        .collect();
     w.bullets(&grounds);
     w.say(k::REQ_REFUSE_REASON);
 }

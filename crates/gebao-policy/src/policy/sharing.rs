@@ -12,7 +12,9 @@ use gebao_core::manifest::{Recipient, RecipientKind};
 
 pub(super) fn write(w: &mut Writer, m: &Manifest) {
     let listed = view::recipients(m);
-    let of = |kinds: &[RecipientKind]| -> Vec<&Recipient> { listed.iter().copied().filter(|r| kinds.contains(&r.kind)).collect() };
+    let of = |kinds: &[RecipientKind]| -> Vec<&Recipient> {
+        listed.iter().copied().filter(|r| kinds.contains(&r.kind)).collect()
+    };
     let others = of(&[RecipientKind::ThirdParty, RecipientKind::Partner, RecipientKind::Affiliate]);
     let sdks = of(&[RecipientKind::Sdk]);
     let entrusted = of(&[RecipientKind::Entrusted]);
@@ -61,7 +63,16 @@ fn processors(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
         })
         .collect();
     w.table(
-        &[k::COL_RECIPIENT, k::COL_KIND, k::COL_COMPANY, k::COL_RECIPIENT_PURPOSE, k::COL_RECIPIENT_FIELDS, k::COL_METHOD, k::COL_LOCATION, k::COL_CONTACT],
+        &[
+            k::COL_RECIPIENT,
+            k::COL_KIND,
+            k::COL_COMPANY,
+            k::COL_RECIPIENT_PURPOSE,
+            k::COL_RECIPIENT_FIELDS,
+            k::COL_METHOD,
+            k::COL_LOCATION,
+            k::COL_CONTACT,
+        ],
         &rows,
     );
 }
@@ -87,7 +98,17 @@ fn sdk_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
             ]
         })
         .collect();
-    w.table(&[k::COL_RECIPIENT, k::COL_COMPANY, k::COL_RECIPIENT_PURPOSE, k::COL_RECIPIENT_FIELDS, k::COL_METHOD, k::COL_POLICY], &rows);
+    w.table(
+        &[
+            k::COL_RECIPIENT,
+            k::COL_COMPANY,
+            k::COL_RECIPIENT_PURPOSE,
+            k::COL_RECIPIENT_FIELDS,
+            k::COL_METHOD,
+            k::COL_POLICY,
+        ],
+        &rows,
+    );
 }
 
 /// Entrusted processors acting for us.
@@ -113,7 +134,17 @@ fn entrusted_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
             ]
         })
         .collect();
-    w.table(&[k::COL_RECIPIENT, k::COL_COMPANY, k::COL_RECIPIENT_PURPOSE, k::COL_RECIPIENT_FIELDS, k::COL_TERM, k::COL_ON_END], &rows);
+    w.table(
+        &[
+            k::COL_RECIPIENT,
+            k::COL_COMPANY,
+            k::COL_RECIPIENT_PURPOSE,
+            k::COL_RECIPIENT_FIELDS,
+            k::COL_TERM,
+            k::COL_ON_END,
+        ],
+        &rows,
+    );
 }
 
 /// Transfer on a merger, division, dissolution or bankruptcy (PIPL 22).
@@ -139,7 +170,10 @@ fn disclosure(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
     let items: Vec<String> = list
         .iter()
         .map(|r| {
-            let details: Vec<String> = [view::recipient_fields(lang, m, r), view::recipient_purpose(lang, m, r)].into_iter().flatten().collect();
+            let details: Vec<String> = [view::recipient_fields(lang, m, r), view::recipient_purpose(lang, m, r)]
+                .into_iter()
+                .flatten()
+                .collect();
             let name = bold(&view::recipient(lang, r));
             w.f(c::LABELLED, &[("label", &name), ("value", &join_semi(lang, &details))]).unwrap_or(name)
         })

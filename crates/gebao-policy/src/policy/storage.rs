@@ -71,7 +71,8 @@ fn cross_border(w: &mut Writer, m: &Manifest) {
     }
     let s = &m.storage;
     if s.is_abroad() {
-        let places: Vec<String> = crate::text::dedup(s.countries.iter().filter(|c| is_outside_mainland(c)).map(|code| country(lang, code)));
+        let places: Vec<String> =
+            crate::text::dedup(s.countries.iter().filter(|c| is_outside_mainland(c)).map(|code| country(lang, code)));
         let xb = s.cross_border.as_ref();
         let rights = xb.and_then(|x| md_opt(lang, &x.rights_how, &x.rights_how_en)).map(|t| crate::text::clause(&t));
         let mechanism = mechanism(w, xb).map(|t| crate::text::clause(&t));

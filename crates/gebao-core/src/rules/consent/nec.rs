@@ -44,10 +44,24 @@ pub(super) fn check(cx: &mut Ctx<'_>, entry: &NecEntry) {
             let at = format!("purposes[{i}].fields[{j}]");
             let args = [("purpose", p.id.as_str()), ("field", f.id.as_str())];
             if entry.needs_no_pi() {
-                cx.report_bilingual("CON-10", at, &args, &[("app_type", app.name_zh(), app.name_en()), ("note", note_zh, note_en)]);
+                cx.report_bilingual(
+                    "CON-10",
+                    at,
+                    &args,
+                    &[("app_type", app.name_zh(), app.name_en()), ("note", note_zh, note_en)],
+                );
             } else if !entry.allows(f.category) && !outside_nec_lists(f) {
                 let cat = f.category.label();
-                cx.report_bilingual("CON-01", at, &args, &[("category", cat.zh, cat.en), ("app_type", app.name_zh(), app.name_en()), ("note", note_zh, note_en)]);
+                cx.report_bilingual(
+                    "CON-01",
+                    at,
+                    &args,
+                    &[
+                        ("category", cat.zh, cat.en),
+                        ("app_type", app.name_zh(), app.name_en()),
+                        ("note", note_zh, note_en),
+                    ],
+                );
             }
         }
     }

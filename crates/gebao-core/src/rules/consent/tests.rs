@@ -26,7 +26,11 @@ fn con_01() {
     let f = found(&m, "CON-01");
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].path, "purposes[0].fields[2]");
-    assert!(f[0].message_zh.contains("网络社区") && !f[0].message_zh.contains("注意"), "a verified row has no note: {}", f[0].message_zh);
+    assert!(
+        f[0].message_zh.contains("网络社区") && !f[0].message_zh.contains("注意"),
+        "a verified row has no note: {}",
+        f[0].message_zh
+    );
     // The same field in an additional, consent-based purpose is what the rule asks for.
     assert_quiet("CON-01", |m| m.purposes[4].fields.push("precise_location".into()));
     // Logs kept under a legal obligation are not NEC's necessary PI.
@@ -45,8 +49,14 @@ fn con_01() {
 
 #[test]
 fn con_01_unconfirmed_row_says_so() {
-    const ITEMS: &[NecessaryItem] = &[NecessaryItem { text: "注册用户移动电话号码", categories: &[Category::Phone] }];
-    let entry = NecEntry { app_type: AppType::OnlineGames, basic_function: "test", items: ITEMS, confirmation: Confirmation::Unconfirmed("test") };
+    const ITEMS: &[NecessaryItem] =
+        &[NecessaryItem { text: "注册用户移动电话号码", categories: &[Category::Phone] }];
+    let entry = NecEntry {
+        app_type: AppType::OnlineGames,
+        basic_function: "test",
+        items: ITEMS,
+        confirmation: Confirmation::Unconfirmed("test"),
+    };
     let mut m = clean();
     m.purposes[0].fields.push("device_id".into());
     let out = nec_findings(&m, &entry);
@@ -137,14 +147,22 @@ fn con_09() {
 
 #[test]
 fn con_10() {
-    let entry = NecEntry { app_type: AppType::ShortVideo, basic_function: "test", items: &[], confirmation: Confirmation::Unconfirmed("test") };
+    let entry = NecEntry {
+        app_type: AppType::ShortVideo,
+        basic_function: "test",
+        items: &[],
+        confirmation: Confirmation::Unconfirmed("test"),
+    };
     let m = clean();
     let out = nec_findings(&m, &entry);
     assert!(out.iter().all(|f| f.rule == "CON-10"), "{out:#?}");
     // register (phone, nickname) and publish (posts, nickname): content counts here, since the
     // basic function of such an app is consuming, not publishing; the logs do not.
     let paths: Vec<_> = out.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["purposes[0].fields[0]", "purposes[0].fields[1]", "purposes[1].fields[0]", "purposes[1].fields[1]"]);
+    assert_eq!(
+        paths,
+        ["purposes[0].fields[0]", "purposes[0].fields[1]", "purposes[1].fields[0]", "purposes[1].fields[1]"]
+    );
     assert!(out[0].message_zh.contains("短视频") && out[0].message_en.contains("not yet confirmed"));
     // Whatever no-PI rows the shipped table has, a manifest of that type fires.
     for t in AppType::NEC.into_iter().filter(|t| t.necessary_pi().is_some_and(NecEntry::needs_no_pi)) {

@@ -108,12 +108,14 @@ fn sec_05() {
     assert_rule("SEC-05", |m| m.organisation.overseas = true);
     assert_rule("SEC-05", |m| {
         m.organisation.overseas = true;
-        m.organisation.representative = Some(Officer { name: "示例（北京）代表处".into(), name_en: None, contact: Contact::default() });
+        m.organisation.representative =
+            Some(Officer { name: "示例（北京）代表处".into(), name_en: None, contact: Contact::default() });
     });
     assert_quiet("SEC-05", |m| {
         m.organisation.overseas = true;
         let contact = Contact { email: Some("china@example.com".into()), ..Contact::default() };
-        m.organisation.representative = Some(Officer { name: "示例（北京）代表处".into(), name_en: None, contact });
+        m.organisation.representative =
+            Some(Officer { name: "示例（北京）代表处".into(), name_en: None, contact });
     });
 }
 

@@ -42,7 +42,13 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     if args.list_types {
         for t in AppType::NEC.into_iter().chain([AppType::Other]) {
             let needs = match t.necessary_pi() {
-                Some(e) if e.needs_no_pi() => if lang == Lang::ZhCn { "基本功能无须个人信息" } else { "basic function needs no PI" },
+                Some(e) if e.needs_no_pi() => {
+                    if lang == Lang::ZhCn {
+                        "基本功能无须个人信息"
+                    } else {
+                        "basic function needs no PI"
+                    }
+                }
                 Some(_) => "",
                 None => "",
             };
@@ -68,9 +74,15 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     std::fs::write(&args.output, text).with_context(|| format!("cannot write `{}`", args.output.display()))?;
     let p = args.output.display();
     out::line(if lang == Lang::ZhCn {
-        format!("已生成 {p}（{}）。下一步：修改其中的公司信息，然后运行 `gebao check {p}` 和 `gebao render {p}`", app_type.name_zh())
+        format!(
+            "已生成 {p}（{}）。下一步：修改其中的公司信息，然后运行 `gebao check {p}` 和 `gebao render {p}`",
+            app_type.name_zh()
+        )
     } else {
-        format!("wrote {p} ({}). Next: edit the company details, then run `gebao check {p}` and `gebao render {p}`", app_type.name_en())
+        format!(
+            "wrote {p} ({}). Next: edit the company details, then run `gebao check {p}` and `gebao render {p}`",
+            app_type.name_en()
+        )
     })?;
     Ok(Outcome::Ok)
 }
@@ -79,10 +91,19 @@ fn parse_app_type(raw: &str, lang: Lang) -> Result<AppType> {
     if let Ok(t) = serde_json::from_value::<AppType>(serde_json::Value::String(raw.trim().to_owned())) {
         return Ok(t);
     }
-    let names: Vec<&str> =
-        AppType::NEC.iter().flat_map(|t| [t.name_zh(), t.name_en()]).chain(["other"]).collect();
+    let names: Vec<&str> = AppType::NEC.iter().flat_map(|t| [t.name_zh(), t.name_en()]).chain(["other"]).collect();
     let hint = did_you_mean(raw, names.iter().copied())
         .map(|b| if lang == Lang::ZhCn { format!("是否想写 `{b}`？") } else { format!("did you mean `{b}`?") })
-        .unwrap_or_else(|| if lang == Lang::ZhCn { "运行 `gebao init --list-types` 查看全部类型".into() } else { "run `gebao init --list-types` to see them all".into() });
-    bail!(if lang == Lang::ZhCn { format!("未知的应用类型 `{raw}`：{hint}") } else { format!("unknown app type `{raw}`: {hint}") })
+        .unwrap_or_else(|| {
+            if lang == Lang::ZhCn {
+                "运行 `gebao init --list-types` 查看全部类型".into()
+            } else {
+                "run `gebao init --list-types` to see them all".into()
+            }
+        });
+    bail!(if lang == Lang::ZhCn {
+        format!("未知的应用类型 `{raw}`：{hint}")
+    } else {
+        format!("unknown app type `{raw}`: {hint}")
+    })
 }
