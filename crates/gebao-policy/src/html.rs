@@ -6,7 +6,7 @@
 use gebao_core::text::Lang;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-const STYLE: &str = "body{margin:0;padding:0 1rem;color:#1f2328;background:#fff;font-family:system-ui,-apple-system,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",sans-serif;line-height:1.75}
+const STYLE: &str = "body{margin:0;padding:0 1rem;color:#1f2328;background:#fff;font-family:system-ui,-apple-system,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif;line-height:1.75}
 main{max-width:56rem;margin:2rem auto 4rem}
 h1{font-size:1.8rem;line-height:1.3}
 h2{margin-top:2.5rem;padding-bottom:.3rem;border-bottom:1px solid #d0d7de}
