@@ -1,0 +1,319 @@
+//! At-rest protection of contact points (PIPL 51: encryption of personal information).
+//!
+//! One 32-byte master key, kept outside the database (a file in the data directory or an
+//! environment variable), so that a copy of the database alone reveals no phone number or
+//! email address. Two keys are derived from it with HMAC-SHA256 and distinct labels, so the
+//! key that encrypts and the key that indexes are never the same bytes:
+//! - the **encryption key**: AES-256-GCM, a fresh random 96-bit nonce per value, stored as
+//!   `nonce ‖ ciphertext‖tag`; the caller passes associated data (which subject, which
+//!   column) so a ciphertext copied into another row does not decrypt;
+//! - the **blind-index key**: HMAC of the normalised value, so a contact point can be found
+//!   again (`subjects_by_index`) without being stored in clear.
+
+use crate::{Result, StoreError};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::fmt;
+use std::path::Path;
+use zeroize::Zeroize;
+
+/// Environment variable holding the master key (base64 of 32 bytes); wins over the file.
+pub const MASTER_KEY_ENV: &str = "GEBAO_MASTER_KEY";
+/// Name of the master key file inside the data directory.
+pub const MASTER_KEY_FILE: &str = "master.key";
+
+/// Labels of the derived keys. Versioned so that a future scheme can coexist.
+const ENCRYPTION_LABEL: &[u8] = b"gebao/v1/encryption";
+const INDEX_LABEL: &[u8] = b"gebao/v1/blind-index";
+const NONCE_LEN: usize = 12;
+
+/// Which kind of contact point a value is; it decides the normalisation and is mixed into
+/// the blind index so that a phone number never matches an email index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactKind {
+    Phone,
+    Email,
+}
+
+impl ContactKind {
+    fn label(self) -> &'static [u8] {
+        match self {
+            ContactKind::Phone => b"phone",
+            ContactKind::Email => b"email",
+        }
+    }
+}
+
+/// The derived keys. `Debug` never shows them, and they are wiped from memory on drop.
+#[derive(Clone)]
+pub struct Keys {
+    encryption: [u8; 32],
+    index: [u8; 32],
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Keys(<redacted>)")
+    }
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.encryption.zeroize();
+        self.index.zeroize();
+    }
+}
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so this cannot fail; the fallback keeps library
+    // code free of `expect` without hiding a real error.
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl Keys {
+    /// Derives the working keys from the 32-byte master key.
+    pub fn from_master(master: &[u8; 32]) -> Keys {
+        Keys { encryption: hmac(master, &[ENCRYPTION_LABEL]), index: hmac(master, &[INDEX_LABEL]) }
+    }
+
+    /// Loads the master key: from `GEBAO_MASTER_KEY` (base64) when set, else from
+    /// `<dir>/master.key`, which is created (mode 0600, 32 random bytes) if missing.
+    pub fn load_or_create(dir: &Path) -> Result<Keys> {
+        let env = std::env::var(MASTER_KEY_ENV).ok().filter(|v| !v.trim().is_empty());
+        Self::load_or_create_with(dir, env.as_deref())
+    }
+
+    /// [`Keys::load_or_create`] with the environment value passed in (testable without
+    /// touching the process environment).
+    pub fn load_or_create_with(dir: &Path, env: Option<&str>) -> Result<Keys> {
+        let mut master = match env {
+            Some(b64) => decode_master(b64)?,
+            None => read_or_create_file(&dir.join(MASTER_KEY_FILE))?,
+        };
+        let keys = Keys::from_master(&master);
+        master.zeroize();
+        Ok(keys)
+    }
+
+    /// Encrypts `plain`; `aad` binds the ciphertext to its place (subject and column).
+    pub fn encrypt(&self, plain: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
+        let cipher = Aes256Gcm::new((&self.encryption).into());
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .map_err(|_| StoreError::Crypto("encryption failed".into()))?;
+        let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// Decrypts what [`Keys::encrypt`] produced with the same `aad`. Fails with a wrong key,
+    /// a tampered value or a value moved to another row.
+    pub fn decrypt(&self, data: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
+        if data.len() < NONCE_LEN + 16 {
+            return Err(StoreError::Crypto("ciphertext too short".into()));
+        }
+        let (nonce, ct) = data.split_at(NONCE_LEN);
+        let cipher = Aes256Gcm::new((&self.encryption).into());
+        cipher
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad })
+            .map_err(|_| StoreError::Crypto("cannot decrypt a stored value: wrong master key or tampered data".into()))
+    }
+
+    /// The keyed blind index of a contact point: equal for equal (normalised) values, and
+    /// useless without the master key.
+    pub fn blind_index(&self, kind: ContactKind, value: &str) -> [u8; 32] {
+        let norm = normalise(kind, value);
+        hmac(&self.index, &[kind.label(), b"\0", norm.as_bytes()])
+    }
+}
+
+/// The form a contact point is indexed under: trimmed; emails lower-case; phone numbers
+/// digits only, without the +86 / 0086 country code, so `+86 138-0013-8000` and
+/// `13800138000` are the same number.
+pub fn normalise(kind: ContactKind, value: &str) -> String {
+    let v = value.trim();
+    match kind {
+        ContactKind::Email => v.to_lowercase(),
+        ContactKind::Phone => {
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            if v.starts_with('+') && digits.starts_with("86") {
+                digits[2..].to_string()
+            } else if let Some(rest) = digits.strip_prefix("0086") {
+                rest.to_string()
+            } else if digits.len() == 13 && digits.starts_with("861") {
+                // A mainland mobile number (11 digits, starting with 1) with the country
+                // code but no `+`.
+                digits[2..].to_string()
+            } else {
+                digits
+            }
+        }
+    }
+}
+
+fn decode_master(b64: &str) -> Result<[u8; 32]> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|_| StoreError::Crypto(format!("{MASTER_KEY_ENV} is not valid base64")))?;
+    <[u8; 32]>::try_from(bytes.as_slice())
+        .map_err(|_| StoreError::Crypto(format!("{MASTER_KEY_ENV} must encode exactly 32 bytes, not {}", bytes.len())))
+}
+
+fn read_or_create_file(path: &Path) -> Result<[u8; 32]> {
+    let io = |what: &str, e: std::io::Error| StoreError::Crypto(format!("{what} {}: {e}", path.display()));
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            warn_if_readable_by_others(path);
+            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+                StoreError::Crypto(format!("{} must hold exactly 32 bytes, not {}", path.display(), bytes.len()))
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io("cannot create the directory of", e))?;
+            }
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            write_new_secret(path, &key).map_err(|e| io("cannot create", e))?;
+            tracing::info!(path = %path.display(), "created a new master key; back it up: without it the contact points cannot be read");
+            Ok(key)
+        }
+        Err(e) => Err(io("cannot read", e)),
+    }
+}
+
+/// Creates the key file readable by its owner only. `create_new` so that two processes
+/// starting at once cannot both write a different key: the loser fails and can retry.
+fn write_new_secret(path: &Path, key: &[u8; 32]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(key)?;
+    f.sync_all()
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        tracing::warn!(path = %path.display(), "the master key file is readable by group or others; chmod 600 it");
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_path: &Path) {}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn keys(b: u8) -> Keys {
+        Keys::from_master(&[b; 32])
+    }
+
+    #[test]
+    fn round_trip() {
+        let k = keys(1);
+        let ct = k.encrypt("13800138000".as_bytes(), b"subject:u1:phone").unwrap();
+        assert!(!ct.windows(11).any(|w| w == b"13800138000"));
+        assert_eq!(k.decrypt(&ct, b"subject:u1:phone").unwrap(), b"13800138000");
+        // A fresh nonce per value: the same plaintext never gives the same ciphertext.
+        assert_ne!(ct, k.encrypt("13800138000".as_bytes(), b"subject:u1:phone").unwrap());
+    }
+
+    #[test]
+    fn wrong_key_or_place_fails() {
+        let ct = keys(1).encrypt(b"a@b.cn", b"subject:u1:email").unwrap();
+        assert!(keys(2).decrypt(&ct, b"subject:u1:email").is_err());
+        assert!(keys(1).decrypt(&ct, b"subject:u2:email").is_err());
+        let mut bad = ct.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(keys(1).decrypt(&bad, b"subject:u1:email").is_err());
+        assert!(keys(1).decrypt(&ct[..10], b"subject:u1:email").is_err());
+    }
+
+    #[test]
+    fn blind_index_is_stable_and_normalised() {
+        let k = keys(1);
+        let i = k.blind_index(ContactKind::Phone, "13800138000");
+        assert_eq!(i, k.blind_index(ContactKind::Phone, " +86 138-0013-8000 "));
+        assert_eq!(i, k.blind_index(ContactKind::Phone, "008613800138000"));
+        assert_eq!(i, k.blind_index(ContactKind::Phone, "8613800138000"));
+        assert_ne!(i, k.blind_index(ContactKind::Phone, "13800138001"));
+        assert_ne!(i, keys(2).blind_index(ContactKind::Phone, "13800138000"));
+        assert_ne!(i, k.blind_index(ContactKind::Email, "13800138000"));
+        let e = k.blind_index(ContactKind::Email, "Li.Lei@Example.CN ");
+        assert_eq!(e, k.blind_index(ContactKind::Email, "li.lei@example.cn"));
+        // Stable across runs: the index is stored, so its derivation must never drift.
+        assert_eq!(
+            hex::encode(keys(0).blind_index(ContactKind::Email, "a@b.cn")),
+            hex::encode(hmac(&hmac(&[0; 32], &[INDEX_LABEL]), &[b"email", b"\0", b"a@b.cn"]))
+        );
+    }
+
+    #[test]
+    fn debug_hides_keys() {
+        let k = keys(0xab);
+        let s = format!("{k:?}");
+        assert!(!s.contains("171") && !s.to_lowercase().contains("ab, ab"));
+        assert_eq!(s, "Keys(<redacted>)");
+    }
+
+    #[test]
+    fn key_file_created_once_with_owner_only_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("data");
+        let a = Keys::load_or_create_with(&sub, None).unwrap();
+        let b = Keys::load_or_create_with(&sub, None).unwrap();
+        assert_eq!(a.blind_index(ContactKind::Email, "x@y.cn"), b.blind_index(ContactKind::Email, "x@y.cn"));
+        let path = sub.join(MASTER_KEY_FILE);
+        assert_eq!(std::fs::read(&path).unwrap().len(), 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn env_key_wins_and_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let k = Keys::load_or_create_with(dir.path(), Some(&b64)).unwrap();
+        assert_eq!(k.blind_index(ContactKind::Email, "x@y.cn"), keys(7).blind_index(ContactKind::Email, "x@y.cn"));
+        assert!(!dir.path().join(MASTER_KEY_FILE).exists());
+        assert!(Keys::load_or_create_with(dir.path(), Some("not base64!")).is_err());
+        let short = base64::engine::general_purpose::STANDARD.encode([7u8; 16]);
+        assert!(Keys::load_or_create_with(dir.path(), Some(&short)).is_err());
+    }
+
+    #[test]
+    fn bad_key_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MASTER_KEY_FILE), b"short").unwrap();
+        assert!(Keys::load_or_create_with(dir.path(), None).is_err());
+    }
+}
