@@ -34,6 +34,14 @@ enum Command {
     Diff(commands::diff::Args),
     /// Write a starter manifest for an app type.
     Init(commands::init::Args),
+    /// Run the server: consent ledger, decisions, policy versions (SQLite or PostgreSQL).
+    Serve(commands::serve::Args),
+    /// Manage operator API keys (create, list, revoke).
+    Keys(commands::keys::Args),
+    /// Publish the manifest as a new policy version.
+    Publish(commands::publish::Args),
+    /// Verify the hash chains of the consent ledger and the audit log.
+    Audit(commands::audit::Args),
     /// Print the manifest's JSON Schema (for editor completion).
     Schema(commands::schema::Args),
 }
@@ -66,6 +74,10 @@ fn main() -> ExitCode {
         Command::Render(args) => commands::render::run(args, lang),
         Command::Diff(args) => commands::diff::run(args, lang),
         Command::Init(args) => commands::init::run(args, lang),
+        Command::Serve(args) => commands::serve::run(args, lang),
+        Command::Keys(args) => commands::keys::run(args, lang),
+        Command::Publish(args) => commands::publish::run(args, lang),
+        Command::Audit(args) => commands::audit::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),
     };
     match result {

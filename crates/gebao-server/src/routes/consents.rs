@@ -1,0 +1,255 @@
+//! The consent ledger: every grant and withdrawal, append-only and hash-chained, with the
+//! policy version, time, channel and evidence. PIPL 15 / CON-06: withdrawing is one call,
+//! as easy as granting. Records go through the group-commit writer and are answered only
+//! once durable.
+
+use super::consent_scope::ScopeBody;
+use super::{Problems, check_id};
+use crate::auth::{Auth, scope};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::messages;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use gebao_core::decision::{ConsentAction, SubjectStatus};
+use gebao_store::{ConsentRow, NewConsent};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Grant or withdraw.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Grant,
+    Withdraw,
+}
+
+/// A consent record to append.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentBody {
+    /// The subject's id (registered first with `POST /v1/subjects`).
+    pub subject: String,
+    pub action: Action,
+    pub scope: ScopeBody,
+    /// The policy version the user saw; the version in force when left out.
+    #[serde(default)]
+    pub policy_version: Option<i64>,
+    /// Where it was given: `app`, `web`, `support`, …; `api` when left out.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Proof the operator keeps: the text shown, a UI version, a screenshot hash.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    /// Given by the subject's guardian (PIPL 31).
+    #[serde(default)]
+    pub by_guardian: bool,
+}
+
+/// A withdrawal: the same body without `action`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    pub subject: String,
+    pub scope: ScopeBody,
+    #[serde(default)]
+    pub policy_version: Option<i64>,
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    #[serde(default)]
+    pub by_guardian: bool,
+}
+
+/// A stored ledger record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentView {
+    /// Place in the ledger.
+    pub seq: i64,
+    pub subject: String,
+    pub scope: ScopeBody,
+    pub action: Action,
+    pub policy_version: i64,
+    pub channel: String,
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    pub by_guardian: bool,
+    /// Who recorded it: `api-key:<id>`.
+    pub actor: String,
+    pub at_ms: i64,
+    /// The record's hash in the chain.
+    pub hash: String,
+}
+
+impl From<ConsentRow> for ConsentView {
+    fn from(r: ConsentRow) -> Self {
+        let c = r.record;
+        ConsentView {
+            seq: r.seq,
+            scope: ScopeBody::from(&c.scope),
+            subject: c.subject,
+            action: match c.action {
+                ConsentAction::Grant => Action::Grant,
+                ConsentAction::Withdraw => Action::Withdraw,
+            },
+            policy_version: c.policy_version,
+            channel: c.channel,
+            evidence: c.evidence,
+            by_guardian: c.by_guardian,
+            actor: c.actor,
+            at_ms: c.at_ms,
+            hash: r.hash,
+        }
+    }
+}
+
+/// Makes sure the subject is held in memory (it may have been registered on another
+/// instance a moment ago) and returns its status.
+async fn subject_status(state: &AppState, id: &str) -> Result<SubjectStatus, ApiError> {
+    if let Some(status) = state.subjects.with(id, |s| s.status) {
+        return Ok(status);
+    }
+    let s = state
+        .store
+        .subject(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("subject", messages::subject_not_found(id)))?;
+    state.subjects.put_profile(&s);
+    Ok(s.status)
+}
+
+/// Validates a consent and hands it to the writer; answers once it is committed.
+async fn append(
+    state: &AppState,
+    actor: String,
+    b: WithdrawBody,
+    action: ConsentAction,
+) -> Result<ConsentRow, ApiError> {
+    check_id("subject", &b.subject)?;
+    let current = state.policies.current();
+    let scope = b.scope.validate(&current.manifest)?;
+    let latest = state.policies.latest();
+    let policy_version = match b.policy_version {
+        Some(v) if v < 1 || v > latest => {
+            return Err(ApiError::invalid("policy_version", messages::policy_version_unknown(v, latest)));
+        }
+        Some(v) => v,
+        None => current.version,
+    };
+    let channel = b.channel.unwrap_or_else(|| "api".into());
+    if channel.is_empty() || channel.chars().count() > 64 || channel.chars().any(char::is_control) {
+        return Err(ApiError::invalid("channel", messages::channel_invalid()));
+    }
+    let status = subject_status(state, &b.subject).await?;
+    if status == SubjectStatus::Cancelled && action == ConsentAction::Grant {
+        return Err(ApiError::Conflict { field: "subject".into(), text: messages::grant_cancelled(&b.subject) });
+    }
+    let record = NewConsent {
+        subject: b.subject,
+        scope,
+        action,
+        policy_version,
+        channel,
+        evidence: b.evidence,
+        by_guardian: b.by_guardian,
+        actor,
+        at_ms: crate::now_ms(),
+    };
+    state.writer.append(record).await
+}
+
+/// Record a grant or a withdrawal.
+#[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = ConsentBody,
+    responses((status = 201, description = "committed", body = ConsentView), Problems),
+    security(("api_key" = ["consents:write"])))]
+pub async fn record(
+    State(state): State<AppState>,
+    auth: Auth<scope::ConsentsWrite>,
+    Json(b): Json<ConsentBody>,
+) -> Result<(StatusCode, axum::Json<ConsentView>), ApiError> {
+    let action = match b.action {
+        Action::Grant => ConsentAction::Grant,
+        Action::Withdraw => ConsentAction::Withdraw,
+    };
+    let body = WithdrawBody {
+        subject: b.subject,
+        scope: b.scope,
+        policy_version: b.policy_version,
+        channel: b.channel,
+        evidence: b.evidence,
+        by_guardian: b.by_guardian,
+    };
+    let row = append(&state, auth.actor(), body, action).await?;
+    Ok((StatusCode::CREATED, axum::Json(row.into())))
+}
+
+/// PIPL 15: withdraw a consent in one call.
+#[utoipa::path(post, path = "/v1/consents/withdraw", tag = "consents", request_body = WithdrawBody,
+    responses((status = 201, description = "committed", body = ConsentView), Problems),
+    security(("api_key" = ["consents:write"])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    auth: Auth<scope::ConsentsWrite>,
+    Json(b): Json<WithdrawBody>,
+) -> Result<(StatusCode, axum::Json<ConsentView>), ApiError> {
+    let row = append(&state, auth.actor(), b, ConsentAction::Withdraw).await?;
+    Ok((StatusCode::CREATED, axum::Json(row.into())))
+}
+
+/// The latest record of one scope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentState {
+    pub scope: ScopeBody,
+    pub granted: bool,
+    pub policy_version: i64,
+    pub by_guardian: bool,
+    pub at_ms: i64,
+    pub seq: i64,
+}
+
+/// A subject's consents: the state of each scope and the full history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectConsents {
+    pub subject: String,
+    /// The latest record per scope.
+    pub current: Vec<ConsentState>,
+    /// Every record, oldest first.
+    pub history: Vec<ConsentView>,
+}
+
+/// A subject's consents (PIPL 44–45: the subject may see what it agreed to).
+#[utoipa::path(get, path = "/v1/subjects/{id}/consents", tag = "consents",
+    params(("id" = String, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectConsents), Problems),
+    security(("api_key" = ["consents:read"])))]
+pub async fn of_subject(
+    State(state): State<AppState>,
+    _auth: Auth<scope::ConsentsRead>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SubjectConsents>, ApiError> {
+    if state.store.subject(&id).await?.is_none() {
+        return Err(ApiError::not_found("id", messages::subject_not_found(&id)));
+    }
+    let rows = state.store.consents_of(&id).await?;
+    let mut latest = BTreeMap::new();
+    for r in &rows {
+        latest.insert(r.record.scope.clone(), r);
+    }
+    let current = latest
+        .into_values()
+        .map(|r| ConsentState {
+            scope: ScopeBody::from(&r.record.scope),
+            granted: r.record.action == ConsentAction::Grant,
+            policy_version: r.record.policy_version,
+            by_guardian: r.record.by_guardian,
+            at_ms: r.record.at_ms,
+            seq: r.seq,
+        })
+        .collect();
+    Ok(axum::Json(SubjectConsents { subject: id, current, history: rows.into_iter().map(Into::into).collect() }))
+}

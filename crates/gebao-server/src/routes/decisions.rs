@@ -1,0 +1,132 @@
+//! The hot path: "may purpose P use fields F of subject S now?" (pipl-rules part D).
+//! Answered from memory — the engine of the version in force (an atomic load) and the
+//! subject's state (a shard read lock) — never from the database.
+
+use super::Problems;
+use crate::auth::{Auth, scope};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::messages;
+use crate::state::AppState;
+use crate::versions::Current;
+use axum::extract::State;
+use gebao_core::decision::{Decision, DecisionQuery};
+use gebao_core::manifest::LegalBasis;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Most queries in one batch.
+const BATCH_MAX: usize = 1000;
+/// Most fields in one query.
+const FIELDS_MAX: usize = 256;
+
+/// One question.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    /// The subject's id.
+    pub subject: String,
+    /// The purpose id of the manifest.
+    pub purpose: String,
+    /// The field ids the processing would use.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The recipient the data would go to, if any.
+    #[serde(default)]
+    pub recipient: Option<String>,
+    /// When the data was collected (Unix ms), to apply retention.
+    #[serde(default)]
+    pub collected_at_ms: Option<i64>,
+}
+
+/// The answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionView {
+    pub allow: bool,
+    /// On deny: the reason code of pipl-rules part D, e.g. `consent-withdrawn`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// On allow: the legal basis used, e.g. `consent`, `contract`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub basis: Option<LegalBasis>,
+    /// What the reason is about (a field, a recipient).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The policy version decided under.
+    pub policy_version: i64,
+}
+
+/// The name of a field of query `index` of a batch (`[3].subject`), or of the single query.
+fn field(index: Option<usize>, name: &str) -> String {
+    match index {
+        Some(i) => format!("[{i}].{name}"),
+        None => name.to_owned(),
+    }
+}
+
+fn decide_one(
+    state: &AppState,
+    current: &Current,
+    q: &DecisionBody,
+    index: Option<usize>,
+    now_ms: i64,
+) -> Result<DecisionView, ApiError> {
+    if q.fields.len() > FIELDS_MAX {
+        return Err(ApiError::invalid(field(index, "fields"), messages::too_many_fields(FIELDS_MAX)));
+    }
+    let query = DecisionQuery {
+        purpose: &q.purpose,
+        fields: &q.fields,
+        recipient: q.recipient.as_deref(),
+        collected_at_ms: q.collected_at_ms,
+        now_ms,
+    };
+    let d: Decision = state
+        .subjects
+        .with(&q.subject, |s| current.engine.decide(s, &query))
+        .ok_or_else(|| ApiError::not_found(field(index, "subject"), messages::subject_not_found(&q.subject)))?;
+    state.metrics.decision(d.reason);
+    Ok(DecisionView {
+        allow: d.allow,
+        reason: d.reason.map(|r| r.code()),
+        basis: d.basis,
+        detail: d.detail,
+        policy_version: current.version,
+    })
+}
+
+/// Decide one query.
+#[utoipa::path(post, path = "/v1/decisions", tag = "decisions", request_body = DecisionBody,
+    responses((status = 200, body = DecisionView), Problems),
+    security(("api_key" = ["decisions:read"])))]
+pub async fn decide(
+    State(state): State<AppState>,
+    _auth: Auth<scope::DecisionsRead>,
+    Json(q): Json<DecisionBody>,
+) -> Result<axum::Json<DecisionView>, ApiError> {
+    let current = state.policies.current();
+    decide_one(&state, &current, &q, None, crate::now_ms()).map(axum::Json)
+}
+
+/// Decide many queries at once, all under the same policy version; an unknown subject
+/// fails the whole batch (404 naming `[i].subject`).
+#[utoipa::path(post, path = "/v1/decisions/batch", tag = "decisions", request_body = Vec<DecisionBody>,
+    responses((status = 200, body = Vec<DecisionView>), Problems),
+    security(("api_key" = ["decisions:read"])))]
+pub async fn decide_batch(
+    State(state): State<AppState>,
+    _auth: Auth<scope::DecisionsRead>,
+    Json(qs): Json<Vec<DecisionBody>>,
+) -> Result<axum::Json<Vec<DecisionView>>, ApiError> {
+    if qs.len() > BATCH_MAX {
+        return Err(ApiError::invalid("body", messages::batch_too_large(BATCH_MAX)));
+    }
+    let current = state.policies.current();
+    let now = crate::now_ms();
+    qs.iter()
+        .enumerate()
+        .map(|(i, q)| decide_one(&state, &current, q, Some(i), now))
+        .collect::<Result<Vec<_>, _>>()
+        .map(axum::Json)
+}

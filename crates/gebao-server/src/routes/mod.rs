@@ -1,0 +1,147 @@
+//! The routes, one module per resource, and the OpenAPI document generated from them.
+//!
+//! | scope | routes |
+//! |---|---|
+//! | public | `GET /v1/policy…`, `/healthz`, `/readyz`, `/openapi.json` |
+//! | `subjects:write` | `POST /v1/subjects`, `…/{id}/restrict`, `/unrestrict`, `/cancel` |
+//! | `subjects:read` | `GET /v1/subjects/{id}`, `GET /v1/subjects?phone=…` |
+//! | `consents:write` | `POST /v1/consents`, `POST /v1/consents/withdraw` |
+//! | `consents:read` | `GET /v1/subjects/{id}/consents` |
+//! | `decisions:read` | `POST /v1/decisions`, `POST /v1/decisions/batch` |
+//! | `policy:write` | `POST /v1/policy/versions` |
+//! | `audit:read` | `GET /v1/audit`, and `GET /metrics` unless `metrics_public` |
+
+mod audit;
+mod consent_scope;
+mod consents;
+mod decisions;
+mod ops;
+mod policy;
+mod subjects;
+
+use crate::error::{ApiError, Problem};
+use crate::messages;
+use crate::observe;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::sync::Arc;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gebao",
+        description = "个人信息保护：同意记录、处理判定、政策版本与审计日志。Personal-information protection: consent ledger, purpose decisions, policy versions and audit log. Errors are RFC 9457 problem documents (`application/problem+json`)."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(Problem)),
+    tags(
+        (name = "subjects", description = "个人信息主体 / the operator's users"),
+        (name = "consents", description = "同意记录 / the consent ledger"),
+        (name = "decisions", description = "处理判定 / may purpose P use fields F of subject S now?"),
+        (name = "policy", description = "政策版本 / policy versions"),
+        (name = "audit", description = "审计日志 / audit log"),
+        (name = "ops", description = "运维 / health, readiness, metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(subjects::register, subjects::lookup))
+        .routes(routes!(subjects::get_subject))
+        .routes(routes!(subjects::restrict))
+        .routes(routes!(subjects::unrestrict))
+        .routes(routes!(subjects::cancel))
+        .routes(routes!(consents::record))
+        .routes(routes!(consents::withdraw))
+        .routes(routes!(consents::of_subject))
+        .routes(routes!(decisions::decide))
+        .routes(routes!(decisions::decide_batch))
+        .routes(routes!(policy::current))
+        .routes(routes!(policy::list, policy::publish))
+        .routes(routes!(policy::archived))
+        .routes(routes!(policy::diff))
+        .routes(routes!(audit::list))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// Every route, the middleware, the fallbacks.
+pub fn router(state: AppState) -> Router {
+    let (router, api) = api_router().split_for_parts();
+    let doc: Arc<str> = Arc::from(api.to_pretty_json().unwrap_or_default());
+    router
+        .route(
+            "/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) }),
+        )
+        .fallback(|| async { ApiError::NotFound { field: None, text: messages::no_route() }.into_response() })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(from_fn_with_state(state.clone(), observe::middleware))
+        .layer(DefaultBodyLimit::max(state.body_limit))
+        .with_state(state)
+}
+
+/// The operator's ids (subjects, guardians): 1–128 characters, no whitespace or control
+/// characters, so that they print and compare unambiguously.
+pub(crate) fn check_id(field: &str, id: &str) -> Result<(), ApiError> {
+    let ok = !id.is_empty() && id.chars().count() <= 128 && !id.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok { Ok(()) } else { Err(ApiError::invalid(field, messages::id_invalid(field))) }
+}
+
+/// Problem responses, for the `responses(...)` of the OpenAPI paths.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Problems {
+    /// 请求格式错误 / malformed JSON or parameter
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// 未认证 / no valid API key
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// 权限不足 / the key lacks the scope
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// 未找到 / unknown subject or version
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// 与当前状态冲突 / e.g. a grant for a cancelled account
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// 请求体过大 / body over the limit
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// 不支持的内容类型 / the body is not `application/json`
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// 字段取值无效 / a field is missing, unknown, mistyped or not allowed
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// 服务暂不可用 / starting, stopping, or the database is unreachable
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}

@@ -1,0 +1,243 @@
+//! Policy versions. Public: the version in force and every archived version, in zh-CN and
+//! English, as HTML, Markdown or the manifest's JSON (CHG-03: old versions stay
+//! available). `policy:write`: publish a new version with an effective date; the change is
+//! classified (CHG-02, 35273 5.5) and a major change makes the consent-based purposes it
+//! touches ask for consent again (CHG-01, PIPL 14).
+
+use super::Problems;
+use crate::auth::{Auth, scope};
+use crate::error::{ApiError, ManifestRejected};
+use crate::extract::{Json, Query};
+use crate::messages;
+use crate::state::{AppState, audit};
+use crate::versions::{self, JSON_KEY, PublishError, text_key};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use gebao_policy::{Format, Lang};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// Which text of a version.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct TextQuery {
+    /// `zh-CN` (default) or `en`.
+    pub lang: Option<String>,
+    /// `html` (default), `md` or `json` (the manifest).
+    pub format: Option<String>,
+}
+
+enum Wanted {
+    Text(Lang, Format),
+    Json,
+}
+
+impl TextQuery {
+    fn parse(&self) -> Result<Wanted, ApiError> {
+        let lang = match self.lang.as_deref() {
+            None => Lang::ZhCn,
+            Some(l) => {
+                l.parse().map_err(|_| ApiError::bad_param("lang", messages::bad_param("lang", l, "`zh-CN`, `en`")))?
+            }
+        };
+        match self.format.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("html") => Ok(Wanted::Text(lang, Format::Html)),
+            Some("md" | "markdown") => Ok(Wanted::Text(lang, Format::Markdown)),
+            Some("json") => Ok(Wanted::Json),
+            Some(other) => {
+                Err(ApiError::bad_param("format", messages::bad_param("format", other, "`html`, `md`, `json`")))
+            }
+        }
+    }
+}
+
+/// One stored text of a version, with its media type.
+fn text_response(version: i64, texts: &BTreeMap<String, String>, q: &TextQuery) -> Result<Response, ApiError> {
+    let (key, media, lang) = match q.parse()? {
+        Wanted::Text(lang, Format::Html) => (text_key(lang, Format::Html), "text/html; charset=utf-8", Some(lang)),
+        Wanted::Text(lang, Format::Markdown) => {
+            (text_key(lang, Format::Markdown), "text/markdown; charset=utf-8", Some(lang))
+        }
+        Wanted::Json => (JSON_KEY.to_owned(), "application/json", None),
+    };
+    let body =
+        texts.get(&key).cloned().ok_or_else(|| ApiError::Internal(format!("version {version} has no text `{key}`")))?;
+    let mut res = (StatusCode::OK, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    if let Some(lang) = lang {
+        h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    }
+    if let Ok(v) = HeaderValue::from_str(&version.to_string()) {
+        h.insert("x-gebao-policy-version", v);
+    }
+    Ok(res)
+}
+
+/// The policy in force.
+#[utoipa::path(get, path = "/v1/policy", tag = "policy", params(TextQuery),
+    responses((status = 200, description = "the policy (HTML, Markdown or the manifest's JSON)", body = String), Problems))]
+pub async fn current(State(state): State<AppState>, Query(q): Query<TextQuery>) -> Result<Response, ApiError> {
+    let current = state.policies.current();
+    text_response(current.version, &current.texts, &q)
+}
+
+/// A published version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i64,
+    pub effective: NaiveDate,
+    /// Whether the change from the previous version is major (35273 5.5).
+    pub major: bool,
+    /// Purposes that need consent again from this version on (PIPL 14).
+    pub reconsent: Vec<String>,
+    pub published_ms: i64,
+    /// Whether this is the version in force.
+    pub in_force: bool,
+}
+
+/// Every published version, oldest first.
+#[utoipa::path(get, path = "/v1/policy/versions", tag = "policy",
+    responses((status = 200, body = Vec<VersionView>)))]
+pub async fn list(State(state): State<AppState>) -> axum::Json<Vec<VersionView>> {
+    let in_force = state.policies.current().version;
+    let views = state
+        .policies
+        .metas()
+        .into_iter()
+        .map(|m| VersionView {
+            in_force: m.version == in_force,
+            version: m.version,
+            effective: m.effective,
+            major: m.major,
+            reconsent: m.reconsent,
+            published_ms: m.published_ms,
+        })
+        .collect();
+    axum::Json(views)
+}
+
+fn version_param(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApiError::bad_param("n", messages::bad_param("n", raw, "a version number ≥ 1")))
+}
+
+async fn stored(state: &AppState, raw: &str) -> Result<gebao_store::PolicyVersion, ApiError> {
+    let n = version_param(raw)?;
+    state.store.policy_version(n).await?.ok_or_else(|| ApiError::not_found("n", messages::version_not_found(n)))
+}
+
+/// An archived version (or the one in force) by number.
+#[utoipa::path(get, path = "/v1/policy/versions/{n}", tag = "policy",
+    params(("n" = i64, Path, description = "version number"), TextQuery),
+    responses((status = 200, description = "the policy text of that version", body = String), Problems))]
+pub async fn archived(
+    State(state): State<AppState>,
+    Path(n): Path<String>,
+    Query(q): Query<TextQuery>,
+) -> Result<Response, ApiError> {
+    q.parse()?;
+    let v = stored(&state, &n).await?;
+    text_response(v.version, &v.body.rendered, &q)
+}
+
+/// What changed from the previous version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffView {
+    pub version: i64,
+    pub major: bool,
+    pub reconsent: Vec<String>,
+    /// The changes, as `gebao diff --format json` lists them (`null` for version 1).
+    #[schema(value_type = Object)]
+    pub diff: serde_json::Value,
+}
+
+/// The diff of a version to the one before it.
+#[utoipa::path(get, path = "/v1/policy/versions/{n}/diff", tag = "policy",
+    params(("n" = i64, Path, description = "version number")),
+    responses((status = 200, body = DiffView), Problems))]
+pub async fn diff(State(state): State<AppState>, Path(n): Path<String>) -> Result<axum::Json<DiffView>, ApiError> {
+    let v = stored(&state, &n).await?;
+    Ok(axum::Json(DiffView { version: v.version, major: v.body.major, reconsent: v.body.reconsent, diff: v.body.diff }))
+}
+
+/// A version to publish.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    /// The manifest (`gebao.toml`) as TOML text.
+    pub manifest: String,
+    /// When it takes effect; the manifest's `policy.effective` (else today) when left out.
+    #[serde(default)]
+    pub effective: Option<NaiveDate>,
+    /// Why, for the audit log.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Publish a new policy version.
+#[utoipa::path(post, path = "/v1/policy/versions", tag = "policy", request_body = PublishBody,
+    responses((status = 201, body = VersionView), Problems),
+    security(("api_key" = ["policy:write"])))]
+pub async fn publish(
+    State(state): State<AppState>,
+    auth: Auth<scope::PolicyWrite>,
+    Json(b): Json<PublishBody>,
+) -> Result<Response, ApiError> {
+    let previous = state.store.latest_policy().await?;
+    let prev_manifest = match &previous {
+        Some(p) => Some(
+            gebao_core::load_manifest(&p.body.manifest)
+                .map_err(|e| ApiError::Internal(format!("stored version {}: {e}", p.version)))?,
+        ),
+        None => None,
+    };
+    let (_, version) = match versions::prepare(prev_manifest.as_ref(), &b.manifest, b.effective, crate::now_ms()) {
+        Ok(v) => v,
+        Err(PublishError::Manifest(e)) => return Ok(rejected(&b.manifest, &e).into_response()),
+        Err(e) => return Err(ApiError::Internal(e.to_string())),
+    };
+    let next = previous.as_ref().map_or(1, |p| p.version + 1);
+    let detail = serde_json::json!({
+        "effective": version.effective,
+        "major": version.major,
+        "reconsent": version.reconsent,
+    });
+    let entry = audit(auth.actor(), "policy.publish", format!("policy:{next}"), b.reason, detail);
+    let stored = state.store.publish_policy(version, entry).await?;
+    let in_force = state.policies.refresh(state.store.as_ref()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    tracing::info!(version = stored.version, major = stored.body.major, "policy version published");
+    let view = VersionView {
+        version: stored.version,
+        effective: stored.body.effective,
+        major: stored.body.major,
+        reconsent: stored.body.reconsent,
+        published_ms: stored.body.published_ms,
+        in_force: in_force == stored.version,
+    };
+    Ok((StatusCode::CREATED, axum::Json(view)).into_response())
+}
+
+/// The loader's diagnostics, with line and column in the submitted text.
+fn rejected(src: &str, e: &gebao_core::LoadError) -> ManifestRejected {
+    let diagnostics = e
+        .diagnostics()
+        .into_iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(&d).unwrap_or_default();
+            if let (Some(span), Some(obj)) = (&d.span, v.as_object_mut()) {
+                let before = src.get(..span.start).unwrap_or_default();
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                obj.insert("line".into(), line.into());
+                obj.insert("column".into(), column.into());
+            }
+            v
+        })
+        .collect();
+    ManifestRejected { diagnostics }
+}

@@ -1,0 +1,199 @@
+//! The state shared by every request, and how a server fills it at start-up: open the
+//! store, migrate, make sure a policy version exists, compile the engine of the version in
+//! force, load every subject with its ledger into memory, then start the writer and the
+//! sync task.
+
+use crate::auth::KeyCache;
+use crate::config::ServerConfig;
+use crate::memory::Subjects;
+use crate::metrics::Metrics;
+use crate::versions::{self, Current, Policies, PublishError, RefreshError};
+use crate::writer::{self, Writer};
+use crate::{now_ms, sync};
+use gebao_store::crypto::Keys;
+use gebao_store::{NewAudit, Store, StoreError};
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+use tokio::sync::{Mutex, watch};
+use tokio::task::JoinHandle;
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("the store has no policy version and no manifest was given: pass --manifest")]
+    NoManifest,
+    #[error("cannot read the manifest {path}: {source}")]
+    ReadManifest { path: String, source: std::io::Error },
+    #[error("the manifest {path} is invalid:\n{detail}")]
+    InvalidManifest { path: String, detail: String },
+    #[error("policy: {0}")]
+    Policy(#[from] RefreshError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Everything a request needs. Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared state behind [`AppState`].
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub crypto: Keys,
+    pub policies: Policies,
+    pub subjects: Subjects,
+    pub writer: Writer,
+    pub keys: KeyCache,
+    pub metrics: Metrics,
+    pub metrics_public: bool,
+    pub body_limit: usize,
+    ready: AtomicBool,
+    stop: watch::Sender<bool>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Whether start-up has finished and shutdown has not begun.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// Stops the background tasks: the writer commits what is queued, then both end.
+    /// Call after the HTTP server has drained its requests.
+    pub async fn shutdown(&self) {
+        self.ready.store(false, Ordering::Release);
+        let _ = self.stop.send(true);
+        let tasks = std::mem::take(&mut *self.tasks.lock().await);
+        for t in tasks {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "background task failed");
+            }
+        }
+    }
+}
+
+/// Opens the store and fills the state; see the module doc for the steps.
+pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
+    let started = Instant::now();
+    let store: Arc<dyn Store> = Arc::from(gebao_store::open(&config.database_url, config.keys.clone()).await?);
+    store.migrate().await?;
+    ensure_first_version(store.as_ref(), config).await?;
+    let metas = store.policy_versions().await?;
+    let version = versions::in_force(&metas, versions::today()).ok_or(RefreshError::NoVersion)?;
+    let stored = store.policy_version(version).await?.ok_or(RefreshError::NoVersion)?;
+    let current = Current::compile(&stored, &metas).map_err(RefreshError::from)?;
+    warn_if_manifest_differs(config, &current);
+    // The audit cursor is taken before the subjects are read, so that a change made in
+    // between is seen (again) by the sync task rather than lost.
+    let audit_cursor = sync::audit_head(store.as_ref()).await?;
+    let subjects = Subjects::new();
+    let ledger_cursor = subjects.load(store.load_all().await?);
+    let (stop, stop_rx) = watch::channel(false);
+    let (writer, writer_rx) = Writer::channel(config.queue_capacity);
+    let state = AppState(Arc::new(Inner {
+        store,
+        crypto: config.keys.clone(),
+        policies: Policies::new(current, metas),
+        subjects,
+        writer,
+        keys: KeyCache::new(config.key_cache_ttl),
+        metrics: Metrics::new(),
+        metrics_public: config.metrics_public,
+        body_limit: config.body_limit,
+        ready: AtomicBool::new(false),
+        stop,
+        tasks: Mutex::new(Vec::new()),
+    }));
+    let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
+    let cursors = sync::Cursors { ledger: ledger_cursor, audit: audit_cursor };
+    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx));
+    state.tasks.lock().await.extend([w, s]);
+    state.ready.store(true, Ordering::Release);
+    tracing::info!(
+        engine = ?state.store.engine(),
+        policy_version = version,
+        subjects = state.subjects.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "ready"
+    );
+    Ok(state)
+}
+
+/// Publishes the configured manifest as version 1 when the store has none.
+async fn ensure_first_version(store: &dyn Store, config: &ServerConfig) -> Result<(), ServerError> {
+    if !store.policy_versions().await?.is_empty() {
+        return Ok(());
+    }
+    let path = config.manifest.as_ref().ok_or(ServerError::NoManifest)?;
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ServerError::ReadManifest { path: shown.clone(), source })?;
+    let (_, version) = versions::prepare(None, &text, None, now_ms()).map_err(|e| invalid(&shown, e))?;
+    let audit = NewAudit {
+        actor: "system".into(),
+        action: "policy.publish".into(),
+        target: "policy:1".into(),
+        reason: Some("first start: the manifest becomes policy version 1".into()),
+        detail: serde_json::json!({ "effective": version.effective, "major": false }),
+        at_ms: now_ms(),
+    };
+    match store.publish_policy(version, audit).await {
+        Ok(v) => {
+            tracing::info!(version = v.version, manifest = %shown, "published the manifest as the first policy version");
+            Ok(())
+        }
+        // Another instance starting at the same moment published first.
+        Err(StoreError::Conflict(_)) if !store.policy_versions().await?.is_empty() => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn invalid(path: &str, e: PublishError) -> ServerError {
+    let detail = match &e {
+        PublishError::Manifest(le) => {
+            le.diagnostics().iter().map(|d| format!("- {}: {}", d.code, d.message_en)).collect::<Vec<_>>().join("\n")
+        }
+        other => other.to_string(),
+    };
+    ServerError::InvalidManifest { path: path.to_owned(), detail }
+}
+
+/// A manifest file that differs from the version in force is not published silently:
+/// publishing is a deliberate act with a diff and an effective date.
+fn warn_if_manifest_differs(config: &ServerConfig, current: &Current) {
+    let Some(path) = &config.manifest else { return };
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    match gebao_core::load_manifest(&text) {
+        Ok(m) if m != current.manifest => tracing::warn!(
+            manifest = %path.display(),
+            version = current.version,
+            "the manifest file differs from the policy version in force; publish it with `gebao publish` or POST /v1/policy/versions"
+        ),
+        _ => {}
+    }
+}
+
+/// An audit entry stamped now (PIPL 51, 55). Every write route passes one to the store
+/// call that makes the write, so both commit in one transaction.
+pub fn audit(
+    actor: String,
+    action: &str,
+    target: String,
+    reason: Option<String>,
+    detail: serde_json::Value,
+) -> NewAudit {
+    NewAudit { actor, action: action.into(), target, reason, detail, at_ms: now_ms() }
+}

@@ -1,0 +1,200 @@
+//! Policy versions: preparing one for publication (rendered texts, diff, major flag,
+//! re-consent purposes), and the version in force with its compiled decision engine.
+//!
+//! The version in force is the newest one whose effective date has come (in China
+//! Standard Time); a version published with a later date waits, and the sync task swaps
+//! it in on that day. Decisions read the engine through an `ArcSwap`, so a swap never
+//! blocks them.
+
+use arc_swap::ArcSwap;
+use chrono::{FixedOffset, NaiveDate, Utc};
+use gebao_core::Manifest;
+use gebao_core::decision::Engine;
+use gebao_core::ids::PurposeId;
+use gebao_policy::{Document, Format, Lang, render};
+use gebao_store::{NewPolicyVersion, PolicyVersion, PolicyVersionMeta, Store};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+/// Key of the manifest's JSON form among a version's rendered texts.
+pub const JSON_KEY: &str = "json";
+
+/// The key of a rendered text, e.g. `zh-CN.html`.
+pub fn text_key(lang: Lang, format: Format) -> String {
+    let f = match format {
+        Format::Markdown => "md",
+        Format::Html => "html",
+    };
+    format!("{}.{f}", lang.code())
+}
+
+/// The texts stored with a version: the policy in zh-CN and English as Markdown and HTML,
+/// and the manifest as JSON (CHG-03: old versions stay available in every form).
+pub fn rendered_texts(m: &Manifest) -> BTreeMap<String, String> {
+    let mut texts = BTreeMap::new();
+    for lang in [Lang::ZhCn, Lang::En] {
+        for format in [Format::Markdown, Format::Html] {
+            texts.insert(text_key(lang, format), render(m, Document::Policy, lang, format));
+        }
+    }
+    texts.insert(JSON_KEY.into(), serde_json::to_string_pretty(m).unwrap_or_default());
+    texts
+}
+
+/// Why a manifest cannot be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("the manifest is invalid")]
+    Manifest(gebao_core::LoadError),
+    #[error("the previous version's manifest cannot be read: {0}")]
+    Previous(String),
+}
+
+/// Prepares a version for `Store::publish_policy`: renders it and, CHG-01/CHG-02 (PIPL 14,
+/// 35273 5.5), classifies the change from `previous` (none for the first version) and
+/// lists the consent-based purposes that must ask for consent again.
+pub fn prepare(
+    previous: Option<&Manifest>,
+    manifest_toml: &str,
+    effective: Option<NaiveDate>,
+    published_ms: i64,
+) -> Result<(Manifest, NewPolicyVersion), PublishError> {
+    let manifest = gebao_core::load_manifest(manifest_toml).map_err(PublishError::Manifest)?;
+    let (diff, major, reconsent) = match previous {
+        Some(old) => {
+            let d = gebao_core::diff::diff(old, &manifest);
+            let reconsent = d.purposes_needing_reconsent(&manifest).into_iter().map(|p| p.0).collect();
+            (serde_json::to_value(&d).unwrap_or_default(), d.is_major(), reconsent)
+        }
+        None => (serde_json::Value::Null, false, Vec::new()),
+    };
+    let version = NewPolicyVersion {
+        manifest: manifest_toml.to_owned(),
+        effective: effective.or(manifest.policy.effective).unwrap_or_else(today),
+        rendered: rendered_texts(&manifest),
+        diff,
+        major,
+        reconsent,
+        published_ms,
+    };
+    Ok((manifest, version))
+}
+
+/// Today in China Standard Time (UTC+8, no daylight saving).
+pub fn today() -> NaiveDate {
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(cst) => Utc::now().with_timezone(&cst).date_naive(),
+        None => Utc::now().date_naive(),
+    }
+}
+
+/// The version in force: its manifest, compiled engine and texts.
+#[derive(Debug)]
+pub struct Current {
+    pub version: i64,
+    pub effective: NaiveDate,
+    pub manifest: Manifest,
+    pub engine: Engine,
+    pub texts: BTreeMap<String, String>,
+}
+
+impl Current {
+    /// Compiles a stored version; `metas` are all versions, for the re-consent map.
+    pub fn compile(v: &PolicyVersion, metas: &[PolicyVersionMeta]) -> Result<Current, PublishError> {
+        let manifest =
+            gebao_core::load_manifest(&v.body.manifest).map_err(|e| PublishError::Previous(e.to_string()))?;
+        let engine = Engine::new(&manifest, u32::try_from(v.version).unwrap_or(0), &reconsent_since(metas, v.version));
+        Ok(Current {
+            version: v.version,
+            effective: v.body.effective,
+            manifest,
+            engine,
+            texts: v.body.rendered.clone(),
+        })
+    }
+}
+
+/// CHG-01 (PIPL 14): per purpose, the last version up to `upto` whose major change asked
+/// for re-consent; consents given under an older version no longer count.
+pub fn reconsent_since(metas: &[PolicyVersionMeta], upto: i64) -> HashMap<PurposeId, u32> {
+    let mut map = HashMap::new();
+    for m in metas.iter().filter(|m| m.version <= upto) {
+        for p in &m.reconsent {
+            let v = u32::try_from(m.version).unwrap_or(0);
+            let e = map.entry(PurposeId(p.clone())).or_insert(v);
+            *e = (*e).max(v);
+        }
+    }
+    map
+}
+
+/// Which version is in force on `day`: the newest whose effective date has come, else
+/// (every version lies in the future) the oldest, so that the server always has a policy.
+pub fn in_force(metas: &[PolicyVersionMeta], day: NaiveDate) -> Option<i64> {
+    metas
+        .iter()
+        .filter(|m| m.effective <= day)
+        .map(|m| m.version)
+        .max()
+        .or_else(|| metas.iter().map(|m| m.version).min())
+}
+
+/// The policy state shared by the routes: the version in force and the list of versions.
+pub struct Policies {
+    current: ArcSwap<Current>,
+    metas: RwLock<Vec<PolicyVersionMeta>>,
+}
+
+impl Policies {
+    pub fn new(current: Current, metas: Vec<PolicyVersionMeta>) -> Self {
+        Policies { current: ArcSwap::from_pointee(current), metas: RwLock::new(metas) }
+    }
+
+    /// The version in force (cheap: an atomic load).
+    pub fn current(&self) -> arc_swap::Guard<Arc<Current>> {
+        self.current.load()
+    }
+
+    /// All versions, oldest first.
+    pub fn metas(&self) -> Vec<PolicyVersionMeta> {
+        self.metas.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// The newest version number.
+    pub fn latest(&self) -> i64 {
+        self.metas
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Re-reads the version list and swaps in the version in force if it changed.
+    /// Returns the version in force.
+    pub async fn refresh(&self, store: &dyn Store) -> Result<i64, RefreshError> {
+        let metas = store.policy_versions().await?;
+        let want = in_force(&metas, today()).ok_or(RefreshError::NoVersion)?;
+        let have = self.current.load();
+        if have.version != want {
+            let v = store.policy_version(want).await?.ok_or(RefreshError::NoVersion)?;
+            let compiled = Current::compile(&v, &metas)?;
+            tracing::info!(version = want, "policy version in force changed");
+            self.current.store(Arc::new(compiled));
+        }
+        *self.metas.write().unwrap_or_else(std::sync::PoisonError::into_inner) = metas;
+        Ok(want)
+    }
+}
+
+/// Why the policy could not be refreshed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Store(#[from] gebao_store::StoreError),
+    #[error(transparent)]
+    Compile(#[from] PublishError),
+    #[error("no policy version is published")]
+    NoVersion,
+}

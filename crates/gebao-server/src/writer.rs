@@ -1,0 +1,160 @@
+//! Group commit of consent records. Requests hand their record to one writer task over a
+//! channel; the writer takes everything queued (up to `batch_max`) and commits it with ONE
+//! `Store::append_consents` call — one transaction, one fsync — then updates the memory
+//! and answers each request. A request is answered 2xx only after its record is durable
+//! (DESIGN: "an acknowledged consent survives a crash"), and thousands of writes per
+//! second need no more than a few hundred commits.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use gebao_store::{ConsentRow, NewConsent};
+use tokio::sync::{mpsc, oneshot, watch};
+
+struct Job {
+    consent: NewConsent,
+    reply: oneshot::Sender<Result<ConsentRow, ApiError>>,
+}
+
+/// The sending side, held in the shared state.
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+/// The receiving side, handed to [`run`].
+pub struct Queue(mpsc::Receiver<Job>);
+
+impl Writer {
+    /// A writer and its queue of `capacity` waiting records.
+    pub fn channel(capacity: usize) -> (Writer, Queue) {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        (Writer { tx }, Queue(rx))
+    }
+
+    /// Queues a record and waits until it is committed.
+    pub async fn append(&self, consent: NewConsent) -> Result<ConsentRow, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job { consent, reply })
+            .await
+            .map_err(|_| ApiError::Unavailable("the consent writer has stopped".into()))?;
+        answer.await.map_err(|_| ApiError::Unavailable("the consent writer stopped before committing".into()))?
+    }
+}
+
+/// The writer task: runs until `stop` turns true, then commits what is still queued.
+pub async fn run(state: AppState, Queue(mut rx): Queue, mut stop: watch::Receiver<bool>, batch_max: usize) {
+    let batch_max = batch_max.max(1);
+    loop {
+        let first = tokio::select! {
+            biased;
+            job = rx.recv() => match job {
+                Some(job) => job,
+                None => break,
+            },
+            _ = stop.wait_for(|s| *s) => break,
+        };
+        let mut jobs = vec![first];
+        while jobs.len() < batch_max {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        commit(&state, jobs).await;
+    }
+    // Shutting down: refuse new records, commit the ones already queued.
+    rx.close();
+    let mut rest = Vec::new();
+    while let Some(job) = rx.recv().await {
+        rest.push(job);
+        if rest.len() == batch_max {
+            commit(&state, std::mem::take(&mut rest)).await;
+        }
+    }
+    if !rest.is_empty() {
+        commit(&state, rest).await;
+    }
+    tracing::debug!("consent writer stopped");
+}
+
+/// Commits one batch, updates the memory, answers every request.
+#[tracing::instrument(skip_all, fields(size = jobs.len()))]
+async fn commit(state: &AppState, jobs: Vec<Job>) {
+    let size = jobs.len();
+    let (batch, replies): (Vec<NewConsent>, Vec<_>) = jobs.into_iter().map(|j| (j.consent, j.reply)).unzip();
+    let retry = (size > 1).then(|| batch.clone());
+    match state.store.append_consents(batch).await {
+        Ok(rows) if rows.len() == size => {
+            state.metrics.consent_batch(size);
+            for row in &rows {
+                // On failure the sync task applies the record when it reads the ledger.
+                apply(state, row).await;
+            }
+            for (reply, row) in replies.into_iter().zip(rows) {
+                // The requester may have gone away; its record is committed all the same.
+                let _ = reply.send(Ok(row));
+            }
+        }
+        Ok(rows) => {
+            let msg = format!("append_consents stored {} records of {size}", rows.len());
+            tracing::error!("{msg}");
+            for reply in replies {
+                let _ = reply.send(Err(ApiError::Internal(msg.clone())));
+            }
+        }
+        // The batch was all or nothing. So that one record the database refuses cannot fail
+        // the others queued with it, each is tried again in its own transaction.
+        Err(e) if retry.is_some() => {
+            tracing::warn!(error = %e, size, "consent batch failed; committing its records one by one");
+            for (consent, reply) in retry.unwrap_or_default().into_iter().zip(replies) {
+                let answer = match state.store.append_consents(vec![consent]).await {
+                    Ok(rows) => match rows.into_iter().next() {
+                        Some(row) => {
+                            state.metrics.consent_batch(1);
+                            apply(state, &row).await;
+                            Ok(row)
+                        }
+                        None => Err(ApiError::Internal("append_consents stored nothing".into())),
+                    },
+                    Err(e) => {
+                        tracing::error!(error = %e, "consent record not stored");
+                        Err(ApiError::from(e))
+                    }
+                };
+                let _ = reply.send(answer);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "consent record not stored");
+            if let Some(reply) = replies.into_iter().next() {
+                let _ = reply.send(Err(ApiError::from(e)));
+            }
+        }
+    }
+}
+
+/// Applies a committed record to the memory, loading its subject first if this instance
+/// does not hold it yet (registered on another instance a moment ago). `false` when the
+/// subject could not be loaded (the database failed): the caller tries again later.
+pub async fn apply(state: &AppState, row: &ConsentRow) -> bool {
+    if state.subjects.apply(row) {
+        return true;
+    }
+    match state.store.subject(&row.record.subject).await {
+        Ok(Some(s)) => {
+            state.subjects.put_profile(&s);
+            state.subjects.apply(row);
+            true
+        }
+        Ok(None) => {
+            // Cannot happen with a sound store (a record names a registered subject);
+            // retrying would not help.
+            tracing::error!(subject = %row.record.subject, seq = row.seq, "ledger record of an unknown subject");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, seq = row.seq, "cannot load the subject of a ledger record");
+            false
+        }
+    }
+}
