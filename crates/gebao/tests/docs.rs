@@ -157,3 +157,10 @@ fn rules_doc_is_up_to_date() {
     }
     compare_or_update("docs/rules.md", &s);
 }
+
+#[test]
+fn openapi_document_is_up_to_date() {
+    let mut doc = gebao_server::openapi_json();
+    doc.push('\n');
+    compare_or_update("docs/openapi.json", &doc);
+}
