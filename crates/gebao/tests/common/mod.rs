@@ -3,10 +3,12 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 
 /// The complete, clean manifest used across tests.
-pub const CLEAN: &str = include_str!("../../gebao-core/src/rules/testdata/clean.toml");
+pub const CLEAN: &str = include_str!("../../../gebao-core/src/rules/testdata/clean.toml");
 
 pub fn gebao() -> Command {
     let mut c = Command::cargo_bin("gebao").expect("the gebao binary is built");

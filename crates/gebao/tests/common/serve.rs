@@ -1,0 +1,175 @@
+//! A running `gebao serve` for tests: a data directory (SQLite) or a fresh PostgreSQL
+//! database, API keys made with `gebao keys`, and blocking HTTP helpers.
+#![allow(dead_code)]
+
+use super::*;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where a test's store lives: a data directory, and a PostgreSQL URL or none (SQLite).
+pub struct Backend {
+    pub dir: tempfile::TempDir,
+    pub pg: Option<PgDb>,
+    manifest_text: String,
+}
+
+impl Backend {
+    /// SQLite, serving the manifest `text`.
+    pub fn sqlite_with(text: &str) -> Self {
+        Backend { manifest_text: text.to_owned(), ..Backend::sqlite() }
+    }
+
+    pub fn sqlite() -> Self {
+        Backend { dir: tempfile::tempdir().expect("temp dir"), pg: None, manifest_text: CLEAN.to_owned() }
+    }
+
+    /// A fresh PostgreSQL database, or `None` when PostgreSQL cannot be reached (a failure
+    /// when CI=true: the PostgreSQL suite must run there).
+    pub fn postgres() -> Option<Self> {
+        let pg = PgDb::create()?;
+        Some(Backend { dir: tempfile::tempdir().expect("temp dir"), pg: Some(pg), manifest_text: CLEAN.to_owned() })
+    }
+
+    pub fn args(&self) -> Vec<String> {
+        let mut a = vec!["--data-dir".to_owned(), self.dir.path().display().to_string()];
+        if let Some(pg) = &self.pg {
+            a.extend(["--database-url".to_owned(), pg.url.clone()]);
+        }
+        a
+    }
+
+    pub fn manifest(&self) -> PathBuf {
+        let p = self.dir.path().join("gebao.toml");
+        if !p.exists() {
+            std::fs::write(&p, &self.manifest_text).expect("write manifest");
+        }
+        p
+    }
+
+    pub fn key(&self, scopes: &str) -> String {
+        let out = gebao()
+            .args(["keys", "create", "--name", "test", "--json", "--scope", scopes])
+            .args(self.args())
+            .assert()
+            .success();
+        let v: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+        v["token"].as_str().expect("token").to_owned()
+    }
+}
+
+/// A throw-away PostgreSQL database, dropped at the end.
+pub struct PgDb {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDb {
+    fn create() -> Option<PgDb> {
+        let admin =
+            std::env::var("GEBAO_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("gebao_cli_{}_{}", std::process::id(), rand_suffix());
+        let ok = Command::new("psql")
+            .args([admin.as_str(), "-qAtc", &format!("CREATE DATABASE {name}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "PostgreSQL is not reachable at {admin}, and CI=true requires the PostgreSQL suite"
+            );
+            eprintln!("skipping the PostgreSQL part: PostgreSQL is not reachable at {admin} (set GEBAO_TEST_PG_URL)");
+            return None;
+        }
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+        Some(PgDb { url: format!("{base}/{name}"), admin, name })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([self.admin.as_str(), "-qAtc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() as u64)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// A running `gebao serve`, killed on drop.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(b: &Backend) -> Server {
+        let port = free_port();
+        let child = Command::new(assert_cmd::cargo::cargo_bin("gebao"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--manifest"])
+            .arg(b.manifest())
+            .args(b.args())
+            .env("GEBAO_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn gebao serve");
+        let s = Server { child, base: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if reqwest::blocking::get(format!("{}/readyz", s.base)).is_ok_and(|r| r.status().is_success()) {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("gebao serve did not become ready");
+    }
+
+    /// SIGKILL: no graceful shutdown, no flush.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().expect("client")
+}
+
+pub fn post(base: &str, token: &str, path: &str, body: Value) -> reqwest::Result<reqwest::blocking::Response> {
+    client().post(format!("{base}{path}")).bearer_auth(token).json(&body).send()
+}
+
+pub fn register(base: &str, token: &str, id: &str) {
+    let r = post(base, token, "/v1/subjects", json!({"id": id, "birth_date": "1990-05-01"})).expect("register");
+    assert!(r.status().is_success(), "register {id}: {}", r.status());
+}
+
+pub fn ledger_seqs(base: &str, token: &str, subject: &str) -> BTreeSet<i64> {
+    let r = client().get(format!("{base}/v1/subjects/{subject}/consents")).bearer_auth(token).send().expect("history");
+    assert!(r.status().is_success());
+    let v: Value = r.json().expect("JSON");
+    let history = v["history"].as_array().cloned().unwrap_or_default();
+    history.iter().filter_map(|h| h["seq"].as_i64()).collect()
+}
+

@@ -1,0 +1,167 @@
+//! Each seed policy, served by `gebao serve` from its manifest in `examples/`, with the
+//! promises it makes — and the law where the policy falls short of it — enforced at run time.
+//! (The rights-request promises of the seeds — deadlines, cancellation, deletion
+//! propagation — are exercised where requests are handled.)
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+use common::serve::*;
+use common::*;
+use serde_json::{Value, json};
+
+const SCOPES: &str = "subjects:write,consents:write,consents:read,decisions:read,policy:write";
+
+struct Seed {
+    _backend: Backend,
+    server: Server,
+    token: String,
+}
+
+fn serve_seed(file: &str) -> Seed {
+    let text = std::fs::read_to_string(examples_dir().join(file)).expect("example");
+    let backend = Backend::sqlite_with(&text);
+    let token = backend.key(SCOPES);
+    let server = Server::start(&backend);
+    Seed { _backend: backend, server, token }
+}
+
+impl Seed {
+    fn subject(&self, id: &str, body: Value) {
+        let mut b = body;
+        b["id"] = json!(id);
+        let r = post(&self.server.base, &self.token, "/v1/subjects", b).expect("register");
+        assert!(r.status().is_success(), "register {id}: {}", r.status());
+    }
+
+    fn consent(&self, subject: &str, scope: Value, action: &str, extra: Value) {
+        let mut b = json!({"subject": subject, "scope": scope, "action": action, "channel": "app"});
+        if let Some(o) = extra.as_object() {
+            b.as_object_mut().expect("object").extend(o.clone());
+        }
+        let r = post(&self.server.base, &self.token, "/v1/consents", b).expect("consent");
+        assert!(r.status().is_success(), "consent: {} {}", r.status(), r.text().unwrap_or_default());
+    }
+
+    fn grant(&self, subject: &str, purpose: &str) {
+        self.consent(subject, json!({"kind": "purpose", "purpose": purpose}), "grant", json!({}));
+    }
+
+    /// The reason code of a decision, or "allow".
+    fn decide(&self, subject: &str, purpose: &str, fields: &[&str], recipient: Option<&str>) -> String {
+        let mut b = json!({"subject": subject, "purpose": purpose, "fields": fields});
+        if let Some(r) = recipient {
+            b["recipient"] = json!(r);
+        }
+        let v: Value = post(&self.server.base, &self.token, "/v1/decisions", b).expect("decide").json().expect("JSON");
+        if v["allow"] == true { "allow".into() } else { v["reason"].as_str().unwrap_or("?").to_owned() }
+    }
+
+    fn action(&self, subject: &str, what: &str) {
+        let r = post(&self.server.base, &self.token, &format!("/v1/subjects/{subject}/{what}"), json!({})).expect("call");
+        assert!(r.status().is_success(), "{what}: {}", r.status());
+    }
+}
+
+/// 000 Weibo presumes a guardian's consent when a minor registers ("视为已获得监护人同意").
+/// gebao does not: a 12-year-old's own consent allows nothing until a guardian consents; the
+/// precise location then still needs its separate consent. Cancellation ends processing.
+#[test]
+fn seed_000_weibo() {
+    let s = serve_seed("000-weibo.toml");
+    s.subject("child", json!({"age": 12}));
+    s.grant("child", "post_location");
+    assert_eq!(s.decide("child", "post_location", &["precise_location"], None), "guardian-consent-missing");
+    s.consent("child", json!({"kind": "purpose", "purpose": "post_location"}), "grant", json!({"by_guardian": true}));
+    assert_eq!(s.decide("child", "post_location", &["precise_location"], None), "separate-consent-missing");
+    s.consent("child", json!({"kind": "sensitive", "purpose": "post_location"}), "grant", json!({"by_guardian": true}));
+    assert_eq!(s.decide("child", "post_location", &["precise_location"], None), "allow");
+
+    s.subject("adult", json!({"birth_date": "1990-03-01"}));
+    s.grant("adult", "register");
+    assert_eq!(s.decide("adult", "register", &["nickname"], None), "allow");
+    assert_eq!(s.decide("adult", "register", &["precise_location"], None), "field-not-declared");
+    s.action("adult", "cancel");
+    assert_eq!(s.decide("adult", "register", &["nickname"], None), "subject-cancelled", "注销后即刻删除：nothing may be used");
+}
+
+/// 001 WEIMACMS takes using the service as consent; gebao needs a recorded consent. Its
+/// restriction right stops processing; personalised ads respect an opt-out.
+#[test]
+fn seed_001_weimacms() {
+    let s = serve_seed("001-weimacms.toml");
+    s.subject("u", json!({"birth_date": "1988-01-01"}));
+    assert_eq!(s.decide("u", "recommendation", &["interests"], None), "consent-missing", "use of the service is not consent");
+    s.grant("u", "recommendation");
+    assert_eq!(s.decide("u", "recommendation", &["interests"], None), "allow");
+    s.action("u", "restrict");
+    assert_eq!(s.decide("u", "recommendation", &["interests"], None), "subject-restricted");
+    s.action("u", "unrestrict");
+    s.grant("u", "ads");
+    assert_eq!(s.decide("u", "ads", &["activity_logs"], None), "allow");
+    s.consent("u", json!({"kind": "personalisation"}), "withdraw", json!({}));
+    assert_eq!(s.decide("u", "ads", &["activity_logs"], None), "personalisation-opted-out");
+}
+
+/// 002 Lanhu keeps e-commerce order records three years: after cancellation the legal hold may
+/// still be read, nothing else; profiling honours the opt-out.
+#[test]
+fn seed_002_lanhu() {
+    let s = serve_seed("002-lanhu.toml");
+    s.subject("m", json!({"birth_date": "1992-07-01"}));
+    assert_eq!(s.decide("m", "membership", &["member_name"], None), "allow", "contract basis");
+    s.grant("m", "profiling");
+    s.consent("m", json!({"kind": "personalisation"}), "withdraw", json!({}));
+    assert_eq!(s.decide("m", "profiling", &["network_logs"], None), "personalisation-opted-out");
+    s.action("m", "cancel");
+    assert_eq!(s.decide("m", "membership", &["member_name"], None), "subject-cancelled");
+    assert_eq!(s.decide("m", "order_records", &["order_records"], None), "allow", "orders are kept three years (ECL 31)");
+}
+
+/// 003 Weimi archives old versions: a new version is published and the old one is still
+/// served. Its push SDK (Getui) receives data only after its own consent.
+#[test]
+fn seed_003_weimi() {
+    let s = serve_seed("003-weimi.toml");
+    s.subject("w", json!({"birth_date": "1995-01-01"}));
+    s.grant("w", "push");
+    assert_eq!(s.decide("w", "push", &["device_info"], Some("getui")), "recipient-not-consented");
+    s.consent("w", json!({"kind": "recipient", "recipient": "getui", "separate": "provision"}), "grant", json!({}));
+    assert_eq!(s.decide("w", "push", &["device_info"], Some("getui")), "allow");
+
+    let text = std::fs::read_to_string(examples_dir().join("003-weimi.toml")).expect("example").replacen("cookie", "Cookie", 1);
+    let r = client()
+        .post(format!("{}/v1/policy/versions", s.server.base))
+        .bearer_auth(&s.token)
+        .json(&json!({"manifest": text, "effective": "2026-01-01"}))
+        .send()
+        .expect("publish");
+    assert!(r.status().is_success(), "publish: {}", r.status());
+    let versions: Value = client().get(format!("{}/v1/policy/versions", s.server.base)).send().expect("versions").json().expect("JSON");
+    assert!(versions.as_array().is_some_and(|a| a.len() >= 2), "{versions}");
+    let old = client().get(format!("{}/v1/policy/versions/1?format=md", s.server.base)).send().expect("archived");
+    assert!(old.status().is_success(), "旧版本存档，供您查阅: version 1 stays readable");
+    assert!(old.text().expect("text").contains("微秘"));
+}
+
+/// 004 Liaoliao: network logs are kept six months under the Cybersecurity Law, so they go on
+/// under a restriction; payment data is sensitive and needs a separate consent; the public
+/// homepage is a public disclosure that needs its own.
+#[test]
+fn seed_004_liaoliao() {
+    let s = serve_seed("004-liaoliao.toml");
+    s.subject("l", json!({"birth_date": "2000-02-02"}));
+    s.grant("l", "payment");
+    assert_eq!(s.decide("l", "payment", &["order_info"], None), "separate-consent-missing");
+    s.consent("l", json!({"kind": "sensitive", "purpose": "payment"}), "grant", json!({}));
+    assert_eq!(s.decide("l", "payment", &["order_info"], None), "allow");
+
+    s.grant("l", "public_profile");
+    assert_eq!(s.decide("l", "public_profile", &["nickname"], Some("public_homepage")), "separate-consent-missing");
+    s.consent("l", json!({"kind": "recipient", "recipient": "public_homepage", "separate": "public-disclosure"}), "grant", json!({}));
+    assert_eq!(s.decide("l", "public_profile", &["nickname"], Some("public_homepage")), "allow");
+
+    s.grant("l", "browse");
+    s.action("l", "restrict");
+    assert_eq!(s.decide("l", "browse", &["browsing"], None), "subject-restricted");
+    assert_eq!(s.decide("l", "security_logs", &["logs"], None), "allow", "6-month network logs continue (CSL)");
+}
