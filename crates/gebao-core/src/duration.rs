@@ -160,10 +160,10 @@ impl Duration {
             Duration::Finite { amount: a, unit } => Some(match unit {
                 Unit::Hours => a.div_ceil(24),
                 Unit::Days => a,
-                Unit::WorkingDays => (a * 7).div_ceil(5) + 8,
-                Unit::Weeks => a * 7,
-                Unit::Months => (a * 365).div_ceil(12) + 1,
-                Unit::Years => a * 366,
+                Unit::WorkingDays => a.saturating_mul(7).div_ceil(5).saturating_add(8),
+                Unit::Weeks => a.saturating_mul(7),
+                Unit::Months => a.saturating_mul(365).div_ceil(12).saturating_add(1),
+                Unit::Years => a.saturating_mul(366),
             }),
         }
     }
@@ -176,10 +176,10 @@ impl Duration {
             Duration::Finite { amount: a, unit } => Some(match unit {
                 Unit::Hours => a / 24,
                 Unit::Days => a,
-                Unit::WorkingDays => (a * 7 / 5).saturating_sub(2).max(a),
-                Unit::Weeks => a * 7,
-                Unit::Months => a * 28,
-                Unit::Years => a * 365,
+                Unit::WorkingDays => (a.saturating_mul(7) / 5).saturating_sub(2).max(a),
+                Unit::Weeks => a.saturating_mul(7),
+                Unit::Months => a.saturating_mul(28),
+                Unit::Years => a.saturating_mul(365),
             }),
         }
     }
@@ -196,7 +196,7 @@ impl Duration {
                 }
                 let months = |n: u32, u: Unit| match u {
                     Unit::Months => Some(n),
-                    Unit::Years => Some(n * 12),
+                    Unit::Years => Some(n.saturating_mul(12)),
                     _ => None,
                 };
                 if let (Some(x), Some(y)) = (months(*a, *ua), months(*b, *ub)) {
@@ -310,5 +310,8 @@ mod tests {
         assert!(Duration::working_days(15).at_most(&Duration::working_days(15)));
         assert!(Duration::hours(48).at_least(&Duration::hours(48)));
         assert!(!Duration::hours(47).at_least(&Duration::hours(48)));
+        let huge = Duration::Finite { amount: u32::MAX, unit: Unit::Years };
+        assert!(huge.at_least(&Duration::years(3)), "no overflow on absurd amounts");
+        assert!(!Duration::days(1).at_least(&huge));
     }
 }

@@ -1,15 +1,18 @@
-//! gebao's domain: the privacy manifest, the PI taxonomy, the rules of `gebao check`, and the
-//! major-change diff. Pure: no async, no database, no network. Everything else in gebao
+//! gebao's domain: the privacy manifest, the PI taxonomy, the rules of `gebao check`, the
+//! major-change diff, the decision engine, the working-day calendar and the model of rights
+//! requests. Pure: no async, no database, no network. Everything else in gebao
 //! derives from the types here.
 #![forbid(unsafe_code)]
 
 pub mod app_types;
+pub mod calendar;
 pub mod decision;
 pub mod diagnostic;
 pub mod diff;
 pub mod duration;
 pub mod ids;
 pub mod manifest;
+pub mod requests;
 pub mod rules;
 pub mod source_map;
 pub mod taxonomy;

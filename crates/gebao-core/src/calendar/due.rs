@@ -1,0 +1,148 @@
+//! When a rights request is due (`pipl-rules.md` part E: "day 1 is the first working day
+//! after receipt"; RGT-02 APP19, RGT-03 35273 8.7).
+
+use super::Calendar;
+use crate::duration::{Duration, Unit};
+use crate::text::Bilingual;
+use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991).
+const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// The longest deadline gebao computes, about a century: far beyond any response deadline,
+/// and it keeps a typo such as "150000 days" from running the calendar for seconds.
+const MAX_DAYS: u64 = 36_600;
+
+/// What [`Due::estimated`] means, for reports and the user's request page.
+pub const ESTIMATED_NOTE: Bilingual = Bilingual::new(
+    "截止日期涉及尚未发布放假安排的年份（国务院办公厅每年的部分节假日安排通知），该年份的工作日暂按周六、周日休息计算，实际截止日期可能不同；通知发布后请加载新的日历文件。",
+    "The due date reaches into a year whose holiday notice (the State Council's yearly notice) is not yet known: working days there are counted with Saturdays and Sundays off only, and the real due date may differ; load a newer calendar file once the notice is published.",
+);
+
+/// When a request is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Due {
+    /// The last instant to answer in: the end of `due_date` in Asia/Shanghai
+    /// (23:59:59.999 +08:00), or receipt plus the hours for an hour deadline.
+    pub due_at: DateTime<Utc>,
+    /// The due day, in Asia/Shanghai.
+    pub due_date: NaiveDate,
+    /// The computation relied on a year without a known notice (weekends only); see
+    /// [`ESTIMATED_NOTE`].
+    pub estimated: bool,
+}
+
+impl Due {
+    /// The note to show with an estimated due date, if it is one.
+    pub fn note(&self) -> Option<Bilingual> {
+        self.estimated.then_some(ESTIMATED_NOTE)
+    }
+}
+
+/// Why no due time can be computed for a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DueError {
+    /// "indefinite" is no deadline for a request.
+    #[error(
+        "答复期限不能是“长期”，请写明期限，如 \"15 working days\" / a response deadline cannot be indefinite: state one, e.g. \"15 working days\""
+    )]
+    Indefinite,
+    /// The deadline is absurdly long (a typo).
+    #[error("答复期限 {deadline} 过长，请核对 / the response deadline {deadline} is far too long: check it")]
+    TooLong { deadline: Duration },
+}
+
+/// The date in Asia/Shanghai of an instant.
+pub fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
+    let naive = at.naive_utc();
+    naive.checked_add_signed(TimeDelta::milliseconds(SHANGHAI_OFFSET_MS)).unwrap_or(naive).date()
+}
+
+/// The end of a day in Asia/Shanghai (23:59:59.999 +08:00), as an instant.
+pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_time(NaiveTime::default());
+    midnight.checked_add_signed(TimeDelta::milliseconds(DAY_MS - 1 - SHANGHAI_OFFSET_MS)).unwrap_or(midnight).and_utc()
+}
+
+impl Calendar {
+    /// When a request received at `received_at` with this `deadline` is due.
+    ///
+    /// - Working days: day 1 is the first working day after the day of receipt (in
+    ///   Asia/Shanghai), whatever kind of day that was, so a request received on a Saturday
+    ///   counts from the next working day; due at the end of day N.
+    /// - Days and weeks: day N after the day of receipt. When `calendar_day_moves` (the
+    ///   manifest's `rights.calendar_deadline_moves_to_working_day`, default false) and that
+    ///   day is not a working day, the next working day. The same holds for months and years,
+    ///   counted as calendar months (31 January + 1 month = 28 or 29 February).
+    /// - Hours: the instant of receipt plus N hours.
+    ///
+    /// `estimated` is set when a day whose kind mattered lies in a year without a known
+    /// notice.
+    pub fn due(
+        &self,
+        received_at: DateTime<Utc>,
+        deadline: Duration,
+        calendar_day_moves: bool,
+    ) -> Result<Due, DueError> {
+        let Duration::Finite { amount, unit } = deadline else { return Err(DueError::Indefinite) };
+        let too_long = || DueError::TooLong { deadline };
+        let n = u64::from(amount);
+        let received = shanghai_date(received_at);
+        let calendar_days = |days: u64| {
+            if days > MAX_DAYS {
+                return Err(too_long());
+            }
+            received.checked_add_days(chrono::Days::new(days)).ok_or_else(too_long)
+        };
+        let nominal = match unit {
+            Unit::Hours => {
+                if n > MAX_DAYS * 24 {
+                    return Err(too_long());
+                }
+                let due_at =
+                    received_at.checked_add_signed(TimeDelta::hours(i64::from(amount))).ok_or_else(too_long)?;
+                return Ok(Due { due_at, due_date: shanghai_date(due_at), estimated: false });
+            }
+            Unit::WorkingDays => {
+                // Five working days a week, less a few weeks of holidays a year.
+                if n > MAX_DAYS / 7 * 5 - 200 {
+                    return Err(too_long());
+                }
+                let mut day = received;
+                for _ in 0..amount {
+                    day = self.next_working_day(day).ok_or_else(too_long)?;
+                }
+                let estimated = day > received && !self.covers(received.succ_opt().unwrap_or(received), day);
+                return Ok(Due { due_at: end_of_day(day), due_date: day, estimated });
+            }
+            Unit::Days => calendar_days(n)?,
+            Unit::Weeks => calendar_days(n * 7)?,
+            Unit::Months | Unit::Years => {
+                let months = if unit == Unit::Years { n * 12 } else { n };
+                if months > MAX_DAYS / 31 {
+                    return Err(too_long());
+                }
+                let months = Months::new(u32::try_from(months).map_err(|_| too_long())?);
+                received.checked_add_months(months).ok_or_else(too_long)?
+            }
+        };
+        let (due_date, estimated) = if calendar_day_moves && !self.is_working_day(nominal) {
+            let moved = self.next_working_day(nominal).ok_or_else(too_long)?;
+            (moved, !self.covers(nominal, moved))
+        } else if calendar_day_moves {
+            (nominal, !self.knows(chrono::Datelike::year(&nominal)))
+        } else {
+            (nominal, false)
+        };
+        Ok(Due { due_at: end_of_day(due_date), due_date, estimated })
+    }
+
+    /// Working days left before a request is due, counted from `now`'s day in Asia/Shanghai:
+    /// 0 on the due day, negative once overdue (see [`Calendar::working_days_between`]).
+    /// Whether a request is overdue is `now > due.due_at`; this count is for reports.
+    pub fn working_days_left(&self, now: DateTime<Utc>, due: &Due) -> i64 {
+        self.working_days_between(shanghai_date(now), due.due_date)
+    }
+}
