@@ -127,6 +127,10 @@ pub mod scope {
         PolicyWrite,
         /// `audit:read`
         AuditRead,
+        /// `requests:read`
+        RequestsRead,
+        /// `requests:write`
+        RequestsWrite,
     );
 }
 

@@ -38,6 +38,68 @@ pub struct ServerConfig {
     /// Serve `/metrics` without an API key. Off by default: the metrics then need a key
     /// with the `audit:read` scope (Prometheus sends it as `authorization.credentials`).
     pub metrics_public: bool,
+    /// Rights requests: the notifier, the operator's webhook, the outbox and deadline jobs.
+    pub requests: RequestsConfig,
+}
+
+/// Environment variable: the notifier's webhook (one-time codes, notices to users).
+pub const NOTIFIER_URL_ENV: &str = "GEBAO_NOTIFIER_URL";
+/// Environment variable: the operator's webhook (cancellation blockers, deadline notices).
+pub const OPERATOR_WEBHOOK_ENV: &str = "GEBAO_OPERATOR_WEBHOOK";
+
+/// How rights requests reach people and systems outside gebao, and how often the
+/// background jobs run.
+#[derive(Debug, Clone)]
+pub struct RequestsConfig {
+    /// Webhook that delivers messages to users (one-time codes, notices): it receives
+    /// `{"kind", "to": {"phone"|"email"}, "message": {"zh-CN", "en"}, …}` as JSON.
+    pub notifier_url: Option<String>,
+    /// The operator's backend: asked for cancellation blockers (PIPL 47; seed 002's paid
+    /// plan) and told of deadlines.
+    pub operator_webhook: Option<String>,
+    /// How often the outbox is polled for due deliveries.
+    pub outbox_interval: Duration,
+    /// How long a claimed delivery is held before another instance may retry it.
+    pub outbox_lease: Duration,
+    /// First retry delay; doubles per attempt up to `outbox_backoff_cap`.
+    pub outbox_backoff: Duration,
+    pub outbox_backoff_cap: Duration,
+    /// Attempts before an item is given up (and shown as failed on its request).
+    pub outbox_max_attempts: u32,
+    /// Timeout of one webhook call.
+    pub webhook_timeout: Duration,
+    /// How often the deadline monitor looks for requests due soon or overdue.
+    pub deadline_interval: Duration,
+    /// How long a one-time code stays valid.
+    pub otp_ttl: Duration,
+    /// An operator calendar file (TOML) overriding the built-in holidays (next year's
+    /// State Council notice before a new release has it).
+    pub calendar: Option<PathBuf>,
+    /// The datasets' connection URLs; when `None`, each dataset's `connection` in the
+    /// manifest (`env:NAME` or a URL without a password). `Debug` shows no URL.
+    pub connections: Option<gebao_connectors::Connections>,
+}
+
+impl RequestsConfig {
+    /// The defaults, with the webhooks from `GEBAO_NOTIFIER_URL` and
+    /// `GEBAO_OPERATOR_WEBHOOK` when set.
+    pub fn from_env() -> Self {
+        let env = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        RequestsConfig {
+            notifier_url: env(NOTIFIER_URL_ENV),
+            operator_webhook: env(OPERATOR_WEBHOOK_ENV),
+            outbox_interval: Duration::from_millis(500),
+            outbox_lease: Duration::from_secs(60),
+            outbox_backoff: Duration::from_secs(5),
+            outbox_backoff_cap: Duration::from_secs(3600),
+            outbox_max_attempts: 10,
+            webhook_timeout: Duration::from_secs(10),
+            deadline_interval: Duration::from_secs(60),
+            otp_ttl: Duration::from_secs(600),
+            calendar: None,
+            connections: None,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -54,6 +116,7 @@ impl ServerConfig {
             queue_capacity: 16 * 1024,
             key_cache_ttl: Duration::from_secs(30),
             metrics_public: false,
+            requests: RequestsConfig::from_env(),
         }
     }
 

@@ -11,16 +11,22 @@
 //! - Instances sharing a database keep in step by reading each other's writes every
 //!   250 ms ([`sync`]).
 //! - Errors are RFC 9457 problem documents from one enum ([`error::ApiError`]).
+//! - Users' rights requests ([`requests`]) are carried out against the operator's
+//!   databases; messages they owe go through a durable outbox delivered by [`outbox`], and
+//!   [`deadlines`] watches their due times.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod config;
+pub mod deadlines;
 pub mod error;
 mod extract;
 pub mod memory;
 pub mod messages;
 pub mod metrics;
 mod observe;
+pub mod outbox;
+pub mod requests;
 mod routes;
 pub mod state;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! Prometheus metrics (`GET /metrics`, OpenMetrics text): HTTP requests by route, method
 //! and status with their latency; decisions by outcome and reason code; consent batch
-//! sizes of the group-commit writer; subjects held in memory.
+//! sizes of the group-commit writer; subjects held in memory; rights requests overdue and
+//! due soon; outbox delivery attempts.
 
 use gebao_core::decision::Reason;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -41,6 +42,15 @@ pub struct Metrics {
     consents_written: Counter,
     subjects: Gauge,
     sync_errors: Counter,
+    requests_overdue: Gauge,
+    requests_due_soon: Gauge,
+    outbox: Family<OutboxLabels, Counter>,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutboxLabels {
+    kind: &'static str,
+    outcome: &'static str,
 }
 
 impl Default for Metrics {
@@ -74,6 +84,16 @@ impl Metrics {
         registry.register("subjects_in_memory", "Subjects whose state this instance holds", subjects.clone());
         let sync_errors = Counter::default();
         registry.register("sync_errors", "Failed polls for other instances' writes", sync_errors.clone());
+        let requests_overdue = Gauge::default();
+        registry.register("requests_overdue", "Open rights requests past their due time", requests_overdue.clone());
+        let requests_due_soon = Gauge::default();
+        registry.register(
+            "requests_due_soon",
+            "Open rights requests due within 2 working days",
+            requests_due_soon.clone(),
+        );
+        let outbox = Family::<OutboxLabels, Counter>::default();
+        registry.register("outbox_attempts", "Outbox delivery attempts by kind and outcome", outbox.clone());
         Metrics {
             registry,
             http_requests,
@@ -84,7 +104,21 @@ impl Metrics {
             consents_written,
             subjects,
             sync_errors,
+            requests_overdue,
+            requests_due_soon,
+            outbox,
         }
+    }
+
+    /// The deadline monitor's latest count of open requests overdue and due soon.
+    pub fn requests_deadlines(&self, overdue: usize, due_soon: usize) {
+        self.requests_overdue.set(i64::try_from(overdue).unwrap_or(i64::MAX));
+        self.requests_due_soon.set(i64::try_from(due_soon).unwrap_or(i64::MAX));
+    }
+
+    /// One outbox delivery attempt (`delivered`, `retry`, `failed`).
+    pub fn outbox_attempt(&self, kind: &'static str, outcome: &'static str) {
+        self.outbox.get_or_create(&OutboxLabels { kind, outcome }).inc();
     }
 
     /// Counts one HTTP request.

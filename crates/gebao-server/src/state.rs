@@ -4,12 +4,14 @@
 //! sync task.
 
 use crate::auth::KeyCache;
-use crate::config::ServerConfig;
+use crate::config::{RequestsConfig, ServerConfig};
 use crate::memory::Subjects;
 use crate::metrics::Metrics;
+use crate::requests::datasets::Datasets;
 use crate::versions::{self, Current, Policies, PublishError, RefreshError};
 use crate::writer::{self, Writer};
-use crate::{now_ms, sync};
+use crate::{deadlines, now_ms, outbox, sync};
+use gebao_core::calendar::Calendar;
 use gebao_store::crypto::Keys;
 use gebao_store::{NewAudit, Store, StoreError};
 use std::ops::Deref;
@@ -36,6 +38,10 @@ pub enum ServerError {
     Bind { addr: String, source: std::io::Error },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the calendar file {path} is invalid: {detail}")]
+    Calendar { path: String, detail: String },
+    #[error("cannot build the HTTP client for webhooks: {0}")]
+    Http(String),
 }
 
 /// Everything a request needs. Cheap to clone (one `Arc`).
@@ -53,6 +59,14 @@ pub struct Inner {
     pub metrics: Metrics,
     pub metrics_public: bool,
     pub body_limit: usize,
+    /// Rights requests: webhooks, outbox and deadline settings.
+    pub requests: RequestsConfig,
+    /// The mainland-China working-day calendar deadlines are counted on.
+    pub calendar: Calendar,
+    /// The HTTP client the outbox delivers webhooks with.
+    pub http: reqwest::Client,
+    /// The operator's databases (the manifest's datasets).
+    pub datasets: Datasets,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -101,6 +115,12 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let audit_cursor = sync::audit_head(store.as_ref()).await?;
     let subjects = Subjects::new();
     let ledger_cursor = subjects.load(store.load_all().await?);
+    let calendar = load_calendar(config)?;
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("gebao/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ServerError::Http(e.to_string()))?;
     let (stop, stop_rx) = watch::channel(false);
     let (writer, writer_rx) = Writer::channel(config.queue_capacity);
     let state = AppState(Arc::new(Inner {
@@ -113,14 +133,20 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         metrics: Metrics::new(),
         metrics_public: config.metrics_public,
         body_limit: config.body_limit,
+        requests: config.requests.clone(),
+        calendar,
+        http,
+        datasets: Datasets::default(),
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
     }));
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
     let cursors = sync::Cursors { ledger: ledger_cursor, audit: audit_cursor };
-    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx));
-    state.tasks.lock().await.extend([w, s]);
+    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
+    let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
+    let d = tokio::spawn(deadlines::run(state.clone(), stop_rx));
+    state.tasks.lock().await.extend([w, s, o, d]);
     state.ready.store(true, Ordering::Release);
     tracing::info!(
         engine = ?state.store.engine(),
@@ -130,6 +156,18 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         "ready"
     );
     Ok(state)
+}
+
+/// The built-in calendar, with the operator's calendar file over it when configured (a
+/// newer year's holiday notice before a release ships it).
+fn load_calendar(config: &ServerConfig) -> Result<Calendar, ServerError> {
+    let builtin = Calendar::builtin();
+    let Some(path) = &config.requests.calendar else { return Ok(builtin) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ServerError::Calendar { path: shown.clone(), detail: e.to_string() })?;
+    let file = Calendar::from_toml(&text).map_err(|e| ServerError::Calendar { path: shown, detail: e.to_string() })?;
+    Ok(builtin.with_override(file))
 }
 
 /// Publishes the configured manifest as version 1 when the store has none.

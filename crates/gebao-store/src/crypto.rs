@@ -132,6 +132,14 @@ impl Keys {
             .map_err(|_| StoreError::Crypto("cannot decrypt a stored value: wrong master key or tampered data".into()))
     }
 
+    /// A keyed hash of `value` under a purpose `label` (HMAC-SHA256 with the index key),
+    /// for values gebao must recognise again but never store: a one-time code, the
+    /// pseudonym of an erased subject. Distinct labels never collide with each other or
+    /// with a blind index.
+    pub fn keyed_hash(&self, label: &str, value: &[u8]) -> [u8; 32] {
+        hmac(&self.index, &[b"keyed\0", label.as_bytes(), b"\0", value])
+    }
+
     /// The keyed blind index of a contact point: equal for equal (normalised) values, and
     /// useless without the master key.
     pub fn blind_index(&self, kind: ContactKind, value: &str) -> [u8; 32] {

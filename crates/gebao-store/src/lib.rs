@@ -17,11 +17,16 @@ pub mod crypto;
 mod error;
 mod migrations;
 pub mod model;
+pub mod outbox;
 pub mod postgres;
+mod reqcodec;
+pub mod request;
 pub mod sqlite;
 
 pub use error::StoreError;
 pub use model::*;
+pub use outbox::{Channel, NewOutbox, OutboxItem, OutboxKind, OutboxState, Outcome};
+pub use request::*;
 
 use async_trait::async_trait;
 
@@ -104,6 +109,73 @@ pub trait Store: Send + Sync + 'static {
 
     /// Re-computes both hash chains and reports the first broken record of each.
     async fn verify(&self) -> Result<chain::VerifyReport>;
+
+    // --- rights requests (PIPL 44–50) -------------------------------------------------
+
+    /// Stores a new request with its first event, the outbox items it owes and its audit
+    /// entry, in one transaction; `Conflict` when the id exists.
+    async fn create_request(
+        &self,
+        request: RightsRequest,
+        event: NewRequestEvent,
+        audit: NewAudit,
+        outbox: Vec<NewOutbox>,
+    ) -> Result<RightsRequest>;
+    /// Writes a changed request if the stored one still has `request.version` (then stored
+    /// with `version + 1`), with its event, outbox items and audit entry in one
+    /// transaction. `Conflict` when someone else changed it first, `NotFound` when absent.
+    async fn update_request(
+        &self,
+        request: RightsRequest,
+        event: NewRequestEvent,
+        audit: NewAudit,
+        outbox: Vec<NewOutbox>,
+    ) -> Result<RightsRequest>;
+    async fn request(&self, id: &str) -> Result<Option<RightsRequest>>;
+    /// Requests matching `filter`, by due time then id.
+    async fn list_requests(&self, filter: &RequestFilter) -> Result<Vec<RightsRequest>>;
+    /// Requests of `kind` by `subject` received since `since_ms` (RGT-06: repeats).
+    async fn count_requests(
+        &self,
+        subject: &str,
+        kind: gebao_core::requests::RequestKind,
+        since_ms: i64,
+    ) -> Result<i64>;
+    /// Every event of a request, oldest first.
+    async fn request_events(&self, id: &str) -> Result<Vec<RequestEventRow>>;
+    /// PIPL 47 after account cancellation: clears gebao's own record of the subject
+    /// (contact points, birth date, age, guardian; status `cancelled`), replaces the subject
+    /// in its requests and their events by `pseudonym` and drops their details and delivered
+    /// payloads. The consent ledger and audit log stay: they are the proof the law requires.
+    async fn erase_subject(&self, id: &str, pseudonym: &str, audit: NewAudit) -> Result<Option<Subject>>;
+
+    // --- outbox ---------------------------------------------------------------------------
+
+    /// Enqueues items outside a request change (deadline notices); items whose `dedupe`
+    /// key exists are skipped, and the audit entries are written only if one was new.
+    /// Returns the ids enqueued.
+    async fn enqueue_outbox(&self, items: Vec<NewOutbox>, audit: Vec<NewAudit>) -> Result<Vec<String>>;
+    /// Claims up to `limit` pending items due at `now_ms` for `lease_ms`: no other claim
+    /// gets them meanwhile (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Each claim counts as an
+    /// attempt.
+    async fn claim_outbox(&self, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>>;
+    /// Records the outcome of an attempt; only the claim's holder may (`Conflict`
+    /// otherwise). A failure past `max_attempts`, or with no retry time, is final.
+    async fn record_outbox(
+        &self,
+        id: &str,
+        claim: &str,
+        at_ms: i64,
+        outcome: Outcome,
+        audit: Option<NewAudit>,
+    ) -> Result<OutboxItem>;
+    /// Records that the target confirmed it acted (a recipient deleted the data); a manual
+    /// item is then delivered. `None` when there is no delivered or manual item `id`.
+    async fn acknowledge_outbox(&self, id: &str, ack: serde_json::Value, audit: NewAudit)
+    -> Result<Option<OutboxItem>>;
+    async fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>>;
+    /// The items of a request, oldest first.
+    async fn outbox_of_request(&self, request_id: &str) -> Result<Vec<OutboxItem>>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

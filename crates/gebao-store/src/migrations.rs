@@ -16,10 +16,16 @@ use std::pin::Pin;
 pub(crate) struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
 /// SQLite migrations (`migrations/sqlite`).
-pub(crate) const SQLITE: Embedded = Embedded(&[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))]);
+pub(crate) const SQLITE: Embedded = Embedded(&[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "requests", include_str!("../migrations/sqlite/0002_requests.sql")),
+]);
 
 /// PostgreSQL migrations (`migrations/postgres`).
-pub(crate) const POSTGRES: Embedded = Embedded(&[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))]);
+pub(crate) const POSTGRES: Embedded = Embedded(&[
+    (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
+    (2, "requests", include_str!("../migrations/postgres/0002_requests.sql")),
+]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {

@@ -57,7 +57,8 @@ impl Seed {
     }
 
     fn action(&self, subject: &str, what: &str) {
-        let r = post(&self.server.base, &self.token, &format!("/v1/subjects/{subject}/{what}"), json!({})).expect("call");
+        let r =
+            post(&self.server.base, &self.token, &format!("/v1/subjects/{subject}/{what}"), json!({})).expect("call");
         assert!(r.status().is_success(), "{what}: {}", r.status());
     }
 }
@@ -81,7 +82,11 @@ fn seed_000_weibo() {
     assert_eq!(s.decide("adult", "register", &["nickname"], None), "allow");
     assert_eq!(s.decide("adult", "register", &["precise_location"], None), "field-not-declared");
     s.action("adult", "cancel");
-    assert_eq!(s.decide("adult", "register", &["nickname"], None), "subject-cancelled", "注销后即刻删除：nothing may be used");
+    assert_eq!(
+        s.decide("adult", "register", &["nickname"], None),
+        "subject-cancelled",
+        "注销后即刻删除：nothing may be used"
+    );
 }
 
 /// 001 WEIMACMS takes using the service as consent; gebao needs a recorded consent. Its
@@ -90,7 +95,11 @@ fn seed_000_weibo() {
 fn seed_001_weimacms() {
     let s = serve_seed("001-weimacms.toml");
     s.subject("u", json!({"birth_date": "1988-01-01"}));
-    assert_eq!(s.decide("u", "recommendation", &["interests"], None), "consent-missing", "use of the service is not consent");
+    assert_eq!(
+        s.decide("u", "recommendation", &["interests"], None),
+        "consent-missing",
+        "use of the service is not consent"
+    );
     s.grant("u", "recommendation");
     assert_eq!(s.decide("u", "recommendation", &["interests"], None), "allow");
     s.action("u", "restrict");
@@ -114,7 +123,11 @@ fn seed_002_lanhu() {
     assert_eq!(s.decide("m", "profiling", &["network_logs"], None), "personalisation-opted-out");
     s.action("m", "cancel");
     assert_eq!(s.decide("m", "membership", &["member_name"], None), "subject-cancelled");
-    assert_eq!(s.decide("m", "order_records", &["order_records"], None), "allow", "orders are kept three years (ECL 31)");
+    assert_eq!(
+        s.decide("m", "order_records", &["order_records"], None),
+        "allow",
+        "orders are kept three years (ECL 31)"
+    );
 }
 
 /// 003 Weimi archives old versions: a new version is published and the old one is still
@@ -128,7 +141,9 @@ fn seed_003_weimi() {
     s.consent("w", json!({"kind": "recipient", "recipient": "getui", "separate": "provision"}), "grant", json!({}));
     assert_eq!(s.decide("w", "push", &["device_info"], Some("getui")), "allow");
 
-    let text = std::fs::read_to_string(examples_dir().join("003-weimi.toml")).expect("example").replacen("cookie", "Cookie", 1);
+    let text = std::fs::read_to_string(examples_dir().join("003-weimi.toml"))
+        .expect("example")
+        .replacen("cookie", "Cookie", 1);
     let r = client()
         .post(format!("{}/v1/policy/versions", s.server.base))
         .bearer_auth(&s.token)
@@ -136,7 +151,8 @@ fn seed_003_weimi() {
         .send()
         .expect("publish");
     assert!(r.status().is_success(), "publish: {}", r.status());
-    let versions: Value = client().get(format!("{}/v1/policy/versions", s.server.base)).send().expect("versions").json().expect("JSON");
+    let versions: Value =
+        client().get(format!("{}/v1/policy/versions", s.server.base)).send().expect("versions").json().expect("JSON");
     assert!(versions.as_array().is_some_and(|a| a.len() >= 2), "{versions}");
     let old = client().get(format!("{}/v1/policy/versions/1?format=md", s.server.base)).send().expect("archived");
     assert!(old.status().is_success(), "旧版本存档，供您查阅: version 1 stays readable");
@@ -157,7 +173,12 @@ fn seed_004_liaoliao() {
 
     s.grant("l", "public_profile");
     assert_eq!(s.decide("l", "public_profile", &["nickname"], Some("public_homepage")), "separate-consent-missing");
-    s.consent("l", json!({"kind": "recipient", "recipient": "public_homepage", "separate": "public-disclosure"}), "grant", json!({}));
+    s.consent(
+        "l",
+        json!({"kind": "recipient", "recipient": "public_homepage", "separate": "public-disclosure"}),
+        "grant",
+        json!({}),
+    );
     assert_eq!(s.decide("l", "public_profile", &["nickname"], Some("public_homepage")), "allow");
 
     s.grant("l", "browse");

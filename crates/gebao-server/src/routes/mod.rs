@@ -10,6 +10,8 @@
 //! | `decisions:read` | `POST /v1/decisions`, `POST /v1/decisions/batch` |
 //! | `policy:write` | `POST /v1/policy/versions` |
 //! | `audit:read` | `GET /v1/audit`, and `GET /metrics` unless `metrics_public` |
+//! | `requests:write` | `POST /v1/requests`, `…/{id}/verify`, `/otp`, `/approve`, `/refuse`, `/withdraw`, `/blockers`, `/execute`; `POST /v1/outbox/{id}/ack` |
+//! | `requests:read` | `GET /v1/requests`, `GET /v1/requests/{id}`, `…/{id}/bundle` |
 
 mod audit;
 mod consent_scope;
@@ -17,6 +19,8 @@ mod consents;
 mod decisions;
 mod ops;
 mod policy;
+mod request_actions;
+mod requests;
 mod subjects;
 
 use crate::error::{ApiError, Problem};
@@ -49,6 +53,7 @@ use utoipa_axum::routes;
         (name = "decisions", description = "处理判定 / may purpose P use fields F of subject S now?"),
         (name = "policy", description = "政策版本 / policy versions"),
         (name = "audit", description = "审计日志 / audit log"),
+        (name = "requests", description = "个人信息权利请求 / users' rights requests (PIPL 44–50)"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
     )
 )]
@@ -80,6 +85,17 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(policy::archived))
         .routes(routes!(policy::diff))
         .routes(routes!(audit::list))
+        .routes(routes!(requests::create, requests::list))
+        .routes(routes!(requests::get_request))
+        .routes(routes!(requests::bundle))
+        .routes(routes!(request_actions::verify_identity))
+        .routes(routes!(request_actions::check_code))
+        .routes(routes!(request_actions::approve))
+        .routes(routes!(request_actions::refuse))
+        .routes(routes!(request_actions::withdraw))
+        .routes(routes!(request_actions::blockers))
+        .routes(routes!(request_actions::execute_request))
+        .routes(routes!(request_actions::acknowledge))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))

@@ -10,14 +10,19 @@
 //! another process writing the same file (the CLI next to a running server) waits up to
 //! the busy timeout. Reads use a separate pool and, thanks to WAL, never wait for writes.
 
+mod outbox;
 mod read;
+mod requests;
 mod write;
 
 use crate::crypto::Keys;
 use crate::model::*;
+use crate::outbox::{NewOutbox, OutboxItem, Outcome};
+use crate::request::*;
 use crate::{Result, Store, chain};
 use async_trait::async_trait;
 use gebao_core::decision::SubjectStatus;
+use gebao_core::requests::RequestKind;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
@@ -165,6 +170,82 @@ impl Store for SqliteStore {
 
     async fn verify(&self) -> Result<chain::VerifyReport> {
         read::verify(self).await
+    }
+
+    async fn create_request(
+        &self,
+        request: RightsRequest,
+        event: NewRequestEvent,
+        audit: NewAudit,
+        outbox: Vec<NewOutbox>,
+    ) -> Result<RightsRequest> {
+        requests::create_request(self, request, event, audit, outbox).await
+    }
+
+    async fn update_request(
+        &self,
+        request: RightsRequest,
+        event: NewRequestEvent,
+        audit: NewAudit,
+        outbox: Vec<NewOutbox>,
+    ) -> Result<RightsRequest> {
+        requests::update_request(self, request, event, audit, outbox).await
+    }
+
+    async fn request(&self, id: &str) -> Result<Option<RightsRequest>> {
+        requests::request(self, id).await
+    }
+
+    async fn list_requests(&self, filter: &RequestFilter) -> Result<Vec<RightsRequest>> {
+        requests::list_requests(self, filter).await
+    }
+
+    async fn count_requests(&self, subject: &str, kind: RequestKind, since_ms: i64) -> Result<i64> {
+        requests::count_requests(self, subject, kind, since_ms).await
+    }
+
+    async fn request_events(&self, id: &str) -> Result<Vec<RequestEventRow>> {
+        requests::request_events(self, id).await
+    }
+
+    async fn erase_subject(&self, id: &str, pseudonym: &str, audit: NewAudit) -> Result<Option<Subject>> {
+        requests::erase_subject(self, id, pseudonym, audit).await
+    }
+
+    async fn enqueue_outbox(&self, items: Vec<NewOutbox>, audit: Vec<NewAudit>) -> Result<Vec<String>> {
+        outbox::enqueue(self, items, audit).await
+    }
+
+    async fn claim_outbox(&self, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>> {
+        outbox::claim(self, now_ms, lease_ms, limit).await
+    }
+
+    async fn record_outbox(
+        &self,
+        id: &str,
+        claim: &str,
+        at_ms: i64,
+        outcome: Outcome,
+        audit: Option<NewAudit>,
+    ) -> Result<OutboxItem> {
+        outbox::record(self, id, claim, at_ms, outcome, audit).await
+    }
+
+    async fn acknowledge_outbox(
+        &self,
+        id: &str,
+        ack: serde_json::Value,
+        audit: NewAudit,
+    ) -> Result<Option<OutboxItem>> {
+        outbox::acknowledge(self, id, ack, audit).await
+    }
+
+    async fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {
+        outbox::item(self, id).await
+    }
+
+    async fn outbox_of_request(&self, request_id: &str) -> Result<Vec<OutboxItem>> {
+        outbox::of_request(self, request_id).await
     }
 }
 

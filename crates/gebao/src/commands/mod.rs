@@ -11,3 +11,4 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 mod store_args;
+pub mod sweep;

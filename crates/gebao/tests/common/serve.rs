@@ -172,4 +172,3 @@ pub fn ledger_seqs(base: &str, token: &str, subject: &str) -> BTreeSet<i64> {
     let history = v["history"].as_array().cloned().unwrap_or_default();
     history.iter().filter_map(|h| h["seq"].as_i64()).collect()
 }
-

@@ -1,0 +1,52 @@
+//! gebao's connectors to the operator's own databases: the `[[datasets]]` of the manifest
+//! on PostgreSQL, MySQL/MariaDB and SQLite. For a subject (the operator's user id) the
+//! [`Executor`] finds every row, builds the copy ([`Bundle`]: JSON, CSV, zh-CN HTML, zip),
+//! shows a dry run ([`Plan`]) of an erasure or correction, runs it with one transaction per
+//! dataset and resumes after a failure, and sweeps rows past their retention period.
+//!
+//! Invariants:
+//! - only tables and columns declared in the manifest are read or written;
+//! - identifiers are quoted per engine and every value is a bound parameter;
+//! - rows under legal hold are kept (restricted instead of deleted) until the purpose's
+//!   legal minimum has passed; the sweeper never erases before a legal minimum;
+//! - a dataset is reported done only after its transaction committed, and running an
+//!   action again changes nothing more (every erasure strategy is idempotent).
+//!
+//! ```no_run
+//! # async fn demo(manifest: &gebao_core::Manifest) -> gebao_connectors::Result<()> {
+//! use gebao_connectors::{Action, Connections, Executor};
+//! let exec = Executor::new(manifest, Connections::from_env(manifest)?)?;
+//! let plan = exec.plan("42", &Action::Erase).await?; // dry run: statements and row counts
+//! println!("{} rows would change", plan.rows());
+//! let outcome = exec.execute("42", &Action::Erase, &Default::default()).await?;
+//! # let _ = outcome; Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod cascade;
+mod connections;
+mod db;
+mod error;
+mod executor;
+mod export;
+mod find;
+mod hold;
+mod model;
+mod outcome;
+mod plan;
+mod sql;
+mod sweep;
+mod text;
+mod time;
+mod transform;
+mod zip;
+
+pub use connections::Connections;
+pub use error::{Error, Result};
+pub use executor::Executor;
+pub use export::Bundle;
+pub use outcome::{
+    Action, ColumnInfo, DatasetOutcome, DatasetPlan, DatasetRows, HeldRow, HoldReason, Op, Outcome, Plan, Row,
+    Statement, SubjectData, TableRows,
+};
+pub use sweep::{SweepReport, TableSweep};

@@ -1,0 +1,62 @@
+//! The fixed sentences of this crate that people read, zh-CN first, English second.
+
+use gebao_core::text::Bilingual;
+
+/// Title of the human-readable copy of a subject's data.
+pub const EXPORT_TITLE: Bilingual = Bilingual::new("您的个人信息副本", "A copy of your personal information");
+/// Introduction of the copy.
+pub const EXPORT_INTRO: Bilingual = Bilingual::new(
+    "以下是我们在各数据库中保存的与您有关的全部个人信息，按数据集和数据表列出。机器可读的版本见同一压缩包中的 data.json 和 CSV 文件，可用于转移至其他个人信息处理者。",
+    "Below is all the personal information about you that we hold in our databases, by dataset and table. The machine-readable version is in data.json and the CSV files of the same archive, for transfer to another handler.",
+);
+/// Label of the subject id line.
+pub const SUBJECT: Bilingual = Bilingual::new("用户标识", "User id");
+/// Label of the generation time.
+pub const GENERATED_AT: Bilingual = Bilingual::new("生成时间", "Generated at");
+/// Shown for a table with no rows of the subject.
+pub const NO_ROWS: Bilingual = Bilingual::new("无记录", "No records");
+/// Label of the key column of a table.
+pub const RECORD_ID: Bilingual = Bilingual::new("记录编号", "Record id");
+/// Label of the column that links a row to the subject.
+pub const SUBJECT_LINK: Bilingual = Bilingual::new("用户标识", "User id");
+/// Label of the column that links a row to its parent row.
+pub const PARENT_LINK: Bilingual = Bilingual::new("关联记录", "Related record");
+/// A held row whose purpose declares no legal minimum.
+pub const HELD_BY_PURPOSE: Bilingual =
+    Bilingual::new("依法保留：限制处理，未删除", "kept under legal hold: restricted instead of deleted");
+/// A row kept because its parent row is held.
+pub const HELD_WITH_PARENT: Bilingual = Bilingual::new(
+    "所属记录依法保留，本记录一并保留：限制处理，未删除",
+    "kept with the held record it belongs to: restricted instead of deleted",
+);
+/// A row kept because held rows refer to it; its personal information is erased.
+pub const KEPT_FOR_REFERENCE: Bilingual = Bilingual::new(
+    "依法保留的记录引用了本记录：已删除其中的个人信息，仅保留标识",
+    "held records refer to this record: its personal information is erased and only its id is kept",
+);
+
+/// Every entry, for the completeness test.
+#[cfg(test)]
+pub const ALL: [Bilingual; 11] = [
+    EXPORT_TITLE,
+    EXPORT_INTRO,
+    SUBJECT,
+    GENERATED_AT,
+    NO_ROWS,
+    RECORD_ID,
+    SUBJECT_LINK,
+    PARENT_LINK,
+    HELD_BY_PURPOSE,
+    HELD_WITH_PARENT,
+    KEPT_FOR_REFERENCE,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_text_has_both_languages() {
+        for t in super::ALL {
+            assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{t:?}");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Filing a request (PIPL 44–50; `pipl-rules.md` part E): its due time from the manifest's
+//! deadline on the mainland-China working-day calendar (RGT-02, RGT-03), and what a
+//! request repeated beyond `rights.repeat` costs or why it is refused (RGT-06).
+
+use super::details::Details;
+use super::flow::{self, new_id};
+use super::text;
+use crate::error::ApiError;
+use crate::state::{AppState, audit};
+use chrono::{DateTime, Months, TimeDelta, Utc};
+use gebao_core::decision::SubjectStatus;
+use gebao_core::duration::{Duration, Unit};
+use gebao_core::requests::{self as law, RepeatDecision, RequestEvent, RequestKind, RequestState};
+use gebao_core::text::Lang;
+use gebao_store::{NewRequestEvent, Requester, RequesterRole, RightsRequest, Verification};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// A request to file, validated by the route.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub kind: RequestKind,
+    pub subject: String,
+    pub requester: Requester,
+    pub channel: String,
+    pub details: Details,
+    pub received_at: DateTime<Utc>,
+}
+
+/// RGT-07 (PIPL 49): what close relatives may ask of a deceased person's information.
+pub fn relative_may(kind: RequestKind) -> bool {
+    matches!(kind, RequestKind::Access | RequestKind::Copy | RequestKind::Correction | RequestKind::Deletion)
+}
+
+/// The start of the `per` period that ends at `at` (RGT-06 counts requests in it).
+fn period_start(at: DateTime<Utc>, per: Duration) -> i64 {
+    let start = match per {
+        Duration::Indefinite => None,
+        Duration::Finite { amount, unit } => {
+            let n = i64::from(amount);
+            match unit {
+                Unit::Hours => at.checked_sub_signed(TimeDelta::hours(n)),
+                Unit::Days | Unit::WorkingDays => at.checked_sub_signed(TimeDelta::days(n)),
+                Unit::Weeks => at.checked_sub_signed(TimeDelta::weeks(n)),
+                Unit::Months => at.checked_sub_months(Months::new(amount)),
+                Unit::Years => at.checked_sub_months(Months::new(amount.saturating_mul(12))),
+            }
+        }
+    };
+    start.map_or(i64::MIN, |t| t.timestamp_millis())
+}
+
+/// Files the request: computes its due time, applies RGT-06 to repeats, stores it (and
+/// refuses it at once when the manifest says repeats beyond the limit are refused).
+pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<RightsRequest, ApiError> {
+    let subject = state
+        .store
+        .subject(&intake.subject)
+        .await?
+        .ok_or_else(|| ApiError::not_found("subject", crate::messages::subject_not_found(&intake.subject)))?;
+    if subject.status == SubjectStatus::Cancelled && intake.kind != RequestKind::Complaint {
+        return Err(ApiError::Conflict { field: "subject".into(), text: text::subject_cancelled(&subject.id) });
+    }
+    let current = state.policies.current();
+    let m = &current.manifest;
+    let deadline = law::deadline_for(m, intake.kind);
+    let due = state
+        .calendar
+        .due(intake.received_at, deadline, m.rights.calendar_deadline_moves_to_working_day)
+        .map_err(|e| ApiError::Conflict { field: "kind".into(), text: text::deadline(&e) })?;
+    let received_ms = intake.received_at.timestamp_millis();
+
+    let (repeat, previous) = match law::repeat_period(m) {
+        Some(per) => {
+            let since = period_start(intake.received_at, per);
+            let n = state.store.count_requests(&subject.id, intake.kind, since).await?;
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            (law::repeat_decision(m, intake.kind, n), n)
+        }
+        None => (RepeatDecision::Free, 0),
+    };
+    let fee = match (repeat, &m.rights.repeat) {
+        (RepeatDecision::Charge { fee_basis }, Some(limit)) => {
+            let note = text::fee_text(limit.free, &limit.per.display(Lang::ZhCn), &limit.per.display(Lang::En));
+            Some(json!({
+                "basis": fee_basis,
+                "previous_in_period": previous,
+                "free": limit.free,
+                "per": limit.per.display(Lang::En),
+                "text": note.zh,
+                "text_en": note.en,
+            }))
+        }
+        _ => None,
+    };
+
+    let now = crate::now_ms();
+    let req = RightsRequest {
+        id: new_id("req"),
+        subject: subject.id.clone(),
+        kind: intake.kind,
+        state: RequestState::Received,
+        requester: intake.requester,
+        channel: intake.channel,
+        received_ms,
+        due_ms: due.due_at.timestamp_millis(),
+        due_date: due.due_date,
+        due_estimated: due.estimated,
+        verification: Verification::default(),
+        refusal: None,
+        fee: fee.clone(),
+        details: intake.details.to_value(),
+        progress: BTreeSet::new(),
+        result: json!({
+            "deadline": deadline.display(Lang::En),
+            "deadline_zh": deadline.display(Lang::ZhCn),
+            "deadline_basis": law::deadline_basis(m, intake.kind),
+            // RGT-05: after a cancellation the PI is erased within this time.
+            "erase_within": (intake.kind == RequestKind::Cancellation)
+                .then(|| law::cancellation_erase_within(m).display(Lang::En)),
+        }),
+        created_ms: now,
+        updated_ms: now,
+        closed_ms: None,
+        version: 0,
+    };
+    let event = NewRequestEvent {
+        at_ms: now,
+        actor: actor.to_owned(),
+        event: "received".into(),
+        from: None,
+        to: RequestState::Received,
+        reason: None,
+        detail: json!({ "due_date": due.due_date, "estimated": due.estimated, "fee": fee.is_some() }),
+    };
+    let entry = audit(
+        actor.to_owned(),
+        "request.received",
+        format!("request:{}", req.id),
+        None,
+        json!({
+            "kind": req.kind,
+            "subject": req.subject,
+            "requester": { "id": req.requester.id, "role": req.requester.role },
+            "due_ms": req.due_ms,
+            "repeat": repeat,
+        }),
+    );
+    let req = state.store.create_request(req, event, entry, Vec::new()).await.map_err(flow::conflict)?;
+    if let Some(ground) = repeat.refusal_reason() {
+        let detail = json!({ "previous_in_period": previous });
+        return flow::transition(state, actor, req, RequestEvent::Refuse(ground), None, detail, Vec::new()).await;
+    }
+    Ok(req)
+}
+
+/// The requester a body names, or the subject themself.
+pub fn requester_or_subject(subject: &str, r: Option<Requester>) -> Requester {
+    r.unwrap_or_else(|| Requester { id: subject.to_owned(), role: RequesterRole::Subject, interest: None })
+}

@@ -1,0 +1,265 @@
+//! Acting on a rights request: verify identity (operator-asserted or one-time code), check
+//! a code, approve, refuse with a ground and the user's remedy (PIPL 50), withdraw for the
+//! user, report cancellation blockers, execute (or dry-run), and acknowledge an outbox
+//! delivery (a recipient confirming a deletion). Every action is one audited transition.
+
+use super::Problems;
+use crate::auth::{Auth, scope};
+use crate::error::ApiError;
+use crate::extract::{Json, JsonOrEmpty, Query};
+use crate::requests::effects::{self, Blocker};
+use crate::requests::execute::{self, Executed};
+use crate::requests::flow;
+use crate::requests::text;
+use crate::requests::verify::{self, CodeOutcome, Method};
+use crate::requests::view::{self, RequestView};
+use crate::state::{AppState, audit};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use gebao_core::requests::{RefusalReason, RequestEvent};
+use gebao_store::OutboxState;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+type Viewed = Result<axum::Json<RequestView>, ApiError>;
+
+async fn show(state: &AppState, req: gebao_store::RightsRequest) -> Viewed {
+    Ok(axum::Json(view::full(state, req).await?))
+}
+
+/// How identity is verified.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum VerifyBody {
+    /// The operator's backend authenticated `user` (its user id) and vouches for them.
+    OperatorAsserted { user: String },
+    /// Send a six-digit one-time code to the requester through the notifier.
+    Otp,
+}
+
+/// Verify the requester's identity. A verified person who may not act on the subject's
+/// data is refused as `other-person-data`.
+#[utoipa::path(post, path = "/v1/requests/{id}/verify", operation_id = "verify_request", tag = "requests", request_body = VerifyBody,
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn verify_identity(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    Json(b): Json<VerifyBody>,
+) -> Viewed {
+    let method = match b {
+        VerifyBody::OperatorAsserted { user } => {
+            super::check_id("user", &user)?;
+            Method::OperatorAsserted { user }
+        }
+        VerifyBody::Otp => Method::Otp,
+    };
+    let req = verify::start(&state, &auth.actor(), &id, method).await?;
+    show(&state, req).await
+}
+
+/// A one-time code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeBody {
+    pub code: String,
+}
+
+/// Check a one-time code: at most 5 tries, then the request is refused as
+/// `identity-unverified`.
+#[utoipa::path(post, path = "/v1/requests/{id}/otp", operation_id = "check_request_code", tag = "requests", request_body = CodeBody,
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn check_code(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    Json(b): Json<CodeBody>,
+) -> Viewed {
+    match verify::check_code(&state, &auth.actor(), &id, b.code.trim()).await? {
+        CodeOutcome::Verified(req) => show(&state, *req).await,
+        CodeOutcome::Rejected(e) => Err(e),
+    }
+}
+
+/// A note from the operator's staff.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn note(n: Option<String>) -> Result<Option<String>, ApiError> {
+    match n {
+        Some(s) if s.chars().count() > 1000 => Err(ApiError::invalid("note", text::text_invalid("note", 1000))),
+        other => Ok(other),
+    }
+}
+
+/// Approve the work (after its dry run): the request goes back in progress.
+#[utoipa::path(post, path = "/v1/requests/{id}/approve", operation_id = "approve_request", tag = "requests", request_body(content = Option<NoteBody>),
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
+) -> Viewed {
+    let req = flow::load(&state, &id).await?;
+    let req = flow::transition(&state, &auth.actor(), req, RequestEvent::Approve, note(b.note)?, json!({}), Vec::new())
+        .await?;
+    show(&state, req).await
+}
+
+/// A refusal: one of the grounds of `pipl-rules.md` part E.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseBody {
+    /// `identity-unverified`, `other-person-data`, `legal-retention`,
+    /// `state-secret-or-investigation`, `manifestly-unfounded-or-excessive` or
+    /// `not-technically-feasible` (portability only).
+    #[schema(value_type = String)]
+    pub reason: RefusalReason,
+    /// What staff add for the user.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Refuse: the user is told the ground and the remedy (complaint, lawsuit; PIPL 50, 65).
+#[utoipa::path(post, path = "/v1/requests/{id}/refuse", operation_id = "refuse_request", tag = "requests", request_body = RefuseBody,
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn refuse(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    Json(b): Json<RefuseBody>,
+) -> Viewed {
+    let req = flow::load(&state, &id).await?;
+    let event = RequestEvent::Refuse(b.reason);
+    let req = flow::transition(&state, &auth.actor(), req, event, note(b.note)?, json!({}), Vec::new()).await?;
+    show(&state, req).await
+}
+
+/// The user withdraws the request (through the operator's backend).
+#[utoipa::path(post, path = "/v1/requests/{id}/withdraw", operation_id = "withdraw_request", tag = "requests", request_body(content = Option<NoteBody>),
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
+) -> Viewed {
+    let req = flow::load(&state, &id).await?;
+    let detail = json!({ "by": req.requester.id });
+    let req =
+        flow::transition(&state, &auth.actor(), req, RequestEvent::WithdrawByUser, note(b.note)?, detail, Vec::new())
+            .await?;
+    show(&state, req).await
+}
+
+/// What blocks a cancellation (an empty list: nothing).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockersBody {
+    pub blockers: Vec<Blocker>,
+}
+
+/// The operator reports what blocks an account cancellation (PIPL 47; seed 002's paid
+/// plan); the user is told. The same answer can come back from the operator's webhook.
+#[utoipa::path(post, path = "/v1/requests/{id}/blockers", operation_id = "report_blockers", tag = "requests", request_body = BlockersBody,
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems), security(("api_key" = ["requests:write"])))]
+pub async fn blockers(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    Json(b): Json<BlockersBody>,
+) -> Viewed {
+    let req = effects::report_blockers(&state, &auth.actor(), &id, b.blockers).await?;
+    show(&state, req).await
+}
+
+/// `?dry_run=true` shows the plan and changes nothing.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ExecuteQuery {
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// A complaint's reply.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteBody {
+    /// complaint: the operator's answer (zh-CN).
+    #[serde(default)]
+    pub reply: Option<String>,
+    #[serde(default)]
+    pub reply_en: Option<String>,
+}
+
+/// Carry the request out against the operator's databases, or show the dry run: the exact
+/// statements, their row counts and, for an erasure, the recipients to be told.
+#[utoipa::path(post, path = "/v1/requests/{id}/execute", operation_id = "execute_request", tag = "requests", params(ExecuteQuery, ("id" = String, Path, description = "the request id")),
+    request_body(content = Option<ExecuteBody>),
+    responses((status = 200, description = "the request after the work, or the plan", body = RequestView), Problems),
+    security(("api_key" = ["requests:write"])))]
+pub async fn execute_request(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    Query(q): Query<ExecuteQuery>,
+    JsonOrEmpty(b): JsonOrEmpty<ExecuteBody>,
+) -> Result<Response, ApiError> {
+    let reply = match b.reply {
+        Some(r) if !r.trim().is_empty() && r.chars().count() <= 5000 => Some((r, b.reply_en)),
+        Some(_) => return Err(ApiError::invalid("reply", text::text_invalid("reply", 5000))),
+        None => None,
+    };
+    match execute::execute(&state, &auth.actor(), &id, q.dry_run, reply).await? {
+        Executed::Plan(plan) => Ok(axum::Json(json!({ "dry_run": true, "plan": plan })).into_response()),
+        Executed::Done(req) => Ok(axum::Json(view::full(&state, *req).await?).into_response()),
+    }
+}
+
+/// An acknowledgement.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AckBody {
+    /// What the recipient said, e.g. their ticket number.
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Record that the target of a delivery confirmed it acted — a recipient confirming it
+/// deleted the data (PIPL 47). A manual item (email, form) is delivered by this.
+#[utoipa::path(post, path = "/v1/outbox/{id}/ack", operation_id = "acknowledge_outbox", tag = "requests", request_body(content = Option<AckBody>),
+    params(("id" = String, Path, description = "the outbox item id")),
+    responses((status = 200, description = "the delivery", body = Object), Problems),
+    security(("api_key" = ["requests:write"])))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Path(id): Path<String>,
+    JsonOrEmpty(b): JsonOrEmpty<AckBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let ack = json!({ "by": auth.actor(), "reference": b.reference, "note": note(b.note)? });
+    let entry = audit(auth.actor(), "outbox.acknowledged", format!("outbox:{id}"), None, ack.clone());
+    match state.store.acknowledge_outbox(&id, ack, entry).await? {
+        Some(item) => Ok(axum::Json(view::delivery(&item))),
+        None => match state.store.outbox_item(&id).await? {
+            None => Err(ApiError::not_found("id", text::outbox_not_found(&id))),
+            Some(i) if matches!(i.state, OutboxState::Pending | OutboxState::Failed) => {
+                Err(ApiError::Conflict { field: "id".into(), text: text::outbox_not_delivered(&id) })
+            }
+            Some(i) => Ok(axum::Json(view::delivery(&i))),
+        },
+    }
+}

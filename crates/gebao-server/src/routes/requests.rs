@@ -1,0 +1,392 @@
+//! Rights requests (PIPL 44–50): filing, reading, listing and the copy. Users act through
+//! the operator's backend, whose API key needs `requests:write` to file and act and
+//! `requests:read` to read. The actions on a request are in `request_actions`.
+
+use super::consent_scope::ScopeBody;
+use super::{Problems, check_id};
+use crate::auth::{Auth, scope};
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::requests::details::{Correction, Details};
+use crate::requests::intake::{self, Intake, relative_may};
+use crate::requests::text;
+use crate::requests::view::{self, RequestView};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use gebao_core::ids::FieldId;
+use gebao_core::requests::{RequestKind, RequestState};
+use gebao_store::{RequestFilter, Requester, RequesterRole};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+/// Who files the request, when it is not the subject themself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequesterBody {
+    /// The requester's own user id at the operator.
+    pub id: String,
+    /// `subject` (default), `guardian` (of a child under 14, PIPL 31) or `close-relative`
+    /// (of a deceased subject, PIPL 49).
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub role: RequesterRole,
+    /// PIPL 49: the close relative's own legitimate interest (required for that role).
+    #[serde(default)]
+    pub interest: Option<String>,
+}
+
+/// What the request asks; each kind takes its own keys.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetailsBody {
+    /// correction: `[{"field": "nickname", "value": "新昵称"}]` (PIPL 46).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub corrections: Vec<CorrectionBody>,
+    /// portability: the URL the data is sent to (PIPL 45).
+    #[serde(default)]
+    pub destination: Option<String>,
+    /// withdrawal: the consents to withdraw (PIPL 15).
+    #[serde(default)]
+    pub scopes: Vec<ScopeBody>,
+    /// explanation: the purpose whose automated decision to explain (all when absent).
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// explanation: also turn personalisation off (PIPL 24(2)).
+    #[serde(default)]
+    pub opt_out: bool,
+    /// complaint: what it is about.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// deletion: only these fields.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// deletion, restriction, cancellation: why, in the user's words.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One correction.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    pub field: String,
+    #[schema(value_type = Object)]
+    pub value: Value,
+}
+
+/// A request to file.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequestBody {
+    /// `access`, `copy`, `portability`, `correction`, `deletion`, `restriction`,
+    /// `withdrawal`, `cancellation`, `explanation` or `complaint`.
+    #[schema(value_type = String)]
+    pub kind: RequestKind,
+    /// Whose data: the operator's user id.
+    pub subject: String,
+    #[serde(default)]
+    pub requester: Option<RequesterBody>,
+    /// Where it was filed: `app` (default), `web`, `email`, `support`, …
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub details: Option<DetailsBody>,
+    /// When the operator received it, if earlier (RFC 3339); the deadline runs from then.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub received_at: Option<DateTime<FixedOffset>>,
+}
+
+fn text_ok(field: &str, s: &str, max: usize) -> Result<(), ApiError> {
+    let n = s.trim().chars().count();
+    if n == 0 || n > max || s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::invalid(field, text::text_invalid(field, max)));
+    }
+    Ok(())
+}
+
+/// Checks the details against the kind and the manifest, into their stored form.
+fn details(kind: RequestKind, b: DetailsBody, state: &AppState) -> Result<Details, ApiError> {
+    let current = state.policies.current();
+    let m = &current.manifest;
+    let not_for = |key: &str| ApiError::invalid(format!("details.{key}"), text::details_not_for_kind(key, kind));
+    let required = |key: &str| ApiError::invalid(format!("details.{key}"), text::details_required(key, kind));
+    let given = [
+        ("corrections", !b.corrections.is_empty(), kind == RequestKind::Correction),
+        ("destination", b.destination.is_some(), kind == RequestKind::Portability),
+        ("scopes", !b.scopes.is_empty(), kind == RequestKind::Withdrawal),
+        ("purpose", b.purpose.is_some(), kind == RequestKind::Explanation),
+        ("opt_out", b.opt_out, kind == RequestKind::Explanation),
+        ("text", b.text.is_some(), kind == RequestKind::Complaint),
+        ("fields", !b.fields.is_empty(), kind == RequestKind::Deletion),
+        (
+            "reason",
+            b.reason.is_some(),
+            matches!(kind, RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation),
+        ),
+    ];
+    if let Some((key, _, _)) = given.iter().find(|(_, present, allowed)| *present && !*allowed) {
+        return Err(not_for(key));
+    }
+    let mut d = Details { opt_out: b.opt_out, ..Details::default() };
+    for (i, c) in b.corrections.into_iter().enumerate() {
+        if m.field(&c.field).is_none() {
+            return Err(ApiError::invalid(format!("details.corrections[{i}].field"), text::field_unknown(&c.field)));
+        }
+        d.corrections.push(Correction { field: FieldId(c.field), value: c.value });
+    }
+    if kind == RequestKind::Correction && d.corrections.is_empty() {
+        return Err(required("corrections"));
+    }
+    if let Some(dest) = b.destination {
+        let ok = (dest.starts_with("https://") || dest.starts_with("http://")) && dest.len() <= 2000;
+        if !ok || dest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ApiError::invalid("details.destination", text::url_invalid("details.destination")));
+        }
+        d.destination = Some(dest);
+    } else if kind == RequestKind::Portability {
+        return Err(required("destination"));
+    }
+    for (i, s) in b.scopes.iter().enumerate() {
+        let scope = s.validate(m).map_err(|e| prefix(e, &format!("details.scopes[{i}]")))?;
+        d.scopes.push(scope);
+    }
+    if kind == RequestKind::Withdrawal && d.scopes.is_empty() {
+        return Err(required("scopes"));
+    }
+    if let Some(p) = b.purpose {
+        if m.purpose(&p).is_none_or(|x| x.automated.is_none()) {
+            let known: Vec<String> =
+                m.purposes.iter().filter(|x| x.automated.is_some()).map(|x| x.id.to_string()).collect();
+            return Err(ApiError::invalid("details.purpose", text::purpose_not_automated(&p, &known)));
+        }
+        d.purpose = Some(p);
+    }
+    if let Some(t) = b.text {
+        text_ok("details.text", &t, 5000)?;
+        d.text = Some(t);
+    } else if kind == RequestKind::Complaint {
+        return Err(required("text"));
+    }
+    for (i, f) in b.fields.into_iter().enumerate() {
+        if m.field(&f).is_none() {
+            return Err(ApiError::invalid(format!("details.fields[{i}]"), text::field_unknown(&f)));
+        }
+        d.fields.push(FieldId(f));
+    }
+    if let Some(r) = b.reason {
+        text_ok("details.reason", &r, 1000)?;
+        d.reason = Some(r);
+    }
+    Ok(d)
+}
+
+/// A field error of the consent-scope validator (which names fields under `scope.`),
+/// under `at`.
+fn prefix(e: ApiError, at: &str) -> ApiError {
+    match e {
+        ApiError::Invalid { field, text } => {
+            let rest = field.strip_prefix("scope").unwrap_or(&field);
+            ApiError::Invalid { field: format!("{at}{rest}"), text }
+        }
+        other => other,
+    }
+}
+
+/// File a rights request. Its due time comes from the manifest's deadline for the kind,
+/// counted on the mainland-China calendar in Asia/Shanghai; a request repeated beyond
+/// `rights.repeat` is charged (`fee`) or refused as `manifestly-unfounded-or-excessive`.
+#[utoipa::path(post, path = "/v1/requests", operation_id = "create_request", tag = "requests", request_body = NewRequestBody,
+    responses((status = 201, description = "filed", body = RequestView), Problems),
+    security(("api_key" = ["requests:write"])))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth<scope::RequestsWrite>,
+    Json(b): Json<NewRequestBody>,
+) -> Result<(StatusCode, axum::Json<RequestView>), ApiError> {
+    check_id("subject", &b.subject)?;
+    let requester = match b.requester {
+        None => None,
+        Some(r) => {
+            check_id("requester.id", &r.id)?;
+            if r.role != RequesterRole::Subject && r.id == b.subject {
+                return Err(ApiError::invalid("requester.id", text::requester_role_needs_other()));
+            }
+            if r.role == RequesterRole::Subject && r.id != b.subject {
+                return Err(ApiError::invalid("requester.role", text::requester_role_needs_other()));
+            }
+            if r.role == RequesterRole::CloseRelative {
+                let interest = r.interest.as_deref().unwrap_or("");
+                text_ok("requester.interest", interest, 1000)
+                    .map_err(|_| ApiError::invalid("requester.interest", text::interest_required()))?;
+                if !relative_may(b.kind) {
+                    return Err(ApiError::invalid("kind", text::relative_kind(b.kind)));
+                }
+            }
+            Some(Requester { id: r.id, role: r.role, interest: r.interest })
+        }
+    };
+    let channel = b.channel.unwrap_or_else(|| "app".into());
+    if channel.is_empty() || channel.chars().count() > 64 || channel.chars().any(char::is_control) {
+        return Err(ApiError::invalid("channel", crate::messages::channel_invalid()));
+    }
+    let now = Utc::now();
+    let received_at = match b.received_at {
+        Some(t) if t.with_timezone(&Utc) > now + TimeDelta::minutes(5) => {
+            return Err(ApiError::invalid("received_at", text::received_in_future()));
+        }
+        Some(t) => t.with_timezone(&Utc),
+        None => now,
+    };
+    let details = details(b.kind, b.details.unwrap_or_default(), &state)?;
+    let intake = Intake {
+        kind: b.kind,
+        requester: intake::requester_or_subject(&b.subject, requester),
+        subject: b.subject,
+        channel,
+        details,
+        received_at,
+    };
+    let req = intake::file(&state, &auth.actor(), intake).await?;
+    Ok((StatusCode::CREATED, axum::Json(view::full(&state, req).await?)))
+}
+
+/// One request: its state, due time, events, and the deliveries and acknowledgements of
+/// its messages.
+#[utoipa::path(get, path = "/v1/requests/{id}", operation_id = "get_request", tag = "requests",
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, body = RequestView), Problems),
+    security(("api_key" = ["requests:read"])))]
+pub async fn get_request(
+    State(state): State<AppState>,
+    _auth: Auth<scope::RequestsRead>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<RequestView>, ApiError> {
+    let req = crate::requests::flow::load(&state, &id).await?;
+    Ok(axum::Json(view::full(&state, req).await?))
+}
+
+/// Which requests to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Comma-separated states, e.g. `received,in-progress`.
+    pub state: Option<String>,
+    pub subject: Option<String>,
+    pub kind: Option<String>,
+    /// `true`: only open requests past their due time.
+    pub overdue: Option<bool>,
+    /// Only open requests due within this time: `3d` (days), `2wd` (working days), `12h`.
+    pub due_within: Option<String>,
+    /// 1–1000 (default 100).
+    pub limit: Option<i64>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+}
+
+/// A page of requests, by due time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestPage {
+    pub items: Vec<RequestView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+fn due_within(state: &AppState, raw: &str, now: DateTime<Utc>) -> Result<i64, ApiError> {
+    let bad = || ApiError::bad_param("due_within", text::due_within_invalid(raw));
+    let v = raw.trim();
+    let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
+    let n: u32 = num.parse().map_err(|_| bad())?;
+    if n > 3660 {
+        return Err(bad());
+    }
+    let end = match unit {
+        "d" => now + TimeDelta::days(i64::from(n)),
+        "h" => now + TimeDelta::hours(i64::from(n)),
+        "wd" => {
+            let d = gebao_core::duration::Duration::working_days(n);
+            state.calendar.due(now, d, false).map_err(|_| bad())?.due_at
+        }
+        _ => return Err(bad()),
+    };
+    Ok(end.timestamp_millis())
+}
+
+/// List requests: by state, subject, kind; overdue ones; those due within a time.
+#[utoipa::path(get, path = "/v1/requests", operation_id = "list_requests", tag = "requests", params(ListQuery),
+    responses((status = 200, body = RequestPage), Problems),
+    security(("api_key" = ["requests:read"])))]
+pub async fn list(
+    State(state): State<AppState>,
+    _auth: Auth<scope::RequestsRead>,
+    Query(q): Query<ListQuery>,
+) -> Result<axum::Json<RequestPage>, ApiError> {
+    let now = Utc::now();
+    let mut f = RequestFilter { limit: q.limit.unwrap_or(100), subject: q.subject, ..Default::default() };
+    if !(1..=1000).contains(&f.limit) {
+        return Err(ApiError::bad_param("limit", crate::messages::limit_range(1000)));
+    }
+    for s in q.state.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        f.states.push(s.parse::<RequestState>().map_err(|_| ApiError::bad_param("state", text::state_unknown(s)))?);
+    }
+    if let Some(k) = q.kind {
+        let kind = RequestKind::ALL.into_iter().find(|x| x.as_str() == k);
+        f.kind = Some(kind.ok_or_else(|| ApiError::bad_param("kind", text::kind_unknown(&k)))?);
+    }
+    if q.overdue == Some(true) {
+        f.open = true;
+        f.due_before_ms = Some(now.timestamp_millis() - 1);
+    }
+    if let Some(w) = q.due_within {
+        f.open = true;
+        let end = due_within(&state, &w, now)?;
+        f.due_before_ms = Some(f.due_before_ms.map_or(end, |x| x.min(end)));
+    }
+    if let Some(a) = q.after {
+        let bad = || ApiError::bad_param("after", crate::messages::bad_param("after", &a, "a `next` cursor"));
+        let (due, id) = a.split_once(':').ok_or_else(bad)?;
+        f.after = Some((due.parse().map_err(|_| bad())?, id.to_owned()));
+    }
+    let rows = state.store.list_requests(&f).await?;
+    let next = (rows.len() as i64 == f.limit).then(|| rows.last().map(|r| format!("{}:{}", r.due_ms, r.id))).flatten();
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(view::full(&state, r).await?);
+    }
+    Ok(axum::Json(RequestPage { items, next }))
+}
+
+/// The copy (PIPL 45) of an access, copy or portability request, once identity is
+/// verified: a zip with `data.json`, `index.html` (zh-CN labels) and a CSV per table.
+#[utoipa::path(get, path = "/v1/requests/{id}/bundle", operation_id = "request_bundle", tag = "requests",
+    params(("id" = String, Path, description = "the request id")),
+    responses((status = 200, description = "application/zip"), Problems),
+    security(("api_key" = ["requests:read"])))]
+pub async fn bundle(
+    State(state): State<AppState>,
+    _auth: Auth<scope::RequestsRead>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let req = crate::requests::flow::load(&state, &id).await?;
+    if !matches!(req.kind, RequestKind::Access | RequestKind::Copy | RequestKind::Portability) {
+        return Err(ApiError::Conflict { field: "kind".into(), text: text::bundle_not_for_kind(req.kind) });
+    }
+    if req.verification.verified_ms.is_none()
+        || !matches!(req.state, RequestState::InProgress | RequestState::Completed)
+    {
+        return Err(ApiError::Conflict { field: "state".into(), text: text::bundle_not_ready() });
+    }
+    let exec = state.datasets.executor(&state)?;
+    let b = exec.export(&req.subject).await.map_err(|e| crate::requests::datasets::failed(&e))?;
+    let mut res = b.to_zip().into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    let disposition = format!("attachment; filename=\"{}.zip\"", req.id);
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}

@@ -1,0 +1,173 @@
+//! Users' rights requests as stored (PIPL 44–50; `pipl-rules.md` part E): the request with
+//! its deadline, identity verification, refusal, per-dataset progress and result, and the
+//! event of every transition. The legal model (states, transitions, refusal grounds,
+//! deadlines) is `gebao_core::requests`; this is its record.
+//!
+//! Updates are optimistic: a request carries a `version`, and
+//! [`crate::Store::update_request`] writes only if the stored version is still the one read,
+//! so two instances (or two staff members) acting on one request at once cannot both win.
+
+use chrono::NaiveDate;
+use gebao_core::requests::{RefusalReason, RequestKind, RequestState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Who filed a request, relative to its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequesterRole {
+    /// The subject themself.
+    #[default]
+    Subject,
+    /// The guardian of a child under 14 (PIPL 31).
+    Guardian,
+    /// A close relative of a deceased subject, for their own legitimate interest (PIPL 49).
+    CloseRelative,
+}
+
+/// Who filed a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requester {
+    /// The requester's own user id at the operator.
+    pub id: String,
+    pub role: RequesterRole,
+    /// PIPL 49 / RGT-07: the relative's own legitimate interest, recorded on the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<String>,
+}
+
+/// How identity was, or is being, verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerifyMethod {
+    /// The operator's authenticated backend vouches for the user through its API key.
+    OperatorAsserted,
+    /// A one-time code sent through the notifier.
+    Otp,
+}
+
+impl VerifyMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyMethod::OperatorAsserted => "operator-asserted",
+            VerifyMethod::Otp => "otp",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "operator-asserted" => Some(VerifyMethod::OperatorAsserted),
+            "otp" => Some(VerifyMethod::Otp),
+            _ => None,
+        }
+    }
+}
+
+/// Identity verification of a request (35273 8.7).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Verification {
+    pub method: Option<VerifyMethod>,
+    /// Codes entered so far (wrong or right).
+    pub attempts: u32,
+    /// Keyed hash of the current one-time code; the code itself is never stored.
+    #[serde(skip)]
+    pub otp_hash: Option<String>,
+    pub otp_expires_ms: Option<i64>,
+    pub verified_ms: Option<i64>,
+    /// The user id the verification proved.
+    pub verified_as: Option<String>,
+}
+
+/// A refusal: the ground, and what the user is told and can do (PIPL 50).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub reason: RefusalReason,
+    /// Why, in the user's words (zh-CN, then English).
+    pub explanation: String,
+    pub explanation_en: String,
+    /// The remedy (complaint, lawsuit), zh-CN then English.
+    pub remedy: String,
+    pub remedy_en: String,
+    /// What the operator's staff added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A rights request, as created and as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RightsRequest {
+    pub id: String,
+    /// The subject whose data it concerns (a pseudonym once the subject was erased).
+    pub subject: String,
+    pub kind: RequestKind,
+    pub state: RequestState,
+    pub requester: Requester,
+    /// Where it was filed: `app`, `web`, `support`, …
+    pub channel: String,
+    pub received_ms: i64,
+    /// The last instant to answer in (end of the due day, Asia/Shanghai).
+    pub due_ms: i64,
+    pub due_date: NaiveDate,
+    /// The due date reaches into a year whose holiday notice is not known yet.
+    pub due_estimated: bool,
+    pub verification: Verification,
+    pub refusal: Option<Refusal>,
+    /// A charge for a request repeated beyond the manifest's limit (RGT-06), as JSON.
+    pub fee: Option<serde_json::Value>,
+    /// What the request asks, as JSON: correction values, a portability destination, the
+    /// consents to withdraw. Encrypted at rest (it can hold PI).
+    pub details: serde_json::Value,
+    /// Datasets whose part of the work is done (execution resumes after the others).
+    pub progress: BTreeSet<String>,
+    /// What was done, as JSON (row counts, blockers, explanation, bundle summary).
+    pub result: serde_json::Value,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// When it reached a terminal state.
+    pub closed_ms: Option<i64>,
+    /// Optimistic lock: the number of updates so far.
+    pub version: i64,
+}
+
+/// A transition (or a step within a state) to record with a write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRequestEvent {
+    pub at_ms: i64,
+    pub actor: String,
+    /// What happened: a `RequestEvent` code (`identity-verified`, `refuse`, …) or a step
+    /// within a state (`otp-sent`, `blockers-reported`, `dataset-erased`, …).
+    pub event: String,
+    pub from: Option<RequestState>,
+    pub to: RequestState,
+    pub reason: Option<String>,
+    /// Details as JSON; never PI (no correction values, no codes).
+    pub detail: serde_json::Value,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestEventRow {
+    pub seq: i64,
+    pub request_id: String,
+    #[serde(flatten)]
+    pub event: NewRequestEvent,
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestFilter {
+    /// Only these states (any when empty).
+    pub states: Vec<RequestState>,
+    pub subject: Option<String>,
+    pub kind: Option<RequestKind>,
+    /// Only requests not yet in a terminal state.
+    pub open: bool,
+    /// Only requests due at or before this instant.
+    pub due_before_ms: Option<i64>,
+    /// Only requests received at or after this instant.
+    pub received_since_ms: Option<i64>,
+    /// Page size (at most 1000).
+    pub limit: i64,
+    /// Requests ordered by due time, then id: start after this `(due_ms, id)`.
+    pub after: Option<(i64, String)>,
+}
