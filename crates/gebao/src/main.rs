@@ -42,6 +42,8 @@ enum Command {
     Publish(commands::publish::Args),
     /// Verify the hash chains of the consent ledger and the audit log.
     Audit(commands::audit::Args),
+    /// Work users' rights requests through the running server (list, show, approve, refuse, execute).
+    Requests(commands::requests::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
     /// Print the manifest's JSON Schema (for editor completion).
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => commands::keys::run(args, lang),
         Command::Publish(args) => commands::publish::run(args, lang),
         Command::Audit(args) => commands::audit::run(args, lang),
+        Command::Requests(args) => commands::requests::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),
     };

@@ -8,6 +8,7 @@ pub mod init;
 pub mod keys;
 pub mod publish;
 pub mod render;
+pub mod requests;
 pub mod schema;
 pub mod serve;
 mod store_args;
