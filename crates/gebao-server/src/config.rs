@@ -40,6 +40,10 @@ pub struct ServerConfig {
     pub metrics_public: bool,
     /// Rights requests: the notifier, the operator's webhook, the outbox and deadline jobs.
     pub requests: RequestsConfig,
+    /// How often the manifest's retention rules are applied to the datasets (the scheduled
+    /// `gebao sweep`); `None` (the default) leaves sweeping to the command. Instances
+    /// sharing a database sweep once per interval between them.
+    pub sweep_interval: Option<Duration>,
 }
 
 /// Environment variable: the notifier's webhook (one-time codes, notices to users).
@@ -117,6 +121,7 @@ impl ServerConfig {
             key_cache_ttl: Duration::from_secs(30),
             metrics_public: false,
             requests: RequestsConfig::from_env(),
+            sweep_interval: None,
         }
     }
 

@@ -14,6 +14,8 @@
 //! - Users' rights requests ([`requests`]) are carried out against the operator's
 //!   databases; messages they owe go through a durable outbox delivered by [`outbox`], and
 //!   [`deadlines`] watches their due times.
+//! - With `sweep_interval` set, [`sweeper`] applies the manifest's retention rules to the
+//!   datasets on that schedule, one instance per interval.
 #![forbid(unsafe_code)]
 
 pub mod auth;
@@ -29,6 +31,7 @@ pub mod outbox;
 pub mod requests;
 mod routes;
 pub mod state;
+pub mod sweeper;
 pub mod sync;
 pub mod versions;
 pub mod writer;

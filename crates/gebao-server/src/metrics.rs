@@ -1,7 +1,7 @@
 //! Prometheus metrics (`GET /metrics`, OpenMetrics text): HTTP requests by route, method
 //! and status with their latency; decisions by outcome and reason code; consent batch
 //! sizes of the group-commit writer; subjects held in memory; rights requests overdue and
-//! due soon; outbox delivery attempts.
+//! due soon; outbox delivery attempts; scheduled retention sweeps.
 
 use gebao_core::decision::Reason;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -45,6 +45,10 @@ pub struct Metrics {
     requests_overdue: Gauge,
     requests_due_soon: Gauge,
     outbox: Family<OutboxLabels, Counter>,
+    sweep_rows: Counter,
+    sweep_protected: Counter,
+    sweep_last_run: Gauge,
+    sweep_failures: Counter,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -94,6 +98,22 @@ impl Metrics {
         );
         let outbox = Family::<OutboxLabels, Counter>::default();
         registry.register("outbox_attempts", "Outbox delivery attempts by kind and outcome", outbox.clone());
+        let sweep_rows = Counter::default();
+        registry.register("sweep_rows", "Rows erased by scheduled retention sweeps", sweep_rows.clone());
+        let sweep_protected = Counter::default();
+        registry.register(
+            "sweep_protected_rows",
+            "Rows past their purpose's period kept for a legal minimum or hold, summed over sweeps",
+            sweep_protected.clone(),
+        );
+        let sweep_last_run = Gauge::default();
+        registry.register(
+            "sweep_last_run_seconds",
+            "Unix time of this instance's last completed retention sweep",
+            sweep_last_run.clone(),
+        );
+        let sweep_failures = Counter::default();
+        registry.register("sweep_failures", "Scheduled retention sweeps that failed", sweep_failures.clone());
         Metrics {
             registry,
             http_requests,
@@ -107,7 +127,23 @@ impl Metrics {
             requests_overdue,
             requests_due_soon,
             outbox,
+            sweep_rows,
+            sweep_protected,
+            sweep_last_run,
+            sweep_failures,
         }
+    }
+
+    /// A completed retention sweep.
+    pub fn sweep_done(&self, report: &gebao_connectors::SweepReport) {
+        self.sweep_rows.inc_by(report.rows);
+        self.sweep_protected.inc_by(report.tables.iter().map(|t| t.protected).sum());
+        self.sweep_last_run.set(report.now.timestamp());
+    }
+
+    /// A retention sweep that failed.
+    pub fn sweep_failed(&self) {
+        self.sweep_failures.inc();
     }
 
     /// The deadline monitor's latest count of open requests overdue and due soon.

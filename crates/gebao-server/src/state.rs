@@ -1,7 +1,7 @@
 //! The state shared by every request, and how a server fills it at start-up: open the
 //! store, migrate, make sure a policy version exists, compile the engine of the version in
-//! force, load every subject with its ledger into memory, then start the writer and the
-//! sync task.
+//! force, load every subject with its ledger into memory, then start the writer, the sync
+//! task and the background jobs.
 
 use crate::auth::KeyCache;
 use crate::config::{RequestsConfig, ServerConfig};
@@ -10,7 +10,7 @@ use crate::metrics::Metrics;
 use crate::requests::datasets::Datasets;
 use crate::versions::{self, Current, Policies, PublishError, RefreshError};
 use crate::writer::{self, Writer};
-use crate::{deadlines, now_ms, outbox, sync};
+use crate::{deadlines, now_ms, outbox, sweeper, sync};
 use gebao_core::calendar::Calendar;
 use gebao_store::crypto::Keys;
 use gebao_store::{NewAudit, Store, StoreError};
@@ -145,8 +145,11 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let cursors = sync::Cursors { ledger: ledger_cursor, audit: audit_cursor };
     let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
-    let d = tokio::spawn(deadlines::run(state.clone(), stop_rx));
+    let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
     state.tasks.lock().await.extend([w, s, o, d]);
+    if let Some(every) = config.sweep_interval {
+        state.tasks.lock().await.push(tokio::spawn(sweeper::run(state.clone(), every, stop_rx)));
+    }
     state.ready.store(true, Ordering::Release);
     tracing::info!(
         engine = ?state.store.engine(),

@@ -32,16 +32,20 @@ pub enum OutboxKind {
     Portability,
     /// A request is due soon or overdue: a notice to the operator.
     DeadlineNotice,
+    /// The lease of one scheduled retention sweep: the instance whose item this is sweeps
+    /// that interval; the item is never delivered anywhere.
+    RetentionSweep,
 }
 
 impl OutboxKind {
-    pub const ALL: [OutboxKind; 6] = [
+    pub const ALL: [OutboxKind; 7] = [
         OutboxKind::Otp,
         OutboxKind::UserNotice,
         OutboxKind::OperatorBlockers,
         OutboxKind::RecipientDeletion,
         OutboxKind::Portability,
         OutboxKind::DeadlineNotice,
+        OutboxKind::RetentionSweep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl OutboxKind {
             OutboxKind::RecipientDeletion => "recipient-deletion",
             OutboxKind::Portability => "portability",
             OutboxKind::DeadlineNotice => "deadline-notice",
+            OutboxKind::RetentionSweep => "retention-sweep",
         }
     }
 

@@ -210,3 +210,20 @@ fn serve_rejects_an_unknown_config_key() {
     std::fs::write(&cfg, "listen = \"127.0.0.1:0\"\nlisen = 1\n").expect("write");
     gebao().args(["serve", "--config"]).arg(&cfg).assert().code(2).stderr(predicates::str::contains("lisen"));
 }
+
+#[test]
+fn serve_checks_the_calendar_file_and_the_sweep_schedule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    gebao()
+        .args(["serve", "--calendar", "no-calendar.toml", "--data-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-calendar.toml"));
+    gebao()
+        .args(["serve", "--sweep-every", "3 months", "--data-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("hours, days or weeks"));
+}

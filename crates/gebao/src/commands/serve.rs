@@ -15,7 +15,7 @@ use std::time::Duration;
 #[derive(clap::Args)]
 pub struct Args {
     /// A configuration file (TOML): listen, data_dir, database_url, manifest, metrics_public,
-    /// sync_interval_ms, batch_max, body_limit, key_cache_ttl_s.
+    /// calendar, sweep_every, sync_interval_ms, batch_max, body_limit, key_cache_ttl_s.
     #[arg(long, env = "GEBAO_CONFIG")]
     config: Option<PathBuf>,
     /// The manifest, published as policy version 1 when the store has none yet.
@@ -29,6 +29,25 @@ pub struct Args {
     /// Serve /metrics without an API key (default: a key with audit:read is required).
     #[arg(long, env = "GEBAO_METRICS_PUBLIC")]
     metrics_public: Option<bool>,
+    /// A holiday calendar file (TOML) whose years replace or add to the built-in ones
+    /// (docs/deadlines.md).
+    #[arg(long, env = "GEBAO_CALENDAR")]
+    calendar: Option<PathBuf>,
+    /// Apply the manifest's retention rules to the datasets this often, e.g. "1 day" or
+    /// "6 hours" (default: never; run `gebao sweep` instead).
+    #[arg(long, env = "GEBAO_SWEEP_EVERY", value_parser = parse_every)]
+    sweep_every: Option<Duration>,
+}
+
+/// A schedule in hours, days or weeks, written as in the manifest ("6 hours", "1 day").
+fn parse_every(s: &str) -> Result<Duration, String> {
+    use gebao_core::duration::{Duration as D, Unit};
+    match D::parse(s).map_err(|e| e.to_string())? {
+        D::Finite { amount, unit: Unit::Hours } => Ok(Duration::from_secs(u64::from(amount) * 3600)),
+        D::Finite { amount, unit: Unit::Days } => Ok(Duration::from_secs(u64::from(amount) * 86_400)),
+        D::Finite { amount, unit: Unit::Weeks } => Ok(Duration::from_secs(u64::from(amount) * 7 * 86_400)),
+        _ => Err(format!("`{s}`: give the schedule in hours, days or weeks, e.g. \"6 hours\" or \"1 day\"")),
+    }
 }
 
 /// The configuration file. Every key is optional; unknown keys are errors.
@@ -41,9 +60,16 @@ struct FileConfig {
     manifest: Option<PathBuf>,
     metrics_public: Option<bool>,
     sync_interval_ms: Option<u64>,
+    calendar: Option<PathBuf>,
+    #[serde(default, deserialize_with = "every_from_file")]
+    sweep_every: Option<Duration>,
     batch_max: Option<usize>,
     body_limit: Option<usize>,
     key_cache_ttl_s: Option<u64>,
+}
+
+fn every_from_file<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    Option::<String>::deserialize(d)?.map(|s| parse_every(&s).map_err(serde::de::Error::custom)).transpose()
 }
 
 fn read_file(path: &Path) -> Result<FileConfig> {
@@ -90,6 +116,17 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     }
     if let Some(s) = file.key_cache_ttl_s {
         config.key_cache_ttl = Duration::from_secs(s);
+    }
+    config.sweep_interval = args.sweep_every.or(file.sweep_every);
+    if let Some(path) = args.calendar.or(file.calendar) {
+        if !path.exists() {
+            bail!(if lang == Lang::ZhCn {
+                format!("找不到日历文件 `{}`", path.display())
+            } else {
+                format!("calendar file `{}` not found", path.display())
+            });
+        }
+        config.requests.calendar = Some(path);
     }
     gebao_server::init_logging();
     tracing::info!(listen = %config.listen, database = %redact(&config.database_url), "starting gebao serve");
