@@ -233,6 +233,10 @@ fn seed_004_liaoliao_copy_within_15_working_days() {
     let v = s.file("copy", "l", "2026-09-30T10:00:00+08:00");
     assert_eq!(v["due"]["date"], "2026-10-27", "{v:#}");
     assert_eq!(v["due"]["estimated"], false);
+    // 六(四): after cancellation, deletion within 15 working days. Received the eve of Labour
+    // Day 2026: 05-01..05-05 are holidays, Saturday 05-09 is worked; day 15 is 05-25.
+    let c = s.file("cancellation", "l", "2026-04-30T16:00:00+08:00");
+    assert_eq!(c["due"]["date"], "2026-05-25", "{c:#}");
 }
 
 /// 002 Lanhu: replies within 15 days; cancellation is not carried out while a paid plan runs
@@ -285,6 +289,13 @@ fn seed_002_lanhu_cancellation_blocked_by_a_paid_plan() {
         .success();
     let v: Value = serde_json::from_slice(&shown.get_output().stdout).expect("JSON");
     assert_eq!(v["state"], "completed", "{v:#}");
+    // 6.6.3 promises to tell the recipients; the policy names no channel for them, so each
+    // recipient that received the data is listed on the request as unreachable (SHR-07).
+    let propagation = v["result"]["propagation"].as_array().cloned().unwrap_or_default();
+    assert!(
+        propagation.iter().any(|p| p["recipient"] == "verification_agent" && p["state"] == "unreachable"),
+        "{propagation:#?}"
+    );
     assert_eq!(s.decide("m", "membership", &["member_name"], None), "subject-cancelled");
     assert_eq!(s.decide("m", "order_records", &["order_records"], None), "allow", "orders stay three years");
 }
