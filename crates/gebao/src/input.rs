@@ -68,6 +68,12 @@ fn io_diagnostic(path: &Path, e: &std::io::Error) -> gebao_core::Diagnostic {
     gebao_core::Diagnostic::new("unreadable-file", zh, en).help(help_zh, help_en)
 }
 
+/// Loads a manifest for commands with human output only: on failure its diagnostics are
+/// printed and `None` is returned (the command then exits with 2).
+pub fn load_or_report(path: Option<&Path>, lang: Lang) -> Option<Loaded> {
+    load(path).map_err(|bad| bad.print(lang)).ok()
+}
+
 impl Unreadable {
     /// Prints the diagnostics in the human format to standard error.
     pub fn print(&self, lang: Lang) {

@@ -25,8 +25,7 @@ enum AuditCommand {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    rt.block_on(async move {
+    super::block_on(async move {
         let store = args.store.open().await?;
         let AuditCommand::Verify { json } = args.command;
         let report = store.verify().await?;
@@ -39,7 +38,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             out::line(line(log, &report.audit, lang))?;
         }
         Ok(if report.is_intact() { Outcome::Ok } else { Outcome::Flagged })
-    })
+    })?
 }
 
 fn line(name: &str, s: &ChainStatus, lang: Lang) -> String {

@@ -57,8 +57,7 @@ fn new_token() -> (String, String) {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    rt.block_on(async move {
+    super::block_on(async move {
         let store = args.store.open().await?;
         match args.command {
             KeysCommand::Create { name, scope, json } => {
@@ -77,12 +76,24 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                     detail: serde_json::json!({"name": name, "scopes": scopes}),
                     at_ms: now_ms(),
                 };
-                let key = NewApiKey { id: id.clone(), name, hash: gebao_server::auth::token_hash(&token), scopes, created_ms: now_ms() };
+                let key = NewApiKey {
+                    id: id.clone(),
+                    name,
+                    hash: gebao_server::auth::token_hash(&token),
+                    scopes,
+                    created_ms: now_ms(),
+                };
                 let stored = store.create_api_key(key, audit).await?;
                 if json {
-                    out::line(serde_json::json!({"id": stored.id, "name": stored.name, "scopes": stored.scopes, "token": token}))?;
+                    out::line(
+                        serde_json::json!({"id": stored.id, "name": stored.name, "scopes": stored.scopes, "token": token}),
+                    )?;
                 } else {
-                    out::line(format!("id:     {}\nscopes: {}\ntoken:  {token}", stored.id, scope_list(&stored.scopes)))?;
+                    out::line(format!(
+                        "id:     {}\nscopes: {}\ntoken:  {token}",
+                        stored.id,
+                        scope_list(&stored.scopes)
+                    ))?;
                     out::line(if lang == Lang::ZhCn {
                         "令牌只显示这一次，请妥善保存（gebao 只保存其哈希值）"
                     } else {
@@ -116,13 +127,17 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                     at_ms: now_ms(),
                 };
                 if !store.revoke_api_key(&id, audit).await? {
-                    bail!(if lang == Lang::ZhCn { format!("没有 id 为 `{id}` 的有效密钥") } else { format!("no active key with id `{id}`") });
+                    bail!(if lang == Lang::ZhCn {
+                        format!("没有 id 为 `{id}` 的有效密钥")
+                    } else {
+                        format!("no active key with id `{id}`")
+                    });
                 }
                 out::line(if lang == Lang::ZhCn { format!("已吊销 {id}") } else { format!("revoked {id}") })?;
             }
         }
         Ok(Outcome::Ok)
-    })
+    })?
 }
 
 fn scope_list(scopes: &[Scope]) -> String {

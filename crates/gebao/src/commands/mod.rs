@@ -13,3 +13,8 @@ pub mod schema;
 pub mod serve;
 mod store_args;
 pub mod sweep;
+
+/// Runs the async part of a command (store and database access) to completion.
+fn block_on<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(future))
+}

@@ -23,18 +23,16 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     // Read and check the manifest first, with the usual diagnostics.
-    let loaded = match input::load(args.manifest.as_deref()) {
-        Ok(l) => l,
-        Err(bad) => {
-            bad.print(lang);
-            return Ok(Outcome::BadInput);
-        }
+    let Some(loaded) = input::load_or_report(args.manifest.as_deref(), lang) else {
+        return Ok(Outcome::BadInput);
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    rt.block_on(async move {
+    super::block_on(async move {
         let store = args.store.open().await?;
         let previous = match store.latest_policy().await? {
-            Some(v) => Some(gebao_core::load_manifest(&v.body.manifest).map_err(|e| anyhow::anyhow!("the stored version {} does not load: {e}", v.version))?),
+            Some(v) => Some(
+                gebao_core::load_manifest(&v.body.manifest)
+                    .map_err(|e| anyhow::anyhow!("the stored version {} does not load: {e}", v.version))?,
+            ),
             None => None,
         };
         let (_, version) = gebao_server::prepare(previous.as_ref(), &loaded.text, args.effective, now_ms())
@@ -55,15 +53,23 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                 "已发布第 {} 版，{} 生效；{}",
                 stored.version,
                 b.effective,
-                if b.major { format!("重大变更，需重新取得同意的处理目的：{}", b.reconsent.join("、")) } else { "非重大变更".into() }
+                if b.major {
+                    format!("重大变更，需重新取得同意的处理目的：{}", b.reconsent.join("、"))
+                } else {
+                    "非重大变更".into()
+                }
             ),
             Lang::En => format!(
                 "published version {}, effective {}; {}",
                 stored.version,
                 b.effective,
-                if b.major { format!("major change, consent asked again for: {}", b.reconsent.join(", ")) } else { "not a major change".into() }
+                if b.major {
+                    format!("major change, consent asked again for: {}", b.reconsent.join(", "))
+                } else {
+                    "not a major change".into()
+                }
             ),
         })?;
         Ok(Outcome::Ok)
-    })
+    })?
 }

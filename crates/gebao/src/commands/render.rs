@@ -41,12 +41,8 @@ enum List {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let loaded = match input::load(args.file.as_deref()) {
-        Ok(l) => l,
-        Err(bad) => {
-            bad.print(lang);
-            return Ok(Outcome::BadInput);
-        }
+    let Some(loaded) = input::load_or_report(args.file.as_deref(), lang) else {
+        return Ok(Outcome::BadInput);
     };
     let doc = match args.list {
         List::Policy => Document::Policy,

@@ -22,17 +22,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let loaded = match input::load(args.manifest.as_deref()) {
-        Ok(l) => l,
-        Err(bad) => {
-            bad.print(lang);
-            return Ok(Outcome::BadInput);
-        }
+    let Some(loaded) = input::load_or_report(args.manifest.as_deref(), lang) else {
+        return Ok(Outcome::BadInput);
     };
     let connections = Connections::from_env(&loaded.manifest).context("cannot resolve the datasets' connections")?;
     let executor = Executor::new(&loaded.manifest, connections).context("cannot prepare the datasets")?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let report = rt.block_on(executor.sweep(chrono::Utc::now(), args.dry_run)).context("the sweep failed")?;
+    let report = super::block_on(executor.sweep(chrono::Utc::now(), args.dry_run))?.context("the sweep failed")?;
     if args.json {
         out::line(serde_json::to_string_pretty(&report)?)?;
         return Ok(Outcome::Ok);
