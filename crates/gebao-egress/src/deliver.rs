@@ -1,0 +1,415 @@
+//! Deliveries: check, sign, POST, and an outcome that is safe to store and show.
+
+use crate::allowlist::{self, Destination, Route};
+use crate::config::EgressConfig;
+use crate::error::{ConfigError, EgressError};
+use crate::resolve::{Blocked, Lookup, PolicyResolver, SystemLookup, resolve_allowed};
+use crate::sign::{headers, sign};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use url::Host;
+
+/// `User-Agent` of every delivery.
+pub const USER_AGENT: &str = concat!("gebao/", env!("CARGO_PKG_VERSION"));
+/// The longest [`Delivery::reason`], in characters.
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// What became of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryClass {
+    /// The receiver answered 2xx.
+    Delivered,
+    /// The receiver answered 3xx or 4xx (a redirect is never followed).
+    Rejected,
+    /// 5xx, an unknown status, a network error or a timeout.
+    Failed,
+    /// Not sent: the URL is not allowed (nothing reached the network, or only a DNS query).
+    Refused,
+}
+
+impl DeliveryClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryClass::Delivered => "delivered",
+            DeliveryClass::Rejected => "rejected",
+            DeliveryClass::Failed => "failed",
+            DeliveryClass::Refused => "refused",
+        }
+    }
+}
+
+/// The outcome of one attempt, safe to store and to return through the API: `reason` is at
+/// most [`MAX_REASON_CHARS`] characters of gebao's own words — never the receiver's answer,
+/// never the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub class: DeliveryClass,
+    /// The HTTP status, when the receiver answered.
+    pub status: Option<u16>,
+    /// A machine code: `http-status`, `timeout`, `connect`, `request`, or an
+    /// [`EgressError::code`] for refusals.
+    pub code: String,
+    pub reason: String,
+    /// The name of the matched destination, once one matched.
+    pub destination: Option<String>,
+}
+
+impl Delivery {
+    fn new(class: DeliveryClass, status: Option<u16>, code: &str, reason: String, destination: Option<&str>) -> Self {
+        let reason = if reason.chars().count() > MAX_REASON_CHARS {
+            reason.chars().take(MAX_REASON_CHARS - 1).chain(['…']).collect()
+        } else {
+            reason
+        };
+        Self { class, status, code: code.into(), reason, destination: destination.map(str::to_string) }
+    }
+
+    /// Whether another attempt may succeed: failures, and the 4xx that mean "later"
+    /// (408 Request Timeout, 425 Too Early, 429 Too Many Requests). Refusals never.
+    pub fn retryable(&self) -> bool {
+        match self.class {
+            DeliveryClass::Failed => true,
+            DeliveryClass::Rejected => matches!(self.status, Some(408 | 425 | 429)),
+            DeliveryClass::Delivered | DeliveryClass::Refused => false,
+        }
+    }
+}
+
+/// The receiver's answer to a delivered POST, when it was JSON and at most
+/// `max_answer_bytes` long.
+///
+/// **Never store or return it raw**: it is whatever the receiver chose to send (the security
+/// review found internal secrets echoed through the API this way). Read the field you
+/// expect with [`Answer::parse`] into your own type, or [`Answer::acknowledged`]. For that
+/// reason it has neither `Serialize` nor a `Debug` that shows its content.
+#[derive(Clone)]
+pub struct Answer(serde_json::Value);
+
+impl Answer {
+    /// The answer as `T`, if it has that shape (unknown fields are ignored unless `T` says
+    /// otherwise).
+    pub fn parse<T: DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(&self.0).ok()
+    }
+
+    /// Whether the answer is `{"acknowledged": true, …}`.
+    pub fn acknowledged(&self) -> bool {
+        self.0.get("acknowledged").and_then(serde_json::Value::as_bool) == Some(true)
+    }
+}
+
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Answer(<not shown>)")
+    }
+}
+
+/// One attempt's result: the storable [`Delivery`], the [`Answer`] for callers that expect
+/// one, and for refusals the full error (URL redacted) for the operator's log.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub delivery: Delivery,
+    pub answer: Option<Answer>,
+    pub refusal: Option<EgressError>,
+}
+
+impl Attempt {
+    fn refused(e: EgressError, destination: Option<&str>) -> Self {
+        let delivery = Delivery::new(DeliveryClass::Refused, None, e.code(), e.short(), destination);
+        Self { delivery, answer: None, refusal: Some(e) }
+    }
+
+    fn failed(code: &str, reason: &str, destination: &str) -> Self {
+        let delivery = Delivery::new(DeliveryClass::Failed, None, code, reason.into(), Some(destination));
+        Self { delivery, answer: None, refusal: None }
+    }
+}
+
+/// What to deliver.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub url: &'a str,
+    /// `X-Gebao-Kind`: the outbox kind (`recipient-deletion`, `portability`, …).
+    pub kind: &'a str,
+    /// `X-Gebao-Delivery` and `Idempotency-Key`: the same on every retry of one item.
+    pub delivery_id: &'a str,
+    pub body: &'a serde_json::Value,
+}
+
+/// The one way gebao sends anything out. Build it once at start (it holds two HTTP
+/// clients) and share it.
+pub struct Egress {
+    destinations: Vec<Destination>,
+    lookup: Arc<dyn Lookup>,
+    strict: reqwest::Client,
+    private: reqwest::Client,
+    timeout: Duration,
+    max_answer_bytes: usize,
+}
+
+impl fmt::Debug for Egress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.destinations.iter().map(|d| d.name.as_str()).collect();
+        f.debug_struct("Egress").field("destinations", &names).field("timeout", &self.timeout).finish_non_exhaustive()
+    }
+}
+
+impl Egress {
+    /// Validates the configuration and builds the clients, resolving names with the
+    /// operating system.
+    pub fn new(config: &EgressConfig) -> Result<Self, ConfigError> {
+        Self::with_lookup(config, Arc::new(SystemLookup))
+    }
+
+    /// As [`Egress::new`], with another resolver (a pinned table, a test).
+    pub fn with_lookup(config: &EgressConfig, lookup: Arc<dyn Lookup>) -> Result<Self, ConfigError> {
+        if config.connect_timeout_ms == 0 || config.timeout_ms == 0 || config.max_answer_bytes == 0 {
+            return Err(ConfigError::Limits);
+        }
+        let mut destinations: Vec<Destination> = Vec::with_capacity(config.destinations.len());
+        for c in &config.destinations {
+            let d = Destination::parse(c)?;
+            if destinations.iter().any(|o| o.name == d.name) {
+                return Err(ConfigError::DuplicateName { name: d.name });
+            }
+            destinations.push(d);
+        }
+        let connect = Duration::from_millis(config.connect_timeout_ms);
+        let timeout = Duration::from_millis(config.timeout_ms);
+        let private_hosts = destinations.iter().filter(|d| d.allow_private).map(|d| d.host.clone()).collect();
+        let strict =
+            client(PolicyResolver { lookup: Arc::clone(&lookup), private_hosts: Vec::new() }, connect, timeout)?;
+        let private = client(PolicyResolver { lookup: Arc::clone(&lookup), private_hosts }, connect, timeout)?;
+        Ok(Self { destinations, lookup, strict, private, timeout, max_answer_bytes: config.max_answer_bytes })
+    }
+
+    /// Checks a URL against the allowlist without touching the network: scheme,
+    /// credentials, destination, and IP-literal hosts. Use it where a URL enters gebao (a
+    /// portability destination in a request) to refuse it there, with the error's message.
+    pub fn check(&self, url: &str) -> Result<Route<'_>, EgressError> {
+        allowlist::route(&self.destinations, url)
+    }
+
+    /// [`Egress::check`], then resolves the host now and refuses it when no address is
+    /// allowed. Advisory: a delivery checks the addresses again when it connects.
+    pub async fn check_resolved(&self, url: &str) -> Result<Route<'_>, EgressError> {
+        let route = self.check(url)?;
+        if let Some(Host::Domain(name)) = route.url.host() {
+            let allow_private = route.dest.allow_private;
+            if let Err(e) = resolve_allowed(self.lookup.as_ref(), name, allow_private).await {
+                return Err(match e.get_ref().and_then(|inner| inner.downcast_ref::<Blocked>()) {
+                    Some(b) => EgressError::BlockedAddress {
+                        url: route.redacted_url(),
+                        destination: route.dest.name.clone(),
+                        addr: b.addr,
+                        class: b.class,
+                    },
+                    None => EgressError::Unresolvable { url: route.redacted_url() },
+                });
+            }
+        }
+        Ok(route)
+    }
+
+    /// Delivers `out` once: check, sign, POST (redirects not followed), read at most
+    /// `max_answer_bytes` of the answer. Never fails: every outcome is an [`Attempt`].
+    #[tracing::instrument(skip_all, fields(kind = out.kind, delivery = out.delivery_id))]
+    pub async fn deliver(&self, out: &Outgoing<'_>) -> Attempt {
+        let route = match self.check(out.url) {
+            Ok(r) => r,
+            Err(e) => return Attempt::refused(e, None),
+        };
+        let name = route.dest.name.as_str();
+        for (field, value) in [("delivery_id", out.delivery_id), ("kind", out.kind)] {
+            if !header_safe(value) {
+                return Attempt::refused(EgressError::InvalidHeader { field }, Some(name));
+            }
+        }
+        let body = match serde_json::to_vec(out.body) {
+            Ok(b) => b,
+            Err(_) => return Attempt::failed("request", "无法序列化请求体 / cannot serialise the body", name),
+        };
+        let timestamp = unix_now();
+        let client = if route.dest.allow_private { &self.private } else { &self.strict };
+        let request = client
+            .post(route.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(headers::TIMESTAMP, timestamp.to_string())
+            .header(headers::SIGNATURE, sign(route.dest.secret.expose(), timestamp, &body))
+            .header(headers::DELIVERY, out.delivery_id)
+            .header(headers::IDEMPOTENCY_KEY, out.delivery_id)
+            .header(headers::KIND, out.kind)
+            .body(body);
+        let exchange = async {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            let answer = if (200..300).contains(&status) { self.read_answer(response).await } else { Ok(None) };
+            Ok::<_, reqwest::Error>((status, answer))
+        };
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Err(_) => Attempt::failed("timeout", "超时 / timed out", name),
+            Ok(Err(e)) => self.network_error(&route, &e),
+            Ok(Ok((status, answer))) => by_status(status, answer, name),
+        }
+    }
+
+    /// Reads the answer up to the limit; `Err` on a longer one (not read further).
+    async fn read_answer(&self, mut response: reqwest::Response) -> Result<Option<Answer>, TooLong> {
+        let limit = self.max_answer_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(TooLong);
+        }
+        let mut buf = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if buf.len() + chunk.len() > limit {
+                        return Err(TooLong);
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                // Delivered, but the answer broke off: there is no answer.
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(serde_json::from_slice::<serde_json::Value>(&buf).ok().map(Answer))
+    }
+
+    fn network_error(&self, route: &Route<'_>, e: &reqwest::Error) -> Attempt {
+        let name = route.dest.name.as_str();
+        if let Some(b) = blocked_in(e) {
+            let error = EgressError::BlockedAddress {
+                url: route.redacted_url(),
+                destination: name.to_string(),
+                addr: b.addr,
+                class: b.class,
+            };
+            return Attempt::refused(error, Some(name));
+        }
+        // The underlying text may hold the URL or a resolved address: logged, not returned.
+        tracing::debug!(error = %causes(e), destination = name, "delivery failed");
+        if e.is_timeout() {
+            Attempt::failed("timeout", "超时 / timed out", name)
+        } else if e.is_connect() {
+            Attempt::failed("connect", "无法连接 / could not connect", name)
+        } else {
+            Attempt::failed("request", "请求失败 / the request failed", name)
+        }
+    }
+}
+
+/// The answer was longer than the limit.
+struct TooLong;
+
+fn by_status(status: u16, answer: Result<Option<Answer>, TooLong>, name: &str) -> Attempt {
+    let (class, note) = match status {
+        200..=299 => (DeliveryClass::Delivered, ""),
+        300..=399 => (DeliveryClass::Rejected, "（未跟随重定向 / redirect not followed）"),
+        400..=499 => (DeliveryClass::Rejected, ""),
+        _ => (DeliveryClass::Failed, ""),
+    };
+    let (answer, note) = match answer {
+        Ok(a) => (a, note),
+        Err(TooLong) => (None, "（应答过长，未读取 / answer too long, not read）"),
+    };
+    let reason = format!("HTTP {status}{note}");
+    Attempt { delivery: Delivery::new(class, Some(status), "http-status", reason, Some(name)), answer, refusal: None }
+}
+
+/// Our resolver's refusal, wherever reqwest and hyper put it in the error chain.
+fn blocked_in(e: &reqwest::Error) -> Option<Blocked> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(b) = err.downcast_ref::<Blocked>() {
+            return Some(*b);
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// The causes of an error without its own message (reqwest's names the URL).
+fn causes(e: &reqwest::Error) -> String {
+    let mut out = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        out.push(err.to_string());
+        source = err.source();
+    }
+    out.join(": ")
+}
+
+fn header_safe(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn client(resolver: PolicyResolver, connect: Duration, timeout: Duration) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(resolver))
+        // A proxy would be resolved instead of the destination: the check would see the
+        // proxy's address, not where the data goes.
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .user_agent(USER_AGENT)
+        .connect_timeout(connect)
+        .timeout(timeout)
+        .build()
+        .map_err(|e| ConfigError::Client { reason: e.without_url().to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_short() {
+        let d = Delivery::new(DeliveryClass::Failed, None, "x", "长".repeat(500), None);
+        assert_eq!(d.reason.chars().count(), MAX_REASON_CHARS);
+    }
+
+    #[test]
+    fn statuses_are_classed() {
+        let class = |s| by_status(s, Ok(None), "d").delivery;
+        assert_eq!(class(204).class, DeliveryClass::Delivered);
+        assert_eq!(class(302).class, DeliveryClass::Rejected);
+        assert!(class(302).reason.contains("redirect not followed"));
+        assert_eq!(class(404).class, DeliveryClass::Rejected);
+        assert!(!class(404).retryable());
+        assert!(class(429).retryable());
+        assert_eq!(class(500).class, DeliveryClass::Failed);
+        assert!(class(503).retryable());
+        assert_eq!(class(500).status, Some(500));
+    }
+
+    #[test]
+    fn header_values_are_restricted() {
+        assert!(header_safe("obx_01HZX:1-2.3"));
+        assert!(!header_safe(""));
+        assert!(!header_safe("a\r\nx-evil: 1"));
+        assert!(!header_safe(&"a".repeat(129)));
+    }
+
+    #[test]
+    fn answers_are_never_shown() {
+        let a = Answer(serde_json::json!({"acknowledged": true, "internal_secret": "x"}));
+        assert!(a.acknowledged());
+        assert_eq!(format!("{a:?}"), "Answer(<not shown>)");
+        #[derive(Deserialize)]
+        struct Ack {
+            acknowledged: bool,
+        }
+        assert!(a.parse::<Ack>().unwrap().acknowledged);
+    }
+}
