@@ -38,6 +38,40 @@
 //!   are not read.
 //!
 //! Retries are the caller's (the server's durable outbox), spaced by [`Backoff`].
+//!
+//! # Use
+//!
+//! ```no_run
+//! use gebao_egress::{DeliveryClass, Egress, EgressConfig, Outgoing};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config: EgressConfig = toml::from_str(
+//!     r#"
+//!     [[destinations]]
+//!     name = "partner"
+//!     url = "https://api.partner.example.com/gebao/"
+//!     secret = "3f9c2b7e5d1a4c8f9e0b6a2d7c4e1f83"
+//!     "#,
+//! )?;
+//! let egress = Egress::new(&config)?; // once, at start
+//!
+//! // Where a URL enters gebao, refuse it there, with a message the user can act on:
+//! let url = "https://api.partner.example.com/gebao/deletion";
+//! egress.check(url)?;
+//!
+//! let body = serde_json::json!({ "kind": "recipient-deletion", "request": "req_1" });
+//! let attempt =
+//!     egress.deliver(&Outgoing { url, kind: "recipient-deletion", delivery_id: "obx_1", body: &body }).await;
+//! // `attempt.delivery` is safe to store and show; the answer is read into what we expect.
+//! let acknowledged = attempt.answer.as_ref().is_some_and(|a| a.acknowledged());
+//! match attempt.delivery.class {
+//!     DeliveryClass::Delivered => println!("delivered, acknowledged: {acknowledged}"),
+//!     _ if attempt.delivery.retryable() => println!("retry later: {}", attempt.delivery.reason),
+//!     _ => println!("give up: {}", attempt.delivery.reason),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 
 mod ack;

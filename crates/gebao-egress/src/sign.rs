@@ -76,6 +76,15 @@ pub enum SignatureError {
 /// Verifies a delivery: `timestamp` and `header` as received, `body` the raw bytes (before
 /// any JSON parsing), `now` in Unix seconds, `tolerance` the replay window (use
 /// [`TOLERANCE`]). The comparison is constant-time.
+///
+/// ```
+/// use gebao_egress::{TOLERANCE, sign, verify_signature};
+/// let secret = b"0123456789abcdef0123456789abcdef";
+/// let body = br#"{"kind":"otp"}"#;
+/// let header = sign(secret, 1_767_225_600, body);
+/// assert!(verify_signature(secret, "1767225600", body, &header, 1_767_225_630, TOLERANCE).is_ok());
+/// assert!(verify_signature(secret, "1767225600", body, &header, 1_767_226_000, TOLERANCE).is_err());
+/// ```
 pub fn verify_signature(
     secret: &[u8],
     timestamp: &str,
