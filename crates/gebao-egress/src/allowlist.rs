@@ -112,10 +112,16 @@ impl Destination {
 }
 
 /// A URL that passed the checks that need no network, and the destination it matched.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Route<'a> {
     pub(crate) url: Url,
     pub(crate) dest: &'a Destination,
+}
+
+impl std::fmt::Debug for Route<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route").field("url", &self.redacted_url()).field("destination", &self.dest.name).finish()
+    }
 }
 
 impl Route<'_> {
@@ -333,6 +339,14 @@ mod tests {
         // …but never to a metadata service.
         let meta = [dest("meta", "http://169.254.169.254", true)];
         assert_eq!(code(&meta, "http://169.254.169.254/"), "egress.blocked-address");
+    }
+
+    #[test]
+    fn routes_show_neither_query_nor_secret() {
+        let ds = [dest("p", "https://a.example.com", false)];
+        let shown = format!("{:?}", route(&ds, "https://a.example.com/x?token=s3cr3t").unwrap());
+        assert!(!shown.contains("s3cr3t") && !shown.contains("0123456789abcdef"), "{shown}");
+        assert!(shown.contains("https://a.example.com/x?…"), "{shown}");
     }
 
     #[test]

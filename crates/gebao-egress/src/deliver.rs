@@ -374,6 +374,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn egress_is_shared_across_tasks() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Egress>();
+        shared::<Attempt>();
+    }
+
+    #[test]
     fn reasons_are_short() {
         let d = Delivery::new(DeliveryClass::Failed, None, "x", "长".repeat(500), None);
         assert_eq!(d.reason.chars().count(), MAX_REASON_CHARS);
