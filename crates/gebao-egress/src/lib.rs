@@ -81,6 +81,7 @@ mod backoff;
 mod config;
 mod deliver;
 mod error;
+mod outcome;
 mod resolve;
 mod sign;
 
@@ -89,7 +90,8 @@ pub use addr::{AddrClass, classify};
 pub use allowlist::{Route, redact_url};
 pub use backoff::Backoff;
 pub use config::{DestinationConfig, EgressConfig, MIN_SECRET_LEN, Secret};
-pub use deliver::{Answer, Attempt, Delivery, DeliveryClass, Egress, MAX_REASON_CHARS, Outgoing, USER_AGENT};
+pub use deliver::{Egress, Outgoing, USER_AGENT};
 pub use error::{ConfigError, EgressError, UrlProblem};
+pub use outcome::{Answer, Attempt, Delivery, DeliveryClass, MAX_REASON_CHARS};
 pub use resolve::{Blocked, Lookup, LookupFuture, StaticLookup, SystemLookup, filter_addrs};
 pub use sign::{SignatureError, TOLERANCE, headers, sign, verify_signature};
