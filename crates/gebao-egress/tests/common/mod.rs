@@ -252,10 +252,9 @@ pub fn run_doc_verifier(lang: &str, secret: &str, timestamp: &str, body: &[u8], 
             let file = dir.join("verify.go");
             std::fs::write(&file, format!("package main\nimport (\"fmt\"; \"os\")\n{snippet}\n{driver}")).unwrap();
             let mut c = Command::new("go");
-            c.arg("run")
-                .arg(file)
-                .env("GOCACHE", std::env::temp_dir().join("gebao-egress-gocache"))
-                .env("GOFLAGS", "-mod=mod");
+            // Caches in the temporary directory: no dependence on HOME or GOPATH.
+            let go_home = std::env::temp_dir().join("gebao-egress-go");
+            c.arg("run").arg(file).env("GOCACHE", go_home.join("cache")).env("GOPATH", go_home.join("path"));
             c
         }
         other => panic!("no driver for {other}"),
