@@ -17,6 +17,7 @@ pub enum Reason {
     FieldNotDeclared,
     SubjectCancelled,
     SubjectRestricted,
+    FieldErased,
     GuardianConsentMissing,
     ConsentMissing,
     ConsentWithdrawn,
@@ -28,11 +29,12 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::PurposeUnknown,
         Reason::FieldNotDeclared,
         Reason::SubjectCancelled,
         Reason::SubjectRestricted,
+        Reason::FieldErased,
         Reason::GuardianConsentMissing,
         Reason::ConsentMissing,
         Reason::ConsentWithdrawn,
@@ -50,6 +52,7 @@ impl Reason {
             Reason::FieldNotDeclared => "field-not-declared",
             Reason::SubjectCancelled => "subject-cancelled",
             Reason::SubjectRestricted => "subject-restricted",
+            Reason::FieldErased => "field-erased",
             Reason::GuardianConsentMissing => "guardian-consent-missing",
             Reason::ConsentMissing => "consent-missing",
             Reason::ConsentWithdrawn => "consent-withdrawn",
@@ -198,6 +201,16 @@ impl Engine {
                 return Decision::deny(Reason::SubjectRestricted, None);
             }
             _ => {}
+        }
+        // PIPL 47: a field erased by a deletion request is gone; data of it collected before
+        // the erasure (or at an unknown time) may not be used any more.
+        if !s.erased.is_empty()
+            && let Some(f) =
+                q.fields.iter().map(AsRef::as_ref).find(|f| {
+                    s.erased_at(f).is_some_and(|at| q.collected_at_ms.is_none_or(|collected| collected <= at))
+                })
+        {
+            return Decision::deny(Reason::FieldErased, Some(f));
         }
         if p.basis == LegalBasis::Consent {
             let purpose_id = PurposeId(q.purpose.to_owned());

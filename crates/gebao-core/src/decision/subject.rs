@@ -37,6 +37,10 @@ pub struct SubjectState {
     pub age_known_on: Option<NaiveDate>,
     /// Latest record per scope.
     pub consents: HashMap<ConsentScope, ConsentEntry>,
+    /// Fields a deletion request erased (PIPL 47), with when: data of these fields
+    /// collected before then may no longer be used (`field-erased`).
+    #[serde(default)]
+    pub erased: Vec<(Box<str>, i64)>,
 }
 
 impl SubjectState {
@@ -51,6 +55,11 @@ impl SubjectState {
                 by_guardian: r.by_guardian,
             },
         );
+    }
+
+    /// When `field` was erased, if it was.
+    pub fn erased_at(&self, field: &str) -> Option<i64> {
+        self.erased.iter().find(|(f, _)| &**f == field).map(|(_, at)| *at)
     }
 
     pub fn consent(&self, scope: &ConsentScope) -> Option<&ConsentEntry> {

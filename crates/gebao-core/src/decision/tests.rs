@@ -109,6 +109,26 @@ fn restricted_and_cancelled_subjects() {
     assert!(ask(&e, &s, "security_logs", &["ip_log"]).allow, "legal holds may be read");
 }
 
+/// PIPL 47: a field erased by a deletion is denied for data collected before the erasure,
+/// whatever the purpose's basis; data collected again afterwards may be used.
+#[test]
+fn erased_fields_are_denied() {
+    let e = engine();
+    let s = SubjectState { erased: vec![("ip_log".into(), 1_000)], ..Default::default() };
+    let q = |collected: Option<i64>| DecisionQuery {
+        purpose: "security_logs",
+        fields: &["ip_log"],
+        recipient: None,
+        collected_at_ms: collected,
+        now_ms: 2_000,
+    };
+    let d = e.decide(&s, &q(None));
+    assert_eq!((reason(&d), d.detail.as_deref()), (Some("field-erased"), Some("ip_log")));
+    assert_eq!(reason(&e.decide(&s, &q(Some(900)))), Some("field-erased"));
+    assert!(e.decide(&s, &q(Some(1_500))).allow, "collected again after the erasure");
+    assert!(ask(&e, &s, "register", &["phone"]).allow, "other fields are untouched");
+}
+
 #[test]
 fn recipient_needs_its_own_consent() {
     let e = engine();
@@ -187,7 +207,7 @@ fn retention_expired() {
 #[test]
 fn reason_codes_are_those_of_the_catalog() {
     let codes: Vec<_> = Reason::ALL.iter().map(|r| r.code()).collect();
-    assert_eq!(codes.len(), 12);
+    assert_eq!(codes.len(), 13);
     for c in codes {
         let json = serde_json::to_string(&Reason::ALL.iter().find(|r| r.code() == c)).unwrap_or_default();
         assert_eq!(json, format!("\"{c}\""));
