@@ -31,11 +31,13 @@ mod html;
 mod lists;
 mod md;
 mod policy;
+mod public;
 mod text;
 mod view;
 
 use gebao_core::Manifest;
 pub use gebao_core::text::Lang;
+pub use public::public_model;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
