@@ -1,8 +1,11 @@
 //! API keys: `Authorization: Bearer gbk_<id>_<secret>`. The key is found by the SHA-256 of
-//! the whole token (`Store::api_key_by_hash`); resolved keys are cached in memory for
-//! `key_cache_ttl`, so the hot path does no database read. Each route names the one scope
-//! it needs in its signature (`Auth<scope::DecisionsRead>`): least privilege, visible in
-//! the code and in `/openapi.json`.
+//! the whole token (`Store::api_key_by_hash`, which also checks the key's row against its
+//! audit record); resolved keys are cached in memory, so the hot path does no database read.
+//! The cache is emptied whenever the store's change feed reports a key created or revoked —
+//! on this instance or any other sharing the database — so a revocation takes effect within
+//! the sync interval, not a cache lifetime. Each route names the one scope it needs in its
+//! signature (`Auth<scope::DecisionsRead>`): least privilege, visible in the code and in
+//! `/openapi.json`.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,6 +16,7 @@ use gebao_store::{Scope, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -54,15 +58,24 @@ struct Cached {
     at: Instant,
 }
 
-/// Token hash → resolved key (or "no such key"), for `ttl`.
+/// Token hash → resolved key (or "no such key"), until a key changes or `ttl` passes.
 pub struct KeyCache {
     map: RwLock<HashMap<[u8; 32], Cached>>,
     ttl: Duration,
+    /// Bumped by every invalidation: a lookup that started before one does not cache its
+    /// (possibly stale) answer.
+    generation: AtomicU64,
 }
 
 impl KeyCache {
     pub fn new(ttl: Duration) -> Self {
-        KeyCache { map: RwLock::new(HashMap::new()), ttl }
+        KeyCache { map: RwLock::new(HashMap::new()), ttl, generation: AtomicU64::new(0) }
+    }
+
+    /// Forgets every resolved key (a key was created or revoked somewhere).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     /// Resolves a bearer token; `Ok(None)` when no active key has it.
@@ -77,13 +90,25 @@ impl KeyCache {
                 return Ok(c.caller.clone());
             }
         }
-        let key = store.api_key_by_hash(&hash).await?;
+        let generation = self.generation.load(Ordering::SeqCst);
+        let key = match store.api_key_by_hash(&hash).await {
+            Ok(k) => k,
+            Err(gebao_store::StoreError::Tampered(what)) => {
+                // Refused, loudly: a key row edited outside gebao is never honoured.
+                tracing::error!(key = %id, what = %what, "API key refused: its row does not match its audit record");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
         // The id in the token must be the key's own: a hash collision is not a concern, but
         // a mismatch means a forged or mangled token.
         let caller = key
             .filter(|k| k.revoked_ms.is_none() && k.id == id)
             .map(|k| Arc::new(Caller { key_id: k.id, scopes: k.scopes }));
         let mut map = self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return Ok(caller);
+        }
         if map.len() >= CACHE_MAX {
             map.clear();
         }
@@ -149,7 +174,15 @@ impl<S> Auth<S> {
 
 /// Resolves the request's bearer token, if any.
 pub async fn caller_of(parts: &Parts, state: &AppState) -> Result<Option<Arc<Caller>>, ApiError> {
-    let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(None) };
+    caller_from_headers(&parts.headers, state).await
+}
+
+/// [`caller_of`] from the headers alone (routes that accept another proof instead).
+pub async fn caller_from_headers(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+) -> Result<Option<Arc<Caller>>, ApiError> {
+    let Some(value) = headers.get(AUTHORIZATION) else { return Ok(None) };
     let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) else {
         return Ok(None);
     };

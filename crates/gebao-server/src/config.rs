@@ -32,8 +32,9 @@ pub struct ServerConfig {
     pub batch_max: usize,
     /// Requests waiting for the writer before new ones wait for room (back-pressure).
     pub queue_capacity: usize,
-    /// How long a resolved API key is trusted before it is looked up again: a key revoked
-    /// with `gebao keys revoke` stops working within this time.
+    /// How long a resolved API key is kept before it is looked up again. Revocations do not
+    /// wait for it: the change feed empties the cache on every instance within the sync
+    /// interval.
     pub key_cache_ttl: Duration,
     /// Serve `/metrics` without an API key. Off by default: the metrics then need a key
     /// with the `audit:read` scope (Prometheus sends it as `authorization.credentials`).
@@ -44,6 +45,15 @@ pub struct ServerConfig {
     /// `gebao sweep`); `None` (the default) leaves sweeping to the command. Instances
     /// sharing a database sweep once per interval between them.
     pub sweep_interval: Option<Duration>,
+    /// Serve (and publish as the first version) a manifest with error-level findings of
+    /// `gebao check`. Off by default: such a manifest is refused at start.
+    pub allow_findings: bool,
+    /// Where gebao may send anything: the allowlist of destinations with their signing
+    /// secrets (`gebao-egress`). Empty by default: nothing leaves until it is configured.
+    pub egress: gebao_egress::EgressConfig,
+    /// The external anchor file the chain heads are appended to (see `gebao audit verify
+    /// --anchor`); `None` disables anchoring.
+    pub anchor: Option<PathBuf>,
 }
 
 /// Environment variable: the notifier's webhook (one-time codes, notices to users).
@@ -118,10 +128,13 @@ impl ServerConfig {
             sync_interval: Duration::from_millis(250),
             batch_max: 1000,
             queue_capacity: 16 * 1024,
-            key_cache_ttl: Duration::from_secs(30),
+            key_cache_ttl: Duration::from_secs(300),
             metrics_public: false,
             requests: RequestsConfig::from_env(),
             sweep_interval: None,
+            allow_findings: false,
+            egress: gebao_egress::EgressConfig::default(),
+            anchor: None,
         }
     }
 

@@ -117,7 +117,7 @@ async fn notify(state: &AppState, r: &RightsRequest, s: Standing, dedupe: &str) 
         "message": { "zh-CN": message.zh, "en": message.en },
     });
     let mut item =
-        crate::requests::flow::webhook(gebao_store::OutboxKind::DeadlineNotice, &url, payload, Some(r), state);
+        crate::requests::change::webhook(state, gebao_store::OutboxKind::DeadlineNotice, &url, payload, Some(r));
     item.dedupe = Some(dedupe.to_owned());
     let entry = audit(
         "system:deadlines".into(),

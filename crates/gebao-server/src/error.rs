@@ -38,6 +38,9 @@ pub enum ApiError {
     /// 405: the route exists with another method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 410: the subject named was cancelled and its record erased; nothing of it is kept.
+    #[error("gone: {}", .text.en)]
+    Gone { field: Option<String>, text: Text },
     /// 409: the request contradicts the current state (e.g. a grant for a cancelled account).
     #[error("conflict on `{field}`: {}", .text.en)]
     Conflict { field: String, text: Text },
@@ -106,6 +109,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -123,6 +127,7 @@ impl ApiError {
             ApiError::Forbidden { scope } => ("forbidden", None, messages::forbidden(*scope), Some(*scope)),
             ApiError::NotFound { field, text } => ("not-found", field.clone(), text.clone(), None),
             ApiError::MethodNotAllowed => ("method-not-allowed", None, messages::method_not_allowed(), None),
+            ApiError::Gone { field, text } => ("gone", field.clone(), text.clone(), None),
             ApiError::Conflict { field, text } => ("conflict", Some(field.clone()), text.clone(), None),
             ApiError::Unavailable(_) => ("unavailable", None, messages::unavailable(), None),
             ApiError::Internal(_) => ("internal", None, messages::internal(), None),
@@ -197,6 +202,29 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Database(_) => ApiError::Unavailable(e.to_string()),
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::requests::RequestError> for ApiError {
+    /// The one place where what went wrong with a rights request becomes an HTTP status.
+    fn from(e: crate::requests::RequestError) -> Self {
+        use crate::requests::{RequestError as R, text};
+        match e {
+            R::NotFound(id) => ApiError::not_found("id", text::request_not_found(&id)),
+            R::SubjectNotFound(id) => ApiError::not_found("subject", messages::subject_not_found(&id)),
+            R::SubjectErased(id) => {
+                ApiError::Gone { field: Some("subject".into()), text: messages::subject_erased(&id) }
+            }
+            R::WrongState { state, action } => {
+                ApiError::Conflict { field: "state".into(), text: text::not_in_state(state, action) }
+            }
+            R::Transition(t) => ApiError::Conflict { field: "state".into(), text: text::transition(&t) },
+            R::ChangedMeanwhile => ApiError::Conflict { field: "id".into(), text: text::changed_meanwhile() },
+            R::Invalid { field, text } => ApiError::Invalid { field, text },
+            R::Blocked { field, text } => ApiError::Conflict { field, text },
+            R::DatabaseUnavailable(what) => ApiError::Unavailable(what),
+            R::Store(s) => s.into(),
         }
     }
 }

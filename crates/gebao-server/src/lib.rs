@@ -8,8 +8,8 @@
 //! - Decisions are answered from memory ([`memory`]), never from a database read.
 //! - Consent writes go through one group-commit writer ([`writer`]): one transaction per
 //!   batch, and a 2xx only once the record is durable.
-//! - Instances sharing a database keep in step by reading each other's writes every
-//!   250 ms ([`sync`]).
+//! - Instances sharing a database keep in step through the store's change feed, woken by
+//!   `NOTIFY` on PostgreSQL and polled every 250 ms at most ([`sync`]).
 //! - Errors are RFC 9457 problem documents from one enum ([`error::ApiError`]).
 //! - Users' rights requests ([`requests`]) are carried out against the operator's
 //!   databases; messages they owe go through a durable outbox delivered by [`outbox`], and
@@ -18,6 +18,7 @@
 //!   datasets on that schedule, one instance per interval.
 #![forbid(unsafe_code)]
 
+mod anchor;
 pub mod auth;
 pub mod config;
 pub mod deadlines;

@@ -1,19 +1,22 @@
 //! Every subject's decision state, in memory: decisions read it and never the database
 //! (pipl-rules part D: "a database read per decision is a defect").
 //!
+//! Subjects are keyed by their [`SubjectKey`], the keyed hash of the operator's user id, so
+//! that a change announced by another instance (which names the subject by that key only)
+//! finds its entry, and an erased subject's entry can stay as `cancelled` without its id.
 //! The map is split into shards, each behind its own `RwLock`, so that decisions on many
-//! cores take read locks on different shards and writers (the group-commit writer, the
-//! sync task) block only one shard for a few hash-map operations.
+//! cores take read locks on different shards and writers block one shard for a moment.
 //!
 //! Ledger records can reach this map twice and out of order — once from the writer of this
 //! instance right after its commit, once from the sync task reading the shared ledger — so
-//! each scope remembers the sequence number of the record it holds and an older record
-//! never replaces a newer one.
+//! each scope remembers the sequence number of the record it holds and an older record never
+//! replaces a newer one. An entry also remembers which registration of the subject it holds
+//! (its pseudonym): records of an erased registration never reach a new one.
 
-use gebao_core::decision::{ConsentScope, SubjectState};
-use gebao_store::{ConsentRow, Subject};
+use gebao_core::decision::{ConsentScope, SubjectState, SubjectStatus};
+use gebao_store::crypto::SubjectKey;
+use gebao_store::{ConsentRow, Loaded, Subject, Tombstone};
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -24,12 +27,13 @@ struct Entry {
     state: SubjectState,
     /// Ledger sequence number of the record each scope's entry came from.
     seqs: HashMap<ConsentScope, i64>,
+    /// The registration held: its pseudonym (`None` once erased).
+    pseudonym: Option<Box<str>>,
 }
 
-/// Subject id → decision state.
+/// Subject key → decision state.
 pub struct Subjects {
-    shards: Vec<RwLock<HashMap<String, Entry>>>,
-    hasher: RandomState,
+    shards: Vec<RwLock<HashMap<SubjectKey, Entry>>>,
     len: AtomicUsize,
 }
 
@@ -41,7 +45,7 @@ impl Default for Subjects {
 
 fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     // A panic while holding the lock cannot leave a half-updated entry (every update is a
-    // single insert), so a poisoned lock is still consistent.
+    // few plain assignments), so a poisoned lock is still consistent.
     l.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -51,19 +55,15 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 
 impl Subjects {
     pub fn new() -> Self {
-        Subjects {
-            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
-            hasher: RandomState::new(),
-            len: AtomicUsize::new(0),
-        }
+        Subjects { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(), len: AtomicUsize::new(0) }
     }
 
-    fn shard(&self, id: &str) -> &RwLock<HashMap<String, Entry>> {
-        let i = (self.hasher.hash_one(id) as usize) % SHARDS;
-        &self.shards[i]
+    fn shard(&self, key: &SubjectKey) -> &RwLock<HashMap<SubjectKey, Entry>> {
+        // The key is a keyed hash: its bytes are already uniform.
+        &self.shards[usize::from(key.0[0]) % SHARDS]
     }
 
-    /// Number of subjects held.
+    /// Number of subjects held (registered or erased).
     pub fn len(&self) -> usize {
         self.len.load(Ordering::Relaxed)
     }
@@ -72,40 +72,64 @@ impl Subjects {
         self.len() == 0
     }
 
-    pub fn contains(&self, id: &str) -> bool {
-        read(self.shard(id)).contains_key(id)
+    pub fn contains(&self, key: &SubjectKey) -> bool {
+        read(self.shard(key)).contains_key(key)
     }
 
     /// Runs `f` on a subject's state under the shard's read lock; `None` for an unknown
     /// subject.
-    pub fn with<R>(&self, id: &str, f: impl FnOnce(&SubjectState) -> R) -> Option<R> {
-        read(self.shard(id)).get(id).map(|e| f(&e.state))
+    pub fn with<R>(&self, key: &SubjectKey, f: impl FnOnce(&SubjectState) -> R) -> Option<R> {
+        read(self.shard(key)).get(key).map(|e| f(&e.state))
     }
 
     /// A copy of a subject's state.
-    pub fn snapshot(&self, id: &str) -> Option<SubjectState> {
-        self.with(id, Clone::clone)
+    pub fn snapshot(&self, key: &SubjectKey) -> Option<SubjectState> {
+        self.with(key, Clone::clone)
     }
 
-    /// Inserts a subject or refreshes its profile and status, keeping its consents.
-    pub fn put_profile(&self, s: &Subject) {
-        let mut shard = write(self.shard(&s.id));
-        let entry = shard.entry(s.id.clone()).or_insert_with(|| {
+    fn entry<'a>(&self, shard: &'a mut HashMap<SubjectKey, Entry>, key: SubjectKey) -> &'a mut Entry {
+        shard.entry(key).or_insert_with(|| {
             self.len.fetch_add(1, Ordering::Relaxed);
             Entry::default()
-        });
+        })
+    }
+
+    /// Inserts a subject or refreshes its profile, status and erased fields, keeping its
+    /// consents — unless this is a new registration of an erased id, which starts empty.
+    pub fn put_profile(&self, s: &Subject) {
+        let mut shard = write(self.shard(&s.key));
+        let entry = self.entry(&mut shard, s.key);
+        if entry.pseudonym.as_deref() != Some(s.pseudonym.as_str()) {
+            *entry = Entry { pseudonym: Some(s.pseudonym.as_str().into()), ..Entry::default() };
+        }
         entry.state.status = s.status;
         entry.state.birth_date = s.birth_date;
         entry.state.age = s.age;
         entry.state.age_known_on = s.age_known_on;
+        entry.state.erased = s.erased.iter().map(|(f, at)| (f.as_str().into(), *at)).collect();
     }
 
-    /// Applies a ledger record. Returns `false` when the subject is not held (the caller
-    /// loads it and tries again), `true` otherwise — also when the record is older than
-    /// the one held for its scope and so changes nothing.
+    /// A cancelled account whose record was erased: decisions deny `subject-cancelled`, and
+    /// nothing of it is kept but that.
+    pub fn erase(&self, t: &Tombstone) {
+        let mut shard = write(self.shard(&t.key));
+        let entry = self.entry(&mut shard, t.key);
+        *entry = Entry::default();
+        entry.state.status = SubjectStatus::Cancelled;
+    }
+
+    /// Applies a ledger record. Returns `false` when the record's registration is not held
+    /// (the caller loads it and tries again), `true` otherwise — also when the record is
+    /// older than the one held for its scope, or of an erased registration, and so changes
+    /// nothing.
     pub fn apply(&self, row: &ConsentRow) -> bool {
-        let mut shard = write(self.shard(&row.record.subject));
-        let Some(entry) = shard.get_mut(&row.record.subject) else { return false };
+        let Some(key) = row.subject_key else { return true };
+        let mut shard = write(self.shard(&key));
+        let Some(entry) = shard.get_mut(&key) else { return false };
+        if entry.pseudonym.is_none() {
+            // The registration was erased meanwhile: its records no longer count.
+            return entry.state.status == SubjectStatus::Cancelled;
+        }
         let newer = entry.seqs.get(&row.record.scope).is_none_or(|held| *held < row.seq);
         if newer {
             entry.state.apply(&row.to_engine());
@@ -114,30 +138,36 @@ impl Subjects {
         true
     }
 
-    /// Fills the map from `Store::load_all`; returns the highest ledger sequence seen.
-    pub fn load(&self, all: Vec<(Subject, Vec<ConsentRow>)>) -> i64 {
-        let mut max_seq = 0;
-        for (subject, rows) in all {
+    /// Fills the map from `Store::load_all`.
+    pub fn load(&self, loaded: Loaded) {
+        for (subject, rows) in loaded.subjects {
             self.put_profile(&subject);
             for row in &rows {
-                max_seq = max_seq.max(row.seq);
                 self.apply(row);
             }
         }
-        max_seq
+        for t in &loaded.tombstones {
+            self.erase(t);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gebao_core::decision::{ConsentAction, SubjectStatus};
+    use gebao_core::decision::ConsentAction;
     use gebao_core::ids::PurposeId;
     use gebao_store::NewConsent;
 
-    fn subject(id: &str) -> Subject {
+    fn key(b: u8) -> SubjectKey {
+        SubjectKey([b; 16])
+    }
+
+    fn subject(pseudonym: &str) -> Subject {
         Subject {
-            id: id.into(),
+            id: "u1".into(),
+            key: key(1),
+            pseudonym: pseudonym.into(),
             status: SubjectStatus::Active,
             birth_date: None,
             age: None,
@@ -145,6 +175,7 @@ mod tests {
             guardian: None,
             phone: None,
             email: None,
+            erased: Default::default(),
             created_ms: 0,
             updated_ms: 0,
         }
@@ -164,20 +195,40 @@ mod tests {
                 actor: "api-key:k".into(),
                 at_ms: seq,
             },
+            subject_key: Some(key(1)),
             prev_hash: String::new(),
             hash: String::new(),
         }
+    }
+
+    fn granted(m: &Subjects) -> Option<bool> {
+        m.with(&key(1), |s| s.consents.values().all(|e| e.granted) && !s.consents.is_empty())
     }
 
     #[test]
     fn older_record_never_replaces_newer() {
         let m = Subjects::new();
         assert!(!m.apply(&row(1, ConsentAction::Grant)));
-        m.put_profile(&subject("u1"));
+        m.put_profile(&subject("p_a"));
         assert!(m.apply(&row(5, ConsentAction::Withdraw)));
         assert!(m.apply(&row(3, ConsentAction::Grant)));
-        let granted = m.with("u1", |s| s.consents.values().all(|e| e.granted));
-        assert_eq!(granted, Some(false));
+        assert_eq!(granted(&m), Some(false));
+        assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn erasure_and_a_new_registration_start_empty() {
+        let m = Subjects::new();
+        m.put_profile(&subject("p_a"));
+        m.apply(&row(1, ConsentAction::Grant));
+        assert_eq!(granted(&m), Some(true));
+        m.erase(&Tombstone { key: key(1), erased_ms: 2 });
+        assert_eq!(m.with(&key(1), |s| (s.status, s.consents.len())), Some((SubjectStatus::Cancelled, 0)));
+        // A late record of the erased registration changes nothing.
+        assert!(m.apply(&row(2, ConsentAction::Grant)));
+        assert_eq!(m.with(&key(1), |s| s.consents.len()), Some(0));
+        m.put_profile(&subject("p_b"));
+        assert_eq!(m.with(&key(1), |s| (s.status, s.consents.len())), Some((SubjectStatus::Active, 0)));
         assert_eq!(m.len(), 1);
     }
 }

@@ -30,6 +30,7 @@ pub fn title(slug: &str) -> Text {
         "not-found" => t("未找到", "Not found"),
         "method-not-allowed" => t("不支持的请求方法", "Method not allowed"),
         "conflict" => t("与当前状态冲突", "Conflict"),
+        "gone" => t("已注销并删除", "Gone"),
         "unavailable" => t("服务暂不可用", "Service unavailable"),
         _ => t("服务器内部错误", "Internal server error"),
     }
@@ -297,4 +298,22 @@ pub fn limit_range(max: i64) -> Text {
 
 pub fn not_ready() -> Text {
     t("尚未就绪", "not ready")
+}
+
+pub fn subject_erased(id: &str) -> Text {
+    t(
+        format!("主体 `{id}` 的账号已注销，其个人信息已删除；如需继续服务，请重新注册（将作为新用户，不恢复原有记录）"),
+        format!(
+            "the account of subject `{id}` was cancelled and its personal information erased; registering the id again starts a new subject and restores nothing"
+        ),
+    )
+}
+
+pub fn evidence_too_large(max: usize) -> Text {
+    t(
+        format!("`evidence` 超过 {max} 字节：请记录界面版本、文本摘要等引用，而不是文档本身（同意记录不可修改）"),
+        format!(
+            "`evidence` exceeds {max} bytes: record a reference (the UI version, the text's hash), not the document itself (the ledger cannot be edited)"
+        ),
+    )
 }

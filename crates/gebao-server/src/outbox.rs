@@ -1,19 +1,23 @@
 //! The outbox delivery loop: every `outbox_interval` an instance claims the due items
 //! (`Store::claim_outbox`: a lease, `FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances
-//! sharing a database never deliver the same item at once), POSTs each webhook item as JSON
-//! and records the outcome. A non-2xx answer or a network error is retried with exponential
-//! backoff until `outbox_max_attempts`; then the item is `failed` and shows so on its
-//! request. Answers feed back into requests: the operator's list of cancellation blockers
-//! (PIPL 47; seed 002), and a recipient's `{"acknowledged": true}` recorded as its
-//! acknowledgement of a deletion request.
+//! sharing a database never deliver the same item at once) and delivers each through
+//! `gebao-egress` — only to an allowlisted destination, signed with that destination's
+//! secret. A failure that may pass (5xx, network, 408/429) is retried with exponential
+//! backoff and full jitter until `outbox_max_attempts`; a refused destination or a 4xx is
+//! final; then the item is `failed` and shows so on its request.
+//!
+//! What a target answers is never stored or shown: only its status and gebao's own short
+//! reason. Two answers are understood and turned into gebao's own records: the operator's
+//! list of cancellation blockers (PIPL 47; seed 002), and a recipient's
+//! `{"acknowledged": true}` (recorded as "acknowledged in the delivery's answer").
 
-use crate::error::ApiError;
+use crate::requests::RequestError;
 use crate::requests::effects::{self, Blocker};
 use crate::state::{AppState, audit};
-use gebao_store::outbox::backoff_ms;
+use gebao_egress::{Backoff, DeliveryClass, Outgoing};
 use gebao_store::{OutboxItem, OutboxKind, Outcome, StoreError};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
@@ -69,49 +73,48 @@ struct BlockersAnswer {
 async fn deliver(state: &AppState, item: OutboxItem) {
     let Some(claim) = item.claim.clone() else { return };
     let kind = item.kind.as_str();
-    let sent = state
-        .http
-        .post(&item.target)
-        .timeout(state.requests.webhook_timeout)
-        .header("x-gebao-outbox-id", &item.id)
-        .header("x-gebao-kind", kind)
-        .header("idempotency-key", &item.id)
-        .json(&item.payload)
-        .send()
-        .await;
-    let error = match sent {
-        Ok(res) if res.status().is_success() => {
-            let body: Option<Value> = res.json().await.ok();
-            delivered(state, &item, &claim, body).await;
-            return;
-        }
-        Ok(res) => format!("HTTP {}", res.status().as_u16()),
-        // Without the URL: it may carry a token.
-        Err(e) => e.without_url().to_string(),
-    };
-    state.metrics.outbox_attempt(kind, "failed");
-    let last = item.attempts >= item.max_attempts;
-    let base = ms(state.requests.outbox_backoff);
-    let retry_at_ms =
-        (!last).then(|| crate::now_ms() + backoff_ms(item.attempts, base, ms(state.requests.outbox_backoff_cap)));
+    let outgoing = Outgoing { url: &item.target, kind, delivery_id: &item.id, body: &item.payload };
+    let attempt = state.egress.deliver(&outgoing).await;
+    let d = &attempt.delivery;
+    if d.class == DeliveryClass::Delivered {
+        delivered(state, &item, &claim, attempt.answer).await;
+        return;
+    }
+    state.metrics.outbox_attempt(kind, d.class.as_str());
+    if let Some(refusal) = &attempt.refusal {
+        tracing::warn!(id = %item.id, code = refusal.code(), "outbox destination refused: {}", refusal.en());
+    }
+    let last = item.attempts >= item.max_attempts || !d.retryable();
+    let backoff = Backoff::new(state.requests.outbox_backoff, state.requests.outbox_backoff_cap);
+    let wait = backoff.delay(item.attempts, &mut rand::thread_rng());
+    let retry_at_ms = (!last).then(|| crate::now_ms().saturating_add(ms(wait)));
     let entry = last.then(|| {
         audit(
             ACTOR.into(),
             "outbox.failed",
             format!("outbox:{}", item.id),
-            Some(error.clone()),
-            json!({ "kind": item.kind, "request": item.request_id, "recipient": item.recipient, "attempts": item.attempts }),
+            Some(d.reason.clone()),
+            json!({
+                "kind": item.kind,
+                "request": item.request_id,
+                "recipient": item.recipient,
+                "attempts": item.attempts,
+                "class": d.class.as_str(),
+                "code": d.code,
+                "status": d.status,
+            }),
         )
     });
-    let outcome = Outcome::Failed { error, retry_at_ms };
+    let outcome = Outcome::Failed { status: d.status, error: d.reason.clone(), retry_at_ms };
     if let Err(e) = state.store.record_outbox(&item.id, &claim, crate::now_ms(), outcome, entry).await {
         tracing::warn!(error = %e, id = %item.id, "cannot record a failed delivery");
     }
 }
 
-async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, body: Option<Value>) {
+async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, answer: Option<gebao_egress::Answer>) {
     state.metrics.outbox_attempt(item.kind.as_str(), "delivered");
-    let ack = body.as_ref().filter(|b| b.get("acknowledged").and_then(Value::as_bool) == Some(true)).cloned();
+    let acknowledged = item.kind == OutboxKind::RecipientDeletion && answer.as_ref().is_some_and(|a| a.acknowledged());
+    let ack = acknowledged.then(|| json!({ "by": "recipient", "via": "delivery-answer" }));
     let entry = audit(
         ACTOR.into(),
         "outbox.delivered",
@@ -122,10 +125,10 @@ async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, body: Optio
             "request": item.request_id,
             "recipient": item.recipient,
             "attempts": item.attempts,
-            "acknowledged": ack.is_some(),
+            "acknowledged": acknowledged,
         }),
     );
-    let outcome = Outcome::Delivered { response: body.clone(), ack };
+    let outcome = Outcome::Delivered { status: Some(200), ack };
     if let Err(e) = state.store.record_outbox(&item.id, claim, crate::now_ms(), outcome, Some(entry)).await {
         // The lease ran out and another instance holds it now: it will deliver again (the
         // receiver sees the same idempotency key).
@@ -134,14 +137,14 @@ async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, body: Optio
     }
     if item.kind == OutboxKind::OperatorBlockers
         && let Some(request) = &item.request_id
-        && let Some(answer) = body.and_then(|b| serde_json::from_value::<BlockersAnswer>(b).ok())
+        && let Some(answer) = answer.and_then(|a| a.parse::<BlockersAnswer>())
     {
         // A staff action on the same request at the same moment wins the optimistic lock;
         // the answer is then recorded on the fresh version.
         for attempt in 1..=3 {
             match effects::report_blockers(state, ACTOR, request, answer.blockers.clone()).await {
                 Ok(_) => break,
-                Err(ApiError::Conflict { field, .. }) if field == "id" && attempt < 3 => continue,
+                Err(RequestError::ChangedMeanwhile) if attempt < 3 => continue,
                 Err(e) => {
                     tracing::warn!(error = %e, request = %request, "cannot record the operator's blockers");
                     break;

@@ -10,7 +10,7 @@ use crate::metrics::Metrics;
 use crate::requests::datasets::Datasets;
 use crate::versions::{self, Current, Policies, PublishError, RefreshError};
 use crate::writer::{self, Writer};
-use crate::{deadlines, now_ms, outbox, sweeper, sync};
+use crate::{anchor, deadlines, now_ms, outbox, sweeper, sync};
 use gebao_core::calendar::Calendar;
 use gebao_store::crypto::Keys;
 use gebao_store::{NewAudit, Store, StoreError};
@@ -40,8 +40,12 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
     #[error("the calendar file {path} is invalid: {detail}")]
     Calendar { path: String, detail: String },
-    #[error("cannot build the HTTP client for webhooks: {0}")]
-    Http(String),
+    #[error("outbound destinations: {0}")]
+    Egress(String),
+    #[error(
+        "the manifest {path} has {count} error-level finding(s) of `gebao check`:\n{detail}\nfix them, or start with --allow-findings to publish it anyway"
+    )]
+    ManifestFindings { path: String, count: usize, detail: String },
 }
 
 /// Everything a request needs. Cheap to clone (one `Arc`).
@@ -63,8 +67,8 @@ pub struct Inner {
     pub requests: RequestsConfig,
     /// The mainland-China working-day calendar deadlines are counted on.
     pub calendar: Calendar,
-    /// The HTTP client the outbox delivers webhooks with.
-    pub http: reqwest::Client,
+    /// Every outbound delivery goes through it: allowlisted destinations only, signed.
+    pub egress: Arc<gebao_egress::Egress>,
     /// The operator's databases (the manifest's datasets).
     pub datasets: Datasets,
     ready: AtomicBool,
@@ -110,17 +114,14 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let stored = store.policy_version(version).await?.ok_or(RefreshError::NoVersion)?;
     let current = Current::compile(&stored, &metas).map_err(RefreshError::from)?;
     warn_if_manifest_differs(config, &current);
-    // The audit cursor is taken before the subjects are read, so that a change made in
-    // between is seen (again) by the sync task rather than lost.
-    let audit_cursor = sync::audit_head(store.as_ref()).await?;
+    // The positions of the ledger and the change feed come from the same snapshot as the
+    // subjects: what is written after it is read by the sync task, nothing is lost.
     let subjects = Subjects::new();
-    let ledger_cursor = subjects.load(store.load_all().await?);
+    let loaded = store.load_all().await?;
+    let cursors = sync::Cursors { ledger: loaded.ledger_seq, changes: loaded.change_seq };
+    subjects.load(loaded);
     let calendar = load_calendar(config)?;
-    let http = reqwest::Client::builder()
-        .user_agent(concat!("gebao/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ServerError::Http(e.to_string()))?;
+    let egress = build_egress(config)?;
     let (stop, stop_rx) = watch::channel(false);
     let (writer, writer_rx) = Writer::channel(config.queue_capacity);
     let state = AppState(Arc::new(Inner {
@@ -135,20 +136,25 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         body_limit: config.body_limit,
         requests: config.requests.clone(),
         calendar,
-        http,
+        egress,
         datasets: Datasets::default(),
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
     }));
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
-    let cursors = sync::Cursors { ledger: ledger_cursor, audit: audit_cursor };
     let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
     state.tasks.lock().await.extend([w, s, o, d]);
+    if let Some(path) = config.anchor.clone() {
+        state.tasks.lock().await.push(tokio::spawn(anchor::run(state.clone(), path, stop_rx.clone())));
+    }
     if let Some(every) = config.sweep_interval {
         state.tasks.lock().await.push(tokio::spawn(sweeper::run(state.clone(), every, stop_rx)));
+    }
+    for w in versions::runtime_warnings(&state, &state.policies.current().manifest) {
+        tracing::warn!(path = %w.path, "{}", w.message_en);
     }
     state.ready.store(true, Ordering::Release);
     tracing::info!(
@@ -159,6 +165,20 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         "ready"
     );
     Ok(state)
+}
+
+/// The outbound deliveries, checked at start: the notifier and the operator's webhook must
+/// be allowlisted destinations, or nothing could ever reach them.
+fn build_egress(config: &ServerConfig) -> Result<Arc<gebao_egress::Egress>, ServerError> {
+    let egress = gebao_egress::Egress::new(&config.egress).map_err(|e| ServerError::Egress(e.to_string()))?;
+    for (what, url) in
+        [("notifier", &config.requests.notifier_url), ("operator webhook", &config.requests.operator_webhook)]
+    {
+        if let Some(url) = url {
+            egress.check(url).map_err(|e| ServerError::Egress(format!("the {what}: {} ({})", e.en(), e.code())))?;
+        }
+    }
+    Ok(Arc::new(egress))
 }
 
 /// The built-in calendar, with the operator's calendar file over it when configured (a
@@ -173,7 +193,9 @@ fn load_calendar(config: &ServerConfig) -> Result<Calendar, ServerError> {
     Ok(builtin.with_override(file))
 }
 
-/// Publishes the configured manifest as version 1 when the store has none.
+/// Publishes the configured manifest as version 1 when the store has none (once, however
+/// many instances start together). A manifest with error-level findings of `gebao check`
+/// is refused unless `allow_findings`.
 async fn ensure_first_version(store: &dyn Store, config: &ServerConfig) -> Result<(), ServerError> {
     if !store.policy_versions().await?.is_empty() {
         return Ok(());
@@ -182,24 +204,30 @@ async fn ensure_first_version(store: &dyn Store, config: &ServerConfig) -> Resul
     let shown = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|source| ServerError::ReadManifest { path: shown.clone(), source })?;
-    let (_, version) = versions::prepare(None, &text, None, now_ms()).map_err(|e| invalid(&shown, e))?;
+    let (manifest, version) = versions::prepare(None, &text, None, now_ms()).map_err(|e| invalid(&shown, e))?;
+    if !config.allow_findings {
+        let errors = versions::blocking_findings(&manifest, &text);
+        if !errors.is_empty() {
+            let detail =
+                errors.iter().map(|f| format!("- {} {}: {}", f.rule, f.path, f.message_en)).collect::<Vec<_>>();
+            return Err(ServerError::ManifestFindings { path: shown, count: errors.len(), detail: detail.join("\n") });
+        }
+    }
     let audit = NewAudit {
         actor: "system".into(),
         action: "policy.publish".into(),
-        target: "policy:1".into(),
+        target: String::new(),
         reason: Some("first start: the manifest becomes policy version 1".into()),
         detail: serde_json::json!({ "effective": version.effective, "major": false }),
         at_ms: now_ms(),
     };
-    match store.publish_policy(version, audit).await {
-        Ok(v) => {
-            tracing::info!(version = v.version, manifest = %shown, "published the manifest as the first policy version");
-            Ok(())
+    match store.publish_first_policy(version, audit).await? {
+        Some(v) => {
+            tracing::info!(version = v.version, manifest = %shown, "published the manifest as the first policy version")
         }
-        // Another instance starting at the same moment published first.
-        Err(StoreError::Conflict(_)) if !store.policy_versions().await?.is_empty() => Ok(()),
-        Err(e) => Err(e.into()),
+        None => tracing::info!("another instance published the first policy version"),
     }
+    Ok(())
 }
 
 fn invalid(path: &str, e: PublishError) -> ServerError {

@@ -11,7 +11,7 @@
 //! and the audit entry in one transaction. Manual items are never claimed by the delivery
 //! loop. A failure (a database down) is logged and the next interval tries again.
 
-use crate::requests::flow::new_id;
+use crate::requests::change::new_id;
 use crate::state::{AppState, audit};
 use chrono::{DateTime, Utc};
 use gebao_connectors::SweepReport;

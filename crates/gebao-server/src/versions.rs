@@ -29,7 +29,9 @@ pub fn text_key(lang: Lang, format: Format) -> String {
 }
 
 /// The texts stored with a version: the policy in zh-CN and English as Markdown and HTML,
-/// and the manifest as JSON (CHG-03: old versions stay available in every form).
+/// and its public model as JSON (CHG-03: old versions stay available in every form). The
+/// JSON is the public model only (`gebao_policy::public_model`): no datasets, connections,
+/// holds, deletion endpoints or assessments.
 pub fn rendered_texts(m: &Manifest) -> BTreeMap<String, String> {
     let mut texts = BTreeMap::new();
     for lang in [Lang::ZhCn, Lang::En] {
@@ -37,7 +39,7 @@ pub fn rendered_texts(m: &Manifest) -> BTreeMap<String, String> {
             texts.insert(text_key(lang, format), render(m, Document::Policy, lang, format));
         }
     }
-    texts.insert(JSON_KEY.into(), serde_json::to_string_pretty(m).unwrap_or_default());
+    texts.insert(JSON_KEY.into(), serde_json::to_string_pretty(&gebao_policy::public_model(m)).unwrap_or_default());
     texts
 }
 
@@ -78,6 +80,43 @@ pub fn prepare(
         published_ms,
     };
     Ok((manifest, version))
+}
+
+/// The findings of `gebao check` that keep a manifest from being published or served
+/// without `--allow-findings`: those of severity `error`.
+pub fn blocking_findings(m: &Manifest, text: &str) -> Vec<gebao_core::rules::Finding> {
+    gebao_core::rules::check(m, Some(text))
+        .into_iter()
+        .filter(|f| f.severity == gebao_core::rules::Severity::Error)
+        .collect()
+}
+
+/// What in a manifest this server cannot carry out, beyond `gebao check`: a recipient's
+/// deletion webhook that is not an allowed destination (its notices would be refused, never
+/// sent). Reported when publishing and logged at start, so the operator adds the
+/// destination with its secret.
+pub fn runtime_warnings(state: &crate::state::AppState, m: &Manifest) -> Vec<crate::routes::Warning> {
+    use gebao_core::manifest::DeletionVia;
+    let mut out = Vec::new();
+    for (i, r) in m.recipients.iter().enumerate() {
+        let Some(d) = &r.deletion else { continue };
+        if !matches!(d.via, DeletionVia::Webhook | DeletionVia::Api) {
+            continue;
+        }
+        if let Err(e) = state.egress.check(&d.address) {
+            out.push(crate::routes::Warning {
+                path: format!("recipients[{i}].deletion.address"),
+                message: format!("接收方 `{}` 的删除通知地址不是允许的外发目标，通知将被拒绝发送：{}（{}）", r.id, e.zh(), e.code()),
+                message_en: format!(
+                    "the deletion address of recipient `{}` is not an allowed destination; its notices will be refused: {} ({})",
+                    r.id,
+                    e.en(),
+                    e.code()
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// Today in China Standard Time (UTC+8, no daylight saving).

@@ -7,7 +7,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use gebao_store::{ConsentRow, NewConsent};
+use gebao_store::{ConsentRow, NewConsent, SubjectRecord};
 use tokio::sync::{mpsc, oneshot, watch};
 
 struct Job {
@@ -140,16 +140,20 @@ pub async fn apply(state: &AppState, row: &ConsentRow) -> bool {
     if state.subjects.apply(row) {
         return true;
     }
-    match state.store.subject(&row.record.subject).await {
-        Ok(Some(s)) => {
+    let Some(key) = row.subject_key else { return true };
+    match state.store.subject_by_key(&key).await {
+        Ok(Some(SubjectRecord::Live(s))) => {
             state.subjects.put_profile(&s);
             state.subjects.apply(row);
             true
         }
+        Ok(Some(SubjectRecord::Erased(t))) => {
+            state.subjects.erase(&t);
+            true
+        }
         Ok(None) => {
-            // Cannot happen with a sound store (a record names a registered subject);
-            // retrying would not help.
-            tracing::error!(subject = %row.record.subject, seq = row.seq, "ledger record of an unknown subject");
+            // Erased and registered again meanwhile, or a bug: retrying would not help.
+            tracing::warn!(seq = row.seq, "ledger record of a subject that is no longer registered");
             true
         }
         Err(e) => {

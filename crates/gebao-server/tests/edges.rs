@@ -250,7 +250,8 @@ async fn ops_endpoints(k: Kit) {
     assert!(h.headers.get("x-request-id").is_some());
     let ready = s.get_as("/readyz", None).await.json();
     assert_eq!(ready["policy_version"], 1);
-    assert!(ready["engine"] == "sqlite" || ready["engine"] == "postgres");
+    // Public: it says it is ready, nothing internal (no engine, no counts).
+    assert_eq!(ready, json!({ "status": "ready", "policy_version": 1 }));
     let api = s.get_as("/openapi.json", None).await.json();
     for path in [
         "/v1/decisions",

@@ -103,6 +103,7 @@ async fn cancellation_blocked_then_cleared(kit: Kit) {
         (asked[0].body["kind"].as_str(), asked[0].body["user"].as_str()),
         (Some("cancellation-blockers"), Some("u1"))
     );
+    assert!(asked[0].signed, "every delivery is signed");
     let told = r.wait_calls("notify", 1).await;
     assert!(told[0].body["message"]["zh-CN"].as_str().unwrap().contains("付费服务期限未满"), "{:?}", told[0].body);
 
@@ -115,21 +116,23 @@ async fn cancellation_blocked_then_cleared(kit: Kit) {
 
     let v = act(&s, &id, "execute", json!({})).await;
     assert_eq!(v["state"], "completed");
-    // gebao's own records: status cancelled, contact points gone, the request pseudonymised.
+    // gebao's own records: erased — the subject answers 410, contact points are gone, the
+    // request names a pseudonym, decisions deny at once.
     assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (false, Some("subject-cancelled".into())));
-    let subject = s.get("/v1/subjects/u1").await.json();
-    assert_eq!(
-        (subject["status"].as_str(), subject["phone"].as_str(), subject["age"].as_u64()),
-        (Some("cancelled"), None, None)
-    );
+    assert_eq!(s.get("/v1/subjects/u1").await.problem(410).as_deref(), Some("id"));
+    assert_eq!(s.get("/v1/subjects/u1/consents").await.problem(410).as_deref(), Some("id"));
     assert!(s.get("/v1/subjects?phone=13800138000").await.json().as_array().unwrap().is_empty());
-    assert!(v["subject"].as_str().unwrap().starts_with("anon:"), "{v}");
+    assert!(v["subject"].as_str().unwrap().starts_with("p_"), "{v}");
+    assert_eq!(v["verification"]["verified_as"], v["subject"]);
     assert!(v["details"].is_null());
-    // The deletion went on to the recipients, and the proof (ledger, audit) is intact.
+    // The deletion went on to the recipients, and the proof (ledger, audit) is intact,
+    // naming the pseudonym only.
     assert_eq!(deliveries(&v, "recipient-deletion").len(), 2);
-    assert!(s.get("/v1/subjects/u1/consents").await.json()["history"].as_array().unwrap().len() == 1);
     let log = s.get("/v1/audit?limit=1000").await.json();
-    assert!(log["items"].as_array().unwrap().iter().any(|a| a["action"] == "subject.erase"));
+    let items = log["items"].as_array().unwrap();
+    assert!(items.iter().any(|a| a["action"] == "subject.erase"));
+    assert!(!log.to_string().contains("\"u1\"") && !log.to_string().contains("subject:u1"), "{log}");
+    assert!(s.state.store.verify(None).await.unwrap().is_intact());
     s.stop().await;
 }
 
@@ -156,12 +159,27 @@ async fn deletion_propagated_with_retry(kit: Kit) {
     .await;
     let d = deliveries(&v, "recipient-deletion")[0];
     assert_eq!((d["attempts"].as_u64(), d["acknowledged"].as_bool()), (Some(2), Some(true)), "{d}");
-    assert_eq!(d["ack"]["ticket"], "DEL-1");
+    // The answer is understood, never relayed: gebao records who acknowledged, not what
+    // the recipient said.
+    assert_eq!(d["ack"], json!({ "by": "recipient", "via": "delivery-answer" }));
+    assert!(!v.to_string().contains("DEL-1") && !v.to_string().contains("busy"), "{v}");
     assert_eq!(d["recipient"], "push-sdk");
     let calls = r.calls("recipient/push");
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0].outbox_id, calls[1].outbox_id, "a retry carries the same idempotency key");
     assert_eq!(calls[0].body["fields"], json!(["device_id"]));
+    assert!(calls.iter().all(|c| c.signed), "every delivery is signed");
+    // The recipient acknowledges with the delivery's own token, no API key; a wrong token,
+    // or the token of another delivery, is refused.
+    let path = calls[0].body["acknowledge"]["path"].as_str().unwrap().to_owned();
+    let token = calls[0].body["acknowledge"]["token"].as_str().unwrap().to_owned();
+    let wrong = s.post_as(&path, None, &json!({ "token": "A".repeat(43) })).await;
+    assert_eq!(wrong.problem(401), None);
+    let elsewhere = s.post_as("/v1/outbox/obx_other/ack", None, &json!({ "token": token })).await;
+    assert_eq!(elsewhere.problem(401), None);
+    let ok = s.post_as(&path, None, &json!({ "token": token, "reference": "DEL-2" })).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.json()["ack"]["by"], "recipient");
 
     // A manual channel (email) waits for someone to acknowledge it.
     let v = file(&s, json!({ "kind": "deletion", "subject": "u1", "details": { "fields": ["nickname"] } })).await;
@@ -258,11 +276,15 @@ async fn execution_against_operator_database(kit: Kit) {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM users WHERE id = 'u1'").await, 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts WHERE user_id = 'u1'").await, 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts WHERE user_id = 'u2'").await, 1, "another user's rows stay");
-    // The fields erased are the datasets' columns: the cloud (phone, nickname, posts) is
-    // told, the push SDK (device_id) is not.
-    let told: Vec<&str> =
+    // A full deletion erases every field, stored here or not: the cloud (phone, nickname,
+    // posts) is told, and so is the push SDK, which received `device_id` from the app although
+    // the operator's database holds none (never skip a recipient that received data).
+    let mut told: Vec<&str> =
         deliveries(&v, "recipient-deletion").iter().map(|d| d["recipient"].as_str().unwrap()).collect();
-    assert_eq!(told, ["cloud"]);
+    told.sort_unstable();
+    assert_eq!(told, ["cloud", "push-sdk"]);
+    // …and gebao denies those fields from now on.
+    assert_eq!(s.decide("u1", "register", &["phone"]).await, (false, Some("field-erased".into())));
     s.stop().await;
 }
 

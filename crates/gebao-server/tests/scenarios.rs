@@ -147,13 +147,16 @@ async fn restriction_and_cancellation(k: Kit) {
     let r = s.post("/v1/subjects/u1/cancel", &json!({})).await;
     assert_eq!(r.json()["status"], "cancelled");
     assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (false, Some("subject-cancelled".into())));
-    // Final: no new consent, no un-restricting.
+    // Final: the record is erased; the subject's endpoints answer 410 Gone.
     let r = s.post("/v1/consents", &json!({ "subject": "u1", "action": "grant", "scope": purpose("push") })).await;
-    assert_eq!(r.problem(409).as_deref(), Some("subject"));
-    assert_eq!(s.post("/v1/subjects/u1/unrestrict", &json!({})).await.problem(409).as_deref(), Some("id"));
-    // Withdrawing still works.
-    let w = s.post("/v1/consents/withdraw", &json!({ "subject": "u1", "scope": purpose("recommend") })).await;
-    assert_eq!(w.status, 201, "{}", w.body);
+    assert_eq!(r.problem(410).as_deref(), Some("subject"));
+    assert_eq!(s.post("/v1/subjects/u1/unrestrict", &json!({})).await.problem(410).as_deref(), Some("id"));
+    assert_eq!(s.get("/v1/subjects/u1").await.problem(410).as_deref(), Some("id"));
+    // Registering the id again starts a new, empty subject: the old consent does not come back.
+    let again = s.post("/v1/subjects", &json!({ "id": "u1" })).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (false, Some("consent-missing".into())));
+    assert!(s.get("/v1/subjects/u1/consents").await.json()["history"].as_array().unwrap().is_empty());
     s.stop().await;
 }
 

@@ -1,16 +1,22 @@
-//! The hash chain shared by the consent ledger and the audit log (PIPL 51, 55: records
-//! that can be proven later).
+//! The hash chains of the consent ledger and the audit log (PIPL 51, 55: records that can be
+//! proven later), format version 2.
 //!
 //! Each record stores `prev_hash` (the hash of the record before it, 64 zeros for the
-//! first) and `hash = hex(SHA-256(prev_hash ‖ canonical JSON of the record's fields,
-//! seq included))`. Editing a stored field, deleting a record or re-ordering records breaks
-//! the chain at that record, and [`Verifier`] finds the first such record.
+//! first) and `hash = hex(HMAC-SHA256(chain key, prev_hash ‖ canonical JSON of the record's
+//! fields, seq included))`. The chain key is derived from the master key, which lives outside
+//! the database: someone who can write the database can edit a record but cannot compute
+//! the hash that would make the edit verify, and [`Verifier`] finds the first record that
+//! does not. The head of each chain (last seq and hash) is stored with a MAC under the same
+//! key, so a chain cut short at its end is found too; an external anchor (see
+//! `crate::anchor`) covers a head rolled back to an older genuine value.
 //!
-//! The hashed fields are listed explicitly (format version 1), not taken from the serde
-//! form of the model, so that adding a field to a model type never silently changes the
-//! hash of records already stored.
+//! What a record hashes is chosen so that erasure never breaks a chain: a consent names its
+//! subject by the registration's pseudonym (never the user id) and hashes the *digest* of
+//! its evidence, so the evidence can be erased with the subject while the proof remains.
+//! The hashed fields are listed explicitly, not taken from the serde form of the model, so
+//! that adding a field to a model type never silently changes the hash of stored records.
 
-use crate::model::{NewAudit, NewConsent};
+use crate::crypto::Keys;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -18,6 +24,22 @@ use std::fmt::Write as _;
 
 /// `prev_hash` of the first record of a chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The two chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain {
+    Consents,
+    Audit,
+}
+
+impl Chain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Chain::Consents => "consents",
+            Chain::Audit => "audit",
+        }
+    }
+}
 
 /// The result of checking one chain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,12 +66,66 @@ pub struct VerifyReport {
     pub consents: ChainStatus,
     /// The audit log.
     pub audit: ChainStatus,
+    /// API keys, subjects and policy versions against the state their last audit entry
+    /// recorded.
+    pub state: StateStatus,
+    /// The external anchor, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<AnchorStatus>,
 }
 
 impl VerifyReport {
-    /// Whether both chains verified.
+    /// Whether both chains, the state rows and the anchor verified.
     pub fn is_intact(&self) -> bool {
-        self.consents.is_intact() && self.audit.is_intact()
+        self.consents.is_intact()
+            && self.audit.is_intact()
+            && self.state.is_intact()
+            && self.anchor.as_ref().is_none_or(AnchorStatus::is_intact)
+    }
+}
+
+/// Rows whose state is covered by the audit chain (API keys, subjects, policy versions):
+/// each must match the state digest of the last audit entry that changed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateStatus {
+    /// Rows checked.
+    pub rows: u64,
+    /// Rows that do not match (at most the first 100).
+    pub problems: Vec<StateProblem>,
+}
+
+impl StateStatus {
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub(crate) fn problem(&mut self, target: String, reason: &str) {
+        if self.problems.len() < 100 {
+            self.problems.push(StateProblem { target, reason: reason.to_owned() });
+        }
+    }
+}
+
+/// A row that does not match its audit record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateProblem {
+    /// `key:<id>`, `subject:<pseudonym>` or `policy:<n>`.
+    pub target: String,
+    pub reason: String,
+}
+
+/// The external anchor against the chains.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorStatus {
+    /// Checkpoints read.
+    pub checkpoints: u64,
+    /// The first problem found.
+    pub problem: Option<String>,
+}
+
+impl AnchorStatus {
+    pub fn is_intact(&self) -> bool {
+        self.problem.is_none()
     }
 }
 
@@ -97,51 +173,89 @@ fn write_canonical(v: &Value, out: &mut String) {
     }
 }
 
-/// `hex(SHA-256(prev_hash ‖ canonical JSON of fields))`.
-pub fn link(prev_hash: &str, fields: &Value) -> String {
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(canonical_json(fields).as_bytes());
-    hex::encode(h.finalize())
+/// SHA-256 of the canonical JSON of `v`, hex: what a chain record holds of a value that may
+/// be erased later (consent evidence), and the digest of a row's state (`state` of an audit
+/// entry).
+pub fn digest(v: &Value) -> String {
+    hex::encode(Sha256::digest(canonical_json(v).as_bytes()))
 }
 
-/// The hashed fields of a consent record.
-pub fn consent_fields(seq: i64, c: &NewConsent) -> Value {
-    json!({
-        "seq": seq,
-        "subject": c.subject,
-        "scope": c.scope,
-        "action": c.action,
-        "policy_version": c.policy_version,
-        "channel": c.channel,
-        "evidence": c.evidence,
-        "by_guardian": c.by_guardian,
-        "actor": c.actor,
-        "at_ms": c.at_ms,
-    })
+/// The link of a record: keyed hash of `prev_hash` and the canonical JSON of its fields.
+pub fn link(keys: &Keys, prev_hash: &str, fields: &Value) -> String {
+    keys.chain_mac(prev_hash, &canonical_json(fields))
 }
 
-/// The hashed fields of an audit entry.
-pub fn audit_fields(seq: i64, a: &NewAudit) -> Value {
-    json!({
-        "seq": seq,
-        "actor": a.actor,
-        "action": a.action,
-        "target": a.target,
-        "reason": a.reason,
-        "detail": a.detail,
-        "at_ms": a.at_ms,
-    })
+/// The hashed fields of a consent record, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentFields<'a> {
+    pub seq: i64,
+    /// The pseudonym of the subject's registration.
+    pub subject: &'a str,
+    /// The scope as stored (JSON text parsed back).
+    pub scope: &'a Value,
+    pub action: &'a str,
+    pub policy_version: i64,
+    pub channel: &'a str,
+    pub evidence_digest: &'a str,
+    pub by_guardian: bool,
+    pub actor: &'a str,
+    pub at_ms: i64,
 }
 
-/// Hash of a consent record at `seq` after `prev_hash`.
-pub fn consent_hash(seq: i64, prev_hash: &str, c: &NewConsent) -> String {
-    link(prev_hash, &consent_fields(seq, c))
+impl ConsentFields<'_> {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "v": 2,
+            "seq": self.seq,
+            "subject": self.subject,
+            "scope": self.scope,
+            "action": self.action,
+            "policy_version": self.policy_version,
+            "channel": self.channel,
+            "evidence": self.evidence_digest,
+            "by_guardian": self.by_guardian,
+            "actor": self.actor,
+            "at_ms": self.at_ms,
+        })
+    }
+
+    pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
+        link(keys, prev_hash, &self.to_json())
+    }
 }
 
-/// Hash of an audit entry at `seq` after `prev_hash`.
-pub fn audit_hash(seq: i64, prev_hash: &str, a: &NewAudit) -> String {
-    link(prev_hash, &audit_fields(seq, a))
+/// The hashed fields of an audit entry, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditFields<'a> {
+    pub seq: i64,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub reason: Option<&'a str>,
+    pub detail: &'a Value,
+    /// Digest of the target row's state after the change, when the entry changed one.
+    pub state: Option<&'a str>,
+    pub at_ms: i64,
+}
+
+impl AuditFields<'_> {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "v": 2,
+            "seq": self.seq,
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "reason": self.reason,
+            "detail": self.detail,
+            "state": self.state,
+            "at_ms": self.at_ms,
+        })
+    }
+
+    pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
+        link(keys, prev_hash, &self.to_json())
+    }
 }
 
 /// Walks a chain in seq order and remembers the first broken record. Engines feed it page
@@ -203,12 +317,18 @@ impl Verifier {
     }
 
     /// Ends the walk. `head` is the chain head the store recorded at its last append
-    /// (seq and hash): records deleted from the end of the chain are found through it.
-    pub fn finish(mut self, head: Option<(i64, &str)>) -> ChainStatus {
-        if let Some((head_seq, head_hash)) = head {
+    /// (seq and hash) and whether its MAC verified: records deleted from the end of the
+    /// chain are found through it.
+    pub fn finish(mut self, head: Option<(i64, &str, bool)>) -> ChainStatus {
+        if let Some((head_seq, head_hash, mac_ok)) = head {
             let last = self.next_seq - 1;
             if self.status.first_broken.is_none() {
-                if head_seq > last {
+                if !mac_ok {
+                    self.broken(
+                        head_seq.max(1),
+                        format!("the recorded chain head (record {head_seq}) was not written by gebao"),
+                    );
+                } else if head_seq > last {
                     self.broken(last + 1, format!("records {} to {head_seq} are missing from the end", last + 1));
                 } else if head_seq < last {
                     self.broken(head_seq + 1, format!("records after {head_seq} were not appended by gebao"));
@@ -226,23 +346,56 @@ impl Verifier {
 mod tests {
     use super::*;
 
-    fn audit(n: i64) -> NewAudit {
-        NewAudit {
+    /// A stored audit entry: (seq, actor, action, target, at_ms).
+    #[derive(Clone)]
+    struct Entry {
+        actor: String,
+        action: String,
+        target: String,
+        reason: Option<String>,
+        at_ms: i64,
+    }
+
+    fn keys() -> Keys {
+        Keys::from_master(&[3; 32])
+    }
+
+    fn detail() -> Value {
+        json!({"b": 1, "a": [1.5, "x", null]})
+    }
+
+    fn hash_of(seq: i64, prev: &str, e: &Entry, k: &Keys) -> String {
+        let d = detail();
+        AuditFields {
+            seq,
+            actor: &e.actor,
+            action: &e.action,
+            target: &e.target,
+            reason: e.reason.as_deref(),
+            detail: &d,
+            state: None,
+            at_ms: e.at_ms,
+        }
+        .hash(k, prev)
+    }
+
+    fn entry(n: i64) -> Entry {
+        Entry {
             actor: "cli:root".into(),
             action: "key.create".into(),
             target: format!("key:{n}"),
             reason: None,
-            detail: json!({"b": 1, "a": [1.5, "x", null]}),
             at_ms: 1_700_000_000_000 + n,
         }
     }
 
-    fn chain(n: i64) -> Vec<(i64, String, String, NewAudit)> {
+    fn chain(n: i64) -> Vec<(i64, String, String, Entry)> {
+        let k = keys();
         let mut prev = GENESIS.to_string();
         (1..=n)
             .map(|seq| {
-                let a = audit(seq);
-                let h = audit_hash(seq, &prev, &a);
+                let a = entry(seq);
+                let h = hash_of(seq, &prev, &a, &k);
                 let row = (seq, prev.clone(), h.clone(), a);
                 prev = h;
                 row
@@ -250,10 +403,11 @@ mod tests {
             .collect()
     }
 
-    fn verify(rows: &[(i64, String, String, NewAudit)], head: Option<(i64, &str)>) -> ChainStatus {
+    fn verify(rows: &[(i64, String, String, Entry)], head: Option<(i64, &str, bool)>) -> ChainStatus {
+        let k = keys();
         let mut v = Verifier::new();
         for (seq, prev, hash, a) in rows {
-            v.push(*seq, prev, hash, Ok(audit_hash(*seq, prev, a)));
+            v.push(*seq, prev, hash, Ok(hash_of(*seq, prev, a, &k)));
         }
         v.finish(head)
     }
@@ -265,24 +419,26 @@ mod tests {
     }
 
     #[test]
-    fn hash_is_stable() {
+    fn hash_is_stable_and_keyed() {
         // Pinned: stored hashes must verify forever, so the format may never drift.
-        let h = audit_hash(1, GENESIS, &audit(1));
-        assert_eq!(h.len(), 64);
-        let fields = r#"{"action":"key.create","actor":"cli:root","at_ms":1700000000001,"detail":{"a":[1.5,"x",null],"b":1},"reason":null,"seq":1,"target":"key:1"}"#;
+        let h = hash_of(1, GENESIS, &entry(1), &keys());
+        let fields = r#"{"action":"key.create","actor":"cli:root","at_ms":1700000000001,"detail":{"a":[1.5,"x",null],"b":1},"reason":null,"seq":1,"state":null,"target":"key:1","v":2}"#;
+        assert_eq!(h, keys().chain_mac(GENESIS, fields));
+        // Without the key, the plain SHA-256 a forger could compute is not the hash.
         let mut d = Sha256::new();
         d.update(GENESIS.as_bytes());
         d.update(fields.as_bytes());
-        assert_eq!(h, hex::encode(d.finalize()));
+        assert_ne!(h, hex::encode(d.finalize()));
+        assert_ne!(h, hash_of(1, GENESIS, &entry(1), &Keys::from_master(&[4; 32])));
     }
 
     #[test]
     fn intact_chain_verifies() {
         let rows = chain(5);
         let head = rows[4].2.clone();
-        let s = verify(&rows, Some((5, &head)));
+        let s = verify(&rows, Some((5, &head, true)));
         assert_eq!(s, ChainStatus { records: 5, first_broken: None, reason: None });
-        assert!(verify(&[], Some((0, GENESIS))).is_intact());
+        assert!(verify(&[], Some((0, GENESIS, true))).is_intact());
     }
 
     #[test]
@@ -298,8 +454,17 @@ mod tests {
     fn rehashed_record_breaks_the_next_link() {
         let mut rows = chain(5);
         rows[2].3.target = "key:other".into();
-        rows[2].2 = audit_hash(3, &rows[2].1, &rows[2].3);
+        rows[2].2 = hash_of(3, &rows[2].1.clone(), &rows[2].3.clone(), &keys());
         assert_eq!(verify(&rows, None).first_broken, Some(4));
+    }
+
+    #[test]
+    fn forged_head_is_found() {
+        let rows = chain(5);
+        let head = rows[3].2.clone();
+        // The last record deleted and the head moved back without its MAC.
+        let s = verify(&rows[..4], Some((4, &head, false)));
+        assert!(!s.is_intact());
     }
 
     #[test]
@@ -309,7 +474,7 @@ mod tests {
         assert_eq!(verify(&rows, None).first_broken, Some(2));
         let rows = chain(5);
         let head = rows[4].2.clone();
-        assert_eq!(verify(&rows[..3], Some((5, &head))).first_broken, Some(4));
+        assert_eq!(verify(&rows[..3], Some((5, &head, true))).first_broken, Some(4));
     }
 
     proptest::proptest! {
@@ -336,7 +501,7 @@ mod tests {
         fn untouched_chains_verify(n in 0i64..40) {
             let rows = chain(n);
             let head = rows.last().map_or(GENESIS.to_string(), |r| r.2.clone());
-            proptest::prop_assert!(verify(&rows, Some((n, &head))).is_intact());
+            proptest::prop_assert!(verify(&rows, Some((n, &head, true))).is_intact());
         }
     }
 

@@ -8,7 +8,14 @@
 //!   `nonce ‖ ciphertext‖tag`; the caller passes associated data (which subject, which
 //!   column) so a ciphertext copied into another row does not decrypt;
 //! - the **blind-index key**: HMAC of the normalised value, so a contact point can be found
-//!   again (`subjects_by_index`) without being stored in clear.
+//!   again (`subjects_by_index`) without being stored in clear;
+//! - the **chain key**: the consent ledger and the audit log are HMAC chains under it, so
+//!   that someone who can write the database but does not hold the master key cannot
+//!   recompute a record's hash after editing it;
+//! - the **subject key**: keyed pseudonyms of the operator's user ids — a fixed-width
+//!   [`SubjectKey`] (memory, change feed, tombstones) and the per-registration pseudonym that
+//!   stands for a subject in the ledger and the audit log, so erasing a subject needs no
+//!   rewrite of either chain.
 
 use crate::{Result, StoreError};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
@@ -29,6 +36,8 @@ pub const MASTER_KEY_FILE: &str = "master.key";
 /// Labels of the derived keys. Versioned so that a future scheme can coexist.
 const ENCRYPTION_LABEL: &[u8] = b"gebao/v1/encryption";
 const INDEX_LABEL: &[u8] = b"gebao/v1/blind-index";
+const CHAIN_LABEL: &[u8] = b"gebao/v2/chain";
+const SUBJECT_LABEL: &[u8] = b"gebao/v2/subject";
 const NONCE_LEN: usize = 12;
 
 /// Which kind of contact point a value is; it decides the normalisation and is mixed into
@@ -53,6 +62,58 @@ impl ContactKind {
 pub struct Keys {
     encryption: [u8; 32],
     index: [u8; 32],
+    chain: [u8; 32],
+    subject: [u8; 32],
+}
+
+/// A keyed, fixed-width pseudonym of an operator's user id: the first 16 bytes of
+/// HMAC-SHA256 under the subject key. The same id always gives the same key, and without the
+/// master key a key reveals nothing about the id. Memory, the change feed and the
+/// tombstones of erased subjects name subjects by it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubjectKey(pub [u8; 16]);
+
+impl SubjectKey {
+    /// The key as 32 hex digits.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Reads 32 hex digits.
+    pub fn from_hex(s: &str) -> Option<SubjectKey> {
+        let bytes = hex::decode(s).ok()?;
+        <[u8; 16]>::try_from(bytes.as_slice()).ok().map(SubjectKey)
+    }
+
+    /// Reads 16 stored bytes.
+    pub fn from_slice(b: &[u8]) -> Option<SubjectKey> {
+        <[u8; 16]>::try_from(b).ok().map(SubjectKey)
+    }
+}
+
+impl fmt::Debug for SubjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SubjectKey({})", self.to_hex())
+    }
+}
+
+impl serde::Serialize for SubjectKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubjectKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SubjectKey::from_hex(&s).ok_or_else(|| serde::de::Error::custom("a subject key is 32 hex digits"))
+    }
+}
+
+impl fmt::Display for SubjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
 }
 
 impl fmt::Debug for Keys {
@@ -65,6 +126,8 @@ impl Drop for Keys {
     fn drop(&mut self) {
         self.encryption.zeroize();
         self.index.zeroize();
+        self.chain.zeroize();
+        self.subject.zeroize();
     }
 }
 
@@ -83,7 +146,12 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 impl Keys {
     /// Derives the working keys from the 32-byte master key.
     pub fn from_master(master: &[u8; 32]) -> Keys {
-        Keys { encryption: hmac(master, &[ENCRYPTION_LABEL]), index: hmac(master, &[INDEX_LABEL]) }
+        Keys {
+            encryption: hmac(master, &[ENCRYPTION_LABEL]),
+            index: hmac(master, &[INDEX_LABEL]),
+            chain: hmac(master, &[CHAIN_LABEL]),
+            subject: hmac(master, &[SUBJECT_LABEL]),
+        }
     }
 
     /// Loads the master key: from `GEBAO_MASTER_KEY` (base64) when set, else from
@@ -138,6 +206,41 @@ impl Keys {
     /// with a blind index.
     pub fn keyed_hash(&self, label: &str, value: &[u8]) -> [u8; 32] {
         hmac(&self.index, &[b"keyed\0", label.as_bytes(), b"\0", value])
+    }
+
+    /// The link of a chain record: `HMAC-SHA256(chain key, prev_hash ‖ content)`, hex.
+    pub fn chain_mac(&self, prev_hash: &str, content: &str) -> String {
+        hex::encode(hmac(&self.chain, &[prev_hash.as_bytes(), content.as_bytes()]))
+    }
+
+    /// A MAC over a chain head (`chain`, `seq`, `hash`), so that moving a head back needs
+    /// the master key too.
+    pub fn head_mac(&self, chain: &str, seq: i64, hash: &str) -> String {
+        hex::encode(hmac(
+            &self.chain,
+            &[b"head\0", chain.as_bytes(), b"\0", seq.to_string().as_bytes(), b"\0", hash.as_bytes()],
+        ))
+    }
+
+    /// A MAC for a line of the external chain anchor.
+    pub fn anchor_mac(&self, line: &str) -> String {
+        hex::encode(hmac(&self.chain, &[b"anchor\0", line.as_bytes()]))
+    }
+
+    /// The keyed pseudonym of an operator's user id (see [`SubjectKey`]).
+    pub fn subject_key(&self, id: &str) -> SubjectKey {
+        let mac = hmac(&self.subject, &[b"key\0", id.as_bytes()]);
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&mac[..16]);
+        SubjectKey(k)
+    }
+
+    /// The pseudonym of one registration of `id` (`p_` and 24 hex digits): keyed, and salted
+    /// with a random nonce per registration, so that a subject registered again after an
+    /// erasure shares nothing with its erased history.
+    pub fn subject_pseudonym(&self, id: &str, nonce: &[u8; 16]) -> String {
+        let mac = hmac(&self.subject, &[b"pseudonym\0", id.as_bytes(), b"\0", nonce]);
+        format!("p_{}", hex::encode(&mac[..12]))
     }
 
     /// The keyed blind index of a contact point: equal for equal (normalised) values, and
@@ -280,6 +383,21 @@ mod tests {
             hex::encode(keys(0).blind_index(ContactKind::Email, "a@b.cn")),
             hex::encode(hmac(&hmac(&[0; 32], &[INDEX_LABEL]), &[b"email", b"\0", b"a@b.cn"]))
         );
+    }
+
+    #[test]
+    fn subject_pseudonyms_are_keyed_and_per_registration() {
+        let k = keys(1);
+        assert_eq!(k.subject_key("u1"), k.subject_key("u1"));
+        assert_ne!(k.subject_key("u1"), k.subject_key("u2"));
+        assert_ne!(k.subject_key("u1"), keys(2).subject_key("u1"));
+        let a = k.subject_pseudonym("u1", &[1; 16]);
+        assert!(a.starts_with("p_") && a.len() == 26 && !a.contains("u1"), "{a}");
+        assert_ne!(a, k.subject_pseudonym("u1", &[2; 16]));
+        assert_eq!(SubjectKey::from_hex(&k.subject_key("u1").to_hex()), Some(k.subject_key("u1")));
+        // The chain MAC depends on the key: without it a record cannot be re-linked.
+        assert_ne!(k.chain_mac("0", "x"), keys(2).chain_mac("0", "x"));
+        assert_ne!(k.head_mac("audit", 1, "h"), k.head_mac("audit", 2, "h"));
     }
 
     #[test]

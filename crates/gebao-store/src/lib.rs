@@ -1,42 +1,55 @@
-//! gebao's system of record. One [`Store`] trait, two engines: SQLite (the embedded
-//! default, a file in the data directory) and PostgreSQL (several `gebao serve` instances
-//! sharing one database). SQL stays in this crate; every store test runs on both engines.
+//! gebao's system of record. One [`Store`] trait, implemented once ([`SqlStore`]) over two
+//! engines: SQLite (the embedded default, a file in the data directory) and PostgreSQL
+//! (several `gebao serve` instances sharing one database). Every query is written once
+//! (`engine/`); the few places where the engines differ are in `engine/db.rs`. Every store
+//! test runs on both engines.
 //!
 //! What is stored:
-//! - the **consent ledger**: append-only, every grant and withdrawal, hash-chained;
-//! - the **audit log** of every write and administrative action, hash-chained too;
+//! - the **consent ledger**: append-only, every grant and withdrawal, HMAC-chained;
+//! - the **audit log** of every write and administrative action, HMAC-chained too, with a
+//!   digest of every API key, subject and policy version row it changes;
 //! - **subjects** (the operator's users) with contact points encrypted at rest and a keyed
-//!   blind index to look them up;
+//!   blind index to look them up; the ledger and the audit log name them by a keyed
+//!   pseudonym only, so an erased subject leaves no id behind;
 //! - **API keys**, as SHA-256 hashes of high-entropy random tokens, with scopes;
-//! - **policy versions**: the manifest, its rendered texts and the diff to the previous one.
+//! - **policy versions**: the manifest, its rendered texts and the diff to the previous one;
+//! - rights requests, their events and the **outbox**, and a **change feed** that tells
+//!   instances sharing the database what to re-read.
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod chain;
-mod codec;
 pub mod crypto;
+mod engine;
 mod error;
 mod migrations;
 pub mod model;
 pub mod outbox;
-pub mod postgres;
-mod reqcodec;
 pub mod request;
-pub mod sqlite;
 
+pub use engine::SqlStore;
 pub use error::StoreError;
 pub use model::*;
 pub use outbox::{Channel, NewOutbox, OutboxItem, OutboxKind, OutboxState, Outcome};
 pub use request::*;
 
 use async_trait::async_trait;
+use crypto::SubjectKey;
+use gebao_core::decision::SubjectStatus;
+use gebao_core::requests::RequestKind;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Now, in Unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
 
 /// The storage interface used by the server and the CLI. Every method that writes takes
 /// the audit entry that describes it and commits both in one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Which engine this is, for logs and `/readyz`.
+    /// Which engine this is, for logs.
     fn engine(&self) -> Engine;
 
     /// Applies pending migrations (versioned, per engine). Safe to run from several
@@ -50,53 +63,63 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_api_key(&self, key: NewApiKey, audit: NewAudit) -> Result<ApiKey>;
     async fn api_keys(&self) -> Result<Vec<ApiKey>>;
-    /// The active (not revoked) key whose secret hashes to `hash`.
+    /// The active (not revoked) key whose secret hashes to `hash`; `Tampered` when its row
+    /// no longer matches its audit record.
     async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKey>>;
     /// Revokes a key; `false` when there is no such active key.
     async fn revoke_api_key(&self, id: &str, audit: NewAudit) -> Result<bool>;
 
     // --- subjects ---------------------------------------------------------------------
 
-    /// Registers a subject or updates its profile; fails with `Conflict` on nothing, it is
-    /// an upsert keyed by the operator's user id.
+    /// Registers a subject or updates its profile (an upsert keyed by the operator's user
+    /// id). An id whose record was erased starts a new, empty registration. The audit
+    /// entry's target is set to the registration's pseudonym.
     async fn put_subject(&self, subject: NewSubject, audit: NewAudit) -> Result<Subject>;
+    /// A registered subject.
     async fn subject(&self, id: &str) -> Result<Option<Subject>>;
+    /// What the store knows of an id: registered, erased (a tombstone), or nothing.
+    async fn subject_record(&self, id: &str) -> Result<Option<SubjectRecord>>;
+    /// The same by key (instances following the change feed).
+    async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>>;
     /// Finds subjects by the blind index of a contact point.
     async fn subjects_by_index(&self, index: &[u8; 32]) -> Result<Vec<Subject>>;
-    async fn set_subject_status(
-        &self,
-        id: &str,
-        status: gebao_core::decision::SubjectStatus,
-        audit: NewAudit,
-    ) -> Result<Option<Subject>>;
-    /// Every subject with its consent ledger, in ledger order: how a starting instance fills
-    /// its memory.
-    async fn load_all(&self) -> Result<Vec<(Subject, Vec<ConsentRow>)>>;
+    /// Sets a subject's status to active or restricted (a cancelled account is erased
+    /// instead: [`Store::erase_subject`]).
+    async fn set_subject_status(&self, id: &str, status: SubjectStatus, audit: NewAudit) -> Result<Option<Subject>>;
+    /// PIPL 47 after account cancellation: erases gebao's own record of the subject (see
+    /// `engine/subjects.rs`); `None` when it is not registered.
+    async fn erase_subject(&self, id: &str, audit: NewAudit) -> Result<Option<SubjectOutcome>>;
+    /// Every registered subject with its ledger, and the tombstones, in one snapshot: how a
+    /// starting instance fills its memory.
+    async fn load_all(&self) -> Result<Loaded>;
 
     // --- consent ledger ---------------------------------------------------------------
 
-    /// Appends a batch of consent records in one transaction, extending the hash chain,
-    /// with one audit entry per record. Either every record is stored or none is.
+    /// Appends a batch of consent records in one transaction, extending the chain, with one
+    /// audit entry per record. Either every record is stored or none is.
     async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>>;
     /// Ledger records with `seq > after`, oldest first, at most `limit` (how instances that
     /// share a database learn each other's writes).
     async fn consents_after(&self, after: i64, limit: i64) -> Result<Vec<ConsentRow>>;
-    /// One subject's ledger, oldest first.
+    /// A registered subject's ledger, oldest first.
     async fn consents_of(&self, subject: &str) -> Result<Vec<ConsentRow>>;
-    /// Waits until another instance may have appended consents, or until `timeout` has
-    /// passed; `true` when woken by such a signal (PostgreSQL: `NOTIFY gebao_consents`).
-    /// Callers then read [`Store::consents_after`], and poll it anyway, since a signal can
-    /// be missed while a connection is re-established. The default (SQLite, where one
-    /// process owns the file) only sleeps.
-    async fn wait_for_consents(&self, timeout: std::time::Duration) -> Result<bool> {
-        tokio::time::sleep(timeout).await;
-        Ok(false)
-    }
+
+    // --- change feed ------------------------------------------------------------------
+
+    /// Changes with `seq > after`, oldest first, at most `limit`.
+    async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>>;
+    /// Waits until another instance may have written (consents or changes), or until
+    /// `timeout`; `true` when woken (PostgreSQL `NOTIFY`). Callers read
+    /// [`Store::consents_after`] and [`Store::changes_after`], and poll them anyway.
+    async fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<bool>;
 
     // --- policy versions --------------------------------------------------------------
 
     /// Stores a new policy version; its number is the previous one plus one.
     async fn publish_policy(&self, v: NewPolicyVersion, audit: NewAudit) -> Result<PolicyVersion>;
+    /// Stores `v` as version 1 unless a version exists (`None` then): instances starting
+    /// together on an empty database publish it once.
+    async fn publish_first_policy(&self, v: NewPolicyVersion, audit: NewAudit) -> Result<Option<PolicyVersion>>;
     /// Every version, newest last, without the large texts.
     async fn policy_versions(&self) -> Result<Vec<PolicyVersionMeta>>;
     async fn policy_version(&self, version: i64) -> Result<Option<PolicyVersion>>;
@@ -106,9 +129,10 @@ pub trait Store: Send + Sync + 'static {
 
     async fn append_audit(&self, audit: NewAudit) -> Result<AuditRow>;
     async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditRow>>;
-
-    /// Re-computes both hash chains and reports the first broken record of each.
-    async fn verify(&self) -> Result<chain::VerifyReport>;
+    /// The current heads of both chains, for the external anchor.
+    async fn chain_heads(&self) -> Result<Vec<anchor::Checkpoint>>;
+    /// Re-computes both chains, checks the rows they cover and, when given, the anchor.
+    async fn verify(&self, anchor: Option<&[anchor::Checkpoint]>) -> Result<chain::VerifyReport>;
 
     // --- rights requests (PIPL 44–50) -------------------------------------------------
 
@@ -121,33 +145,32 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
         outbox: Vec<NewOutbox>,
     ) -> Result<RightsRequest>;
-    /// Writes a changed request if the stored one still has `request.version` (then stored
-    /// with `version + 1`), with its event, outbox items and audit entry in one
-    /// transaction. `Conflict` when someone else changed it first, `NotFound` when absent.
+    /// Writes a change of a request if the stored one still has `request.version` (then
+    /// stored with `version + 1`), with its events, audit entries, outbox items and effects
+    /// in one transaction. `Conflict` when someone else changed it first, `NotFound` when
+    /// absent.
+    async fn commit_request(&self, change: RequestChange) -> Result<Committed>;
+    /// [`Store::commit_request`] with one event, one audit entry and outbox items.
     async fn update_request(
         &self,
         request: RightsRequest,
         event: NewRequestEvent,
         audit: NewAudit,
         outbox: Vec<NewOutbox>,
-    ) -> Result<RightsRequest>;
+    ) -> Result<RightsRequest> {
+        let mut change = RequestChange::new(request, event, audit);
+        change.outbox = outbox;
+        Ok(self.commit_request(change).await?.request)
+    }
     async fn request(&self, id: &str) -> Result<Option<RightsRequest>>;
     /// Requests matching `filter`, by due time then id.
     async fn list_requests(&self, filter: &RequestFilter) -> Result<Vec<RightsRequest>>;
-    /// Requests of `kind` by `subject` received since `since_ms` (RGT-06: repeats).
-    async fn count_requests(
-        &self,
-        subject: &str,
-        kind: gebao_core::requests::RequestKind,
-        since_ms: i64,
-    ) -> Result<i64>;
+    /// The same with every request's events and messages, in three queries.
+    async fn list_request_records(&self, filter: &RequestFilter) -> Result<Vec<RequestRecord>>;
+    /// Requests of `kind` about `subject` received since `since_ms` (RGT-06: repeats).
+    async fn count_requests(&self, subject: &str, kind: RequestKind, since_ms: i64) -> Result<i64>;
     /// Every event of a request, oldest first.
     async fn request_events(&self, id: &str) -> Result<Vec<RequestEventRow>>;
-    /// PIPL 47 after account cancellation: clears gebao's own record of the subject
-    /// (contact points, birth date, age, guardian; status `cancelled`), replaces the subject
-    /// in its requests and their events by `pseudonym` and drops their details and delivered
-    /// payloads. The consent ledger and audit log stay: they are the proof the law requires.
-    async fn erase_subject(&self, id: &str, pseudonym: &str, audit: NewAudit) -> Result<Option<Subject>>;
 
     // --- outbox ---------------------------------------------------------------------------
 
@@ -179,10 +202,6 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.
-pub async fn open(url: &str, key: crypto::Keys) -> Result<Box<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(postgres::PgStore::connect(url, key).await?))
-    } else {
-        Ok(Box::new(sqlite::SqliteStore::open(url, key).await?))
-    }
+pub async fn open(url: &str, keys: crypto::Keys) -> Result<Box<dyn Store>> {
+    Ok(Box::new(SqlStore::open(url, keys).await?))
 }

@@ -16,16 +16,10 @@ use std::pin::Pin;
 pub(crate) struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
 /// SQLite migrations (`migrations/sqlite`).
-pub(crate) const SQLITE: Embedded = Embedded(&[
-    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
-    (2, "requests", include_str!("../migrations/sqlite/0002_requests.sql")),
-]);
+pub(crate) const SQLITE: Embedded = Embedded(&[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))]);
 
 /// PostgreSQL migrations (`migrations/postgres`).
-pub(crate) const POSTGRES: Embedded = Embedded(&[
-    (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
-    (2, "requests", include_str!("../migrations/postgres/0002_requests.sql")),
-]);
+pub(crate) const POSTGRES: Embedded = Embedded(&[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
@@ -38,6 +32,20 @@ impl<'s> MigrationSource<'s> for Embedded {
                 })
                 .collect())
         })
+    }
+}
+
+/// A migration error, explained: a database created by a pre-release of gebao (whose
+/// schema had unkeyed chains and user ids in the ledger) cannot be upgraded in place.
+pub(crate) fn explain(e: sqlx::migrate::MigrateError) -> crate::StoreError {
+    use sqlx::migrate::MigrateError as M;
+    match e {
+        M::VersionMismatch(_) | M::VersionMissing(_) => crate::StoreError::Corrupt(format!(
+            "this database was created by an earlier, incompatible gebao schema ({e}); \
+             gebao 0.2 keys its chains and keeps user ids out of the ledger, which cannot be done in place: \
+             start with a new data directory or database and re-import"
+        )),
+        other => crate::StoreError::Migrate(other),
     }
 }
 

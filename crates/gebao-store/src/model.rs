@@ -1,8 +1,10 @@
 //! The records the store keeps. Times are Unix milliseconds (UTC); ids are the operator's
 //! own strings; hashes are SHA-256.
 
+use crate::crypto::SubjectKey;
 use gebao_core::decision::{ConsentAction, ConsentScope, SubjectStatus};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Which database engine backs a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,9 @@ pub struct AuditRow {
     pub seq: i64,
     #[serde(flatten)]
     pub entry: NewAudit,
+    /// Digest of the target row's state after the change (API keys, subjects, policy
+    /// versions), which `verify` compares with the row.
+    pub state: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -131,8 +136,8 @@ pub struct ApiKey {
 }
 
 /// A subject to register or update. Contact points arrive in clear and are stored
-/// encrypted, with a blind index each.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// encrypted, with a blind index each. `Debug` leaves out the contact points.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct NewSubject {
     pub id: String,
     pub birth_date: Option<chrono::NaiveDate>,
@@ -143,10 +148,24 @@ pub struct NewSubject {
     pub at_ms: i64,
 }
 
-/// A stored subject, contact points decrypted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl std::fmt::Debug for NewSubject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSubject")
+            .field("id", &self.id)
+            .field("phone", &self.phone.as_ref().map(|_| "<redacted>"))
+            .field("email", &self.email.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored subject, contact points decrypted. `Debug` leaves out the contact points.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subject {
     pub id: String,
+    /// The keyed pseudonym of `id` (memory, change feed, tombstones).
+    pub key: SubjectKey,
+    /// What stands for this registration of the subject in the ledger and the audit log.
+    pub pseudonym: String,
     pub status: SubjectStatus,
     pub birth_date: Option<chrono::NaiveDate>,
     pub age: Option<u8>,
@@ -155,8 +174,39 @@ pub struct Subject {
     pub guardian: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Fields erased by a deletion request (PIPL 47), with when: data of these fields
+    /// collected before that time may no longer be used (`field-erased`).
+    pub erased: BTreeMap<String, i64>,
     pub created_ms: i64,
     pub updated_ms: i64,
+}
+
+impl std::fmt::Debug for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subject")
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("status", &self.status)
+            .field("phone", &self.phone.as_ref().map(|_| "<redacted>"))
+            .field("email", &self.email.as_ref().map(|_| "<redacted>"))
+            .field("erased", &self.erased)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A subject whose account was cancelled and whose record was erased: only its keyed
+/// pseudonym and the time remain (decisions answer `subject-cancelled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub key: SubjectKey,
+    pub erased_ms: i64,
+}
+
+/// What the store knows of a user id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectRecord {
+    Live(Subject),
+    Erased(Tombstone),
 }
 
 /// A consent record to append.
@@ -169,6 +219,8 @@ pub struct NewConsent {
     /// Where it was given: `app`, `web`, `api`, `support`, …
     pub channel: String,
     /// Proof: the text shown, a UI version, a screenshot hash — whatever the operator keeps.
+    /// The chain holds its digest, so it is erased with the subject while the proof stays;
+    /// `Null` once erased.
     pub evidence: serde_json::Value,
     /// Given by the subject's guardian (PIPL 31).
     pub by_guardian: bool,
@@ -176,12 +228,15 @@ pub struct NewConsent {
     pub at_ms: i64,
 }
 
-/// A stored consent record with its place in the chain.
+/// A stored consent record with its place in the chain. `record.subject` is the user id
+/// while the subject is registered, and the registration's pseudonym once it was erased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentRow {
     pub seq: i64,
     #[serde(flatten)]
     pub record: NewConsent,
+    /// The subject's key, while the registration the record belongs to is live.
+    pub subject_key: Option<SubjectKey>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -231,4 +286,34 @@ pub struct PolicyVersionMeta {
     pub major: bool,
     pub reconsent: Vec<String>,
     pub published_ms: i64,
+}
+
+/// What changed, as the change feed reports it to instances sharing the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "key", rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// A subject was registered, updated, restricted, erased…: read it again by key.
+    Subject(SubjectKey),
+    /// An API key was created or revoked.
+    ApiKey(String),
+    /// A policy version was published.
+    Policy(i64),
+}
+
+/// An entry of the change feed: numbered without gaps in commit order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: i64,
+    pub change: ChangeKind,
+    pub at_ms: i64,
+}
+
+/// Everything a starting instance loads, read in one snapshot, with the positions of the
+/// ledger and the change feed it reflects.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub subjects: Vec<(Subject, Vec<ConsentRow>)>,
+    pub tombstones: Vec<Tombstone>,
+    pub ledger_seq: i64,
+    pub change_seq: i64,
 }

@@ -170,23 +170,25 @@ pub struct OutboxItem {
     pub last_error: Option<String>,
     pub created_ms: i64,
     pub delivered_ms: Option<i64>,
-    /// What the target answered on delivery (JSON, when it answered JSON).
-    pub response: Option<serde_json::Value>,
-    /// When and how the target confirmed it acted (a recipient confirming the deletion).
+    /// The HTTP status of the last attempt (what the target answered is never kept).
+    pub last_status: Option<u16>,
+    /// When and how the target confirmed it acted (a recipient confirming the deletion):
+    /// gebao's own record of who confirmed and their reference, never the target's answer.
     pub ack_ms: Option<i64>,
     pub ack: Option<serde_json::Value>,
     /// The claim token of the current holder, while claimed.
     pub claim: Option<String>,
 }
 
-/// The outcome of a delivery attempt, recorded by the claim holder.
+/// The outcome of a delivery attempt, recorded by the claim holder. Only a status and a
+/// short reason are kept: a target's answer is never stored or shown.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Delivered; the target's JSON answer, and its acknowledgement when the answer
-    /// already confirms the action.
-    Delivered { response: Option<serde_json::Value>, ack: Option<serde_json::Value> },
+    /// Delivered (a 2xx); `ack` when the answer already confirms the action, as gebao's own
+    /// record of it.
+    Delivered { status: Option<u16>, ack: Option<serde_json::Value> },
     /// Not delivered; retried at `retry_at_ms`, or given up when `None`.
-    Failed { error: String, retry_at_ms: Option<i64> },
+    Failed { status: Option<u16>, error: String, retry_at_ms: Option<i64> },
 }
 
 /// Exponential backoff: the wait before attempt `attempts + 1` is `base_ms · 2^(attempts-1)`,

@@ -171,3 +171,67 @@ pub struct RequestFilter {
     /// Requests ordered by due time, then id: start after this `(due_ms, id)`.
     pub after: Option<(i64, String)>,
 }
+
+/// Everything one change of a request writes, in one transaction: the request (stored if it
+/// still has the version read), its events, audit entries, the messages it owes, and its
+/// effect on gebao's own records — consent records (a withdrawal) and a change to the
+/// subject (restriction, erased fields, erasure).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestChange {
+    pub request: RightsRequest,
+    pub events: Vec<NewRequestEvent>,
+    pub audit: Vec<crate::model::NewAudit>,
+    pub outbox: Vec<crate::outbox::NewOutbox>,
+    pub consents: Vec<crate::model::NewConsent>,
+    pub subject: Option<SubjectEffect>,
+}
+
+impl RequestChange {
+    /// A change with one event and one audit entry, and nothing else yet.
+    pub fn new(request: RightsRequest, event: NewRequestEvent, audit: crate::model::NewAudit) -> Self {
+        RequestChange {
+            request,
+            events: vec![event],
+            audit: vec![audit],
+            outbox: Vec::new(),
+            consents: Vec::new(),
+            subject: None,
+        }
+    }
+}
+
+/// What a request change does to the subject's record in gebao.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubjectEffect {
+    /// Restriction (PIPL 44) or its end.
+    SetStatus { id: String, status: gebao_core::decision::SubjectStatus, audit: crate::model::NewAudit },
+    /// A deletion was carried out (PIPL 47): these fields are erased; with `clear_profile`
+    /// gebao's own copy of the subject's contact points and birth date goes too.
+    EraseFields { id: String, fields: Vec<String>, clear_profile: bool, audit: crate::model::NewAudit },
+    /// A cancellation was carried out (PIPL 47): gebao's record of the subject is erased.
+    Erase { id: String, audit: crate::model::NewAudit },
+}
+
+/// What a request change committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Committed {
+    pub request: RightsRequest,
+    /// The consent records appended (to apply to memory).
+    pub consents: Vec<crate::model::ConsentRow>,
+    pub subject: Option<SubjectOutcome>,
+}
+
+/// The subject after a request change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubjectOutcome {
+    Changed(crate::model::Subject),
+    Erased { tombstone: crate::model::Tombstone, pseudonym: String },
+}
+
+/// A request with its events and messages, as listings show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRecord {
+    pub request: RightsRequest,
+    pub events: Vec<RequestEventRow>,
+    pub outbox: Vec<crate::outbox::OutboxItem>,
+}

@@ -31,7 +31,7 @@ async fn measure(env: Env) {
     }
     let single = t.elapsed() / SINGLES as u32;
     let t = Instant::now();
-    let report = s.verify().await.unwrap();
+    let report = s.verify(None).await.unwrap();
     let verify = t.elapsed();
     assert!(report.is_intact());
     println!(

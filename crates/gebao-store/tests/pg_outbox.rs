@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use gebao_store::postgres::PgStore;
+use gebao_store::SqlStore as PgStore;
 use gebao_store::{Channel, NewOutbox, OutboxKind, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,8 +15,8 @@ const WORKERS: usize = 8;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_never_claim_the_same_item() {
     run_pg(|url| async move {
-        let a = Arc::new(PgStore::connect(&url, keys()).await.unwrap());
-        let b = Arc::new(PgStore::connect(&url, keys()).await.unwrap());
+        let a = Arc::new(PgStore::open(&url, keys()).await.unwrap());
+        let b = Arc::new(PgStore::open(&url, keys()).await.unwrap());
         a.migrate().await.unwrap();
         let items: Vec<NewOutbox> = (0..ITEMS)
             .map(|i| NewOutbox {

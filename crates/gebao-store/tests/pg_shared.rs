@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
+use gebao_store::SqlStore as PgStore;
 use gebao_store::Store;
-use gebao_store::postgres::PgStore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,8 +20,8 @@ const SUBJECTS: usize = 10;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_make_one_unbroken_chain() {
     run_pg(|url| async move {
-        let a = PgStore::connect(&url, keys()).await.unwrap();
-        let b = PgStore::connect(&url, keys()).await.unwrap();
+        let a = PgStore::open(&url, keys()).await.unwrap();
+        let b = PgStore::open(&url, keys()).await.unwrap();
         let (ra, rb) = tokio::join!(a.migrate(), b.migrate());
         ra.unwrap();
         rb.unwrap();
@@ -49,7 +49,7 @@ async fn two_instances_make_one_unbroken_chain() {
         }
 
         let total = TASKS * BATCHES * BATCH;
-        let report = b.verify().await.unwrap();
+        let report = b.verify(None).await.unwrap();
         assert!(report.is_intact(), "{report:?}");
         assert_eq!(report.consents.records, total as u64);
         let seqs: Vec<i64> = a.consents_after(0, 100_000).await.unwrap().iter().map(|r| r.seq).collect();
@@ -74,19 +74,19 @@ fn policy_body() -> gebao_store::NewPolicyVersion {
     }
 }
 
-/// An append by one instance wakes another waiting on `NOTIFY gebao_consents`.
+/// An append by one instance wakes another waiting on `NOTIFY gebao_changes`.
 #[tokio::test]
 async fn append_wakes_the_other_instance() {
     run_pg(|url| async move {
-        let a = PgStore::connect(&url, keys()).await.unwrap();
-        let b = PgStore::connect(&url, keys()).await.unwrap();
+        let a = PgStore::open(&url, keys()).await.unwrap();
+        let b = PgStore::open(&url, keys()).await.unwrap();
         a.migrate().await.unwrap();
         register(&a, 1).await;
         // The first call starts listening; nothing has been appended yet.
-        assert!(!b.wait_for_consents(Duration::from_millis(50)).await.unwrap());
+        assert!(!b.wait_for_changes(Duration::from_millis(50)).await.unwrap());
         a.append_consents(grants(3, 1, T0)).await.unwrap();
         let started = Instant::now();
-        assert!(b.wait_for_consents(Duration::from_secs(10)).await.unwrap());
+        assert!(b.wait_for_changes(Duration::from_secs(10)).await.unwrap());
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(b.consents_after(0, 10).await.unwrap().len(), 3);
         a.close().await;

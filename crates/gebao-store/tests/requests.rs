@@ -5,7 +5,6 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use gebao_core::decision::SubjectStatus;
 use gebao_core::requests::{RefusalReason, RequestKind, RequestState};
 use gebao_store::crypto::ContactKind;
 use gebao_store::*;
@@ -150,7 +149,7 @@ async fn request_lifecycle(env: Env) {
     assert_eq!(actions, ["subject.put", "request.create", "request.verify", "request.refuse"]);
     assert_eq!(s.outbox_of_request("r1").await.unwrap().len(), 1);
     assert_eq!(refused.version, 2);
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 async fn request_listing(env: Env) {
@@ -219,7 +218,7 @@ async fn outbox_claims_retries_and_acks(env: Env) {
     let claim = got[0].claim.clone().unwrap();
 
     // A failure with a retry time puts it back, after the backoff.
-    let failed = Outcome::Failed { error: "HTTP 500".into(), retry_at_ms: Some(T0 + 1000) };
+    let failed = Outcome::Failed { status: Some(500), error: "HTTP 500".into(), retry_at_ms: Some(T0 + 1000) };
     let it = s.record_outbox("o-otp", &claim, T0 + 5, failed.clone(), None).await.unwrap();
     assert_eq!((it.state, it.last_error.as_deref(), it.claim), (OutboxState::Pending, Some("HTTP 500"), None));
     // The old claim no longer holds it.
@@ -227,7 +226,7 @@ async fn outbox_claims_retries_and_acks(env: Env) {
     assert!(s.claim_outbox(T0 + 999, 30_000, 10).await.unwrap().is_empty());
     let again = s.claim_outbox(T0 + 1000, 30_000, 10).await.unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 2));
-    let delivered = Outcome::Delivered { response: Some(json!({"ok": true})), ack: None };
+    let delivered = Outcome::Delivered { status: Some(200), ack: None };
     let it = s
         .record_outbox("o-otp", again[0].claim.as_deref().unwrap(), T0 + 1001, delivered, Some(audit("d", "o")))
         .await
@@ -244,7 +243,7 @@ async fn outbox_claims_retries_and_acks(env: Env) {
     assert_ne!(first[0].claim, second[0].claim);
     // The third attempt is the last: a failure then is final.
     let third = s.claim_outbox(T0 + 10 * DAY + 2000, 1000, 10).await.unwrap();
-    let fail = Outcome::Failed { error: "timeout".into(), retry_at_ms: Some(T0 + 11 * DAY) };
+    let fail = Outcome::Failed { status: None, error: "timeout".into(), retry_at_ms: Some(T0 + 11 * DAY) };
     let it = s.record_outbox("o-later", third[0].claim.as_deref().unwrap(), T0, fail, None).await.unwrap();
     assert_eq!((it.state, it.attempts), (OutboxState::Failed, 3));
     // A sensitive payload does not outlive its last attempt either.
@@ -265,7 +264,7 @@ async fn outbox_claims_retries_and_acks(env: Env) {
     assert_eq!(s.enqueue_outbox(vec![a], vec![audit("n", "r1")]).await.unwrap(), ["o-a"]);
     assert!(s.enqueue_outbox(vec![b], vec![audit("n", "r1")]).await.unwrap().is_empty());
     assert_eq!(s.audit_after(0, 1000).await.unwrap().len(), before + 1);
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 async fn erase_subject(env: Env) {
@@ -282,22 +281,41 @@ async fn erase_subject(env: Env) {
     delivered.payload = json!({"phone": "13800138000"});
     s.enqueue_outbox(vec![delivered], vec![audit("e", "o1")]).await.unwrap();
     let c = s.claim_outbox(T0, 1000, 1).await.unwrap();
-    let done = Outcome::Delivered { response: None, ack: None };
+    let done = Outcome::Delivered { status: Some(204), ack: None };
     s.record_outbox("o1", c[0].claim.as_deref().unwrap(), T0, done, None).await.unwrap();
 
-    let erased = s.erase_subject("u1", "anon:abc", audit("subject.erase", "subject:u1")).await.unwrap().unwrap();
-    assert_eq!((erased.status, erased.phone, erased.age), (SubjectStatus::Cancelled, None, None));
+    let Some(SubjectOutcome::Erased { tombstone, pseudonym }) =
+        s.erase_subject("u1", audit("subject.erase", "")).await.unwrap()
+    else {
+        panic!("u1 was not erased");
+    };
+    assert!(pseudonym.starts_with("p_") && !pseudonym.contains("u1"), "{pseudonym}");
+    assert_eq!(tombstone.key, keys().subject_key("u1"));
+    // Gone from gebao's records; what remains is a tombstone.
+    assert_eq!(s.subject("u1").await.unwrap(), None);
+    assert_eq!(s.subject_record("u1").await.unwrap(), Some(SubjectRecord::Erased(tombstone)));
     let k = keys();
     assert!(s.subjects_by_index(&k.blind_index(ContactKind::Phone, "13800138000")).await.unwrap().is_empty());
     let r = s.request("r1").await.unwrap().unwrap();
-    assert_eq!((r.subject.as_str(), r.requester.id.as_str()), ("anon:abc", "anon:abc"));
+    assert_eq!((r.subject.as_str(), r.requester.id.as_str()), (pseudonym.as_str(), pseudonym.as_str()));
     assert_eq!((r.details, r.version), (serde_json::Value::Null, 1));
     assert_eq!(s.outbox_item("o1").await.unwrap().unwrap().payload, serde_json::Value::Null);
     let events = s.request_events("r1").await.unwrap();
-    assert_eq!(events[0].event.detail, json!({"user": "anon:abc", "method": "otp"}));
-    assert!(s.erase_subject("ghost", "anon:x", audit("subject.erase", "subject:ghost")).await.unwrap().is_none());
+    assert_eq!(events[0].event.detail, json!({"user": pseudonym, "method": "otp"}));
+    // The erasure's audit entry names the pseudonym, never the id.
+    let log = s.audit_after(0, 100).await.unwrap();
+    let erase = log.iter().find(|a| a.entry.action == "subject.erase").unwrap();
+    assert_eq!(erase.entry.target, format!("subject:{pseudonym}"));
+    assert!(log.iter().all(|a| !a.entry.target.contains("u1") && !a.entry.detail.to_string().contains("\"u1\"")));
+    assert!(s.erase_subject("ghost", audit("subject.erase", "")).await.unwrap().is_none());
+    // Registering the id again starts a new, empty subject.
+    let again = s.put_subject(subject("u1"), audit("subject.put", "")).await.unwrap();
+    assert_ne!(again.pseudonym, pseudonym);
+    assert_eq!((again.phone, again.age), (None, None));
+    assert!(s.consents_of("u1").await.unwrap().is_empty());
+    assert!(matches!(s.subject_record("u1").await.unwrap(), Some(SubjectRecord::Live(_))));
     // The proof stays intact.
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 macro_rules! suite {

@@ -95,16 +95,22 @@ async fn subjects(env: Env) {
         s.set_subject_status("u1", SubjectStatus::Restricted, audit("subject.restrict", "subject:u1")).await.unwrap();
     assert_eq!(r.map(|x| x.status), Some(SubjectStatus::Restricted));
     assert_eq!(s.subject("u1").await.unwrap().map(|x| x.status), Some(SubjectStatus::Restricted));
-    let none = s.set_subject_status("ghost", SubjectStatus::Cancelled, audit("subject.cancel", "subject:ghost")).await;
+    let none =
+        s.set_subject_status("ghost", SubjectStatus::Restricted, audit("subject.restrict", "subject:ghost")).await;
     assert_eq!(none.unwrap(), None);
+    // A cancelled account is erased, never given a status.
+    let cancel = s.set_subject_status("u1", SubjectStatus::Cancelled, audit("subject.cancel", "")).await;
+    assert!(matches!(cancel, Err(StoreError::Conflict(_))), "{cancel:?}");
     // A later profile update does not reset the status.
     let got3 = s.put_subject(new, audit("subject.put", "subject:u1")).await.unwrap();
     assert_eq!(got3.status, SubjectStatus::Restricted);
 
-    // Another master key cannot read the contact points.
+    // Another master key cannot even find the subject (its key is a keyed hash of the id),
+    // nor verify the chains.
     let other = gebao_store::open(&env.url, Keys::from_master(&[7; 32])).await.unwrap();
-    assert!(matches!(other.subject("u1").await, Err(StoreError::Crypto(_))));
-    assert!(s.verify().await.unwrap().is_intact());
+    assert_eq!(other.subject("u1").await.unwrap(), None);
+    assert!(!other.verify(None).await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 async fn consent_ledger(env: Env) {
@@ -141,15 +147,21 @@ async fn consent_ledger(env: Env) {
 
     let loaded = s.load_all().await.unwrap();
     let shape: BTreeMap<String, Vec<i64>> =
-        loaded.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|r| r.seq).collect())).collect();
+        loaded.subjects.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|r| r.seq).collect())).collect();
     assert_eq!(shape, BTreeMap::from([("s0".into(), vec![1, 3, 4]), ("s1".into(), vec![2, 5]), ("s2".into(), vec![])]));
 
     // One audit entry per consent, in the same order.
     let log = s.audit_after(audit_before as i64, 1000).await.unwrap();
     assert_eq!(log.len(), 5);
-    assert_eq!((log[2].entry.action.as_str(), log[2].entry.target.as_str()), ("consent.withdraw", "subject:s0"));
+    // The ledger and the audit log name the subject by its pseudonym, never by its id.
+    let p0 = s.subject("s0").await.unwrap().unwrap().pseudonym;
+    assert_eq!(
+        (log[2].entry.action.as_str(), log[2].entry.target.as_str()),
+        ("consent.withdraw", format!("subject:{p0}").as_str())
+    );
+    assert_eq!(env.raw.int("SELECT COUNT(*) FROM consents WHERE subject = 's0'").await, 0);
     assert_eq!(log[2].entry.detail["seq"], 3);
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 async fn failed_batch_writes_nothing(env: Env) {
@@ -168,7 +180,7 @@ async fn failed_batch_writes_nothing(env: Env) {
     // The chain goes on from where it was.
     let next = s.append_consents(grants(1, 1, T0 + 30)).await.unwrap();
     assert_eq!(next[0].seq, 3);
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
 }
 
 fn policy(major: bool, reconsent: &[&str]) -> NewPolicyVersion {
@@ -213,7 +225,7 @@ async fn audit_log(env: Env) {
     assert_eq!(log, vec![a.clone(), b]);
     assert_eq!(s.audit_after(1, 10).await.unwrap().len(), 1);
     assert_eq!(s.audit_after(0, 0).await.unwrap().len(), 0);
-    let r = s.verify().await.unwrap();
+    let r = s.verify(None).await.unwrap();
     assert!(r.is_intact(), "{r:?}");
     assert_eq!((r.audit.records, r.consents.records), (2, 0));
 }
@@ -222,9 +234,9 @@ async fn tamper_consents(env: Env) {
     let s = &env.store;
     register(s.as_ref(), 2).await;
     s.append_consents(grants(5, 2, T0)).await.unwrap();
-    assert!(s.verify().await.unwrap().is_intact());
+    assert!(s.verify(None).await.unwrap().is_intact());
     assert_eq!(env.raw.exec("UPDATE consents SET action = 'withdraw' WHERE seq = 3").await, 1);
-    let r = s.verify().await.unwrap();
+    let r = s.verify(None).await.unwrap();
     assert_eq!(r.consents.first_broken, Some(3), "{r:?}");
     assert_eq!(r.consents.records, 5);
     assert!(r.consents.reason.is_some());
@@ -236,10 +248,10 @@ async fn tamper_consents_evidence_and_tail(env: Env) {
     register(s.as_ref(), 1).await;
     s.append_consents(grants(4, 1, T0)).await.unwrap();
     env.raw.exec(r#"UPDATE consents SET evidence = '{"ui":"forged"}' WHERE seq = 2"#).await;
-    assert_eq!(s.verify().await.unwrap().consents.first_broken, Some(2));
+    assert_eq!(s.verify(None).await.unwrap().consents.first_broken, Some(2));
     env.raw.exec("DELETE FROM consents WHERE seq >= 2").await;
     // Deleting the end of the chain is caught through the recorded chain head.
-    let r = s.verify().await.unwrap();
+    let r = s.verify(None).await.unwrap();
     assert_eq!(r.consents.first_broken, Some(2), "{r:?}");
 }
 
@@ -249,7 +261,7 @@ async fn tamper_audit(env: Env) {
         s.append_audit(audit("admin.action", &format!("thing:{i}"))).await.unwrap();
     }
     env.raw.exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").await;
-    let r = s.verify().await.unwrap();
+    let r = s.verify(None).await.unwrap();
     assert_eq!(r.audit.first_broken, Some(2), "{r:?}");
     assert_eq!(r.audit.records, 4);
     assert!(r.consents.is_intact());

@@ -19,7 +19,7 @@ struct Seed {
 
 fn serve_seed(file: &str) -> Seed {
     let text = std::fs::read_to_string(examples_dir().join(file)).expect("example");
-    let backend = Backend::sqlite_with(&text);
+    let backend = Backend::sqlite_with(&text).allowing_findings();
     let token = backend.key(SCOPES);
     let server = Server::start(&backend);
     Seed { _backend: backend, server, token }
@@ -147,7 +147,17 @@ fn seed_003_weimi() {
     let r = client()
         .post(format!("{}/v1/policy/versions", s.server.base))
         .bearer_auth(&s.token)
-        .json(&json!({"manifest": text, "effective": "2026-01-01"}))
+        .json(&json!({"manifest": text.clone(), "effective": "2026-01-01"}))
+        .send()
+        .expect("publish");
+    // The seed's flaws are error-level findings: refused unless the operator says so.
+    assert_eq!(r.status().as_u16(), 422, "a manifest with check errors is refused");
+    let problem: Value = r.json().expect("problem");
+    assert!(problem["errors"].as_array().is_some_and(|e| !e.is_empty()), "{problem}");
+    let r = client()
+        .post(format!("{}/v1/policy/versions", s.server.base))
+        .bearer_auth(&s.token)
+        .json(&json!({"manifest": text, "effective": "2026-01-01", "allow_findings": true}))
         .send()
         .expect("publish");
     assert!(r.status().is_success(), "publish: {}", r.status());
@@ -193,7 +203,7 @@ const REQUEST_SCOPES: &str = "subjects:write,consents:write,consents:read,decisi
 
 fn serve_seed_for_requests(file: &str) -> Seed {
     let text = std::fs::read_to_string(examples_dir().join(file)).expect("example");
-    let backend = Backend::sqlite_with(&text);
+    let backend = Backend::sqlite_with(&text).allowing_findings();
     let token = backend.key(REQUEST_SCOPES);
     let server = Server::start(&backend);
     Seed { _backend: backend, server, token }

@@ -5,6 +5,7 @@
 mod common;
 use common::serve::*;
 use common::*;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -176,13 +177,25 @@ fn publish_a_major_change_forces_reconsent() {
         ),
     )
     .expect("write");
+    // The new version has an error-level finding (SEN-01): refused, nothing published…
     gebao()
         .args(["--lang", "en", "publish", "--effective", "2026-01-01", "--manifest"])
         .arg(&v2)
         .args(b.args())
         .assert()
+        .code(1)
+        .stdout(predicates::str::contains("SEN-01").and(predicates::str::contains("not published")));
+    // …unless the operator says so.
+    gebao()
+        .args(["--lang", "en", "publish", "--allow-findings", "--effective", "2026-01-01", "--manifest"])
+        .arg(&v2)
+        .args(b.args())
+        .assert()
         .success()
-        .stdout(predicates::str::contains("major change, consent asked again for: recommend"));
+        .stdout(
+            predicates::str::contains("published version 2")
+                .and(predicates::str::contains("major change, consent asked again for: recommend")),
+        );
 
     let server = Server::start(&b);
     let d = decide(&server.base);

@@ -2,8 +2,8 @@
 //! `gebao-connectors`. One executor per policy version (its connection pools are opened on
 //! first use and kept), rebuilt when another version comes into force.
 
+use super::error::RequestError;
 use super::text;
-use crate::error::ApiError;
 use crate::state::AppState;
 use gebao_connectors::{Connections, Executor};
 use std::sync::{Arc, Mutex};
@@ -16,7 +16,7 @@ pub struct Datasets {
 
 impl Datasets {
     /// The executor for the version in force.
-    pub fn executor(&self, state: &AppState) -> Result<Arc<Executor>, ApiError> {
+    pub fn executor(&self, state: &AppState) -> Result<Arc<Executor>, RequestError> {
         let current = state.policies.current();
         let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((v, e)) = held.as_ref()
@@ -28,22 +28,21 @@ impl Datasets {
             Some(c) => Ok(c.clone()),
             None => Connections::from_env(&current.manifest),
         };
-        let exec = connections.and_then(|c| Executor::new(&current.manifest, c)).map_err(|e| ApiError::Conflict {
-            field: "datasets".into(),
-            text: text::connectors_config(&e.to_string()),
-        })?;
+        let exec = connections
+            .and_then(|c| Executor::new(&current.manifest, c))
+            .map_err(|e| RequestError::blocked("datasets", text::connectors_config(&e.to_string())))?;
         let exec = Arc::new(exec);
         *held = Some((current.version, exec.clone()));
         Ok(exec)
     }
 }
 
-/// A connector error during work: the request stays in progress (503); configuration
-/// mistakes in the manifest are a 409 naming them.
-pub fn failed(e: &gebao_connectors::Error) -> ApiError {
+/// A connector error during work: the request stays in progress (the database may come
+/// back); configuration mistakes in the manifest block it, naming them.
+pub fn failed(e: &gebao_connectors::Error) -> RequestError {
     use gebao_connectors::Error as E;
     match e {
-        E::Database { .. } | E::Incomplete { .. } => ApiError::Unavailable(format!("operator database: {e}")),
-        other => ApiError::Conflict { field: "datasets".into(), text: text::connectors_config(&other.to_string()) },
+        E::Database { .. } | E::Incomplete { .. } => RequestError::DatabaseUnavailable(e.to_string()),
+        other => RequestError::blocked("datasets", text::connectors_config(&other.to_string())),
     }
 }

@@ -1,9 +1,10 @@
-//! What a verified request does at once, by kind:
+//! What a verified request does at once, by kind — added to the same [`Change`] as the
+//! verification, so both commit together:
 //! - restriction (PIPL 44): the subject's status becomes `restricted`, so every decision
 //!   but storage and legal obligations is denied from this moment (reversible with
 //!   `POST /v1/subjects/{id}/unrestrict`);
-//! - withdrawal (PIPL 15): a withdrawal per named scope is appended to the ledger through
-//!   the group-commit writer, so decisions deny at once;
+//! - withdrawal (PIPL 15): a withdrawal per named scope is appended to the ledger, so
+//!   decisions deny at once;
 //! - explanation (PIPL 24(3), 48): the manifest's description of each automated decision
 //!   and how to opt out, and, when asked, the personalisation opt-out recorded (PIPL 24(2));
 //! - correction and deletion wait for a person's approval after the dry run;
@@ -11,102 +12,92 @@
 //!   unexpired paid plan) and tells the user the answer;
 //! - access, copy, portability and complaints are worked on (`/execute`).
 
+use super::change::{self, Change, Step, webhook};
 use super::details::Details;
-use super::flow::{self, webhook};
+use super::error::RequestError;
 use super::text;
-use crate::error::ApiError;
 use crate::state::{AppState, audit};
 use gebao_core::decision::{ConsentAction, ConsentScope, SubjectStatus};
 use gebao_core::requests::{RequestEvent, RequestKind, RequestState};
-use gebao_store::{NewConsent, OutboxKind, OutboxState, RequesterRole, RightsRequest};
+use gebao_store::{NewConsent, OutboxKind, OutboxState, RequesterRole, RightsRequest, SubjectEffect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// Sets `result[key] = value`.
-pub fn set_result(req: &mut RightsRequest, key: &str, value: Value) {
-    if !req.result.is_object() {
-        req.result = json!({});
-    }
-    if let Some(o) = req.result.as_object_mut() {
-        o.insert(key.to_owned(), value);
-    }
-}
-
-/// Runs the kind's immediate effect on a request that has just been verified.
-pub async fn after_verified(state: &AppState, actor: &str, req: RightsRequest) -> Result<RightsRequest, ApiError> {
-    match req.kind {
+/// Adds the kind's immediate effect to a request that has just been verified.
+pub fn after_verified(state: &AppState, change: &mut Change<'_>) -> Result<(), RequestError> {
+    match change.req.kind {
         RequestKind::Correction | RequestKind::Deletion => {
-            flow::transition(state, actor, req, RequestEvent::RequestApproval, None, json!({}), Vec::new()).await
+            change.transition(RequestEvent::RequestApproval, None, json!({}))?;
         }
-        RequestKind::Restriction => restrict(state, actor, req).await,
+        RequestKind::Restriction => {
+            let entry = audit(
+                change.actor().to_owned(),
+                "subject.restrict",
+                String::new(),
+                Some(format!("request:{}", change.req.id)),
+                json!({ "to": SubjectStatus::Restricted, "request": change.req.id }),
+            );
+            let id = change.req.subject.clone();
+            change.affect_subject(SubjectEffect::SetStatus { id, status: SubjectStatus::Restricted, audit: entry });
+            change.set_result("status", json!(SubjectStatus::Restricted));
+            change.transition(RequestEvent::Complete, None, json!({ "status": "restricted" }))?;
+        }
         RequestKind::Withdrawal => {
-            let scopes = Details::of(&req).scopes;
-            withdraw(state, actor, req, scopes, "withdrawn").await
+            let Details::Withdrawal { scopes } = Details::of(&change.req)? else {
+                return Err(Details::mismatch(&change.req));
+            };
+            withdraw(state, change, scopes, "withdrawn")?;
         }
-        RequestKind::Explanation => explain(state, actor, req).await,
-        RequestKind::Cancellation => ask_blockers(state, actor, req).await,
-        RequestKind::Access | RequestKind::Copy | RequestKind::Portability | RequestKind::Complaint => Ok(req),
+        RequestKind::Explanation => explain(state, change)?,
+        RequestKind::Cancellation => ask_blockers(state, change),
+        RequestKind::Access | RequestKind::Copy | RequestKind::Portability | RequestKind::Complaint => {}
     }
+    Ok(())
 }
 
-async fn restrict(state: &AppState, actor: &str, mut req: RightsRequest) -> Result<RightsRequest, ApiError> {
-    let entry = audit(
-        actor.to_owned(),
-        "subject.restrict",
-        format!("subject:{}", req.subject),
-        Some(format!("request:{}", req.id)),
-        json!({ "to": SubjectStatus::Restricted, "request": req.id }),
-    );
-    if let Some(s) = state.store.set_subject_status(&req.subject, SubjectStatus::Restricted, entry).await? {
-        state.subjects.put_profile(&s);
-    }
-    set_result(&mut req, "status", json!(SubjectStatus::Restricted));
-    flow::transition(state, actor, req, RequestEvent::Complete, None, json!({ "status": "restricted" }), Vec::new())
-        .await
-}
-
-/// Appends a withdrawal per scope (through the writer: durable before the answer, and in
+/// Appends a withdrawal per scope (in the request's own commit: durable with it, and in
 /// memory at once), records them in `result[key]` and completes the request.
-async fn withdraw(
+fn withdraw(
     state: &AppState,
-    actor: &str,
-    mut req: RightsRequest,
+    change: &mut Change<'_>,
     scopes: Vec<ConsentScope>,
     key: &str,
-) -> Result<RightsRequest, ApiError> {
+) -> Result<(), RequestError> {
     let version = state.policies.current().version;
     let mut done = Vec::new();
     for scope in scopes {
-        let row = state
-            .writer
-            .append(NewConsent {
-                subject: req.subject.clone(),
-                scope: scope.clone(),
-                action: ConsentAction::Withdraw,
-                policy_version: version,
-                channel: req.channel.clone(),
-                evidence: json!({ "request": req.id }),
-                by_guardian: req.requester.role == RequesterRole::Guardian,
-                actor: actor.to_owned(),
-                at_ms: crate::now_ms(),
-            })
-            .await?;
-        done.push(json!({ "scope": scope.to_string(), "seq": row.seq }));
+        let req = &change.req;
+        let c = NewConsent {
+            subject: req.subject.clone(),
+            scope: scope.clone(),
+            action: ConsentAction::Withdraw,
+            policy_version: version,
+            channel: req.channel.clone(),
+            evidence: json!({ "request": req.id }),
+            by_guardian: req.requester.role == RequesterRole::Guardian,
+            actor: change.actor().to_owned(),
+            at_ms: crate::now_ms(),
+        };
+        change.append_consent(c);
+        done.push(json!({ "scope": scope.to_string() }));
     }
     let detail = json!({ key: done.len() });
-    set_result(&mut req, key, Value::Array(done));
-    flow::transition(state, actor, req, RequestEvent::Complete, None, detail, Vec::new()).await
+    change.set_result(key, Value::Array(done));
+    change.transition(RequestEvent::Complete, None, detail)?;
+    Ok(())
 }
 
-async fn explain(state: &AppState, actor: &str, mut req: RightsRequest) -> Result<RightsRequest, ApiError> {
-    let details = Details::of(&req);
+fn explain(state: &AppState, change: &mut Change<'_>) -> Result<(), RequestError> {
+    let Details::Explanation { purpose, opt_out } = Details::of(&change.req)? else {
+        return Err(Details::mismatch(&change.req));
+    };
     let explanations: Vec<Value> = {
         let current = state.policies.current();
         current
             .manifest
             .purposes
             .iter()
-            .filter(|p| details.purpose.as_deref().is_none_or(|want| p.id.as_str() == want))
+            .filter(|p| purpose.as_deref().is_none_or(|want| p.id.as_str() == want))
             .filter_map(|p| {
                 let a = p.automated.as_ref()?;
                 Some(json!({
@@ -125,15 +116,17 @@ async fn explain(state: &AppState, actor: &str, mut req: RightsRequest) -> Resul
             })
             .collect()
     };
-    set_result(&mut req, "explanations", Value::Array(explanations));
-    if details.opt_out {
-        return withdraw(state, actor, req, vec![ConsentScope::Personalisation], "opted_out").await;
+    change.set_result("explanations", Value::Array(explanations));
+    if opt_out {
+        return withdraw(state, change, vec![ConsentScope::Personalisation], "opted_out");
     }
-    flow::transition(state, actor, req, RequestEvent::Complete, None, json!({}), Vec::new()).await
+    change.transition(RequestEvent::Complete, None, json!({}))?;
+    Ok(())
 }
 
 /// What blocks a cancellation, as the operator reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Blocker {
     /// The manifest's blocker id, e.g. `paid-plan`.
     pub id: String,
@@ -146,7 +139,7 @@ pub struct Blocker {
 
 /// Asks the operator's backend what blocks the cancellation (an outbox webhook). Without a
 /// webhook, a manifest that declares no blockers has none; otherwise staff report them.
-pub async fn ask_blockers(state: &AppState, actor: &str, mut req: RightsRequest) -> Result<RightsRequest, ApiError> {
+pub fn ask_blockers(state: &AppState, change: &mut Change<'_>) {
     let declared: Vec<Value> = {
         let current = state.policies.current();
         let rights = current.manifest.rights.cancellation.as_ref();
@@ -156,26 +149,29 @@ pub async fn ask_blockers(state: &AppState, actor: &str, mut req: RightsRequest)
     };
     let Some(url) = state.requests.operator_webhook.clone() else {
         if declared.is_empty() {
-            set_result(&mut req, "blockers", json!([]));
-            set_result(&mut req, "blockers_checked_ms", json!(crate::now_ms()));
+            change.set_result("blockers", json!([]));
+            change.set_result("blockers_checked_ms", json!(crate::now_ms()));
         }
-        return flow::step(state, actor, req, "blockers-unasked", None, json!({ "declared": declared }), Vec::new())
-            .await;
+        change.step(Step::BlockersUnasked, None, json!({ "declared": declared }));
+        return;
     };
     let payload = json!({
         "kind": "cancellation-blockers",
-        "request": req.id,
-        "user": req.subject,
+        "request": change.req.id,
+        "user": change.req.subject,
         "declared": declared,
         "answer": "reply with {\"blockers\": [{\"id\": \"…\"}]}, an empty list when nothing blocks",
     });
-    let item = webhook(OutboxKind::OperatorBlockers, &url, payload, Some(&req), state);
+    let mut item = webhook(state, OutboxKind::OperatorBlockers, &url, payload, Some(&change.req));
+    // It names the user: erased once delivered.
+    item.sensitive = true;
     let detail = json!({ "outbox": item.id });
-    flow::step(state, actor, req, "blockers-asked", None, detail, vec![item]).await
+    change.send(item);
+    change.step(Step::BlockersAsked, None, detail);
 }
 
 /// Asks again, unless a question is still on its way.
-pub async fn ask_blockers_again(state: &AppState, actor: &str, req: RightsRequest) -> Result<(), ApiError> {
+pub async fn ask_blockers_again(state: &AppState, actor: &str, req: RightsRequest) -> Result<(), RequestError> {
     let pending = state
         .store
         .outbox_of_request(&req.id)
@@ -183,7 +179,9 @@ pub async fn ask_blockers_again(state: &AppState, actor: &str, req: RightsReques
         .iter()
         .any(|i| i.kind == OutboxKind::OperatorBlockers && i.state == OutboxState::Pending);
     if !pending && state.requests.operator_webhook.is_some() {
-        ask_blockers(state, actor, req).await?;
+        let mut change = Change::new(state, actor, req);
+        ask_blockers(state, &mut change);
+        change.commit().await?;
     }
     Ok(())
 }
@@ -195,10 +193,10 @@ pub async fn report_blockers(
     actor: &str,
     id: &str,
     blockers: Vec<Blocker>,
-) -> Result<RightsRequest, ApiError> {
-    let mut req = flow::load(state, id).await?;
+) -> Result<RightsRequest, RequestError> {
+    let req = change::load(state, id).await?;
     if req.kind != RequestKind::Cancellation || req.state != RequestState::InProgress {
-        return Err(flow::wrong_state(&req, "report blockers"));
+        return Err(change::wrong_state(&req, "report blockers"));
     }
     let described: Vec<Blocker> = {
         let current = state.policies.current();
@@ -215,9 +213,10 @@ pub async fn report_blockers(
             })
             .collect()
     };
-    set_result(&mut req, "blockers", serde_json::to_value(&described).unwrap_or_default());
-    set_result(&mut req, "blockers_checked_ms", json!(crate::now_ms()));
-    let mut outbox = Vec::new();
+    let ids: Vec<String> = described.iter().map(|b| b.id.clone()).collect();
+    let mut change = Change::new(state, actor, req);
+    change.set_result("blockers", serde_json::to_value(&described).unwrap_or_default());
+    change.set_result("blockers_checked_ms", json!(crate::now_ms()));
     if !described.is_empty() {
         let lines: Vec<(String, String)> = described
             .iter()
@@ -226,10 +225,10 @@ pub async fn report_blockers(
                 (zh.clone(), b.description_en.clone().unwrap_or(zh))
             })
             .collect();
-        outbox.extend(flow::user_notice(state, &req, text::blockers_message(req.kind, &lines)));
+        change.notify_user(text::blockers_message(RequestKind::Cancellation, &lines));
     }
-    let ids: Vec<&str> = described.iter().map(|b| b.id.as_str()).collect();
-    flow::step(state, actor, req, "blockers-reported", None, json!({ "blockers": ids }), outbox).await
+    change.step(Step::BlockersReported, None, json!({ "blockers": ids }));
+    change.commit().await
 }
 
 /// The blockers last reported: `None` when the operator has not answered yet.

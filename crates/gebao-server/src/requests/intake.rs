@@ -2,17 +2,16 @@
 //! deadline on the mainland-China working-day calendar (RGT-02, RGT-03), and what a
 //! request repeated beyond `rights.repeat` costs or why it is refused (RGT-06).
 
+use super::change::{Change, new_id};
 use super::details::Details;
-use super::flow::{self, new_id};
+use super::error::RequestError;
 use super::text;
-use crate::error::ApiError;
 use crate::state::{AppState, audit};
 use chrono::{DateTime, Months, TimeDelta, Utc};
-use gebao_core::decision::SubjectStatus;
 use gebao_core::duration::{Duration, Unit};
 use gebao_core::requests::{self as law, RepeatDecision, RequestEvent, RequestKind, RequestState};
 use gebao_core::text::Lang;
-use gebao_store::{NewRequestEvent, Requester, RequesterRole, RightsRequest, Verification};
+use gebao_store::{NewRequestEvent, Requester, RequesterRole, RightsRequest, SubjectRecord, Verification};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -51,15 +50,14 @@ fn period_start(at: DateTime<Utc>, per: Duration) -> i64 {
 }
 
 /// Files the request: computes its due time, applies RGT-06 to repeats, stores it (and
-/// refuses it at once when the manifest says repeats beyond the limit are refused).
-pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<RightsRequest, ApiError> {
-    let subject = state
-        .store
-        .subject(&intake.subject)
-        .await?
-        .ok_or_else(|| ApiError::not_found("subject", crate::messages::subject_not_found(&intake.subject)))?;
-    if subject.status == SubjectStatus::Cancelled && intake.kind != RequestKind::Complaint {
-        return Err(ApiError::Conflict { field: "subject".into(), text: text::subject_cancelled(&subject.id) });
+/// refuses it at once when the manifest says repeats beyond the limit are refused). A
+/// former user whose account was erased can still complain (PIPL 65), and nothing else.
+pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<RightsRequest, RequestError> {
+    match state.store.subject_record(&intake.subject).await? {
+        Some(SubjectRecord::Live(_)) => {}
+        Some(SubjectRecord::Erased(_)) if intake.kind == RequestKind::Complaint => {}
+        Some(SubjectRecord::Erased(_)) => return Err(RequestError::SubjectErased(intake.subject)),
+        None => return Err(RequestError::SubjectNotFound(intake.subject)),
     }
     let current = state.policies.current();
     let m = &current.manifest;
@@ -67,13 +65,13 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
     let due = state
         .calendar
         .due(intake.received_at, deadline, m.rights.calendar_deadline_moves_to_working_day)
-        .map_err(|e| ApiError::Conflict { field: "kind".into(), text: text::deadline(&e) })?;
+        .map_err(|e| RequestError::blocked("kind", text::deadline(&e)))?;
     let received_ms = intake.received_at.timestamp_millis();
 
     let (repeat, previous) = match law::repeat_period(m) {
         Some(per) => {
             let since = period_start(intake.received_at, per);
-            let n = state.store.count_requests(&subject.id, intake.kind, since).await?;
+            let n = state.store.count_requests(&intake.subject, intake.kind, since).await?;
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             (law::repeat_decision(m, intake.kind, n), n)
         }
@@ -97,7 +95,7 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
     let now = crate::now_ms();
     let req = RightsRequest {
         id: new_id("req"),
-        subject: subject.id.clone(),
+        subject: intake.subject.clone(),
         kind: intake.kind,
         state: RequestState::Received,
         requester: intake.requester,
@@ -133,6 +131,7 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
         reason: None,
         detail: json!({ "due_date": due.due_date, "estimated": due.estimated, "fee": fee.is_some() }),
     };
+    // The audit entry names the request, never the user.
     let entry = audit(
         actor.to_owned(),
         "request.received",
@@ -140,16 +139,17 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
         None,
         json!({
             "kind": req.kind,
-            "subject": req.subject,
-            "requester": { "id": req.requester.id, "role": req.requester.role },
+            "requester_role": req.requester.role,
             "due_ms": req.due_ms,
             "repeat": repeat,
         }),
     );
-    let req = state.store.create_request(req, event, entry, Vec::new()).await.map_err(flow::conflict)?;
+    let req = state.store.create_request(req, event, entry, Vec::new()).await?;
     if let Some(ground) = repeat.refusal_reason() {
         let detail = json!({ "previous_in_period": previous });
-        return flow::transition(state, actor, req, RequestEvent::Refuse(ground), None, detail, Vec::new()).await;
+        let mut change = Change::new(state, actor, req);
+        change.transition(RequestEvent::Refuse(ground), None, detail)?;
+        return change.commit().await;
     }
     Ok(req)
 }
@@ -157,4 +157,12 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
 /// The requester a body names, or the subject themself.
 pub fn requester_or_subject(subject: &str, r: Option<Requester>) -> Requester {
     r.unwrap_or_else(|| Requester { id: subject.to_owned(), role: RequesterRole::Subject, interest: None })
+}
+
+/// A destination the egress allowlist refuses, as the request error naming the field.
+pub fn destination_refused(e: &gebao_egress::EgressError) -> RequestError {
+    RequestError::invalid(
+        "details.destination",
+        crate::messages::Text { zh: format!("{}（{}）", e.zh(), e.code()), en: format!("{} ({})", e.en(), e.code()) },
+    )
 }

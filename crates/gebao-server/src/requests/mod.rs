@@ -7,6 +7,9 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`change`] | one action's transitions, steps, messages and effects, committed at once |
+//! | [`details`] | what a request asks, one typed variant per kind |
+//! | [`error`] | what can go wrong, in the domain's words (mapped to HTTP in `crate::error`) |
 //! | [`intake`] | filing: due time, repeats (RGT-06) |
 //! | [`verify`] | operator-asserted or one-time code; who may act for whom |
 //! | [`effects`] | what a verified request does at once (restriction, withdrawal, explanation, cancellation blockers) |
@@ -14,13 +17,16 @@
 //! | [`propagate`] | deletion notices to recipients |
 //! | [`view`] | the request as the API shows it |
 
+pub mod change;
 pub mod datasets;
 pub mod details;
 pub mod effects;
+pub mod error;
 pub mod execute;
-pub mod flow;
 pub mod intake;
 pub mod propagate;
 pub mod text;
 pub mod verify;
 pub mod view;
+
+pub use error::RequestError;

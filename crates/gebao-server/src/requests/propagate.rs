@@ -1,36 +1,53 @@
-//! Deletion propagation (PIPL 47; 35273 8.3; SHR-07): after an erasure, every recipient
-//! that received the subject's data — the manifest's recipients whose `fields` intersect
-//! what was erased — is told to delete it through its `deletion` channel: a webhook or API
-//! gets an outbox item (retried with backoff until acknowledged or given up); an email
-//! address or a manual channel is recorded as pending manual action with the address, done
-//! when someone acknowledges it. A recipient without a channel is listed as unreachable.
+//! Deletion propagation (PIPL 47; 35273 8.3; SHR-07): after an erasure, each recipient that
+//! received a field that was really erased is told to delete it, through its `deletion`
+//! channel: a webhook or API gets a signed outbox delivery (retried with backoff until
+//! delivered or given up) carrying a per-delivery token the recipient acknowledges with; an
+//! email address or a manual channel is recorded as pending manual action, done when
+//! someone acknowledges it. A recipient whose fields all stay under a legal hold is not
+//! told (and the request says why); one without a channel is listed as unreachable.
+//!
+//! Which fields were erased: the fields the request covers (those it names, or all of the
+//! manifest's for a full deletion or a cancellation) minus those the operator keeps — held
+//! rows under a legal minimum, columns whose strategy is `keep`. A field held in no dataset
+//! (shared with an SDK but not stored by the operator) counts as erased: its recipients are
+//! told.
 
-use super::details::Details;
-use super::flow::new_id;
+use super::change::new_id;
 use crate::state::AppState;
 use gebao_core::Manifest;
 use gebao_core::ids::FieldId;
-use gebao_core::manifest::DeletionVia;
+use gebao_core::manifest::{DeletionVia, Erasure};
 use gebao_store::{Channel, NewOutbox, OutboxKind, RightsRequest};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-/// The fields an erasure removes: every field held by a column of a declared dataset; with
-/// no dataset declared, the fields the request names, else every field of the manifest.
-pub fn erased_fields(m: &Manifest, details: &Details) -> BTreeSet<FieldId> {
-    let from_datasets: BTreeSet<FieldId> =
-        m.datasets.iter().flat_map(|d| &d.tables).flat_map(|t| t.columns.values()).map(|c| c.field.clone()).collect();
-    if !from_datasets.is_empty() {
-        return from_datasets;
-    }
-    if !details.fields.is_empty() {
-        return details.fields.iter().cloned().collect();
-    }
-    m.fields.iter().map(|f| f.id.clone()).collect()
+/// The fields a deletion covers: `named`, or every field of the manifest when none is named.
+pub fn covered_fields(m: &Manifest, named: &[FieldId]) -> BTreeSet<FieldId> {
+    if named.is_empty() { m.fields.iter().map(|f| f.id.clone()).collect() } else { named.iter().cloned().collect() }
 }
 
-/// A recipient to tell, as the dry run and the request show it.
+/// The fields the operator keeps after an erasure: every PI column of a table that kept a
+/// row under a legal hold (`held_tables`: dataset and table), and every column whose erasure
+/// strategy is `keep`.
+pub fn kept_fields<'a>(m: &Manifest, held_tables: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeSet<FieldId> {
+    let held: BTreeSet<(&str, &str)> = held_tables.into_iter().collect();
+    let mut kept = BTreeSet::new();
+    for d in &m.datasets {
+        for t in &d.tables {
+            let table_held = held.contains(&(d.id.as_str(), t.name.as_str()));
+            for c in t.columns.values() {
+                let keep = c.erase.or(t.erase) == Some(Erasure::Keep);
+                if table_held || keep {
+                    kept.insert(c.field.clone());
+                }
+            }
+        }
+    }
+    kept
+}
+
+/// A recipient and what becomes of it, as the dry run and the request show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
     pub recipient: String,
@@ -38,8 +55,10 @@ pub struct Target {
     /// `webhook`, `api`, `email`, `manual`, or `none` (no channel declared).
     pub via: &'static str,
     pub address: Option<String>,
-    /// The erased fields it received.
+    /// The erased fields it received: it is told to delete them.
     pub fields: Vec<FieldId>,
+    /// The fields it received that the operator keeps under a legal hold: it is not told.
+    pub held: Vec<FieldId>,
 }
 
 fn via_name(v: DeletionVia) -> &'static str {
@@ -51,36 +70,53 @@ fn via_name(v: DeletionVia) -> &'static str {
     }
 }
 
-/// The recipients that received any of `erased`.
-pub fn recipients_for(m: &Manifest, erased: &BTreeSet<FieldId>) -> Vec<Target> {
+/// Every recipient that received a field the deletion covers.
+pub fn targets(m: &Manifest, covered: &BTreeSet<FieldId>, kept: &BTreeSet<FieldId>) -> Vec<Target> {
     m.recipients
         .iter()
         .filter_map(|r| {
-            let fields: Vec<FieldId> = r.fields.iter().filter(|f| erased.contains(*f)).cloned().collect();
-            if fields.is_empty() {
+            let received: Vec<&FieldId> = r.fields.iter().filter(|f| covered.contains(*f)).collect();
+            if received.is_empty() {
                 return None;
             }
+            let (held, fields): (Vec<&FieldId>, Vec<&FieldId>) = received.into_iter().partition(|f| kept.contains(*f));
             Some(Target {
                 recipient: r.id.to_string(),
                 name: r.name.clone(),
                 via: r.deletion.as_ref().map_or("none", |d| via_name(d.via)),
                 address: r.deletion.as_ref().map(|d| d.address.clone()),
-                fields,
+                fields: fields.into_iter().cloned().collect(),
+                held: held.into_iter().cloned().collect(),
             })
         })
         .collect()
 }
 
+/// The key acknowledgement tokens are made with (derived from the master key).
+pub fn ack_key(state: &AppState) -> [u8; 32] {
+    state.crypto.keyed_hash("outbox-ack-key", b"")
+}
+
 /// The outbox items telling each recipient to delete, and the summary for the request.
-pub fn deletion_notices(state: &AppState, req: &RightsRequest) -> (Vec<NewOutbox>, Value) {
+pub fn deletion_notices(
+    state: &AppState,
+    req: &RightsRequest,
+    covered: &BTreeSet<FieldId>,
+    kept: &BTreeSet<FieldId>,
+) -> (Vec<NewOutbox>, Value) {
     let current = state.policies.current();
     let m = &current.manifest;
-    let targets = recipients_for(m, &erased_fields(m, &Details::of(req)));
+    let key = ack_key(state);
     let mut items = Vec::new();
     let mut summary = Vec::new();
-    for t in targets {
+    for t in targets(m, covered, kept) {
+        if t.fields.is_empty() {
+            summary.push(json!({ "recipient": t.recipient, "state": "held", "held": t.held }));
+            continue;
+        }
         let Some(address) = t.address.clone() else {
-            summary.push(json!({ "recipient": t.recipient, "via": "none", "state": "unreachable" }));
+            summary
+                .push(json!({ "recipient": t.recipient, "via": "none", "state": "unreachable", "fields": t.fields }));
             continue;
         };
         let channel = match t.via {
@@ -96,13 +132,17 @@ pub fn deletion_notices(state: &AppState, req: &RightsRequest) -> (Vec<NewOutbox
             "fields": t.fields,
             "controller": m.controller.name,
             "basis": "PIPL 47",
-            "acknowledge": format!("/v1/outbox/{id}/ack"),
+            "acknowledge": {
+                "path": format!("/v1/outbox/{id}/ack"),
+                "token": gebao_egress::ack_token(&key, &id),
+            },
         });
         summary.push(json!({
             "recipient": t.recipient,
             "via": t.via,
-            "address": address,
             "outbox": id,
+            "fields": t.fields,
+            "held": t.held,
             "state": if channel == Channel::Webhook { "pending" } else { "manual" },
         }));
         items.push(NewOutbox {

@@ -6,11 +6,11 @@
 //! the subject, not the guardian of a child under 14 (PIPL 31), not a close relative of a
 //! deceased subject with a stated interest (PIPL 49) — is refused as `other-person-data`.
 
+use super::change::{self, Change, Step, webhook};
 use super::effects;
-use super::flow::{self, webhook};
+use super::error::RequestError;
 use super::intake::relative_may;
 use super::text;
-use crate::error::ApiError;
 use crate::state::AppState;
 use gebao_core::decision::SubjectState;
 use gebao_core::requests::{RefusalReason, RequestEvent, RequestState};
@@ -42,7 +42,7 @@ fn under(s: &Subject, age: u8) -> bool {
 }
 
 /// Whether the (verified) requester may act on the subject's data.
-async fn entitled(state: &AppState, req: &RightsRequest) -> Result<bool, ApiError> {
+async fn entitled(state: &AppState, req: &RightsRequest) -> Result<bool, RequestError> {
     Ok(match req.requester.role {
         RequesterRole::Subject => req.requester.id == req.subject,
         RequesterRole::Guardian => {
@@ -56,35 +56,41 @@ async fn entitled(state: &AppState, req: &RightsRequest) -> Result<bool, ApiErro
     })
 }
 
-/// Marks the request verified as `user` and moves on: refused as `other-person-data` when
-/// `user` is not entitled, else in progress with the kind's effects applied.
+/// Marks the request verified as `user` and, in the same commit, applies what follows:
+/// refused as `other-person-data` when `user` may not act for the subject, else in progress
+/// with the kind's immediate effect (approval asked, restriction, withdrawal, explanation,
+/// cancellation blockers asked).
 async fn verified(
     state: &AppState,
     actor: &str,
     mut req: RightsRequest,
     method: VerifyMethod,
     user: &str,
-) -> Result<RightsRequest, ApiError> {
+) -> Result<RightsRequest, RequestError> {
     let now = crate::now_ms();
     req.verification.method = Some(method);
     req.verification.otp_hash = None;
     req.verification.otp_expires_ms = None;
     req.verification.verified_ms = Some(now);
     req.verification.verified_as = Some(user.to_owned());
-    let detail = json!({ "method": method, "user": user, "role": req.requester.role });
-    if user != req.requester.id || !entitled(state, &req).await? {
-        let event = RequestEvent::Refuse(RefusalReason::OtherPersonData);
-        return flow::transition(state, actor, req, event, None, detail, Vec::new()).await;
+    let as_requester = user == req.requester.id;
+    let detail = json!({ "method": method, "role": req.requester.role, "as_requester": as_requester });
+    let ok = as_requester && entitled(state, &req).await?;
+    let mut change = Change::new(state, actor, req);
+    if !ok {
+        change.transition(RequestEvent::Refuse(RefusalReason::OtherPersonData), None, detail)?;
+        return change.commit().await;
     }
-    let req = flow::transition(state, actor, req, RequestEvent::IdentityVerified, None, detail, Vec::new()).await?;
-    effects::after_verified(state, actor, req).await
+    change.transition(RequestEvent::IdentityVerified, None, detail)?;
+    effects::after_verified(state, &mut change)?;
+    change.commit().await
 }
 
 /// `POST /v1/requests/{id}/verify`.
-pub async fn start(state: &AppState, actor: &str, id: &str, method: Method) -> Result<RightsRequest, ApiError> {
-    let req = flow::load(state, id).await?;
+pub async fn start(state: &AppState, actor: &str, id: &str, method: Method) -> Result<RightsRequest, RequestError> {
+    let req = change::load(state, id).await?;
     if !matches!(req.state, RequestState::Received | RequestState::VerifyingIdentity) {
-        return Err(flow::wrong_state(&req, "verify"));
+        return Err(change::wrong_state(&req, "verify"));
     }
     match method {
         Method::OperatorAsserted { user } => verified(state, actor, req, VerifyMethod::OperatorAsserted, &user).await,
@@ -92,20 +98,17 @@ pub async fn start(state: &AppState, actor: &str, id: &str, method: Method) -> R
     }
 }
 
-async fn send_code(state: &AppState, actor: &str, mut req: RightsRequest) -> Result<RightsRequest, ApiError> {
-    let url = state
-        .requests
-        .notifier_url
-        .clone()
-        .ok_or_else(|| ApiError::Conflict { field: "method".into(), text: text::no_notifier() })?;
+async fn send_code(state: &AppState, actor: &str, mut req: RightsRequest) -> Result<RightsRequest, RequestError> {
+    let url =
+        state.requests.notifier_url.clone().ok_or_else(|| RequestError::blocked("method", text::no_notifier()))?;
     if req.verification.attempts >= MAX_ATTEMPTS {
-        return Err(ApiError::Conflict { field: "method".into(), text: text::attempts_exhausted() });
+        return Err(RequestError::blocked("method", text::attempts_exhausted()));
     }
     let requester = state.store.subject(&req.requester.id).await?;
     let to = match requester.as_ref().map(|s| (&s.phone, &s.email)) {
         Some((Some(phone), _)) => json!({ "phone": phone }),
         Some((None, Some(email))) => json!({ "email": email }),
-        _ => return Err(ApiError::Conflict { field: "method".into(), text: text::no_contact(&req.requester.id) }),
+        _ => return Err(RequestError::blocked("method", text::no_contact(&req.requester.id))),
     };
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let ttl = state.requests.otp_ttl;
@@ -115,6 +118,8 @@ async fn send_code(state: &AppState, actor: &str, mut req: RightsRequest) -> Res
     req.verification.otp_expires_ms = Some(expires);
     let product = state.policies.current().manifest.controller.product.clone();
     let message = text::otp_message(&code, ttl.as_secs().div_ceil(60), &product);
+    // Signed by the egress layer like every delivery; the code leaves the database once
+    // delivered.
     let payload = json!({
         "kind": "otp",
         "request": req.id,
@@ -124,15 +129,18 @@ async fn send_code(state: &AppState, actor: &str, mut req: RightsRequest) -> Res
         "expires_ms": expires,
         "message": { "zh-CN": message.zh, "en": message.en },
     });
-    let mut item = webhook(OutboxKind::Otp, &url, payload, Some(&req), state);
-    // The code leaves the database once delivered.
+    let mut item = webhook(state, OutboxKind::Otp, &url, payload, Some(&req));
     item.sensitive = true;
     let detail = json!({ "method": "otp", "outbox": item.id, "expires_ms": expires });
-    if req.state == RequestState::Received {
-        flow::transition(state, actor, req, RequestEvent::StartVerification, None, detail, vec![item]).await
+    let first = req.state == RequestState::Received;
+    let mut change = Change::new(state, actor, req);
+    change.send(item);
+    if first {
+        change.transition(RequestEvent::StartVerification, None, detail)?;
     } else {
-        flow::step(state, actor, req, "otp-resent", None, detail, vec![item]).await
+        change.step(Step::OtpResent, None, detail);
     }
+    change.commit().await
 }
 
 /// What a code check found.
@@ -140,20 +148,20 @@ pub enum CodeOutcome {
     /// Verified (and possibly refused as another person's data, or already completed).
     Verified(Box<RightsRequest>),
     /// Wrong or expired; the error tells how many tries are left (the try was recorded).
-    Rejected(ApiError),
+    Rejected(RequestError),
 }
 
 /// `POST /v1/requests/{id}/otp`: checks a code. Every try is recorded before answering.
-pub async fn check_code(state: &AppState, actor: &str, id: &str, code: &str) -> Result<CodeOutcome, ApiError> {
-    let mut req = flow::load(state, id).await?;
+pub async fn check_code(state: &AppState, actor: &str, id: &str, code: &str) -> Result<CodeOutcome, RequestError> {
+    let mut req = change::load(state, id).await?;
     let pending = req.state == RequestState::VerifyingIdentity
         && req.verification.method == Some(VerifyMethod::Otp)
         && req.verification.otp_hash.is_some();
     if !pending {
-        return Err(ApiError::Conflict { field: "code".into(), text: text::otp_not_pending() });
+        return Err(RequestError::blocked("code", text::otp_not_pending()));
     }
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid("code", text::otp_format()));
+        return Err(RequestError::invalid("code", text::otp_format()));
     }
     req.verification.attempts += 1;
     let attempts = req.verification.attempts;
@@ -167,11 +175,14 @@ pub async fn check_code(state: &AppState, actor: &str, id: &str, code: &str) -> 
     let detail = json!({ "attempts": attempts, "expired": expired });
     if left == 0 {
         req.verification.otp_hash = None;
-        flow::transition(state, actor, req, RequestEvent::IdentityFailed, None, detail, Vec::new()).await?;
-        return Ok(CodeOutcome::Rejected(ApiError::invalid("code", text::otp_locked())));
+        let mut change = Change::new(state, actor, req);
+        change.transition(RequestEvent::IdentityFailed, None, detail)?;
+        change.commit().await?;
+        return Ok(CodeOutcome::Rejected(RequestError::invalid("code", text::otp_locked())));
     }
-    let name = if expired { "otp-expired" } else { "otp-wrong" };
-    flow::step(state, actor, req, name, None, detail, Vec::new()).await?;
+    let mut change = Change::new(state, actor, req);
+    change.step(if expired { Step::OtpExpired } else { Step::OtpWrong }, None, detail);
+    change.commit().await?;
     let text = if expired { text::otp_expired(left) } else { text::otp_wrong(left) };
-    Ok(CodeOutcome::Rejected(ApiError::invalid("code", text)))
+    Ok(CodeOutcome::Rejected(RequestError::invalid("code", text)))
 }

@@ -72,13 +72,19 @@ fn due_view(state: &AppState, r: &RightsRequest, now: DateTime<Utc>) -> Value {
     })
 }
 
-/// A delivery, without its payload.
+/// A delivery, without its payload, and without what the target answered (only its status
+/// and gebao's own short reason): gebao never relays an answer from a destination.
 pub fn delivery(i: &OutboxItem) -> Value {
+    let target = match i.channel {
+        gebao_store::Channel::Webhook => gebao_egress::redact_url(&i.target),
+        gebao_store::Channel::Manual => i.target.clone(),
+    };
     json!({
         "id": i.id,
         "kind": i.kind,
         "channel": i.channel,
-        "target": i.target,
+        "target": target,
+        "last_status": i.last_status,
         "recipient": i.recipient,
         "state": i.state,
         "attempts": i.attempts,
@@ -135,7 +141,7 @@ pub fn view(state: &AppState, r: RightsRequest, events: &[RequestEventRow], outb
 }
 
 /// Loads events and deliveries and builds the view.
-pub async fn full(state: &AppState, r: RightsRequest) -> Result<RequestView, crate::error::ApiError> {
+pub async fn full(state: &AppState, r: RightsRequest) -> Result<RequestView, super::RequestError> {
     let events = state.store.request_events(&r.id).await?;
     let outbox = state.store.outbox_of_request(&r.id).await?;
     Ok(view(state, r, &events, &outbox))

@@ -109,19 +109,23 @@ impl From<ConsentRow> for ConsentView {
 }
 
 /// Makes sure the subject is held in memory (it may have been registered on another
-/// instance a moment ago) and returns its status.
+/// instance a moment ago) and returns its status; 404 for an unknown subject, 410 for an
+/// erased one.
 async fn subject_status(state: &AppState, id: &str) -> Result<SubjectStatus, ApiError> {
-    if let Some(status) = state.subjects.with(id, |s| s.status) {
-        return Ok(status);
+    let key = state.crypto.subject_key(id);
+    match state.subjects.with(&key, |s| s.status) {
+        Some(SubjectStatus::Cancelled) => {}
+        Some(status) => return Ok(status),
+        None => {}
     }
-    let s = state
-        .store
-        .subject(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("subject", messages::subject_not_found(id)))?;
+    let s = super::subjects::live_subject(state, "subject", id).await?;
     state.subjects.put_profile(&s);
     Ok(s.status)
 }
+
+/// The largest evidence accepted: the ledger is append-only, so evidence should be a
+/// reference (a UI version, the text's hash), not a document.
+const EVIDENCE_MAX: usize = 8 * 1024;
 
 /// Validates a consent and hands it to the writer; answers once it is committed.
 async fn append(
@@ -145,10 +149,10 @@ async fn append(
     if channel.is_empty() || channel.chars().count() > 64 || channel.chars().any(char::is_control) {
         return Err(ApiError::invalid("channel", messages::channel_invalid()));
     }
-    let status = subject_status(state, &b.subject).await?;
-    if status == SubjectStatus::Cancelled && action == ConsentAction::Grant {
-        return Err(ApiError::Conflict { field: "subject".into(), text: messages::grant_cancelled(&b.subject) });
+    if serde_json::to_string(&b.evidence).map_or(usize::MAX, |t| t.len()) > EVIDENCE_MAX {
+        return Err(ApiError::invalid("evidence", messages::evidence_too_large(EVIDENCE_MAX)));
     }
+    subject_status(state, &b.subject).await?;
     let record = NewConsent {
         subject: b.subject,
         scope,
@@ -232,9 +236,7 @@ pub async fn of_subject(
     _auth: Auth<scope::ConsentsRead>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<SubjectConsents>, ApiError> {
-    if state.store.subject(&id).await?.is_none() {
-        return Err(ApiError::not_found("id", messages::subject_not_found(&id)));
-    }
+    super::subjects::live_subject(&state, "id", &id).await?;
     let rows = state.store.consents_of(&id).await?;
     let mut latest = BTreeMap::new();
     for r in &rows {

@@ -82,9 +82,11 @@ fn decide_one(
         collected_at_ms: q.collected_at_ms,
         now_ms,
     };
+    // The subject's keyed hash finds its state; an erased subject's state says cancelled.
+    let key = state.crypto.subject_key(&q.subject);
     let d: Decision = state
         .subjects
-        .with(&q.subject, |s| current.engine.decide(s, &query))
+        .with(&key, |s| current.engine.decide(s, &query))
         .ok_or_else(|| ApiError::not_found(field(index, "subject"), messages::subject_not_found(&q.subject)))?;
     state.metrics.decision(d.reason);
     Ok(DecisionView {

@@ -19,6 +19,7 @@ mod consents;
 mod decisions;
 mod ops;
 mod policy;
+pub(crate) use policy::Warning;
 mod request_actions;
 mod requests;
 mod subjects;

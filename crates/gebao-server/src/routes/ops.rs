@@ -21,13 +21,13 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness.
+/// Readiness. Public, so it says nothing internal: no counts, no engine.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Ready {
-    /// `sqlite` or `postgres`.
-    pub engine: String,
+    /// `ready`.
+    pub status: &'static str,
+    /// The policy version in force (public anyway at `/v1/policy`).
     pub policy_version: i64,
-    pub subjects: usize,
 }
 
 /// Readiness: 200 once start-up has loaded everything and the database answers.
@@ -42,9 +42,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Ready>, 
         Ok(Err(e)) => return Err(ApiError::Unavailable(format!("database ping failed: {e}"))),
         Err(_) => return Err(ApiError::Unavailable("database ping timed out".into())),
     }
-    let engine =
-        serde_json::to_value(state.store.engine()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    Ok(axum::Json(Ready { engine, policy_version: state.policies.current().version, subjects: state.subjects.len() }))
+    Ok(axum::Json(Ready { status: "ready", policy_version: state.policies.current().version }))
 }
 
 use crate::error::Problem;

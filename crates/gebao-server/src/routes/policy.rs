@@ -96,6 +96,19 @@ pub struct VersionView {
     pub published_ms: i64,
     /// Whether this is the version in force.
     pub in_force: bool,
+    /// What in the manifest this server cannot carry out (e.g. a recipient's deletion
+    /// webhook that is not an allowed destination: its notices will be refused, not sent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// Something in a published manifest this server cannot carry out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Warning {
+    /// Where, e.g. `recipients[0].deletion.address`.
+    pub path: String,
+    pub message: String,
+    pub message_en: String,
 }
 
 /// Every published version, oldest first.
@@ -114,6 +127,7 @@ pub async fn list(State(state): State<AppState>) -> axum::Json<Vec<VersionView>>
             major: m.major,
             reconsent: m.reconsent,
             published_ms: m.published_ms,
+            warnings: Vec::new(),
         })
         .collect();
     axum::Json(views)
@@ -177,6 +191,9 @@ pub struct PublishBody {
     /// Why, for the audit log.
     #[serde(default)]
     pub reason: Option<String>,
+    /// Publish even though `gebao check` reports error-level findings (refused otherwise).
+    #[serde(default)]
+    pub allow_findings: bool,
 }
 
 /// Publish a new policy version.
@@ -196,11 +213,19 @@ pub async fn publish(
         ),
         None => None,
     };
-    let (_, version) = match versions::prepare(prev_manifest.as_ref(), &b.manifest, b.effective, crate::now_ms()) {
+    let (manifest, version) = match versions::prepare(prev_manifest.as_ref(), &b.manifest, b.effective, crate::now_ms())
+    {
         Ok(v) => v,
         Err(PublishError::Manifest(e)) => return Ok(rejected(&b.manifest, &e).into_response()),
         Err(e) => return Err(ApiError::Internal(e.to_string())),
     };
+    if !b.allow_findings {
+        let errors = versions::blocking_findings(&manifest, &b.manifest);
+        if !errors.is_empty() {
+            return Ok(findings_rejected(&errors).into_response());
+        }
+    }
+    let warnings = versions::runtime_warnings(&state, &manifest);
     let next = previous.as_ref().map_or(1, |p| p.version + 1);
     let detail = serde_json::json!({
         "effective": version.effective,
@@ -218,8 +243,23 @@ pub async fn publish(
         reconsent: stored.body.reconsent,
         published_ms: stored.body.published_ms,
         in_force: in_force == stored.version,
+        warnings,
     };
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
+}
+
+/// A manifest refused for its error-level findings: the findings, with the way past them.
+fn findings_rejected(findings: &[gebao_core::rules::Finding]) -> ManifestRejected {
+    let diagnostics = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule": f.rule, "severity": "error", "path": f.path,
+                "message": f.message_zh, "message_en": f.message_en, "hint": f.hint_zh, "hint_en": f.hint_en,
+            })
+        })
+        .collect();
+    ManifestRejected { diagnostics }
 }
 
 /// The loader's diagnostics, with line and column in the submitted text.

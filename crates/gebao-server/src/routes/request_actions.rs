@@ -7,9 +7,9 @@ use super::Problems;
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
 use crate::extract::{Json, JsonOrEmpty, Query};
+use crate::requests::change::{self, Change};
 use crate::requests::effects::{self, Blocker};
 use crate::requests::execute::{self, Executed};
-use crate::requests::flow;
 use crate::requests::text;
 use crate::requests::verify::{self, CodeOutcome, Method};
 use crate::requests::view::{self, RequestView};
@@ -80,7 +80,7 @@ pub async fn check_code(
 ) -> Viewed {
     match verify::check_code(&state, &auth.actor(), &id, b.code.trim()).await? {
         CodeOutcome::Verified(req) => show(&state, *req).await,
-        CodeOutcome::Rejected(e) => Err(e),
+        CodeOutcome::Rejected(e) => Err(e.into()),
     }
 }
 
@@ -109,9 +109,10 @@ pub async fn approve(
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
 ) -> Viewed {
-    let req = flow::load(&state, &id).await?;
-    let req = flow::transition(&state, &auth.actor(), req, RequestEvent::Approve, note(b.note)?, json!({}), Vec::new())
-        .await?;
+    let note = note(b.note)?;
+    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
+    change.transition(RequestEvent::Approve, note, json!({}))?;
+    let req = change.commit().await?;
     show(&state, req).await
 }
 
@@ -139,9 +140,10 @@ pub async fn refuse(
     Path(id): Path<String>,
     Json(b): Json<RefuseBody>,
 ) -> Viewed {
-    let req = flow::load(&state, &id).await?;
-    let event = RequestEvent::Refuse(b.reason);
-    let req = flow::transition(&state, &auth.actor(), req, event, note(b.note)?, json!({}), Vec::new()).await?;
+    let note = note(b.note)?;
+    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
+    change.transition(RequestEvent::Refuse(b.reason), note, json!({}))?;
+    let req = change.commit().await?;
     show(&state, req).await
 }
 
@@ -155,11 +157,10 @@ pub async fn withdraw(
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
 ) -> Viewed {
-    let req = flow::load(&state, &id).await?;
-    let detail = json!({ "by": req.requester.id });
-    let req =
-        flow::transition(&state, &auth.actor(), req, RequestEvent::WithdrawByUser, note(b.note)?, detail, Vec::new())
-            .await?;
+    let note = note(b.note)?;
+    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
+    change.transition(RequestEvent::WithdrawByUser, note, json!({ "by": "requester" }))?;
+    let req = change.commit().await?;
     show(&state, req).await
 }
 
@@ -231,6 +232,10 @@ pub async fn execute_request(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AckBody {
+    /// The per-delivery token the deletion notice carried (`acknowledge.token`): how a
+    /// recipient acknowledges without an operator API key.
+    #[serde(default)]
+    pub token: Option<String>,
     /// What the recipient said, e.g. their ticket number.
     #[serde(default)]
     pub reference: Option<String>,
@@ -239,19 +244,40 @@ pub struct AckBody {
 }
 
 /// Record that the target of a delivery confirmed it acted — a recipient confirming it
-/// deleted the data (PIPL 47). A manual item (email, form) is delivered by this.
+/// deleted the data (PIPL 47). A recipient proves it with the delivery's own token (no API
+/// key); the operator's staff with a key holding `requests:write`. A manual item (email,
+/// form) is delivered by this.
 #[utoipa::path(post, path = "/v1/outbox/{id}/ack", operation_id = "acknowledge_outbox", tag = "requests", request_body(content = Option<AckBody>),
     params(("id" = String, Path, description = "the outbox item id")),
     responses((status = 200, description = "the delivery", body = Object), Problems),
-    security(("api_key" = ["requests:write"])))]
+    security((), ("api_key" = ["requests:write"])))]
 pub async fn acknowledge(
     State(state): State<AppState>,
-    auth: Auth<scope::RequestsWrite>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<AckBody>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let ack = json!({ "by": auth.actor(), "reference": b.reference, "note": note(b.note)? });
-    let entry = audit(auth.actor(), "outbox.acknowledged", format!("outbox:{id}"), None, ack.clone());
+    let by = match b.token.as_deref() {
+        Some(token) => {
+            let key = crate::requests::propagate::ack_key(&state);
+            if !gebao_egress::verify_ack_token(&key, &id, token) {
+                return Err(ApiError::Unauthorized);
+            }
+            "recipient".to_owned()
+        }
+        None => {
+            let caller = crate::auth::caller_from_headers(&headers, &state).await?.ok_or(ApiError::Unauthorized)?;
+            if !caller.scopes.contains(&gebao_store::Scope::RequestsWrite) {
+                return Err(ApiError::Forbidden { scope: gebao_store::Scope::RequestsWrite });
+            }
+            caller.actor()
+        }
+    };
+    if b.reference.as_ref().is_some_and(|r| r.chars().count() > 200 || r.chars().any(char::is_control)) {
+        return Err(ApiError::invalid("reference", text::text_invalid("reference", 200)));
+    }
+    let ack = json!({ "by": by, "reference": b.reference, "note": note(b.note)? });
+    let entry = audit(by.clone(), "outbox.acknowledged", format!("outbox:{id}"), None, ack.clone());
     match state.store.acknowledge_outbox(&id, ack, entry).await? {
         Some(item) => Ok(axum::Json(view::delivery(&item))),
         None => match state.store.outbox_item(&id).await? {

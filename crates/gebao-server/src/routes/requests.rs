@@ -110,7 +110,8 @@ fn text_ok(field: &str, s: &str, max: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Checks the details against the kind and the manifest, into their stored form.
+/// Checks the details against the kind and the manifest, into their stored form: one
+/// typed variant per kind; a key that does not belong to the kind is refused, naming it.
 fn details(kind: RequestKind, b: DetailsBody, state: &AppState) -> Result<Details, ApiError> {
     let current = state.policies.current();
     let m = &current.manifest;
@@ -133,57 +134,76 @@ fn details(kind: RequestKind, b: DetailsBody, state: &AppState) -> Result<Detail
     if let Some((key, _, _)) = given.iter().find(|(_, present, allowed)| *present && !*allowed) {
         return Err(not_for(key));
     }
-    let mut d = Details { opt_out: b.opt_out, ..Details::default() };
-    for (i, c) in b.corrections.into_iter().enumerate() {
-        if m.field(&c.field).is_none() {
-            return Err(ApiError::invalid(format!("details.corrections[{i}].field"), text::field_unknown(&c.field)));
+    if let Some(r) = &b.reason {
+        text_ok("details.reason", r, 1000)?;
+    }
+    Ok(match kind {
+        RequestKind::Access => Details::Access,
+        RequestKind::Copy => Details::Copy,
+        RequestKind::Portability => {
+            let dest = b.destination.ok_or_else(|| required("destination"))?;
+            let ok = (dest.starts_with("https://") || dest.starts_with("http://")) && dest.len() <= 2000;
+            if !ok || dest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ApiError::invalid("details.destination", text::url_invalid("details.destination")));
+            }
+            // Only an allowlisted destination is ever sent a user's data (no door out).
+            state.egress.check(&dest).map_err(|e| ApiError::from(intake::destination_refused(&e)))?;
+            Details::Portability { destination: dest }
         }
-        d.corrections.push(Correction { field: FieldId(c.field), value: c.value });
-    }
-    if kind == RequestKind::Correction && d.corrections.is_empty() {
-        return Err(required("corrections"));
-    }
-    if let Some(dest) = b.destination {
-        let ok = (dest.starts_with("https://") || dest.starts_with("http://")) && dest.len() <= 2000;
-        if !ok || dest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(ApiError::invalid("details.destination", text::url_invalid("details.destination")));
+        RequestKind::Correction => {
+            let mut corrections = Vec::new();
+            for (i, c) in b.corrections.into_iter().enumerate() {
+                if m.field(&c.field).is_none() {
+                    return Err(ApiError::invalid(
+                        format!("details.corrections[{i}].field"),
+                        text::field_unknown(&c.field),
+                    ));
+                }
+                corrections.push(Correction { field: FieldId(c.field), value: c.value });
+            }
+            if corrections.is_empty() {
+                return Err(required("corrections"));
+            }
+            Details::Correction { corrections }
         }
-        d.destination = Some(dest);
-    } else if kind == RequestKind::Portability {
-        return Err(required("destination"));
-    }
-    for (i, s) in b.scopes.iter().enumerate() {
-        let scope = s.validate(m).map_err(|e| prefix(e, &format!("details.scopes[{i}]")))?;
-        d.scopes.push(scope);
-    }
-    if kind == RequestKind::Withdrawal && d.scopes.is_empty() {
-        return Err(required("scopes"));
-    }
-    if let Some(p) = b.purpose {
-        if m.purpose(&p).is_none_or(|x| x.automated.is_none()) {
-            let known: Vec<String> =
-                m.purposes.iter().filter(|x| x.automated.is_some()).map(|x| x.id.to_string()).collect();
-            return Err(ApiError::invalid("details.purpose", text::purpose_not_automated(&p, &known)));
+        RequestKind::Deletion => {
+            let mut fields = Vec::new();
+            for (i, f) in b.fields.into_iter().enumerate() {
+                if m.field(&f).is_none() {
+                    return Err(ApiError::invalid(format!("details.fields[{i}]"), text::field_unknown(&f)));
+                }
+                fields.push(FieldId(f));
+            }
+            Details::Deletion { fields, reason: b.reason }
         }
-        d.purpose = Some(p);
-    }
-    if let Some(t) = b.text {
-        text_ok("details.text", &t, 5000)?;
-        d.text = Some(t);
-    } else if kind == RequestKind::Complaint {
-        return Err(required("text"));
-    }
-    for (i, f) in b.fields.into_iter().enumerate() {
-        if m.field(&f).is_none() {
-            return Err(ApiError::invalid(format!("details.fields[{i}]"), text::field_unknown(&f)));
+        RequestKind::Restriction => Details::Restriction { reason: b.reason },
+        RequestKind::Withdrawal => {
+            let mut scopes = Vec::new();
+            for (i, s) in b.scopes.iter().enumerate() {
+                scopes.push(s.validate(m).map_err(|e| prefix(e, &format!("details.scopes[{i}]")))?);
+            }
+            if scopes.is_empty() {
+                return Err(required("scopes"));
+            }
+            Details::Withdrawal { scopes }
         }
-        d.fields.push(FieldId(f));
-    }
-    if let Some(r) = b.reason {
-        text_ok("details.reason", &r, 1000)?;
-        d.reason = Some(r);
-    }
-    Ok(d)
+        RequestKind::Cancellation => Details::Cancellation { reason: b.reason },
+        RequestKind::Explanation => {
+            if let Some(p) = &b.purpose
+                && m.purpose(p).is_none_or(|x| x.automated.is_none())
+            {
+                let known: Vec<String> =
+                    m.purposes.iter().filter(|x| x.automated.is_some()).map(|x| x.id.to_string()).collect();
+                return Err(ApiError::invalid("details.purpose", text::purpose_not_automated(p, &known)));
+            }
+            Details::Explanation { purpose: b.purpose, opt_out: b.opt_out }
+        }
+        RequestKind::Complaint => {
+            let t = b.text.ok_or_else(|| required("text"))?;
+            text_ok("details.text", &t, 5000)?;
+            Details::Complaint { text: t }
+        }
+    })
 }
 
 /// A field error of the consent-scope validator (which names fields under `scope.`),
@@ -267,7 +287,7 @@ pub async fn get_request(
     _auth: Auth<scope::RequestsRead>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<RequestView>, ApiError> {
-    let req = crate::requests::flow::load(&state, &id).await?;
+    let req = crate::requests::change::load(&state, &id).await?;
     Ok(axum::Json(view::full(&state, req).await?))
 }
 
@@ -351,12 +371,12 @@ pub async fn list(
         let (due, id) = a.split_once(':').ok_or_else(bad)?;
         f.after = Some((due.parse().map_err(|_| bad())?, id.to_owned()));
     }
-    let rows = state.store.list_requests(&f).await?;
-    let next = (rows.len() as i64 == f.limit).then(|| rows.last().map(|r| format!("{}:{}", r.due_ms, r.id))).flatten();
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        items.push(view::full(&state, r).await?);
-    }
+    // One query for the page, one for all its events, one for all its deliveries.
+    let rows = state.store.list_request_records(&f).await?;
+    let next = (rows.len() as i64 == f.limit)
+        .then(|| rows.last().map(|r| format!("{}:{}", r.request.due_ms, r.request.id)))
+        .flatten();
+    let items = rows.into_iter().map(|r| view::view(&state, r.request, &r.events, &r.outbox)).collect();
     Ok(axum::Json(RequestPage { items, next }))
 }
 
@@ -371,7 +391,7 @@ pub async fn bundle(
     _auth: Auth<scope::RequestsRead>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let req = crate::requests::flow::load(&state, &id).await?;
+    let req = crate::requests::change::load(&state, &id).await?;
     if !matches!(req.kind, RequestKind::Access | RequestKind::Copy | RequestKind::Portability) {
         return Err(ApiError::Conflict { field: "kind".into(), text: text::bundle_not_for_kind(req.kind) });
     }

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use gebao_core::decision::SubjectStatus;
 use gebao_store::crypto::ContactKind;
-use gebao_store::{NewSubject, Subject};
+use gebao_store::{NewSubject, Subject, SubjectOutcome, SubjectRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -59,6 +59,35 @@ pub struct SubjectView {
     pub email: Option<String>,
     pub created_ms: i64,
     pub updated_ms: i64,
+}
+
+impl SubjectView {
+    /// What remains of an erased subject: its id (as asked) and status `cancelled`.
+    fn erased(id: String, at_ms: i64) -> Self {
+        SubjectView {
+            id,
+            status: SubjectStatus::Cancelled,
+            birth_date: None,
+            age: None,
+            age_known_on: None,
+            guardian: None,
+            phone: None,
+            email: None,
+            created_ms: at_ms,
+            updated_ms: at_ms,
+        }
+    }
+}
+
+/// The live subject `id`, or 404, or 410 when its record was erased.
+pub(crate) async fn live_subject(state: &AppState, field: &str, id: &str) -> Result<Subject, ApiError> {
+    match state.store.subject_record(id).await? {
+        Some(SubjectRecord::Live(s)) => Ok(s),
+        Some(SubjectRecord::Erased(_)) => {
+            Err(ApiError::Gone { field: Some(field.into()), text: messages::subject_erased(id) })
+        }
+        None => Err(ApiError::not_found(field, messages::subject_not_found(id))),
+    }
 }
 
 impl From<Subject> for SubjectView {
@@ -162,8 +191,11 @@ pub async fn register(
     .into_iter()
     .filter_map(|(k, v)| v.then_some(k))
     .collect();
-    let entry =
-        audit(auth.actor(), "subject.register", format!("subject:{}", new.id), None, json!({ "fields": given }));
+    if let Some(g) = &new.guardian {
+        live_subject(&state, "guardian", g).await?;
+    }
+    // The store names the subject's registration by its pseudonym in the audit log.
+    let entry = audit(auth.actor(), "subject.register", String::new(), None, json!({ "fields": given }));
     let subject = state.store.put_subject(new, entry).await?;
     state.subjects.put_profile(&subject);
     let status = if subject.created_ms == subject.updated_ms { StatusCode::CREATED } else { StatusCode::OK };
@@ -180,9 +212,7 @@ pub async fn get_subject(
     _auth: Auth<scope::SubjectsRead>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
-    let s =
-        state.store.subject(&id).await?.ok_or_else(|| ApiError::not_found("id", messages::subject_not_found(&id)))?;
-    Ok(axum::Json(s.into()))
+    Ok(axum::Json(live_subject(&state, "id", &id).await?.into()))
 }
 
 /// Look-up by a contact point.
@@ -233,15 +263,23 @@ async fn set_status(
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::invalid("reason", messages::reason_invalid()));
     }
-    let now =
-        state.store.subject(&id).await?.ok_or_else(|| ApiError::not_found("id", messages::subject_not_found(&id)))?;
-    if now.status == SubjectStatus::Cancelled && to != SubjectStatus::Cancelled {
-        return Err(ApiError::Conflict { field: "id".into(), text: messages::subject_cancelled(&id) });
+    let now = live_subject(state, "id", &id).await?;
+    if to == SubjectStatus::Cancelled {
+        // PIPL 47: a cancelled account is erased from gebao's own records at once; only a
+        // keyed pseudonym stays in the ledger and audit log, and a tombstone for decisions.
+        let entry = audit(actor, action, String::new(), reason, json!({ "from": now.status, "to": to }));
+        return match state.store.erase_subject(&id, entry).await? {
+            Some(SubjectOutcome::Erased { tombstone, .. }) => {
+                state.subjects.erase(&tombstone);
+                Ok(axum::Json(SubjectView::erased(id, tombstone.erased_ms)))
+            }
+            _ => Err(ApiError::not_found("id", messages::subject_not_found(&id))),
+        };
     }
     if now.status == to {
         return Ok(axum::Json(now.into()));
     }
-    let entry = audit(actor, action, format!("subject:{id}"), reason, json!({ "from": now.status, "to": to }));
+    let entry = audit(actor, action, String::new(), reason, json!({ "from": now.status, "to": to }));
     let s = state
         .store
         .set_subject_status(&id, to, entry)
@@ -278,8 +316,11 @@ pub async fn unrestrict(
     set_status(&state, auth.actor(), id, SubjectStatus::Active, "subject.unrestrict", body.reason).await
 }
 
-/// PIPL 47: the account is cancelled. Final: decisions deny everything but legal holds
-/// (`subject-cancelled`).
+/// PIPL 47: the account is cancelled. Final: gebao's own record of the subject is erased
+/// at once (contact points, birth date, consent evidence; the ledger and audit log keep a
+/// keyed pseudonym), decisions deny everything but legal holds (`subject-cancelled`), and
+/// the subject's endpoints answer 410. Registering the id again starts a new subject. The
+/// operator's own databases are erased by a cancellation request (`POST /v1/requests`).
 #[utoipa::path(post, path = "/v1/subjects/{id}/cancel", tag = "subjects", request_body(content = Option<StatusBody>),
     params(("id" = String, Path, description = "the operator's user id")),
     responses((status = 200, body = SubjectView), Problems), security(("api_key" = ["subjects:write"])))]

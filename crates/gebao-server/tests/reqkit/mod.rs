@@ -13,12 +13,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
+/// The signing secret the receiver shares with the test server.
+pub const SECRET: &str = "receiver-secret-0123456789abcdef0123456789";
+
 /// One call the receiver got.
 #[derive(Debug, Clone)]
 pub struct Call {
     pub path: String,
     pub outbox_id: String,
     pub body: Value,
+    /// Whether the call carried a valid gebao signature for [`SECRET`].
+    pub signed: bool,
 }
 
 #[derive(Default)]
@@ -39,12 +44,22 @@ async fn hook(
     State(r): State<Receiver>,
     Path(path): Path<String>,
     headers: axum::http::HeaderMap,
-    body: String,
+    raw: String,
 ) -> (StatusCode, axum::Json<Value>) {
-    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    let outbox_id = headers.get("x-gebao-outbox-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let signed = gebao_egress::verify_signature(
+        SECRET.as_bytes(),
+        &header("x-gebao-timestamp"),
+        raw.as_bytes(),
+        &header("x-gebao-signature"),
+        gebao_server::now_ms() / 1000,
+        gebao_egress::TOLERANCE,
+    )
+    .is_ok();
+    let body: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
+    let outbox_id = header("x-gebao-delivery");
     let mut inner = r.inner.lock().unwrap();
-    inner.calls.push(Call { path: path.clone(), outbox_id, body });
+    inner.calls.push(Call { path: path.clone(), outbox_id, body, signed });
     let (status, answer) = inner.script.get_mut(&path).and_then(VecDeque::pop_front).unwrap_or((200, json!({})));
     (StatusCode::from_u16(status).unwrap(), axum::Json(answer))
 }
@@ -57,6 +72,20 @@ impl Receiver {
         let app = axum::Router::new().route("/{*path}", post(hook)).with_state(r.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         r
+    }
+
+    /// The egress allowlist that lets a server deliver to this receiver (loopback: allowed
+    /// explicitly), signed with [`SECRET`].
+    pub fn egress(&self) -> gebao_egress::EgressConfig {
+        gebao_egress::EgressConfig {
+            destinations: vec![gebao_egress::DestinationConfig {
+                name: "test-receiver".into(),
+                url: self.base.clone(),
+                secret: Some(gebao_egress::Secret::new(SECRET)),
+                allow_private: true,
+            }],
+            ..Default::default()
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -122,6 +151,7 @@ pub async fn start(kit: &Kit, r: &Receiver, manifest_text: &str) -> (Server, tem
     cfg.requests.outbox_backoff_cap = Duration::from_millis(400);
     cfg.requests.deadline_interval = Duration::from_millis(100);
     cfg.requests.webhook_timeout = Duration::from_secs(5);
+    cfg.egress = r.egress();
     (Server::start(cfg).await, dir)
 }
 

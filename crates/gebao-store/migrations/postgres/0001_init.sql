@@ -1,9 +1,11 @@
--- gebao schema, version 1 (PostgreSQL). Same semantics as the SQLite schema.
--- Times are Unix milliseconds (UTC). JSON that is part of a hash chain is kept as TEXT,
--- not JSONB, because JSONB re-formats what it stores and the chain is recomputed from the
--- stored text.
+-- gebao schema (PostgreSQL): the same tables as on SQLite. Times are Unix milliseconds
+-- (UTC). JSON that is part of a hash chain is kept as TEXT, not JSONB (which re-formats what
+-- it stores), so that the chain can be recomputed from the stored bytes. Users are named by their operator id only in `subjects` (and in open
+-- rights requests); the ledger and the audit log name them by a keyed pseudonym, so that
+-- erasing a subject never rewrites a chain.
 
 -- Operator API keys: only the SHA-256 of the secret is kept; the secret is shown once.
+-- Every change is audited with a digest of the row (`audit_log.state`).
 CREATE TABLE api_keys (
     id          TEXT    PRIMARY KEY,
     name        TEXT    NOT NULL,
@@ -13,12 +15,15 @@ CREATE TABLE api_keys (
     revoked_ms  BIGINT
 );
 
--- Subjects (the operator's users). Contact points are never stored in clear:
+-- Registered subjects (the operator's users). Contact points are never stored in clear:
 -- *_enc = AES-256-GCM (nonce ‖ ciphertext), *_index = keyed blind index (HMAC-SHA256).
+-- `key` is the keyed hash of `id`; `pseudonym` stands for this registration in the ledger
+-- and the audit log.
 CREATE TABLE subjects (
-    id            TEXT     PRIMARY KEY,
-    status        TEXT     NOT NULL DEFAULT 'active'
-                           CHECK (status IN ('active', 'restricted', 'cancelled')),
+    key           BYTEA   PRIMARY KEY,
+    id            TEXT    NOT NULL UNIQUE,
+    pseudonym     TEXT    NOT NULL UNIQUE,
+    status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'restricted')),
     birth_date    DATE,
     age           SMALLINT CHECK (age BETWEEN 0 AND 255),
     age_known_on  DATE,
@@ -27,58 +32,83 @@ CREATE TABLE subjects (
     phone_index   BYTEA,
     email_enc     BYTEA,
     email_index   BYTEA,
-    created_ms    BIGINT   NOT NULL,
-    updated_ms    BIGINT   NOT NULL
+    erased        TEXT    NOT NULL DEFAULT '{}',  -- JSON: field id -> when a deletion erased it
+    created_ms    BIGINT  NOT NULL,
+    updated_ms    BIGINT  NOT NULL
 );
 CREATE INDEX subjects_phone_index ON subjects (phone_index) WHERE phone_index IS NOT NULL;
 CREATE INDEX subjects_email_index ON subjects (email_index) WHERE email_index IS NOT NULL;
+CREATE INDEX subjects_guardian ON subjects (guardian) WHERE guardian IS NOT NULL;
 
--- The last seq and hash of each chain. Appending instances lock its row
--- (SELECT … FOR UPDATE), which serialises appends across every instance sharing the
--- database; records deleted from the end of a chain are detected against it.
+-- Subjects whose account was cancelled and whose record was erased: only the keyed hash of
+-- the id remains, so decisions answer `subject-cancelled`. Registering the id again starts
+-- a new subject and removes the tombstone.
+CREATE TABLE tombstones (
+    key        BYTEA   PRIMARY KEY,
+    erased_ms  BIGINT  NOT NULL
+);
+
+-- The last seq and hash of each chain with a MAC under the chain key, updated in the
+-- transaction that appends: records deleted from the end of a chain are detected against it.
 CREATE TABLE chain_heads (
     chain  TEXT    PRIMARY KEY CHECK (chain IN ('consents', 'audit')),
     seq    BIGINT  NOT NULL,
-    hash   TEXT    NOT NULL
+    hash   TEXT    NOT NULL,
+    mac    TEXT    NOT NULL                   -- empty until the first append
 );
-INSERT INTO chain_heads (chain, seq, hash) VALUES
-    ('consents', 0, '0000000000000000000000000000000000000000000000000000000000000000'),
-    ('audit',    0, '0000000000000000000000000000000000000000000000000000000000000000');
+INSERT INTO chain_heads (chain, seq, hash, mac) VALUES
+    ('consents', 0, '0000000000000000000000000000000000000000000000000000000000000000', ''),
+    ('audit',    0, '0000000000000000000000000000000000000000000000000000000000000000', '');
 
--- The consent ledger: append-only, hash-chained (seq is assigned by gebao under the
--- chain-head lock, so it has no gaps, unlike a sequence).
+-- The consent ledger: append-only, HMAC-chained (seq is assigned by gebao, without gaps).
+-- `subject` is the registration's pseudonym; the chain hashes `evidence_digest`, so the
+-- evidence is erased with the subject while the proof stays.
 CREATE TABLE consents (
-    seq             BIGINT  PRIMARY KEY,
-    subject         TEXT    NOT NULL REFERENCES subjects (id),
-    scope           TEXT    NOT NULL,         -- JSON of the consent scope
-    action          TEXT    NOT NULL CHECK (action IN ('grant', 'withdraw')),
-    policy_version  BIGINT  NOT NULL,
-    channel         TEXT    NOT NULL,
-    evidence        TEXT    NOT NULL,         -- JSON
-    by_guardian     BOOLEAN NOT NULL,
-    actor           TEXT    NOT NULL,
-    at_ms           BIGINT  NOT NULL,
-    prev_hash       TEXT    NOT NULL,
-    hash            TEXT    NOT NULL
+    seq              BIGINT PRIMARY KEY,
+    subject          TEXT    NOT NULL,
+    scope            TEXT    NOT NULL,        -- JSON of the consent scope
+    action           TEXT    NOT NULL CHECK (action IN ('grant', 'withdraw')),
+    policy_version   BIGINT  NOT NULL,
+    channel          TEXT    NOT NULL,
+    evidence         TEXT,                    -- JSON; NULL once erased
+    evidence_digest  TEXT    NOT NULL,
+    by_guardian      BOOLEAN NOT NULL,
+    actor            TEXT    NOT NULL,
+    at_ms            BIGINT  NOT NULL,
+    prev_hash        TEXT    NOT NULL,
+    hash             TEXT    NOT NULL
 );
 CREATE INDEX consents_by_subject ON consents (subject, seq);
 
--- The audit log of every write and administrative action: append-only, hash-chained.
+-- The audit log of every write and administrative action: append-only, HMAC-chained.
+-- `state` is the digest of the target row after the change, for the rows the chain covers
+-- (API keys, subjects, policy versions).
 CREATE TABLE audit_log (
-    seq        BIGINT  PRIMARY KEY,
+    seq        BIGINT PRIMARY KEY,
     actor      TEXT    NOT NULL,
     action     TEXT    NOT NULL,
     target     TEXT    NOT NULL,
     reason     TEXT,
     detail     TEXT    NOT NULL,              -- JSON
+    state      TEXT,
     at_ms      BIGINT  NOT NULL,
     prev_hash  TEXT    NOT NULL,
     hash       TEXT    NOT NULL
 );
+CREATE INDEX audit_state_by_target ON audit_log (target, seq) WHERE state IS NOT NULL;
+
+-- The change feed: what instances sharing the database must re-read (subjects, API keys,
+-- policy versions), numbered under the audit head lock, so in commit order without gaps.
+CREATE TABLE changes (
+    seq    BIGINT PRIMARY KEY,
+    kind   TEXT    NOT NULL,
+    key    TEXT    NOT NULL,
+    at_ms  BIGINT  NOT NULL
+);
 
 -- Published policy versions: the manifest, its rendered texts and the diff to the previous.
 CREATE TABLE policy_versions (
-    version       BIGINT  PRIMARY KEY,
+    version       BIGINT PRIMARY KEY,
     manifest      TEXT    NOT NULL,
     effective     DATE    NOT NULL,
     rendered      TEXT    NOT NULL,           -- JSON object: "<lang>.<format>" -> text
@@ -87,3 +117,82 @@ CREATE TABLE policy_versions (
     reconsent     TEXT    NOT NULL,           -- JSON array of purpose ids
     published_ms  BIGINT  NOT NULL
 );
+
+-- Rights requests (PIPL 44–50; pipl-rules part E). `subject` has no foreign key: once the
+-- subject's account is cancelled and erased it holds the pseudonym instead, and the row
+-- stays as the proof that the request was handled.
+CREATE TABLE requests (
+    id               TEXT    PRIMARY KEY,
+    subject          TEXT    NOT NULL,
+    kind             TEXT    NOT NULL,
+    state            TEXT    NOT NULL,
+    requester        TEXT    NOT NULL,        -- JSON: the subject, a guardian or a close relative
+    requester_id     TEXT    NOT NULL,        -- the requester's user id (a pseudonym once erased)
+    channel          TEXT    NOT NULL,
+    received_ms      BIGINT  NOT NULL,
+    due_ms           BIGINT  NOT NULL,
+    due_date         DATE    NOT NULL,        -- the last day, Asia/Shanghai
+    due_estimated    BOOLEAN NOT NULL,        -- beyond the known holiday calendar
+    verify_method    TEXT,
+    verify_attempts  BIGINT  NOT NULL DEFAULT 0,
+    otp_hash         TEXT,                    -- HMAC of the one-time code, never the code
+    otp_expires_ms   BIGINT,
+    verified_ms      BIGINT,
+    verified_as      TEXT,
+    refusal_reason   TEXT,
+    refusal          TEXT,                    -- JSON: reason, remedy (zh-CN, en), note
+    fee              TEXT,                    -- JSON: a charge for a repeated request
+    details_enc      BYTEA,                    -- AES-256-GCM of the details JSON (PI: corrections)
+    progress         TEXT    NOT NULL,        -- JSON array of datasets done
+    result           TEXT    NOT NULL,        -- JSON summary
+    created_ms       BIGINT  NOT NULL,
+    updated_ms       BIGINT  NOT NULL,
+    closed_ms        BIGINT,
+    version          BIGINT  NOT NULL          -- optimistic lock: +1 per update
+);
+CREATE INDEX requests_by_subject ON requests (subject, kind, received_ms);
+CREATE INDEX requests_by_requester ON requests (requester_id);
+CREATE INDEX requests_open_by_due ON requests (due_ms) WHERE closed_ms IS NULL;
+CREATE INDEX requests_by_state ON requests (state, due_ms);
+
+-- Every transition of a request, with who and why (its audit entry is written with it).
+CREATE TABLE request_events (
+    seq         BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    request_id  TEXT    NOT NULL REFERENCES requests (id),
+    at_ms       BIGINT  NOT NULL,
+    actor       TEXT    NOT NULL,
+    event       TEXT    NOT NULL,
+    from_state  TEXT,
+    to_state    TEXT    NOT NULL,
+    reason      TEXT,
+    detail      TEXT    NOT NULL               -- JSON, never PI
+);
+CREATE INDEX request_events_by_request ON request_events (request_id, seq);
+
+-- The durable outbox: messages owed to the notifier, the operator, recipients. What the
+-- target answered is never kept: only a status class and a short reason.
+CREATE TABLE outbox (
+    id                TEXT    PRIMARY KEY,
+    kind              TEXT    NOT NULL,
+    channel           TEXT    NOT NULL CHECK (channel IN ('webhook', 'manual')),
+    target            TEXT    NOT NULL,
+    payload_enc       BYTEA,                    -- AES-256-GCM of the JSON payload; NULL once erased
+    request_id        TEXT    REFERENCES requests (id),
+    recipient         TEXT,
+    dedupe            TEXT    UNIQUE,
+    sensitive         BOOLEAN NOT NULL,
+    state             TEXT    NOT NULL CHECK (state IN ('pending', 'manual', 'delivered', 'failed')),
+    attempts          BIGINT  NOT NULL,
+    max_attempts      BIGINT  NOT NULL,
+    next_attempt_ms   BIGINT  NOT NULL,
+    last_status       BIGINT,               -- HTTP status of the last attempt
+    last_error        TEXT,                    -- short reason of the last failure
+    created_ms        BIGINT  NOT NULL,
+    delivered_ms      BIGINT,
+    ack_ms            BIGINT,
+    ack               TEXT,                    -- JSON: who acknowledged, their reference
+    claim             TEXT,
+    claimed_until_ms  BIGINT
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX outbox_by_request ON outbox (request_id);

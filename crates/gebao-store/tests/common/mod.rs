@@ -46,6 +46,14 @@ impl Raw {
         }
     }
 
+    /// The single text `sql` selects.
+    pub async fn text(&self, sql: &str) -> String {
+        match self {
+            Raw::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            Raw::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        }
+    }
+
     /// The single integer `sql` selects.
     pub async fn int(&self, sql: &str) -> i64 {
         match self {

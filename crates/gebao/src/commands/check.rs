@@ -68,13 +68,15 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let shown: Severity = args.severity.into();
     let findings: Vec<Finding> =
         rules::check(&loaded.manifest, Some(&loaded.text)).into_iter().filter(|f| f.severity >= shown).collect();
+    let fail: Severity = args.fail_on.into();
+    // `ok` in the JSON and the exit code say the same: no finding at or above --fail-on.
+    let ok = !findings.iter().any(|f| f.severity >= fail);
     match args.format {
         Format::Human => print_human(&loaded, &findings, lang)?,
-        Format::Json => out::line(format!("{:#}", json(&loaded, &findings)))?,
+        Format::Json => out::line(format!("{:#}", json(&loaded, &findings, ok)))?,
         Format::Sarif => out::line(format!("{:#}", super::check_sarif::report(&loaded, &findings, lang)))?,
     }
-    let fail: Severity = args.fail_on.into();
-    Ok(if findings.iter().any(|f| f.severity >= fail) { Outcome::Flagged } else { Outcome::Ok })
+    Ok(if ok { Outcome::Ok } else { Outcome::Flagged })
 }
 
 fn print_human(loaded: &Loaded, findings: &[Finding], lang: Lang) -> std::io::Result<()> {
@@ -93,11 +95,11 @@ fn print_human(loaded: &Loaded, findings: &[Finding], lang: Lang) -> std::io::Re
     out::line(line)
 }
 
-fn json(loaded: &Loaded, findings: &[Finding]) -> serde_json::Value {
+fn json(loaded: &Loaded, findings: &[Finding], ok: bool) -> serde_json::Value {
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     serde_json::json!({
         "file": loaded.path.display().to_string(),
-        "ok": true,
+        "ok": ok,
         "summary": {
             "error": count(Severity::Error),
             "warning": count(Severity::Warning),

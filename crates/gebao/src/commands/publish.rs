@@ -17,6 +17,9 @@ pub struct Args {
     /// The date the version takes effect (default: the manifest's `policy.effective`, else today).
     #[arg(long)]
     effective: Option<chrono::NaiveDate>,
+    /// Publish even though `gebao check` reports error-level findings.
+    #[arg(long)]
+    allow_findings: bool,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -35,9 +38,29 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             ),
             None => None,
         };
-        let (_, version) = gebao_server::prepare(previous.as_ref(), &loaded.text, args.effective, now_ms())
+        let (manifest, version) = gebao_server::prepare(previous.as_ref(), &loaded.text, args.effective, now_ms())
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("cannot prepare the version")?;
+        if !args.allow_findings {
+            let errors = gebao_server::versions::blocking_findings(&manifest, &loaded.text);
+            if !errors.is_empty() {
+                for f in &errors {
+                    let message = if lang == Lang::ZhCn { &f.message_zh } else { &f.message_en };
+                    out::line(format!("{} {}: {message}", f.rule, f.path))?;
+                }
+                out::line(match lang {
+                    Lang::ZhCn => format!(
+                        "未发布：`gebao check` 报告 {} 个错误级问题；请修正，或加 --allow-findings 仍然发布",
+                        errors.len()
+                    ),
+                    Lang::En => format!(
+                        "not published: `gebao check` reports {} error-level finding(s); fix them, or pass --allow-findings",
+                        errors.len()
+                    ),
+                })?;
+                return Ok(Outcome::Flagged);
+            }
+        }
         let audit = NewAudit {
             actor: cli_actor(),
             action: "policy.publish".into(),

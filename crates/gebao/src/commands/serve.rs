@@ -37,6 +37,14 @@ pub struct Args {
     /// "6 hours" (default: never; run `gebao sweep` instead).
     #[arg(long, env = "GEBAO_SWEEP_EVERY", value_parser = parse_every)]
     sweep_every: Option<Duration>,
+    /// Serve a manifest even though `gebao check` reports error-level findings in it (it is
+    /// refused otherwise).
+    #[arg(long, env = "GEBAO_ALLOW_FINDINGS")]
+    allow_findings: bool,
+    /// The external anchor file the chain heads are appended to (default:
+    /// `<data-dir>/anchor.jsonl`; put it where the database's writers cannot reach).
+    #[arg(long, env = "GEBAO_ANCHOR")]
+    anchor: Option<PathBuf>,
 }
 
 /// A schedule in hours, days or weeks, written as in the manifest ("6 hours", "1 day").
@@ -66,6 +74,10 @@ struct FileConfig {
     batch_max: Option<usize>,
     body_limit: Option<usize>,
     key_cache_ttl_s: Option<u64>,
+    allow_findings: Option<bool>,
+    anchor: Option<PathBuf>,
+    /// Where gebao may send anything (`[[egress.destinations]]`, docs/webhooks.md).
+    egress: Option<gebao_egress::EgressConfig>,
 }
 
 fn every_from_file<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -118,6 +130,12 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
         config.key_cache_ttl = Duration::from_secs(s);
     }
     config.sweep_interval = args.sweep_every.or(file.sweep_every);
+    config.allow_findings = args.allow_findings || file.allow_findings.unwrap_or(false);
+    config.anchor =
+        Some(args.anchor.or(file.anchor).unwrap_or_else(|| store.data_dir().join(super::store_args::ANCHOR_FILE)));
+    if let Some(e) = file.egress {
+        config.egress = e;
+    }
     if let Some(path) = args.calendar.or(file.calendar) {
         if !path.exists() {
             bail!(if lang == Lang::ZhCn {

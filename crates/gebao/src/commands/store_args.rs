@@ -8,6 +8,9 @@ use std::path::PathBuf;
 
 /// The default data directory.
 pub const DEFAULT_DATA_DIR: &str = "gebao-data";
+/// The default external anchor file, in the data directory (point `--anchor` elsewhere — a
+/// disk the database's writers cannot reach — for it to defend against them).
+pub const ANCHOR_FILE: &str = "anchor.jsonl";
 
 #[derive(clap::Args, Clone, Debug)]
 pub struct StoreArgs {

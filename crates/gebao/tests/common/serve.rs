@@ -14,6 +14,8 @@ pub struct Backend {
     pub dir: tempfile::TempDir,
     pub pg: Option<PgDb>,
     manifest_text: String,
+    /// Flags `gebao serve` gets beyond the store's.
+    pub serve_flags: Vec<String>,
 }
 
 impl Backend {
@@ -22,15 +24,32 @@ impl Backend {
         Backend { manifest_text: text.to_owned(), ..Backend::sqlite() }
     }
 
+    /// Serves its manifest even though `gebao check` finds errors in it (the seeds are real
+    /// policies, flaws included).
+    pub fn allowing_findings(mut self) -> Self {
+        self.serve_flags.push("--allow-findings".into());
+        self
+    }
+
     pub fn sqlite() -> Self {
-        Backend { dir: tempfile::tempdir().expect("temp dir"), pg: None, manifest_text: CLEAN.to_owned() }
+        Backend {
+            dir: tempfile::tempdir().expect("temp dir"),
+            pg: None,
+            manifest_text: CLEAN.to_owned(),
+            serve_flags: Vec::new(),
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` when PostgreSQL cannot be reached (a failure
     /// when CI=true: the PostgreSQL suite must run there).
     pub fn postgres() -> Option<Self> {
         let pg = PgDb::create()?;
-        Some(Backend { dir: tempfile::tempdir().expect("temp dir"), pg: Some(pg), manifest_text: CLEAN.to_owned() })
+        Some(Backend {
+            dir: tempfile::tempdir().expect("temp dir"),
+            pg: Some(pg),
+            manifest_text: CLEAN.to_owned(),
+            serve_flags: Vec::new(),
+        })
     }
 
     pub fn args(&self) -> Vec<String> {
@@ -118,13 +137,15 @@ pub struct Server {
 impl Server {
     pub fn start(b: &Backend) -> Server {
         let port = free_port();
+        let log = b.dir.path().join(format!("serve-{port}.log"));
         let child = Command::new(assert_cmd::cargo::cargo_bin("gebao"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--manifest"])
             .arg(b.manifest())
             .args(b.args())
+            .args(&b.serve_flags)
             .env("GEBAO_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
             .spawn()
             .expect("spawn gebao serve");
         let s = Server { child, base: format!("http://127.0.0.1:{port}") };
@@ -135,7 +156,7 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("gebao serve did not become ready");
+        panic!("gebao serve did not become ready: {}", std::fs::read_to_string(&log).unwrap_or_default());
     }
 
     /// SIGKILL: no graceful shutdown, no flush.

@@ -1,0 +1,206 @@
+//! The audit log and the change feed. Every audited write appends its entries here inside
+//! its own transaction, under the audit head lock; the change feed entries that tell other
+//! instances what to re-read are numbered under the same lock, so both are gap-free in
+//! commit order whichever instance wrote them.
+
+use super::db::{Param, Row, Tx, params, values};
+use super::json::{from_json, stored_json};
+use crate::chain::{AuditFields, Chain, GENESIS};
+use crate::crypto::{Keys, SubjectKey};
+use crate::model::{AuditRow, Change, ChangeKind, NewAudit};
+use crate::{Result, StoreError};
+
+/// Rows per multi-row `INSERT` (10 columns: far under both engines' parameter limits).
+const CHUNK: usize = 500;
+
+pub(crate) const AUDIT_COLS: &str = "seq, actor, action, target, reason, detail, state, at_ms, prev_hash, hash";
+
+/// An entry to append, with the digest of the row it changed (`None` for entries that
+/// change no covered row).
+pub(crate) struct Entry {
+    pub audit: NewAudit,
+    pub state: Option<String>,
+}
+
+impl Entry {
+    pub(crate) fn plain(audit: NewAudit) -> Self {
+        Entry { audit, state: None }
+    }
+
+    pub(crate) fn with_state(audit: NewAudit, state: String) -> Self {
+        Entry { audit, state: Some(state) }
+    }
+}
+
+/// The head of a chain, locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite
+/// write transactions are exclusive anyway).
+pub(crate) async fn lock_head(tx: &mut Tx, chain: Chain) -> Result<(i64, String)> {
+    let sql = format!("SELECT seq, hash FROM chain_heads WHERE chain = $1{}", tx.dialect().for_update());
+    let row = tx
+        .opt(&sql, params![chain.as_str()])
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str())))?;
+    Ok((row.get("seq")?, row.get("hash")?))
+}
+
+/// The head of a chain, without locking it (reads).
+pub(crate) async fn read_head(tx: &mut Tx, chain: Chain) -> Result<(i64, String)> {
+    let row = tx
+        .opt("SELECT seq, hash FROM chain_heads WHERE chain = $1", params![chain.as_str()])
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str())))?;
+    Ok((row.get("seq")?, row.get("hash")?))
+}
+
+pub(crate) async fn set_head(tx: &mut Tx, keys: &Keys, chain: Chain, seq: i64, hash: &str) -> Result<()> {
+    let mac = keys.head_mac(chain.as_str(), seq, hash);
+    tx.exec(
+        "UPDATE chain_heads SET seq = $1, hash = $2, mac = $3 WHERE chain = $4",
+        params![seq, hash, mac, chain.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The stored head of a chain with whether its MAC verifies.
+pub(crate) async fn head(tx: &mut Tx, keys: &Keys, chain: Chain) -> Result<Option<(i64, String, bool)>> {
+    let row = tx.opt("SELECT seq, hash, mac FROM chain_heads WHERE chain = $1", params![chain.as_str()]).await?;
+    row.map(|r| {
+        let (seq, hash, mac): (i64, String, String) = (r.get("seq")?, r.get("hash")?, r.get("mac")?);
+        // A chain never appended to has the genesis head and no MAC yet.
+        let ok = if seq == 0 && hash == GENESIS && mac.is_empty() {
+            true
+        } else {
+            mac == keys.head_mac(chain.as_str(), seq, &hash)
+        };
+        Ok((seq, hash, ok))
+    })
+    .transpose()
+}
+
+/// Appends `entries` at the end of the audit chain and `changes` to the change feed, inside
+/// the caller's transaction.
+pub(crate) async fn append(
+    tx: &mut Tx,
+    keys: &Keys,
+    entries: Vec<Entry>,
+    changes: Vec<ChangeKind>,
+) -> Result<Vec<AuditRow>> {
+    if entries.is_empty() && changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut seq, mut prev) = lock_head(tx, Chain::Audit).await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut texts = Vec::with_capacity(entries.len());
+    for Entry { mut audit, state } in entries {
+        seq += 1;
+        let (detail, back) = stored_json(&audit.detail)?;
+        audit.detail = back;
+        let hash = AuditFields {
+            seq,
+            actor: &audit.actor,
+            action: &audit.action,
+            target: &audit.target,
+            reason: audit.reason.as_deref(),
+            detail: &audit.detail,
+            state: state.as_deref(),
+            at_ms: audit.at_ms,
+        }
+        .hash(keys, &prev);
+        rows.push(AuditRow { seq, entry: audit, state, prev_hash: std::mem::replace(&mut prev, hash.clone()), hash });
+        texts.push(detail);
+    }
+    for (chunk, details) in rows.chunks(CHUNK).zip(texts.chunks(CHUNK)) {
+        let sql = format!(
+            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
+            values(chunk.len(), AUDIT_COLS.split(", ").count())
+        );
+        let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 10);
+        for (r, detail) in chunk.iter().zip(details) {
+            let e = &r.entry;
+            ps.extend(params![
+                r.seq,
+                &e.actor,
+                &e.action,
+                &e.target,
+                e.reason.as_deref(),
+                detail,
+                r.state.as_deref(),
+                e.at_ms,
+                &r.prev_hash,
+                &r.hash
+            ]);
+        }
+        tx.exec(&sql, ps).await?;
+    }
+    if !rows.is_empty() {
+        set_head(tx, keys, Chain::Audit, seq, &prev).await?;
+    }
+    if !changes.is_empty() {
+        record_changes(tx, changes, rows.last().map_or_else(crate::now_ms, |r| r.entry.at_ms)).await?;
+    }
+    Ok(rows)
+}
+
+/// Appends to the change feed. Callers hold the audit head lock (through [`append`]), which
+/// serialises the numbering across instances.
+async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Result<()> {
+    let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
+    let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);
+    for c in changes {
+        seq += 1;
+        let (kind, key) = change_columns(&c);
+        tx.exec("INSERT INTO changes (seq, kind, key, at_ms) VALUES ($1, $2, $3, $4)", params![seq, kind, key, at_ms])
+            .await?;
+    }
+    tx.wake_others().await
+}
+
+fn change_columns(c: &ChangeKind) -> (&'static str, String) {
+    match c {
+        ChangeKind::Subject(k) => ("subject", k.to_hex()),
+        ChangeKind::ApiKey(id) => ("api-key", id.clone()),
+        ChangeKind::Policy(v) => ("policy", v.to_string()),
+    }
+}
+
+pub(crate) fn change(r: &Row) -> Result<Change> {
+    let (kind, key): (String, String) = (r.get("kind")?, r.get("key")?);
+    let bad = || StoreError::Corrupt(format!("change feed entry `{kind}:{key}`"));
+    let change = match kind.as_str() {
+        "subject" => ChangeKind::Subject(SubjectKey::from_hex(&key).ok_or_else(bad)?),
+        "api-key" => ChangeKind::ApiKey(key.clone()),
+        "policy" => ChangeKind::Policy(key.parse().map_err(|_| bad())?),
+        _ => return Err(bad()),
+    };
+    Ok(Change { seq: r.get("seq")?, change, at_ms: r.get("at_ms")? })
+}
+
+pub(crate) fn audit_row(r: &Row) -> Result<AuditRow> {
+    let detail: String = r.get("detail")?;
+    Ok(AuditRow {
+        seq: r.get("seq")?,
+        entry: NewAudit {
+            actor: r.get("actor")?,
+            action: r.get("action")?,
+            target: r.get("target")?,
+            reason: r.get("reason")?,
+            detail: from_json(&detail, "audit detail")?,
+            at_ms: r.get("at_ms")?,
+        },
+        state: r.get("state")?,
+        prev_hash: r.get("prev_hash")?,
+        hash: r.get("hash")?,
+    })
+}
+
+/// The state digest the last audit entry recorded for `target`, if any.
+pub(crate) async fn last_state(tx: &mut Tx, target: &str) -> Result<Option<String>> {
+    let row = tx
+        .opt(
+            "SELECT state FROM audit_log WHERE target = $1 AND state IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            params![target],
+        )
+        .await?;
+    row.map(|r| r.get("state")).transpose()
+}

@@ -1,0 +1,256 @@
+//! The consent ledger: appended in batches (one transaction, one fsync), HMAC-chained, the
+//! subject named by its registration's pseudonym and the evidence by its digest.
+
+use super::audit::{self, Entry};
+use super::db::{Param, Row, Tx, params, values};
+use super::json::{from_json, stored_json};
+use super::subjects;
+use crate::chain::{Chain, ConsentFields, digest};
+use crate::crypto::{Keys, SubjectKey};
+use crate::model::*;
+use crate::{Result, StoreError};
+use gebao_core::decision::{ConsentAction, ConsentScope};
+use serde_json::{Value, json};
+
+/// Rows per multi-row `INSERT` (13 columns).
+const CHUNK: usize = 500;
+
+pub(crate) const CONSENT_COLS: &str = "seq, subject, scope, action, policy_version, channel, evidence, \
+     evidence_digest, by_guardian, actor, at_ms, prev_hash, hash";
+
+/// [`CONSENT_COLS`] of `consents c` with the live registration's key and id (`s`).
+pub(crate) const CONSENT_JOIN: &str = "c.seq, c.subject, c.scope, c.action, c.policy_version, c.channel, \
+     c.evidence, c.evidence_digest, c.by_guardian, c.actor, c.at_ms, c.prev_hash, c.hash, s.key AS skey, s.id AS sid \
+     FROM consents c LEFT JOIN subjects s ON s.pseudonym = c.subject";
+
+pub(crate) fn action_str(a: ConsentAction) -> &'static str {
+    match a {
+        ConsentAction::Grant => "grant",
+        ConsentAction::Withdraw => "withdraw",
+    }
+}
+
+fn parse_action(s: &str) -> Result<ConsentAction> {
+    match s {
+        "grant" => Ok(ConsentAction::Grant),
+        "withdraw" => Ok(ConsentAction::Withdraw),
+        other => Err(StoreError::Corrupt(format!("unknown consent action `{other}`"))),
+    }
+}
+
+/// A consent row as stored, before decoding.
+pub(crate) struct StoredConsent {
+    pub seq: i64,
+    pub subject: String,
+    pub scope: String,
+    pub action: String,
+    pub policy_version: i64,
+    pub channel: String,
+    pub evidence: Option<String>,
+    pub evidence_digest: String,
+    pub by_guardian: bool,
+    pub actor: String,
+    pub at_ms: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl StoredConsent {
+    pub(crate) fn read(r: &Row) -> Result<Self> {
+        Ok(StoredConsent {
+            seq: r.get("seq")?,
+            subject: r.get("subject")?,
+            scope: r.get("scope")?,
+            action: r.get("action")?,
+            policy_version: r.get("policy_version")?,
+            channel: r.get("channel")?,
+            evidence: r.get("evidence")?,
+            evidence_digest: r.get("evidence_digest")?,
+            by_guardian: r.get("by_guardian")?,
+            actor: r.get("actor")?,
+            at_ms: r.get("at_ms")?,
+            prev_hash: r.get("prev_hash")?,
+            hash: r.get("hash")?,
+        })
+    }
+
+    /// What the hash of this row should be, from what is stored; `Err` when the row cannot
+    /// be read back or its evidence no longer matches the digest the chain holds.
+    pub(crate) fn recompute(&self, keys: &Keys) -> std::result::Result<String, String> {
+        let scope: Value = serde_json::from_str(&self.scope).map_err(|e| format!("scope: {e}"))?;
+        if let Some(e) = &self.evidence {
+            let v: Value = serde_json::from_str(e).map_err(|e| format!("evidence: {e}"))?;
+            if digest(&v) != self.evidence_digest {
+                return Err("the evidence no longer matches the digest in the chain".into());
+            }
+        }
+        Ok(ConsentFields {
+            seq: self.seq,
+            subject: &self.subject,
+            scope: &scope,
+            action: &self.action,
+            policy_version: self.policy_version,
+            channel: &self.channel,
+            evidence_digest: &self.evidence_digest,
+            by_guardian: self.by_guardian,
+            actor: &self.actor,
+            at_ms: self.at_ms,
+        }
+        .hash(keys, &self.prev_hash))
+    }
+
+    /// The record, with the subject named by `subject` (the id, or the pseudonym of an
+    /// erased registration) and its key while live.
+    pub(crate) fn decode(self, subject: Option<(SubjectKey, String)>) -> Result<ConsentRow> {
+        let scope: ConsentScope = from_json(&self.scope, "consent scope")?;
+        let evidence = match &self.evidence {
+            Some(e) => from_json(e, "consent evidence")?,
+            None => Value::Null,
+        };
+        let (subject_key, name) = match subject {
+            Some((k, id)) => (Some(k), id),
+            None => (None, self.subject),
+        };
+        Ok(ConsentRow {
+            seq: self.seq,
+            record: NewConsent {
+                subject: name,
+                scope,
+                action: parse_action(&self.action)?,
+                policy_version: self.policy_version,
+                channel: self.channel,
+                evidence,
+                by_guardian: self.by_guardian,
+                actor: self.actor,
+                at_ms: self.at_ms,
+            },
+            subject_key,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+/// A row of [`CONSENT_JOIN`].
+pub(crate) fn joined(r: &Row) -> Result<ConsentRow> {
+    let key: Option<Vec<u8>> = r.get("skey")?;
+    let id: Option<String> = r.get("sid")?;
+    let live = match (key, id) {
+        (Some(k), Some(id)) => Some((
+            SubjectKey::from_slice(&k).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?,
+            id,
+        )),
+        _ => None,
+    };
+    StoredConsent::read(r)?.decode(live)
+}
+
+/// Appends a batch in one transaction: every record, its audit entry and the new chain head
+/// commit together, or nothing does (`NotFound` naming an unregistered subject).
+pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut seq, mut prev) = audit::lock_head(tx, Chain::Consents).await?;
+    let mut ids: Vec<&str> = batch.iter().map(|c| c.subject.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let resolved = subjects::resolve(tx, &ids).await?;
+
+    struct Write {
+        row: ConsentRow,
+        pseudonym: String,
+        scope: String,
+        evidence: String,
+        evidence_digest: String,
+    }
+    let mut writes = Vec::with_capacity(batch.len());
+    for mut c in batch {
+        seq += 1;
+        let (key, pseudonym) = resolved
+            .get(&c.subject)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound(format!("subject `{}`", c.subject)))?;
+        let (scope, scope_back) =
+            stored_json(&serde_json::to_value(&c.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?)?;
+        let (evidence, back) = stored_json(&c.evidence)?;
+        c.evidence = back;
+        let evidence_digest = digest(&c.evidence);
+        let hash = ConsentFields {
+            seq,
+            subject: &pseudonym,
+            scope: &scope_back,
+            action: action_str(c.action),
+            policy_version: c.policy_version,
+            channel: &c.channel,
+            evidence_digest: &evidence_digest,
+            by_guardian: c.by_guardian,
+            actor: &c.actor,
+            at_ms: c.at_ms,
+        }
+        .hash(keys, &prev);
+        let row = ConsentRow {
+            seq,
+            record: c,
+            subject_key: Some(key),
+            prev_hash: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        };
+        writes.push(Write { row, pseudonym, scope, evidence, evidence_digest });
+    }
+    for chunk in writes.chunks(CHUNK) {
+        let sql = format!("INSERT INTO consents ({CONSENT_COLS}) VALUES {}", values(chunk.len(), 13));
+        let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
+        for w in chunk {
+            let (r, c) = (&w.row, &w.row.record);
+            ps.extend(params![
+                r.seq,
+                &w.pseudonym,
+                &w.scope,
+                action_str(c.action),
+                c.policy_version,
+                &c.channel,
+                &w.evidence,
+                &w.evidence_digest,
+                c.by_guardian,
+                &c.actor,
+                c.at_ms,
+                &r.prev_hash,
+                &r.hash
+            ]);
+        }
+        tx.exec_on("consent record", &sql, ps).await?;
+    }
+    audit::set_head(tx, keys, Chain::Consents, seq, &prev).await?;
+    let entries = writes
+        .iter()
+        .map(|w| {
+            let c = &w.row.record;
+            Entry::plain(NewAudit {
+                actor: c.actor.clone(),
+                action: format!("consent.{}", action_str(c.action)),
+                target: format!("subject:{}", w.pseudonym),
+                reason: None,
+                detail: json!({
+                    "seq": w.row.seq,
+                    "scope": c.scope.to_string(),
+                    "policy_version": c.policy_version,
+                    "channel": c.channel,
+                    "by_guardian": c.by_guardian,
+                }),
+                at_ms: c.at_ms,
+            })
+        })
+        .collect();
+    audit::append(tx, keys, entries, Vec::new()).await?;
+    tx.wake_others().await?;
+    Ok(writes.into_iter().map(|w| w.row).collect())
+}
+
+/// One live subject's ledger, oldest first.
+pub(crate) async fn of_subject(tx: &mut Tx, keys: &Keys, id: &str) -> Result<Vec<ConsentRow>> {
+    let Some(s) = subjects::get(tx, keys, id).await? else { return Ok(Vec::new()) };
+    let sql = format!("SELECT {CONSENT_COLS} FROM consents WHERE subject = $1 ORDER BY seq");
+    let rows = tx.all(&sql, params![&s.pseudonym]).await?;
+    rows.iter().map(|r| StoredConsent::read(r)?.decode(Some((s.key, s.id.clone())))).collect()
+}

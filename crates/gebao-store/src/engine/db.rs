@@ -1,0 +1,362 @@
+//! The two database drivers behind one small interface, so that every query of the store is
+//! written once. SQL uses `$N` placeholders, which both SQLite and PostgreSQL accept;
+//! parameters are a closed set of typed values ([`Param`]) bound per driver; rows are read by
+//! column name ([`Row::get`]). What truly differs between the engines lives here and in
+//! [`Dialect`]: how a write transaction starts, row locks, skip-locked claims, wake-ups, and
+//! scrubbing erased bytes from the files.
+
+use crate::{Result, StoreError};
+use chrono::NaiveDate;
+use sqlx::postgres::{PgArguments, PgListener, PgPool, PgRow, Postgres};
+use sqlx::query::Query;
+use sqlx::sqlite::{Sqlite, SqliteArguments, SqlitePool, SqliteRow};
+use sqlx::{Decode, Transaction, Type};
+
+/// Which SQL dialect a statement is for, where the text must differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Appended to a `SELECT` that must hold its rows until the transaction ends. SQLite
+    /// needs none: its write transactions are exclusive from `BEGIN IMMEDIATE` on.
+    pub(crate) fn for_update(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Appended to a claim's `SELECT`: rows another instance is claiming are passed over.
+    pub(crate) fn skip_locked(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// A byte-wise collation for `ORDER BY` on text, the same on both engines.
+    pub(crate) fn bytewise(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " COLLATE \"C\"",
+        }
+    }
+}
+
+/// A bound value. Typed even when absent: PostgreSQL must know the type of a `NULL`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Param {
+    I64(Option<i64>),
+    I16(Option<i16>),
+    Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+    Bool(Option<bool>),
+    Date(Option<NaiveDate>),
+}
+
+macro_rules! param_from {
+    ($($t:ty => $v:ident $(, $conv:expr)?);* $(;)?) => {$(
+        impl From<$t> for Param {
+            fn from(x: $t) -> Param { Param::$v(Some(param_from!(@conv x $(, $conv)?))) }
+        }
+        impl From<Option<$t>> for Param {
+            fn from(x: Option<$t>) -> Param { Param::$v(x.map(|x| param_from!(@conv x $(, $conv)?))) }
+        }
+    )*};
+    (@conv $x:ident) => { $x };
+    (@conv $x:ident, $conv:expr) => { ($conv)($x) };
+}
+
+param_from! {
+    i64 => I64;
+    i16 => I16;
+    String => Text;
+    &str => Text, |s: &str| s.to_owned();
+    &String => Text, |s: &String| s.clone();
+    Vec<u8> => Bytes;
+    &[u8] => Bytes, |b: &[u8]| b.to_vec();
+    bool => Bool;
+    NaiveDate => Date;
+}
+
+/// Builds a `Vec<Param>`: `params![a, b, c]`.
+macro_rules! params {
+    ($($x:expr),* $(,)?) => { vec![$($crate::engine::db::Param::from($x)),*] };
+}
+pub(crate) use params;
+
+fn bind_lite<'q>(
+    mut q: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ps: &'q [Param],
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    for p in ps {
+        q = match p {
+            Param::I64(v) => q.bind(*v),
+            Param::I16(v) => q.bind(*v),
+            Param::Text(v) => q.bind(v.as_deref()),
+            Param::Bytes(v) => q.bind(v.as_deref()),
+            Param::Bool(v) => q.bind(*v),
+            Param::Date(v) => q.bind(*v),
+        };
+    }
+    q
+}
+
+fn bind_pg<'q>(mut q: Query<'q, Postgres, PgArguments>, ps: &'q [Param]) -> Query<'q, Postgres, PgArguments> {
+    for p in ps {
+        q = match p {
+            Param::I64(v) => q.bind(*v),
+            Param::I16(v) => q.bind(*v),
+            Param::Text(v) => q.bind(v.as_deref()),
+            Param::Bytes(v) => q.bind(v.as_deref()),
+            Param::Bool(v) => q.bind(*v),
+            Param::Date(v) => q.bind(*v),
+        };
+    }
+    q
+}
+
+/// A row of either engine.
+pub(crate) enum Row {
+    Lite(SqliteRow),
+    Pg(PgRow),
+}
+
+/// A type both drivers decode.
+pub(crate) trait Col:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+impl<T> Col for T where T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> {}
+
+impl Row {
+    /// The value of column `name`.
+    pub(crate) fn get<T: Col>(&self, name: &str) -> Result<T> {
+        use sqlx::Row as _;
+        let r = match self {
+            Row::Lite(r) => r.try_get(name),
+            Row::Pg(r) => r.try_get(name),
+        };
+        r.map_err(|e| StoreError::Corrupt(format!("column `{name}`: {e}")))
+    }
+}
+
+/// Where reads and writes go.
+pub(crate) enum Pools {
+    /// One writer connection (SQLite has one writer; `BEGIN IMMEDIATE` queues writers in
+    /// process and waits on other processes for the busy timeout) and a few readers.
+    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    /// One pool; `listener` is the lazily opened `LISTEN` connection for wake-ups.
+    Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>> },
+}
+
+/// An open transaction of either engine.
+pub(crate) enum Tx {
+    Lite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+/// The PostgreSQL channel on which writes announce themselves to other instances.
+pub(crate) const WAKE_CHANNEL: &str = "gebao_changes";
+
+impl Pools {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Pools::Sqlite { .. } => Dialect::Sqlite,
+            Pools::Postgres { .. } => Dialect::Postgres,
+        }
+    }
+
+    /// A write transaction. SQLite: `BEGIN IMMEDIATE` on the writer, so the write lock is
+    /// taken at once rather than on the first write (no upgrade deadlock).
+    pub(crate) async fn write(&self) -> Result<Tx> {
+        Ok(match self {
+            Pools::Sqlite { writer, .. } => Tx::Lite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres { pool, .. } => Tx::Pg(pool.begin().await?),
+        })
+    }
+
+    /// A read-only snapshot: every statement in it sees the same committed state (WAL
+    /// snapshot on SQLite, `REPEATABLE READ` on PostgreSQL).
+    pub(crate) async fn snapshot(&self) -> Result<Tx> {
+        Ok(match self {
+            Pools::Sqlite { reader, .. } => Tx::Lite(reader.begin().await?),
+            Pools::Postgres { pool, .. } => {
+                Tx::Pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+            }
+        })
+    }
+
+    /// Runs a read outside any transaction.
+    pub(crate) async fn all(&self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
+        Ok(match self {
+            Pools::Sqlite { reader, .. } => {
+                bind_lite(sqlx::query(sql), &ps).fetch_all(reader).await?.into_iter().map(Row::Lite).collect()
+            }
+            Pools::Postgres { pool, .. } => {
+                bind_pg(sqlx::query(sql), &ps).fetch_all(pool).await?.into_iter().map(Row::Pg).collect()
+            }
+        })
+    }
+
+    pub(crate) async fn opt(&self, sql: &str, ps: Vec<Param>) -> Result<Option<Row>> {
+        Ok(self.all(sql, ps).await?.into_iter().next())
+    }
+
+    pub(crate) async fn ping(&self) -> Result<()> {
+        self.all("SELECT 1", Vec::new()).await.map(|_| ())
+    }
+
+    /// Waits for a wake-up from another instance's write, or `timeout`; `true` when woken.
+    /// SQLite (one file, usually one process) only sleeps: callers poll anyway.
+    pub(crate) async fn wait(&self, timeout: std::time::Duration) -> Result<bool> {
+        let Pools::Postgres { pool, listener } = self else {
+            tokio::time::sleep(timeout).await;
+            return Ok(false);
+        };
+        let mut guard = listener.lock().await;
+        if guard.is_none() {
+            let mut l = PgListener::connect_with(pool).await?;
+            l.listen(WAKE_CHANNEL).await?;
+            *guard = Some(l);
+        }
+        let Some(l) = guard.as_mut() else { return Ok(false) };
+        match tokio::time::timeout(timeout, l.recv()).await {
+            Err(_) => Ok(false),
+            Ok(Ok(_)) => Ok(true),
+            Ok(Err(e)) => {
+                // Reconnect on the next call; wake-ups missed meanwhile are covered by the
+                // callers' polling.
+                *guard = None;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// After an erasure: SQLite writes the WAL back into the main file and truncates it, so
+    /// that old page images holding erased values leave the disk (`secure_delete` has
+    /// already zeroed them in the main file). Best effort: a reader holding an old snapshot
+    /// can keep the WAL from being truncated; the next erasure or the next checkpoint does
+    /// it then.
+    pub(crate) async fn scrub(&self) {
+        if let Pools::Sqlite { writer, .. } = self {
+            match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(writer).await {
+                Ok((0, _, _)) => {}
+                Ok((busy, log, done)) => {
+                    tracing::warn!(busy, log, done, "the WAL could not be truncated after an erasure; retried later")
+                }
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint after an erasure failed"),
+            }
+        }
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Pools::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Pools::Postgres { pool, listener } => {
+                *listener.lock().await = None;
+                pool.close().await;
+            }
+        }
+    }
+}
+
+impl Tx {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Tx::Lite(_) => Dialect::Sqlite,
+            Tx::Pg(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs a statement; the rows it changed.
+    pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
+        Ok(match self {
+            Tx::Lite(tx) => bind_lite(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+        })
+    }
+
+    /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
+    pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
+        let r = match self {
+            Tx::Lite(tx) => bind_lite(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+        };
+        r.map_err(|e| constraint(e, what))
+    }
+
+    pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
+        Ok(match self {
+            Tx::Lite(tx) => {
+                bind_lite(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
+            }
+            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
+        })
+    }
+
+    pub(crate) async fn opt(&mut self, sql: &str, ps: Vec<Param>) -> Result<Option<Row>> {
+        Ok(self.all(sql, ps).await?.into_iter().next())
+    }
+
+    /// Tells listening instances that something changed; delivered only if and when the
+    /// transaction commits (PostgreSQL `NOTIFY`; nothing on SQLite).
+    pub(crate) async fn wake_others(&mut self) -> Result<()> {
+        if let Tx::Pg(tx) = self {
+            sqlx::query("SELECT pg_notify($1, '')").bind(WAKE_CHANNEL).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Lite(tx) => tx.commit().await?,
+            Tx::Pg(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Maps a constraint violation to the errors callers answer with a 4xx.
+pub(crate) fn constraint(e: sqlx::Error, what: &str) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            return StoreError::Conflict(format!("{what} already exists"));
+        }
+        if d.is_foreign_key_violation() {
+            return StoreError::NotFound(format!("{what} refers to something that does not exist"));
+        }
+    }
+    StoreError::Database(e)
+}
+
+/// `$from, $from+1, …` for `n` parameters, for `IN (…)` lists.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `($1, …, $cols), ($cols+1, …), …` for a multi-row `VALUES` of `rows` rows.
+pub(crate) fn values(rows: usize, cols: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(1 + r * cols, cols))).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_lists() {
+        assert_eq!(placeholders(3, 2), "$3, $4");
+        assert_eq!(values(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(
+            params![1_i64, "a", None::<String>],
+            vec![Param::I64(Some(1)), Param::Text(Some("a".into())), Param::Text(None)]
+        );
+    }
+}

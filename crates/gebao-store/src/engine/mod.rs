@@ -1,0 +1,440 @@
+//! The one implementation of [`Store`]: every query written once, over SQLite or
+//! PostgreSQL (`db.rs`). One module per resource; each write is one transaction that also
+//! appends its audit entry.
+//!
+//! Durability. SQLite: WAL journal with `synchronous=FULL`, so a transaction is on disk when
+//! its commit returns; `secure_delete` zeroes what is deleted, and an erasure truncates the
+//! WAL. PostgreSQL: `synchronous_commit` (on by default). Throughput comes from batching
+//! (one transaction for a whole batch of consents), not from weaker syncing.
+//!
+//! Concurrency. SQLite writes go through one connection and start with `BEGIN IMMEDIATE`,
+//! so writers queue in process, and another process writing the same file (the CLI next to
+//! a running server) waits up to the busy timeout; reads use separate connections and,
+//! thanks to WAL, never wait for writes. PostgreSQL instances coordinate only through the
+//! database: chain appends lock their chain's head row, in a fixed order (consents, then
+//! audit), so they queue instead of deadlocking; writes announce themselves with `NOTIFY`.
+
+mod audit;
+mod consents;
+pub(crate) mod db;
+mod json;
+mod keys;
+mod outbox;
+mod policies;
+mod requests;
+mod subjects;
+mod verify;
+
+use crate::anchor::Checkpoint;
+use crate::chain::{Chain, VerifyReport};
+use crate::crypto::{Keys, SubjectKey};
+use crate::model::*;
+use crate::outbox::{NewOutbox, OutboxItem, Outcome};
+use crate::request::*;
+use crate::{Result, Store, StoreError};
+use async_trait::async_trait;
+use db::{Pools, params};
+use gebao_core::decision::SubjectStatus;
+use gebao_core::requests::RequestKind;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How long a SQLite write waits for another process holding the write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// SQLite readers: enough for concurrent requests on a small machine.
+const READERS: u32 = 4;
+const PG_CONNECTIONS: u32 = 10;
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The store, on SQLite or PostgreSQL.
+pub struct SqlStore {
+    pools: Pools,
+    keys: Keys,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore").field("engine", &self.engine()).finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Opens the store at `url`: `postgres://…`, or `sqlite://PATH`, `sqlite:PATH` or a plain
+    /// file path (created if missing). Does not migrate: call [`Store::migrate`].
+    pub async fn open(url: &str, keys: Keys) -> Result<Self> {
+        let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?.application_name("gebao");
+            let pool = PgPoolOptions::new()
+                .max_connections(PG_CONNECTIONS)
+                .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+                .connect_with(opts)
+                .await?;
+            Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None) }
+        } else {
+            let opts = if url.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(url)?
+            } else {
+                SqliteConnectOptions::new().filename(url)
+            };
+            let opts = opts
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(BUSY_TIMEOUT)
+                .foreign_keys(true)
+                // Deleted content is overwritten with zeros, so erased values do not stay
+                // in free pages of the file.
+                .pragma("secure_delete", "ON");
+            if let Some(dir) = opts.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Database(sqlx::Error::Configuration(
+                        format!("cannot create the data directory {}: {e}", dir.display()).into(),
+                    ))
+                })?;
+            }
+            // The writer connects first: it creates the file and switches it to WAL before
+            // any reader opens it.
+            let writer =
+                SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
+            let reader = SqlitePoolOptions::new().max_connections(READERS).connect_with(opts).await?;
+            Pools::Sqlite { writer, reader }
+        };
+        Ok(SqlStore { pools, keys })
+    }
+
+    /// The keys this store encrypts, indexes and chains with.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Closes every connection (tests drop their database afterwards).
+    pub async fn close(&self) {
+        self.pools.close().await;
+    }
+}
+
+/// Runs `$body` (which uses `$tx: &mut Tx` and `$k: &Keys`) in a write transaction and
+/// commits it.
+macro_rules! in_write {
+    ($self:ident, |$tx:ident, $k:ident| $body:expr) => {{
+        let mut t = $self.pools.write().await?;
+        let ($tx, $k) = (&mut t, &$self.keys);
+        let out = $body.await?;
+        t.commit().await?;
+        Ok::<_, StoreError>(out)
+    }};
+}
+
+/// Runs `$body` in a read snapshot.
+macro_rules! in_read {
+    ($self:ident, |$tx:ident, $k:ident| $body:expr) => {{
+        let mut t = $self.pools.snapshot().await?;
+        let ($tx, $k) = (&mut t, &$self.keys);
+        let out = $body.await?;
+        t.commit().await?;
+        Ok::<_, StoreError>(out)
+    }};
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn engine(&self) -> Engine {
+        match self.pools.dialect() {
+            db::Dialect::Sqlite => Engine::Sqlite,
+            db::Dialect::Postgres => Engine::Postgres,
+        }
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let result = match &self.pools {
+            Pools::Sqlite { writer, .. } => crate::migrations::SQLITE.migrator().await?.run(writer).await,
+            Pools::Postgres { pool, .. } => crate::migrations::POSTGRES.migrator().await?.run(pool).await,
+        };
+        result.map_err(crate::migrations::explain)
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.pools.ping().await
+    }
+
+    async fn create_api_key(&self, key: NewApiKey, audit: NewAudit) -> Result<ApiKey> {
+        in_write!(self, |tx, k| keys::create(tx, k, key, audit))
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKey>> {
+        in_read!(self, |tx, _k| keys::all(tx))
+    }
+
+    async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKey>> {
+        let hash = *hash;
+        in_read!(self, |tx, _k| async move { keys::by_hash(tx, &hash).await })
+    }
+
+    async fn revoke_api_key(&self, id: &str, audit: NewAudit) -> Result<bool> {
+        // A revocation that changes nothing rolls back rather than commits: nothing to audit.
+        let mut tx = self.pools.write().await?;
+        let done = keys::revoke(&mut tx, &self.keys, id, audit).await?;
+        if done {
+            tx.commit().await?;
+        }
+        Ok(done)
+    }
+
+    async fn put_subject(&self, subject: NewSubject, audit: NewAudit) -> Result<Subject> {
+        in_write!(self, |tx, k| subjects::put(tx, k, subject, audit))
+    }
+
+    async fn subject(&self, id: &str) -> Result<Option<Subject>> {
+        in_read!(self, |tx, k| subjects::get(tx, k, id))
+    }
+
+    async fn subject_record(&self, id: &str) -> Result<Option<SubjectRecord>> {
+        let key = self.keys.subject_key(id);
+        let found = self.subject_by_key(&key).await?;
+        // The key is a keyed hash of the id: a live row under it with another id cannot
+        // happen short of a collision, but is never returned for this id.
+        Ok(found.filter(|r| !matches!(r, SubjectRecord::Live(s) if s.id != id)))
+    }
+
+    async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>> {
+        let key = *key;
+        in_read!(self, |tx, k| async move { subjects::get_by_key(tx, k, &key).await })
+    }
+
+    async fn subjects_by_index(&self, index: &[u8; 32]) -> Result<Vec<Subject>> {
+        let sql = format!(
+            "SELECT {} FROM subjects WHERE phone_index = $1 OR email_index = $1 ORDER BY id{}",
+            subjects::SUBJECT_COLS,
+            self.pools.dialect().bytewise()
+        );
+        let rows = self.pools.all(&sql, params![index.as_slice()]).await?;
+        rows.iter().map(|r| subjects::SubjectRow::read(r)?.decode(&self.keys)).collect()
+    }
+
+    async fn set_subject_status(&self, id: &str, status: SubjectStatus, audit: NewAudit) -> Result<Option<Subject>> {
+        in_write!(self, |tx, k| subjects::set_status(tx, k, id, status, audit))
+    }
+
+    async fn erase_subject(&self, id: &str, audit: NewAudit) -> Result<Option<SubjectOutcome>> {
+        let out = in_write!(self, |tx, k| subjects::erase(tx, k, id, audit))?;
+        if out.is_some() {
+            self.pools.scrub().await;
+        }
+        Ok(out.map(|e| SubjectOutcome::Erased { tombstone: e.tombstone, pseudonym: e.pseudonym }))
+    }
+
+    async fn load_all(&self) -> Result<Loaded> {
+        in_read!(self, |tx, k| async move {
+            let sql = format!("SELECT {} FROM subjects", subjects::SUBJECT_COLS);
+            let subjects: Vec<Subject> = tx
+                .all(&sql, Vec::new())
+                .await?
+                .iter()
+                .map(|r| subjects::SubjectRow::read(r)?.decode(k))
+                .collect::<Result<_>>()?;
+            let sql = format!("SELECT {} WHERE s.key IS NOT NULL ORDER BY c.seq", consents::CONSENT_JOIN);
+            let rows: Vec<ConsentRow> =
+                tx.all(&sql, Vec::new()).await?.iter().map(consents::joined).collect::<Result<_>>()?;
+            let tombstones = tx
+                .all("SELECT key, erased_ms FROM tombstones", Vec::new())
+                .await?
+                .iter()
+                .map(subjects::tombstone_of)
+                .collect::<Result<_>>()?;
+            let (ledger_seq, _) = audit::read_head(tx, Chain::Consents).await?;
+            let change_seq: i64 = tx
+                .opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new())
+                .await?
+                .map(|r| r.get("seq"))
+                .transpose()?
+                .unwrap_or(0);
+            let mut by: std::collections::HashMap<SubjectKey, Vec<ConsentRow>> = std::collections::HashMap::new();
+            for c in rows {
+                if let Some(key) = c.subject_key {
+                    by.entry(key).or_default().push(c);
+                }
+            }
+            let subjects = subjects
+                .into_iter()
+                .map(|s| {
+                    let rows = by.remove(&s.key).unwrap_or_default();
+                    (s, rows)
+                })
+                .collect();
+            Ok::<_, StoreError>(Loaded { subjects, tombstones, ledger_seq, change_seq })
+        })
+    }
+
+    async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
+        in_write!(self, |tx, k| consents::append(tx, k, batch))
+    }
+
+    async fn consents_after(&self, after: i64, limit: i64) -> Result<Vec<ConsentRow>> {
+        let sql = format!("SELECT {} WHERE c.seq > $1 ORDER BY c.seq LIMIT $2", consents::CONSENT_JOIN);
+        self.pools.all(&sql, params![after, limit.max(0)]).await?.iter().map(consents::joined).collect()
+    }
+
+    async fn consents_of(&self, subject: &str) -> Result<Vec<ConsentRow>> {
+        in_read!(self, |tx, k| consents::of_subject(tx, k, subject))
+    }
+
+    async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>> {
+        let rows = self
+            .pools
+            .all(
+                "SELECT seq, kind, key, at_ms FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                params![after, limit.max(0)],
+            )
+            .await?;
+        rows.iter().map(audit::change).collect()
+    }
+
+    async fn wait_for_changes(&self, timeout: Duration) -> Result<bool> {
+        self.pools.wait(timeout).await
+    }
+
+    async fn publish_policy(&self, v: NewPolicyVersion, audit: NewAudit) -> Result<PolicyVersion> {
+        let stored = in_write!(self, |tx, k| policies::publish(tx, k, v, audit, false))?;
+        stored.ok_or_else(|| StoreError::Corrupt("a policy version was not stored".into()))
+    }
+
+    async fn publish_first_policy(&self, v: NewPolicyVersion, audit: NewAudit) -> Result<Option<PolicyVersion>> {
+        in_write!(self, |tx, k| policies::publish(tx, k, v, audit, true))
+    }
+
+    async fn policy_versions(&self) -> Result<Vec<PolicyVersionMeta>> {
+        let sql = format!("SELECT {} FROM policy_versions ORDER BY version", policies::POLICY_META_COLS);
+        self.pools.all(&sql, Vec::new()).await?.iter().map(policies::meta).collect()
+    }
+
+    async fn policy_version(&self, version: i64) -> Result<Option<PolicyVersion>> {
+        let sql = format!("SELECT {} FROM policy_versions WHERE version = $1", policies::POLICY_COLS);
+        self.pools.opt(&sql, params![version]).await?.map(|r| policies::policy(&r)).transpose()
+    }
+
+    async fn latest_policy(&self) -> Result<Option<PolicyVersion>> {
+        let sql = format!("SELECT {} FROM policy_versions ORDER BY version DESC LIMIT 1", policies::POLICY_COLS);
+        self.pools.opt(&sql, Vec::new()).await?.map(|r| policies::policy(&r)).transpose()
+    }
+
+    async fn append_audit(&self, a: NewAudit) -> Result<AuditRow> {
+        let rows = in_write!(self, |tx, k| audit::append(tx, k, vec![audit::Entry::plain(a)], Vec::new()))?;
+        rows.into_iter().next().ok_or_else(|| StoreError::Corrupt("audit entry was not appended".into()))
+    }
+
+    async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
+        let sql = format!("SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", audit::AUDIT_COLS);
+        self.pools.all(&sql, params![after, limit.max(0)]).await?.iter().map(audit::audit_row).collect()
+    }
+
+    async fn chain_heads(&self) -> Result<Vec<Checkpoint>> {
+        let now = crate::now_ms();
+        in_read!(self, |tx, _k| async move {
+            let mut out = Vec::new();
+            for chain in [Chain::Consents, Chain::Audit] {
+                let (seq, hash) = audit::read_head(tx, chain).await?;
+                out.push(Checkpoint { chain: chain.as_str().into(), seq, hash, at_ms: now });
+            }
+            Ok::<_, StoreError>(out)
+        })
+    }
+
+    async fn verify(&self, anchor: Option<&[Checkpoint]>) -> Result<VerifyReport> {
+        in_read!(self, |tx, k| verify::verify(tx, k, anchor))
+    }
+
+    async fn create_request(
+        &self,
+        request: RightsRequest,
+        event: NewRequestEvent,
+        audit: NewAudit,
+        outbox: Vec<NewOutbox>,
+    ) -> Result<RightsRequest> {
+        in_write!(self, |tx, k| requests::create(tx, k, request, event, audit, outbox))
+    }
+
+    async fn commit_request(&self, change: RequestChange) -> Result<Committed> {
+        let erases = matches!(change.subject, Some(SubjectEffect::Erase { .. } | SubjectEffect::EraseFields { .. }));
+        let done = in_write!(self, |tx, k| requests::commit(tx, k, change))?;
+        if erases {
+            self.pools.scrub().await;
+        }
+        Ok(done)
+    }
+
+    async fn request(&self, id: &str) -> Result<Option<RightsRequest>> {
+        in_read!(self, |tx, k| requests::get(tx, k, id))
+    }
+
+    async fn list_requests(&self, filter: &RequestFilter) -> Result<Vec<RightsRequest>> {
+        in_read!(self, |tx, k| requests::list(tx, k, filter))
+    }
+
+    async fn list_request_records(&self, filter: &RequestFilter) -> Result<Vec<RequestRecord>> {
+        in_read!(self, |tx, k| async move {
+            let list = requests::list(tx, k, filter).await?;
+            let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
+            let mut events = requests::events_of(tx, &ids).await?;
+            let mut items = outbox::of_requests(tx, k, &ids).await?;
+            Ok::<_, StoreError>(
+                list.into_iter()
+                    .map(|request| RequestRecord {
+                        events: events.remove(&request.id).unwrap_or_default(),
+                        outbox: items.remove(&request.id).unwrap_or_default(),
+                        request,
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    }
+
+    async fn count_requests(&self, subject: &str, kind: RequestKind, since_ms: i64) -> Result<i64> {
+        in_read!(self, |tx, _k| requests::count(tx, subject, kind, since_ms))
+    }
+
+    async fn request_events(&self, id: &str) -> Result<Vec<RequestEventRow>> {
+        in_read!(self, |tx, _k| async move {
+            Ok::<_, StoreError>(requests::events_of(tx, &[id]).await?.remove(id).unwrap_or_default())
+        })
+    }
+
+    async fn enqueue_outbox(&self, items: Vec<NewOutbox>, audit: Vec<NewAudit>) -> Result<Vec<String>> {
+        in_write!(self, |tx, k| outbox::enqueue(tx, k, items, audit))
+    }
+
+    async fn claim_outbox(&self, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>> {
+        in_write!(self, |tx, k| outbox::claim(tx, k, now_ms, lease_ms, limit))
+    }
+
+    async fn record_outbox(
+        &self,
+        id: &str,
+        claim: &str,
+        at_ms: i64,
+        outcome: Outcome,
+        audit: Option<NewAudit>,
+    ) -> Result<OutboxItem> {
+        in_write!(self, |tx, k| outbox::record(tx, k, id, claim, at_ms, outcome, audit))
+    }
+
+    async fn acknowledge_outbox(
+        &self,
+        id: &str,
+        ack: serde_json::Value,
+        audit: NewAudit,
+    ) -> Result<Option<OutboxItem>> {
+        in_write!(self, |tx, k| outbox::acknowledge(tx, k, id, ack, audit))
+    }
+
+    async fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {
+        in_read!(self, |tx, k| outbox::get(tx, k, id))
+    }
+
+    async fn outbox_of_request(&self, request_id: &str) -> Result<Vec<OutboxItem>> {
+        in_read!(self, |tx, k| async move {
+            Ok::<_, StoreError>(outbox::of_requests(tx, k, &[request_id]).await?.remove(request_id).unwrap_or_default())
+        })
+    }
+}

@@ -1,0 +1,450 @@
+//! Subjects: registration (a new registration gets a fresh pseudonym), profile updates,
+//! status, field erasure after a deletion request, and the erasure of a cancelled account
+//! (PIPL 47): the row goes, a tombstone keyed by the keyed hash of the id stays, the
+//! subject's requests and delivered messages are pseudonymised or dropped, and SQLite's
+//! files are scrubbed. Every change is audited with a digest of the row after it
+//! ([`state_digest`]), so an edit made in the database is found by `verify`.
+
+use super::audit::{self, Entry};
+use super::db::{Param, Row, Tx, params, placeholders};
+use super::json::{from_json, to_json};
+use crate::chain::digest;
+use crate::crypto::{ContactKind, Keys, SubjectKey};
+use crate::model::*;
+use crate::{Result, StoreError};
+use chrono::NaiveDate;
+use gebao_core::decision::SubjectStatus;
+use rand::RngCore;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+pub(crate) const SUBJECT_COLS: &str = "key, id, pseudonym, status, birth_date, age, age_known_on, guardian, \
+     phone_enc, phone_index, email_enc, email_index, erased, created_ms, updated_ms";
+
+/// The audit state recorded when a subject's record is erased: no row is expected any more.
+pub(crate) const ERASED_STATE: &str = "erased";
+
+/// A subject row as stored.
+pub(crate) struct SubjectRow {
+    key: Vec<u8>,
+    id: String,
+    pseudonym: String,
+    status: String,
+    birth_date: Option<NaiveDate>,
+    age: Option<i16>,
+    age_known_on: Option<NaiveDate>,
+    guardian: Option<String>,
+    phone_enc: Option<Vec<u8>>,
+    phone_index: Option<Vec<u8>>,
+    email_enc: Option<Vec<u8>>,
+    email_index: Option<Vec<u8>>,
+    erased: String,
+    created_ms: i64,
+    updated_ms: i64,
+}
+
+impl SubjectRow {
+    pub(crate) fn read(r: &Row) -> Result<Self> {
+        Ok(SubjectRow {
+            key: r.get("key")?,
+            id: r.get("id")?,
+            pseudonym: r.get("pseudonym")?,
+            status: r.get("status")?,
+            birth_date: r.get("birth_date")?,
+            age: r.get("age")?,
+            age_known_on: r.get("age_known_on")?,
+            guardian: r.get("guardian")?,
+            phone_enc: r.get("phone_enc")?,
+            phone_index: r.get("phone_index")?,
+            email_enc: r.get("email_enc")?,
+            email_index: r.get("email_index")?,
+            erased: r.get("erased")?,
+            created_ms: r.get("created_ms")?,
+            updated_ms: r.get("updated_ms")?,
+        })
+    }
+
+    pub(crate) fn target(&self) -> String {
+        format!("subject:{}", self.pseudonym)
+    }
+
+    /// The digest of everything stored, as the audit entry of the last change records it.
+    pub(crate) fn state_digest(&self) -> Result<String> {
+        let erased: serde_json::Value = from_json(&self.erased, "erased fields")?;
+        let hex = |b: &Option<Vec<u8>>| b.as_ref().map(hex::encode);
+        Ok(digest(&json!({
+            "key": hex::encode(&self.key),
+            "id": self.id,
+            "pseudonym": self.pseudonym,
+            "status": self.status,
+            "birth_date": self.birth_date.map(|d| d.to_string()),
+            "age": self.age,
+            "age_known_on": self.age_known_on.map(|d| d.to_string()),
+            "guardian": self.guardian,
+            "phone_enc": hex(&self.phone_enc),
+            "phone_index": hex(&self.phone_index),
+            "email_enc": hex(&self.email_enc),
+            "email_index": hex(&self.email_index),
+            "erased": erased,
+            "created_ms": self.created_ms,
+            "updated_ms": self.updated_ms,
+        })))
+    }
+
+    pub(crate) fn decode(self, keys: &Keys) -> Result<Subject> {
+        let open = |kind: ContactKind, enc: Option<Vec<u8>>| -> Result<Option<String>> {
+            enc.map(|c| {
+                let plain = keys.decrypt(&c, &aad(&self.id, kind))?;
+                String::from_utf8(plain)
+                    .map_err(|_| StoreError::Corrupt(format!("contact point of `{}` is not UTF-8", self.id)))
+            })
+            .transpose()
+        };
+        let phone = open(ContactKind::Phone, self.phone_enc.clone())?;
+        let email = open(ContactKind::Email, self.email_enc.clone())?;
+        let age = self
+            .age
+            .map(|a| u8::try_from(a).map_err(|_| StoreError::Corrupt(format!("age {a} of `{}` out of range", self.id))))
+            .transpose()?;
+        let key = SubjectKey::from_slice(&self.key)
+            .ok_or_else(|| StoreError::Corrupt(format!("the key of subject `{}` is not 16 bytes", self.id)))?;
+        Ok(Subject {
+            status: parse_status(&self.status)?,
+            key,
+            birth_date: self.birth_date,
+            age,
+            age_known_on: self.age_known_on,
+            guardian: self.guardian,
+            phone,
+            email,
+            erased: from_json(&self.erased, "erased fields")?,
+            created_ms: self.created_ms,
+            updated_ms: self.updated_ms,
+            pseudonym: self.pseudonym,
+            id: self.id,
+        })
+    }
+}
+
+pub(crate) fn status_str(s: SubjectStatus) -> &'static str {
+    match s {
+        SubjectStatus::Active => "active",
+        SubjectStatus::Restricted => "restricted",
+        SubjectStatus::Cancelled => "cancelled",
+    }
+}
+
+fn parse_status(s: &str) -> Result<SubjectStatus> {
+    match s {
+        "active" => Ok(SubjectStatus::Active),
+        "restricted" => Ok(SubjectStatus::Restricted),
+        other => Err(StoreError::Corrupt(format!("unknown subject status `{other}`"))),
+    }
+}
+
+/// Associated data binding a ciphertext to its subject and column.
+fn aad(subject: &str, kind: ContactKind) -> Vec<u8> {
+    let col = match kind {
+        ContactKind::Phone => "phone",
+        ContactKind::Email => "email",
+    };
+    format!("gebao/subject/{subject}/{col}").into_bytes()
+}
+
+/// The day (UTC) of a Unix-millisecond time.
+fn day_of(ms: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.date_naive())
+}
+
+/// A contact point as stored: ciphertext and blind index (both absent when not given).
+type Sealed = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn seal(keys: &Keys, id: &str, kind: ContactKind, v: &Option<String>) -> Result<Sealed> {
+    match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok((None, None)),
+        Some(v) => Ok((Some(keys.encrypt(v.as_bytes(), &aad(id, kind))?), Some(keys.blind_index(kind, v).to_vec()))),
+    }
+}
+
+async fn row_by_key(tx: &mut Tx, key: &SubjectKey, lock: bool) -> Result<Option<SubjectRow>> {
+    let lock = if lock { tx.dialect().for_update() } else { "" };
+    let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key = $1{lock}");
+    tx.opt(&sql, params![key.0.as_slice()]).await?.map(|r| SubjectRow::read(&r)).transpose()
+}
+
+async fn row_of(tx: &mut Tx, keys: &Keys, id: &str, lock: bool) -> Result<Option<SubjectRow>> {
+    Ok(row_by_key(tx, &keys.subject_key(id), lock).await?.filter(|r| r.id == id))
+}
+
+/// Registers a subject or replaces its profile (status, pseudonym and creation time are
+/// kept). An id whose record was erased starts a new registration: a new pseudonym, no
+/// consents, and its tombstone removed.
+pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, mut audit: NewAudit) -> Result<Subject> {
+    let key = keys.subject_key(&s.id);
+    let existing = row_by_key(tx, &key, true).await?;
+    let age = s.age.map(i16::from);
+    // An age sent again unchanged keeps the day it was first stated, so a periodic re-sync of
+    // the same profile does not make the subject younger; a new age is dated today.
+    let age_known_on = match (age, &existing) {
+        (None, _) => None,
+        (Some(a), Some(old)) if old.age == Some(a) && old.age_known_on.is_some() => old.age_known_on,
+        (Some(_), _) => day_of(s.at_ms),
+    };
+    let (phone_enc, phone_index) = seal(keys, &s.id, ContactKind::Phone, &s.phone)?;
+    let (email_enc, email_index) = seal(keys, &s.id, ContactKind::Email, &s.email)?;
+    let mut nonce = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let pseudonym = keys.subject_pseudonym(&s.id, &nonce);
+    tx.exec_on(
+        &format!("subject `{}`", s.id),
+        "INSERT INTO subjects (key, id, pseudonym, birth_date, age, age_known_on, guardian, phone_enc, phone_index, \
+         email_enc, email_index, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         ON CONFLICT (key) DO UPDATE SET birth_date = excluded.birth_date, age = excluded.age, \
+         age_known_on = excluded.age_known_on, guardian = excluded.guardian, phone_enc = excluded.phone_enc, \
+         phone_index = excluded.phone_index, email_enc = excluded.email_enc, email_index = excluded.email_index, \
+         updated_ms = excluded.updated_ms",
+        params![
+            key.0.as_slice(),
+            &s.id,
+            &pseudonym,
+            s.birth_date,
+            age,
+            age_known_on,
+            s.guardian.as_deref(),
+            phone_enc,
+            phone_index,
+            email_enc,
+            email_index,
+            s.at_ms
+        ],
+    )
+    .await?;
+    if existing.is_none() {
+        tx.exec("DELETE FROM tombstones WHERE key = $1", params![key.0.as_slice()]).await?;
+    }
+    let row = row_by_key(tx, &key, false)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("subject `{}` vanished while being written", s.id)))?;
+    audit.target = row.target();
+    let state = row.state_digest()?;
+    audit::append(tx, keys, vec![Entry::with_state(audit, state)], vec![ChangeKind::Subject(key)]).await?;
+    row.decode(keys)
+}
+
+pub(crate) async fn get(tx: &mut Tx, keys: &Keys, id: &str) -> Result<Option<Subject>> {
+    row_of(tx, keys, id, false).await?.map(|r| r.decode(keys)).transpose()
+}
+
+pub(crate) async fn get_by_key(tx: &mut Tx, keys: &Keys, key: &SubjectKey) -> Result<Option<SubjectRecord>> {
+    if let Some(r) = row_by_key(tx, key, false).await? {
+        return Ok(Some(SubjectRecord::Live(r.decode(keys)?)));
+    }
+    tombstone(tx, key).await.map(|t| t.map(SubjectRecord::Erased))
+}
+
+pub(crate) async fn tombstone(tx: &mut Tx, key: &SubjectKey) -> Result<Option<Tombstone>> {
+    let row = tx.opt("SELECT key, erased_ms FROM tombstones WHERE key = $1", params![key.0.as_slice()]).await?;
+    row.map(|r| tombstone_of(&r)).transpose()
+}
+
+pub(crate) fn tombstone_of(r: &Row) -> Result<Tombstone> {
+    let key: Vec<u8> = r.get("key")?;
+    let key =
+        SubjectKey::from_slice(&key).ok_or_else(|| StoreError::Corrupt("a tombstone key is not 16 bytes".into()))?;
+    Ok(Tombstone { key, erased_ms: r.get("erased_ms")? })
+}
+
+/// Sets a registered subject's status (active or restricted: a cancelled account is
+/// erased instead, see [`erase`]).
+pub(crate) async fn set_status(
+    tx: &mut Tx,
+    keys: &Keys,
+    id: &str,
+    status: SubjectStatus,
+    mut audit: NewAudit,
+) -> Result<Option<Subject>> {
+    if status == SubjectStatus::Cancelled {
+        return Err(StoreError::Conflict("a cancelled account is erased, not given a status".into()));
+    }
+    let key = keys.subject_key(id);
+    let done = tx
+        .exec(
+            "UPDATE subjects SET status = $1, updated_ms = $2 WHERE key = $3 AND id = $4",
+            params![status_str(status), audit.at_ms, key.0.as_slice(), id],
+        )
+        .await?;
+    if done == 0 {
+        return Ok(None);
+    }
+    finish_change(tx, keys, &key, &mut audit).await.map(Some)
+}
+
+/// Audits a change to a subject row with its new state, announces it, and returns it.
+async fn finish_change(tx: &mut Tx, keys: &Keys, key: &SubjectKey, audit: &mut NewAudit) -> Result<Subject> {
+    let row = row_by_key(tx, key, false)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("a subject vanished while being written".into()))?;
+    audit.target = row.target();
+    let state = row.state_digest()?;
+    audit::append(tx, keys, vec![Entry::with_state(audit.clone(), state)], vec![ChangeKind::Subject(*key)]).await?;
+    row.decode(keys)
+}
+
+/// PIPL 47 after a deletion request: records which fields were erased and when (decisions
+/// then deny `field-erased` for data collected before), and with `clear_profile` (the whole
+/// of the subject's information was erased) clears what gebao itself holds: contact points,
+/// birth date and age. Closed requests of the subject lose their details.
+pub(crate) async fn erase_fields(
+    tx: &mut Tx,
+    keys: &Keys,
+    id: &str,
+    fields: &[String],
+    clear_profile: bool,
+    mut audit: NewAudit,
+) -> Result<Option<Subject>> {
+    let key = keys.subject_key(id);
+    let Some(row) = row_of(tx, keys, id, true).await? else { return Ok(None) };
+    let mut erased: BTreeMap<String, i64> = from_json(&row.erased, "erased fields")?;
+    for f in fields {
+        erased.insert(f.clone(), audit.at_ms);
+    }
+    let mut sql = String::from("UPDATE subjects SET erased = $1, updated_ms = $2");
+    if clear_profile {
+        sql.push_str(
+            ", birth_date = NULL, age = NULL, age_known_on = NULL, phone_enc = NULL, phone_index = NULL, \
+             email_enc = NULL, email_index = NULL",
+        );
+    }
+    sql.push_str(" WHERE key = $3");
+    tx.exec(&sql, params![to_json(&erased)?, audit.at_ms, key.0.as_slice()]).await?;
+    tx.exec("UPDATE requests SET details_enc = NULL WHERE subject = $1 AND closed_ms IS NOT NULL", params![id]).await?;
+    finish_change(tx, keys, &key, &mut audit).await.map(Some)
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    pub tombstone: Tombstone,
+    /// The pseudonym that stands for the subject in the ledger, the audit log and its
+    /// requests from now on.
+    pub pseudonym: String,
+}
+
+/// PIPL 47 after an account cancellation: erases gebao's own record of the subject. The
+/// subject row goes and a tombstone stays; consent evidence is dropped (the chain keeps its
+/// digest); the subject's requests — and requests it filed for others — name it by its
+/// pseudonym, and lose their details; delivered messages of those requests lose their
+/// payloads; children it was guardian of lose the link. The audit entry names only the
+/// pseudonym: nothing maps it back to the id.
+pub(crate) async fn erase(tx: &mut Tx, keys: &Keys, id: &str, mut audit: NewAudit) -> Result<Option<Erased>> {
+    let key = keys.subject_key(id);
+    let Some(row) = row_of(tx, keys, id, true).await? else { return Ok(None) };
+    let p = row.pseudonym.clone();
+    tx.exec("DELETE FROM subjects WHERE key = $1", params![key.0.as_slice()]).await?;
+    tx.exec(
+        "INSERT INTO tombstones (key, erased_ms) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET erased_ms = excluded.erased_ms",
+        params![key.0.as_slice(), audit.at_ms],
+    )
+    .await?;
+    tx.exec("UPDATE consents SET evidence = NULL WHERE subject = $1", params![&p]).await?;
+    pseudonymise_requests(tx, id, &p).await?;
+    let mut entries = Vec::new();
+    let mut changes = vec![ChangeKind::Subject(key)];
+    for child in children(tx, id).await? {
+        tx.exec(
+            "UPDATE subjects SET guardian = NULL, updated_ms = $1 WHERE key = $2",
+            params![audit.at_ms, child.key.as_slice()],
+        )
+        .await?;
+        let after = row_by_key(tx, &child.subject_key()?, false)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("a subject vanished while being written".into()))?;
+        let entry = NewAudit {
+            actor: audit.actor.clone(),
+            action: "subject.guardian-erased".into(),
+            target: after.target(),
+            reason: Some(format!("guardian {}", p)),
+            detail: json!({}),
+            at_ms: audit.at_ms,
+        };
+        entries.push(Entry::with_state(entry, after.state_digest()?));
+        changes.push(ChangeKind::Subject(child.subject_key()?));
+    }
+    audit.target = row.target();
+    entries.insert(0, Entry::with_state(audit.clone(), ERASED_STATE.into()));
+    audit::append(tx, keys, entries, changes).await?;
+    Ok(Some(Erased { tombstone: Tombstone { key, erased_ms: audit.at_ms }, pseudonym: p }))
+}
+
+struct Child {
+    key: Vec<u8>,
+}
+
+impl Child {
+    fn subject_key(&self) -> Result<SubjectKey> {
+        SubjectKey::from_slice(&self.key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))
+    }
+}
+
+async fn children(tx: &mut Tx, guardian: &str) -> Result<Vec<Child>> {
+    let rows = tx.all("SELECT key FROM subjects WHERE guardian = $1", params![guardian]).await?;
+    rows.iter().map(|r| Ok(Child { key: r.get("key")? })).collect()
+}
+
+/// The requests about `id` or filed by `id` name it by `pseudonym` from now on and lose
+/// their details; payloads of their delivered or abandoned messages are dropped (messages
+/// still owed, e.g. deletion notices to recipients, keep theirs until delivered).
+async fn pseudonymise_requests(tx: &mut Tx, id: &str, pseudonym: &str) -> Result<()> {
+    let rows = tx
+        .all("SELECT id, requester, verified_as FROM requests WHERE subject = $1 OR requester_id = $1", params![id])
+        .await?;
+    let quoted = (to_json(id)?, to_json(pseudonym)?);
+    for r in rows {
+        let rid: String = r.get("id")?;
+        let mut requester: crate::request::Requester = from_json(&r.get::<String>("requester")?, "requester")?;
+        if requester.id == id {
+            requester.id = pseudonym.to_owned();
+        }
+        let verified: Option<String> = r.get("verified_as")?;
+        let verified = verified.map(|v| if v == id { pseudonym.to_owned() } else { v });
+        tx.exec(
+            "UPDATE requests SET subject = CASE WHEN subject = $1 THEN $2 ELSE subject END, \
+             requester_id = CASE WHEN requester_id = $1 THEN $2 ELSE requester_id END, requester = $3, \
+             verified_as = $4, details_enc = NULL, version = version + 1 WHERE id = $5",
+            params![id, pseudonym, to_json(&requester)?, verified, &rid],
+        )
+        .await?;
+        // Events should never name a user; if one did, it names the pseudonym now.
+        tx.exec(
+            "UPDATE request_events SET detail = REPLACE(detail, $1, $2) WHERE request_id = $3",
+            params![&quoted.0, &quoted.1, &rid],
+        )
+        .await?;
+        tx.exec(
+            "UPDATE outbox SET payload_enc = NULL WHERE request_id = $1 AND state IN ('delivered', 'failed')",
+            params![&rid],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Looks subjects up by ids inside a write: id → (key, pseudonym); `NotFound` naming the
+/// first unknown id.
+pub(crate) async fn resolve(tx: &mut Tx, ids: &[&str]) -> Result<BTreeMap<String, (SubjectKey, String)>> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!("SELECT id, key, pseudonym FROM subjects WHERE id IN ({})", placeholders(1, chunk.len()));
+        let ps: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
+        for r in tx.all(&sql, ps).await? {
+            let key: Vec<u8> = r.get("key")?;
+            let key = SubjectKey::from_slice(&key)
+                .ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?;
+            out.insert(r.get("id")?, (key, r.get("pseudonym")?));
+        }
+    }
+    if let Some(missing) = ids.iter().find(|id| !out.contains_key(**id)) {
+        return Err(StoreError::NotFound(format!("subject `{missing}`")));
+    }
+    Ok(out)
+}

@@ -1,0 +1,252 @@
+//! What the store must never allow, on SQLite and PostgreSQL: evidence rewritten by someone
+//! who can write the database (and recomputes hashes), state rows edited behind gebao's
+//! back, erased data left in the files, a change that other instances do not hear of.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use gebao_core::decision::{ConsentAction, SubjectStatus};
+use gebao_store::anchor::Checkpoint;
+use gebao_store::crypto::Keys;
+use gebao_store::*;
+use sha2::{Digest, Sha256};
+
+fn key(id: &str, secret: u8, scopes: Vec<Scope>) -> NewApiKey {
+    NewApiKey { id: id.into(), name: format!("{id} name"), hash: [secret; 32], scopes, created_ms: T0 }
+}
+
+/// What a forger without the master key can compute: the chain's old, unkeyed hash.
+fn plain_sha(prev: &str, content: &str) -> String {
+    let mut d = Sha256::new();
+    d.update(prev.as_bytes());
+    d.update(content.as_bytes());
+    hex::encode(d.finalize())
+}
+
+/// A forger edits the last consent and recomputes its hash and the head, as the review's
+/// script did: the keyed chain finds it.
+async fn recomputed_forgery_is_found(env: Env) {
+    let s = &env.store;
+    register(s.as_ref(), 1).await;
+    s.append_consents(grants(3, 1, T0)).await.unwrap();
+    let prev: String = {
+        let rows = s.consents_after(0, 10).await.unwrap();
+        rows[2].prev_hash.clone()
+    };
+    let forged = plain_sha(&prev, "{\"action\":\"withdraw\"}");
+    env.raw.exec(&format!("UPDATE consents SET action = 'withdraw', hash = '{forged}' WHERE seq = 3")).await;
+    env.raw.exec(&format!("UPDATE chain_heads SET hash = '{forged}' WHERE chain = 'consents'")).await;
+    let r = s.verify(None).await.unwrap();
+    assert_eq!(r.consents.first_broken, Some(3), "{r:?}");
+}
+
+/// The last record deleted and the head moved back to the record before it (genuine values
+/// from the table, but no MAC for them): found.
+async fn head_moved_back_is_found(env: Env) {
+    let s = &env.store;
+    register(s.as_ref(), 1).await;
+    let rows = s.append_consents(grants(3, 1, T0)).await.unwrap();
+    env.raw.exec("DELETE FROM consents WHERE seq = 3").await;
+    env.raw.exec(&format!("UPDATE chain_heads SET seq = 2, hash = '{}' WHERE chain = 'consents'", rows[1].hash)).await;
+    let r = s.verify(None).await.unwrap();
+    assert!(!r.consents.is_intact(), "{r:?}");
+}
+
+/// A head row saved earlier and put back after deleting newer records verifies by itself;
+/// the external anchor finds it.
+async fn rolled_back_head_is_found_by_the_anchor(env: Env) {
+    let s = &env.store;
+    register(s.as_ref(), 1).await;
+    s.append_consents(grants(2, 1, T0)).await.unwrap();
+    let saved = env.raw.text("SELECT mac FROM chain_heads WHERE chain = 'consents'").await;
+    let saved_hash = env.raw.text("SELECT hash FROM chain_heads WHERE chain = 'consents'").await;
+    s.append_consents(grants(2, 1, T0 + 10)).await.unwrap();
+    let anchor: Vec<Checkpoint> = s.chain_heads().await.unwrap();
+    assert!(s.verify(Some(&anchor)).await.unwrap().is_intact());
+    env.raw.exec("DELETE FROM consents WHERE seq > 2").await;
+    env.raw
+        .exec(&format!(
+            "UPDATE chain_heads SET seq = 2, hash = '{saved_hash}', mac = '{saved}' WHERE chain = 'consents'"
+        ))
+        .await;
+    assert!(s.verify(None).await.unwrap().consents.is_intact(), "without the anchor the rollback is invisible");
+    let r = s.verify(Some(&anchor)).await.unwrap();
+    let problem = r.anchor.as_ref().and_then(|a| a.problem.clone()).unwrap_or_default();
+    assert!(problem.contains("consents record 4"), "{r:?}");
+    assert!(!r.is_intact());
+}
+
+/// Un-revoking a key, or giving it more scopes, in the database: the key is refused when
+/// used, and verify names it.
+async fn api_key_edits_are_refused_and_reported(env: Env) {
+    let s = &env.store;
+    s.create_api_key(key("k1", 1, vec![Scope::DecisionsRead]), audit("key.create", "")).await.unwrap();
+    s.create_api_key(key("k2", 2, vec![Scope::DecisionsRead]), audit("key.create", "")).await.unwrap();
+    assert!(s.revoke_api_key("k1", audit("key.revoke", "")).await.unwrap());
+    assert_eq!(s.api_key_by_hash(&[1; 32]).await.unwrap(), None);
+    assert!(s.verify(None).await.unwrap().is_intact());
+
+    env.raw.exec("UPDATE api_keys SET revoked_ms = NULL WHERE id = 'k1'").await;
+    assert!(matches!(s.api_key_by_hash(&[1; 32]).await, Err(StoreError::Tampered(_))));
+    env.raw.exec(r#"UPDATE api_keys SET scopes = '["decisions:read","keys:admin"]' WHERE id = 'k2'"#).await;
+    assert!(matches!(s.api_key_by_hash(&[2; 32]).await, Err(StoreError::Tampered(_))));
+    let r = s.verify(None).await.unwrap();
+    let targets: Vec<&str> = r.state.problems.iter().map(|p| p.target.as_str()).collect();
+    assert_eq!(targets, ["key:k1", "key:k2"], "{r:?}");
+    assert!(!r.is_intact());
+}
+
+/// A subject's status edited, a policy version rewritten, a subject row deleted or slipped
+/// in: each found.
+async fn state_edits_are_reported(env: Env) {
+    let s = &env.store;
+    let a = s.put_subject(subject("a"), audit("subject.register", "")).await.unwrap();
+    let b = s.put_subject(subject("b"), audit("subject.register", "")).await.unwrap();
+    s.set_subject_status("a", SubjectStatus::Restricted, audit("subject.restrict", "")).await.unwrap();
+    let v = NewPolicyVersion {
+        manifest: "[controller]".into(),
+        effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        rendered: Default::default(),
+        diff: serde_json::Value::Null,
+        major: false,
+        reconsent: vec![],
+        published_ms: T0,
+    };
+    s.publish_policy(v, audit("policy.publish", "")).await.unwrap();
+    assert!(s.verify(None).await.unwrap().is_intact());
+
+    env.raw.exec("UPDATE subjects SET status = 'active' WHERE id = 'a'").await;
+    env.raw.exec("UPDATE policy_versions SET manifest = '[controller] # rewritten' WHERE version = 1").await;
+    env.raw.exec("DELETE FROM subjects WHERE id = 'b'").await;
+    let r = s.verify(None).await.unwrap();
+    let mut targets: Vec<String> = r.state.problems.iter().map(|p| p.target.clone()).collect();
+    targets.sort();
+    let mut want = vec![format!("subject:{}", a.pseudonym), format!("subject:{}", b.pseudonym), "policy:1".to_owned()];
+    want.sort();
+    assert_eq!(targets, want, "{r:?}");
+}
+
+/// Erasing a subject keeps every chain intact (the ledger never held the id; the evidence
+/// digest stays), drops the evidence, and leaves a tombstone; the change feed announces it.
+async fn erasure_keeps_the_proof(env: Env) {
+    let s = &env.store;
+    let mut u = subject("victim-7f3a9c");
+    u.phone = Some("13912345678".into());
+    u.birth_date = chrono::NaiveDate::from_ymd_opt(1990, 5, 17);
+    s.put_subject(u, audit("subject.register", "")).await.unwrap();
+    let mut c = consent("victim-7f3a9c", "recommend", ConsentAction::Grant, T0);
+    c.evidence = serde_json::json!({"shown": "政策 v1", "phone": "13912345678"});
+    s.append_consents(vec![c]).await.unwrap();
+    let before = s.changes_after(0, 100).await.unwrap().len();
+    let out = s.erase_subject("victim-7f3a9c", audit("subject.erase", "")).await.unwrap();
+    assert!(matches!(out, Some(SubjectOutcome::Erased { .. })));
+    let r = s.verify(None).await.unwrap();
+    assert!(r.is_intact(), "{r:?}");
+    let ledger = s.consents_after(0, 10).await.unwrap();
+    assert_eq!((ledger[0].record.evidence.clone(), ledger[0].subject_key), (serde_json::Value::Null, None));
+    assert!(ledger[0].record.subject.starts_with("p_"));
+    let changes = s.changes_after(0, 100).await.unwrap();
+    assert_eq!(changes.len(), before + 1);
+    assert_eq!(changes.last().unwrap().change, ChangeKind::Subject(keys().subject_key("victim-7f3a9c")));
+    let loaded = s.load_all().await.unwrap();
+    assert!(loaded.subjects.is_empty());
+    assert_eq!(loaded.tombstones.len(), 1);
+    if env.kind == Kind::Sqlite {
+        // The bytes are gone from the file and its WAL, not just hidden.
+        let path = env.url.trim_start_matches("sqlite://").to_owned();
+        for needle in ["victim-7f3a9c", "13912345678", "1990-05-17"] {
+            for file in [path.clone(), format!("{path}-wal")] {
+                let bytes = std::fs::read(&file).unwrap_or_default();
+                let hits = bytes.windows(needle.len()).filter(|w| *w == needle.as_bytes()).count();
+                assert_eq!(hits, 0, "`{needle}` left {hits} times in {file}");
+            }
+        }
+    }
+}
+
+/// Subjects, keys and policy versions announce themselves in the change feed, numbered in
+/// commit order.
+async fn change_feed(env: Env) {
+    let s = &env.store;
+    s.put_subject(subject("u1"), audit("subject.register", "")).await.unwrap();
+    s.create_api_key(key("k1", 1, vec![Scope::DecisionsRead]), audit("key.create", "")).await.unwrap();
+    s.revoke_api_key("k1", audit("key.revoke", "")).await.unwrap();
+    s.set_subject_status("u1", SubjectStatus::Restricted, audit("subject.restrict", "")).await.unwrap();
+    let all = s.changes_after(0, 100).await.unwrap();
+    let k = keys().subject_key("u1");
+    assert_eq!(all.iter().map(|c| c.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(
+        all.iter().map(|c| c.change.clone()).collect::<Vec<_>>(),
+        [
+            ChangeKind::Subject(k),
+            ChangeKind::ApiKey("k1".into()),
+            ChangeKind::ApiKey("k1".into()),
+            ChangeKind::Subject(k)
+        ]
+    );
+    assert_eq!(s.changes_after(3, 100).await.unwrap().len(), 1);
+    // The feed names subjects by keyed hash, never by id.
+    assert_eq!(env.raw.int("SELECT COUNT(*) FROM changes WHERE key LIKE '%u1%'").await, 0);
+}
+
+/// Another master key sees a forged chain: the key is what makes the hashes.
+async fn another_key_cannot_vouch(env: Env) {
+    let s = &env.store;
+    register(s.as_ref(), 1).await;
+    s.append_consents(grants(2, 1, T0)).await.unwrap();
+    let other = gebao_store::open(&env.url, Keys::from_master(&[9; 32])).await.unwrap();
+    assert!(!other.verify(None).await.unwrap().consents.is_intact());
+}
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Sqlite, crate::$name).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Postgres, crate::$name).await } )*
+        }
+    };
+}
+
+suite!(
+    recomputed_forgery_is_found,
+    head_moved_back_is_found,
+    rolled_back_head_is_found_by_the_anchor,
+    api_key_edits_are_refused_and_reported,
+    state_edits_are_reported,
+    erasure_keeps_the_proof,
+    change_feed,
+    another_key_cannot_vouch,
+);
+
+/// Two instances starting together on an empty PostgreSQL publish exactly one version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_version_is_published_once() {
+    run_pg(|url| async move {
+        let a = SqlStore::open(&url, keys()).await.unwrap();
+        let b = SqlStore::open(&url, keys()).await.unwrap();
+        a.migrate().await.unwrap();
+        b.migrate().await.unwrap();
+        let v = NewPolicyVersion {
+            manifest: String::new(),
+            effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            rendered: Default::default(),
+            diff: serde_json::Value::Null,
+            major: false,
+            reconsent: vec![],
+            published_ms: T0,
+        };
+        let (x, y) = tokio::join!(
+            a.publish_first_policy(v.clone(), audit("policy.publish", "")),
+            b.publish_first_policy(v, audit("policy.publish", ""))
+        );
+        let published = [x.unwrap(), y.unwrap()].into_iter().flatten().count();
+        assert_eq!(published, 1);
+        assert_eq!(a.policy_versions().await.unwrap().len(), 1);
+        a.close().await;
+        b.close().await;
+    })
+    .await;
+}
