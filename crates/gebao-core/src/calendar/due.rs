@@ -3,7 +3,7 @@
 
 use super::Calendar;
 use crate::duration::{Duration, Unit};
-use crate::text::Bilingual;
+use crate::text::Text;
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ const DAY_MS: i64 = 86_400_000;
 const MAX_DAYS: u64 = 36_600;
 
 /// What [`Due::estimated`] means, for reports and the user's request page.
-pub const ESTIMATED_NOTE: Bilingual = Bilingual::new(
+pub const ESTIMATED_NOTE: Text = Text::new(
     "截止日期涉及尚未发布放假安排的年份（国务院办公厅每年的部分节假日安排通知），该年份的工作日暂按周六、周日休息计算，实际截止日期可能不同；通知发布后请加载新的日历文件。",
     "The due date reaches into a year whose holiday notice (the State Council's yearly notice) is not yet known: working days there are counted with Saturdays and Sundays off only, and the real due date may differ; load a newer calendar file once the notice is published.",
 );
@@ -36,7 +36,7 @@ pub struct Due {
 
 impl Due {
     /// The note to show with an estimated due date, if it is one.
-    pub fn note(&self) -> Option<Bilingual> {
+    pub fn note(&self) -> Option<Text> {
         self.estimated.then_some(ESTIMATED_NOTE)
     }
 }

@@ -3,7 +3,7 @@
 use super::notice::filled;
 use super::security::purpose_has_pia;
 use super::{Ctx, Rule, Severity::*};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {

@@ -7,7 +7,7 @@ use super::notice::filled;
 use super::{Ctx, Rule, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{ConsentDefault, ConsentMethod, Function, Purpose, Recipient, RecipientKind};
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 use std::collections::BTreeMap;
 
 pub const RULES: &[Rule] = &[

@@ -8,7 +8,7 @@
 use super::notice::filled;
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::{CrossBorder, Exemption, Manifest, Mechanism, Recipient, is_outside_mainland};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {

@@ -5,7 +5,7 @@ use super::notice::filled;
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::{GuardianConsent, Manifest, Purpose, RightKind};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {

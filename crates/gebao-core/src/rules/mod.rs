@@ -22,7 +22,7 @@ pub use placeholders::is_placeholder;
 
 use crate::manifest::Manifest;
 use crate::source_map::SourceMap;
-use crate::text::{Bilingual, Lang};
+use crate::text::{Lang, Text, fill_keeping};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -45,11 +45,11 @@ impl Severity {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            Severity::Info => Bilingual::new("提示", "info"),
-            Severity::Warning => Bilingual::new("警告", "warning"),
-            Severity::Error => Bilingual::new("错误", "error"),
+            Severity::Info => Text::new("提示", "info"),
+            Severity::Warning => Text::new("警告", "warning"),
+            Severity::Error => Text::new("错误", "error"),
         }
     }
 }
@@ -74,11 +74,11 @@ pub struct Rule {
     /// Legal source, e.g. "PIPL 17(1)".
     pub source: &'static str,
     /// The rule in one sentence.
-    pub title: Bilingual,
+    pub title: Text,
     /// The finding's text; `{name}` placeholders are filled from the finding's arguments.
-    pub message: Bilingual,
+    pub message: Text,
     /// How to fix it.
-    pub hint: Bilingual,
+    pub hint: Text,
 }
 
 /// Every rule gebao checks, in catalogue order.
@@ -165,24 +165,20 @@ impl<'m> Ctx<'m> {
             debug_assert!(false, "rule {id} is not in the catalogue");
             return;
         };
-        let fill = |template: &str, lang: Lang| {
-            let mut s = template.to_owned();
-            for (k, v) in args {
-                s = s.replace(&format!("{{{k}}}"), v);
-            }
-            for (k, zh, en) in bi {
-                s = s.replace(&format!("{{{k}}}"), if lang == Lang::ZhCn { zh } else { en });
-            }
-            s
+        // Per language: the shared arguments, then those whose text differs by language.
+        let with = |lang: Lang| -> Vec<(&str, &str)> {
+            let own = bi.iter().map(|(k, zh, en)| (*k, if lang == Lang::ZhCn { *zh } else { *en }));
+            args.iter().copied().chain(own).collect()
         };
+        let (zh, en) = (with(Lang::ZhCn), with(Lang::En));
         self.out.push(Finding {
             rule: rule.id,
             severity: rule.severity,
             source: rule.source,
-            message_zh: fill(rule.message.zh, Lang::ZhCn),
-            message_en: fill(rule.message.en, Lang::En),
-            hint_zh: fill(rule.hint.zh, Lang::ZhCn),
-            hint_en: fill(rule.hint.en, Lang::En),
+            message_zh: fill_keeping(rule.message.zh, &zh),
+            message_en: fill_keeping(rule.message.en, &en),
+            hint_zh: fill_keeping(rule.hint.zh, &zh),
+            hint_en: fill_keeping(rule.hint.en, &en),
             path: path.into(),
             span: None,
         });

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::RightKind;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {

@@ -5,7 +5,7 @@
 //! the catalogue of the law has no id for it, so it extends the notice area.
 
 use super::{Ctx, Rule, Severity::*};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 use serde_json::Value;
 
 pub const RULES: &[Rule] = &[Rule {

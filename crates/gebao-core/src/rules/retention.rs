@@ -5,7 +5,7 @@ use super::{Ctx, Rule, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{Disposal, Field, LegalMinimum, Purpose, Retention, RetentionStart, Sector, Source};
 use crate::taxonomy::Category;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {

@@ -6,7 +6,7 @@ use super::{Ctx, Rule, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{FeeBasis, Handling, RepeatAction, Right, RightKind};
 use crate::taxonomy::Category;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {

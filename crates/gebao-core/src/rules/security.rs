@@ -6,7 +6,7 @@ use super::{Ctx, Rule, Severity::*};
 use crate::duration::{Duration, Unit};
 use crate::manifest::{Manifest, Measure, Purpose, Recipient, RecipientKind};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {

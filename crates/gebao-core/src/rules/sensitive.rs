@@ -5,7 +5,7 @@ use super::notice::filled;
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::{Field, Manifest};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 use std::collections::BTreeMap;
 
 pub const RULES: &[Rule] = &[

@@ -5,7 +5,7 @@ use super::notice::filled;
 use super::retention::shorter_than;
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::{LegalMinimum, Manifest, Recipient, RecipientKind};
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 use std::collections::HashSet;
 
 pub const RULES: &[Rule] = &[

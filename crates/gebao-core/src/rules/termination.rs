@@ -2,7 +2,7 @@
 
 use super::{Ctx, Rule, Severity::*};
 use crate::manifest::{Disposal, Termination};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
