@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // benches fail by panicking
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use gebao_core::calendar::Calendar;
 use gebao_core::decision::{ConsentAction, ConsentRecord, ConsentScope, DecisionQuery, Engine, SubjectState};
 use gebao_core::ids::PurposeId;
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ const NOW: i64 = 1_790_000_000_000;
 
 fn bench(c: &mut Criterion) {
     let m = gebao_core::load_manifest(include_str!("../src/rules/testdata/clean.toml")).expect("clean manifest");
-    let engine = Engine::new(&m, 1, &HashMap::new());
+    let engine = Engine::new(&m, 1, &HashMap::new(), Calendar::builtin());
     let mut subject = SubjectState::default();
     for (p, sensitive) in [("recommend", false), ("nearby", false), ("nearby", true), ("push", false)] {
         let purpose = PurposeId(p.into());
