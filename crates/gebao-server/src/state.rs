@@ -108,14 +108,14 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let metas = store.policy_versions().await?;
     let version = versions::in_force(&metas, versions::today()).ok_or(RefreshError::NoVersion)?;
     let stored = store.policy_version(version).await?.ok_or(RefreshError::NoVersion)?;
-    let current = Current::compile(&stored, &metas).map_err(RefreshError::from)?;
+    let calendar = load_calendar(config)?;
+    let current = Current::compile(&stored, &metas, &calendar).map_err(RefreshError::from)?;
     warn_if_manifest_differs(config, &current);
     // The audit cursor is taken before the subjects are read, so that a change made in
     // between is seen (again) by the sync task rather than lost.
     let audit_cursor = sync::audit_head(store.as_ref()).await?;
     let subjects = Subjects::new();
     let ledger_cursor = subjects.load(store.load_all().await?);
-    let calendar = load_calendar(config)?;
     let http = reqwest::Client::builder()
         .user_agent(concat!("gebao/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
@@ -126,7 +126,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let state = AppState(Arc::new(Inner {
         store,
         crypto: config.keys.clone(),
-        policies: Policies::new(current, metas),
+        policies: Policies::new(current, metas, calendar.clone()),
         subjects,
         writer,
         keys: KeyCache::new(config.key_cache_ttl),
