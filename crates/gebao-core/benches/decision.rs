@@ -57,6 +57,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("allow_sensitive_with_retention", |b| {
         b.iter(|| engine.decide(black_box(&subject), black_box(&allow_sensitive)))
     });
+    // The same with "10 working days": the retention check counts on the holiday calendar.
+    let working = include_str!("../src/rules/testdata/clean.toml").replace(
+        r#"retention = { period = "7 days", then = "delete" }"#,
+        r#"retention = { period = "10 working days", then = "delete" }"#,
+    );
+    let working = gebao_core::load_manifest(&working).expect("clean manifest, working days");
+    let working = Engine::new(&working, 1, &HashMap::new(), Calendar::builtin());
+    g.bench_function("allow_sensitive_with_working_day_retention", |b| {
+        b.iter(|| working.decide(black_box(&subject), black_box(&allow_sensitive)))
+    });
     let deny =
         DecisionQuery { purpose: "recommend", fields: &["phone"], recipient: None, collected_at_ms: None, now_ms: NOW };
     g.bench_function("deny_field_not_declared", |b| b.iter(|| engine.decide(black_box(&subject), black_box(&deny))));

@@ -119,6 +119,7 @@ impl Duration {
         let today = shanghai_date(now);
         let over = if now > end_of_day(today) { Some(today) } else { today.pred_opt() };
         let latest = over.and_then(|over| latest_start(over, amount, unit, cal));
+        // `latest` ends by `over`, so it is before the last date chrono knows: it has a next.
         let first_kept = latest.and_then(|d| d.succ_opt());
         let estimated = unit == Unit::WorkingDays
             && !cal.covers(first_kept.unwrap_or(NaiveDate::MIN), over.unwrap_or(NaiveDate::MIN));
