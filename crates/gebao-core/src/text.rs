@@ -62,6 +62,13 @@ impl std::str::FromStr for Lang {
 /// let made: Text<String> = Text { zh: format!("{}。", SAVED.zh), en: format!("{}.", SAVED.en) };
 /// assert_eq!(made.get(Lang::ZhCn), "已保存。");
 /// assert_eq!(Text::<String>::from(SAVED), Text { zh: "已保存".to_owned(), en: "Saved".to_owned() });
+///
+/// // A crate whose own `Text` held two Strings adopts this one with an alias; its struct
+/// // literals and `.zh` / `.en` reads stay as they are.
+/// type Message = Text<String>;
+/// let m = Message { zh: "未找到".into(), en: "Not found".into() };
+/// let (zh, en): (String, String) = (m.zh, m.en);
+/// assert_eq!((zh.as_str(), en.as_str()), ("未找到", "Not found"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Text<S = &'static str> {
