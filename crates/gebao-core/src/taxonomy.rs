@@ -2,7 +2,7 @@
 //! GB/T 45574 appendix A). Every manifest field names one category; the two sensitivity
 //! flags derive from it unless the manifest overrides them with a reason.
 
-use crate::text::{Bilingual, Lang};
+use crate::text::{Lang, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -90,27 +90,25 @@ impl Category {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            Category::Basic => Bilingual::new("个人基本资料", "Basic personal data"),
-            Category::Phone => Bilingual::new("个人电话号码", "Telephone number"),
-            Category::IdentityDocument => Bilingual::new("个人身份信息", "Identity documents"),
-            Category::Biometric => Bilingual::new("生物识别信息", "Biometric information"),
-            Category::NetworkIdentity => Bilingual::new("网络身份标识信息", "Network identifiers"),
-            Category::Credentials => Bilingual::new("个人口令及凭证", "Passwords and credentials"),
-            Category::Health => Bilingual::new("个人健康生理信息", "Health and physiological information"),
-            Category::EducationWork => Bilingual::new("个人教育工作信息", "Education and work information"),
-            Category::Property => Bilingual::new("个人财产信息", "Property and financial information"),
-            Category::Communication => Bilingual::new("个人通信信息", "Communication content"),
-            Category::Contacts => Bilingual::new("联系人信息", "Contacts"),
-            Category::UsageRecords => Bilingual::new("个人上网记录", "Online activity records"),
-            Category::Device => Bilingual::new("个人常用设备信息", "Device information"),
-            Category::Location => Bilingual::new("个人位置信息", "Location information"),
-            Category::SpecificIdentity => Bilingual::new("特定身份信息", "Specific identities"),
-            Category::Minor => {
-                Bilingual::new("不满十四周岁未成年人的个人信息", "Personal information of children under 14")
-            }
-            Category::Other => Bilingual::new("其他个人信息", "Other personal information"),
+            Category::Basic => Text::new("个人基本资料", "Basic personal data"),
+            Category::Phone => Text::new("个人电话号码", "Telephone number"),
+            Category::IdentityDocument => Text::new("个人身份信息", "Identity documents"),
+            Category::Biometric => Text::new("生物识别信息", "Biometric information"),
+            Category::NetworkIdentity => Text::new("网络身份标识信息", "Network identifiers"),
+            Category::Credentials => Text::new("个人口令及凭证", "Passwords and credentials"),
+            Category::Health => Text::new("个人健康生理信息", "Health and physiological information"),
+            Category::EducationWork => Text::new("个人教育工作信息", "Education and work information"),
+            Category::Property => Text::new("个人财产信息", "Property and financial information"),
+            Category::Communication => Text::new("个人通信信息", "Communication content"),
+            Category::Contacts => Text::new("联系人信息", "Contacts"),
+            Category::UsageRecords => Text::new("个人上网记录", "Online activity records"),
+            Category::Device => Text::new("个人常用设备信息", "Device information"),
+            Category::Location => Text::new("个人位置信息", "Location information"),
+            Category::SpecificIdentity => Text::new("特定身份信息", "Specific identities"),
+            Category::Minor => Text::new("不满十四周岁未成年人的个人信息", "Personal information of children under 14"),
+            Category::Other => Text::new("其他个人信息", "Other personal information"),
         }
     }
 

@@ -2,8 +2,8 @@
 //! and tables, with every piece of manifest text escaped so that it can never become markup
 //! (or raw HTML) in the rendered page.
 
-use crate::catalogue::fill;
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::fill;
+use gebao_core::text::{Lang, Text};
 
 /// What a table cell shows when one row lacks a value that other rows have.
 pub(crate) const DASH: &str = "—";
@@ -107,13 +107,13 @@ impl Writer {
     }
 
     /// A catalogue text in this writer's language.
-    pub(crate) fn t(&self, b: Bilingual) -> &'static str {
+    pub(crate) fn t(&self, b: Text) -> &'static str {
         b.get(self.lang)
     }
 
     /// A catalogue sentence with its slots filled; `None` (leave it out) when a value is
     /// missing. Values must already be Markdown (escaped manifest text).
-    pub(crate) fn f(&self, b: Bilingual, args: &[(&str, &str)]) -> Option<String> {
+    pub(crate) fn f(&self, b: Text, args: &[(&str, &str)]) -> Option<String> {
         fill(b.get(self.lang), args)
     }
 
@@ -128,7 +128,7 @@ impl Writer {
     }
 
     /// A numbered chapter heading.
-    pub(crate) fn chapter(&mut self, title: Bilingual) {
+    pub(crate) fn chapter(&mut self, title: Text) {
         self.chapters += 1;
         self.sections = 0;
         let heading = format!("## {}{}", chapter_number(self.lang, self.chapters), self.t(title));
@@ -136,14 +136,14 @@ impl Writer {
     }
 
     /// A numbered section heading inside the current chapter.
-    pub(crate) fn section(&mut self, title: Bilingual) {
+    pub(crate) fn section(&mut self, title: Text) {
         self.sections += 1;
         let heading = format!("### {}{}", section_number(self.lang, self.chapters, self.sections), self.t(title));
         self.block(&heading);
     }
 
     /// An unnumbered section heading, for documents without chapters.
-    pub(crate) fn plain_section(&mut self, title: Bilingual) {
+    pub(crate) fn plain_section(&mut self, title: Text) {
         let heading = format!("## {}", self.t(title));
         self.block(&heading);
     }
@@ -168,7 +168,7 @@ impl Writer {
     }
 
     /// A paragraph of one fixed catalogue sentence.
-    pub(crate) fn say(&mut self, b: Bilingual) {
+    pub(crate) fn say(&mut self, b: Text) {
         let text = self.t(b);
         self.block(text);
     }
@@ -204,7 +204,7 @@ impl Writer {
 
     /// A table. A column that no row has a value for is dropped; a missing value in a kept
     /// column shows as a dash, so that no cell is ever empty. Nothing when there are no rows.
-    pub(crate) fn table(&mut self, headers: &[Bilingual], rows: &[Vec<Option<String>>]) {
+    pub(crate) fn table(&mut self, headers: &[Text], rows: &[Vec<Option<String>>]) {
         if rows.is_empty() {
             return;
         }

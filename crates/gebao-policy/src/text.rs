@@ -5,7 +5,7 @@ use crate::catalogue::common as c;
 use crate::md::esc;
 use chrono::NaiveDate;
 use gebao_core::manifest::{Contact, Platform};
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::{Lang, Text};
 
 /// The manifest text in a language, English falling back to zh-CN.
 pub(crate) fn pick<'a>(lang: Lang, zh: &'a str, en: &'a Option<String>) -> &'a str {
@@ -88,7 +88,7 @@ pub(crate) fn upper_first(s: &str) -> String {
 }
 
 /// A catalogue label, with an upper-case first letter in English.
-pub(crate) fn label(lang: Lang, b: Bilingual) -> String {
+pub(crate) fn label(lang: Lang, b: Text) -> String {
     upper_first(b.get(lang))
 }
 
@@ -136,8 +136,8 @@ pub(crate) fn channels(lang: Lang, contact: &Contact) -> Vec<String> {
 }
 
 /// "label：value" / "label: value".
-pub(crate) fn fill_label(lang: Lang, label: Bilingual, value: &str) -> Option<String> {
-    crate::catalogue::fill(c::LABELLED.get(lang), &[("label", label.get(lang)), ("value", value)])
+pub(crate) fn fill_label(lang: Lang, label: Text, value: &str) -> Option<String> {
+    gebao_core::text::fill(c::LABELLED.get(lang), &[("label", label.get(lang)), ("value", value)])
 }
 
 /// Unique items in first-seen order (deterministic, unlike a hash set).

@@ -21,7 +21,7 @@ pub(crate) fn policy_title(m: &Manifest, lang: Lang) -> String {
             .trim_end_matches('》')
             .to_owned(),
         None => {
-            crate::catalogue::fill(c::TITLE_DEFAULT.get(lang), &[("product", product(m, lang))]).unwrap_or_default()
+            gebao_core::text::fill(c::TITLE_DEFAULT.get(lang), &[("product", product(m, lang))]).unwrap_or_default()
         }
     }
 }
@@ -99,7 +99,7 @@ pub(crate) fn duration(lang: Lang, d: &Duration) -> String {
 pub(crate) fn retention_period(lang: Lang, r: &Retention) -> Option<String> {
     match r.period {
         Some(Duration::Indefinite) => Some(st::RETENTION_KEPT.get(lang).to_owned()),
-        Some(d) => crate::catalogue::fill(
+        Some(d) => gebao_core::text::fill(
             st::RETENTION_FROM.get(lang),
             &[("start", r.from.label().get(lang)), ("period", &duration(lang, &d))],
         ),

@@ -112,7 +112,8 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let metas = store.policy_versions().await?;
     let version = versions::in_force(&metas, versions::today()).ok_or(RefreshError::NoVersion)?;
     let stored = store.policy_version(version).await?.ok_or(RefreshError::NoVersion)?;
-    let current = Current::compile(&stored, &metas).map_err(RefreshError::from)?;
+    let calendar = load_calendar(config)?;
+    let current = Current::compile(&stored, &metas, &calendar).map_err(RefreshError::from)?;
     warn_if_manifest_differs(config, &current);
     // The positions of the ledger and the change feed come from the same snapshot as the
     // subjects: what is written after it is read by the sync task, nothing is lost.
@@ -120,14 +121,13 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let loaded = store.load_all().await?;
     let cursors = sync::Cursors { ledger: loaded.ledger_seq, changes: loaded.change_seq };
     subjects.load(loaded);
-    let calendar = load_calendar(config)?;
     let egress = build_egress(config)?;
     let (stop, stop_rx) = watch::channel(false);
     let (writer, writer_rx) = Writer::channel(config.queue_capacity);
     let state = AppState(Arc::new(Inner {
         store,
         crypto: config.keys.clone(),
-        policies: Policies::new(current, metas),
+        policies: Policies::new(current, metas, calendar.clone()),
         subjects,
         writer,
         keys: KeyCache::new(config.key_cache_ttl),

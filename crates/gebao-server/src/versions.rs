@@ -9,6 +9,7 @@
 use arc_swap::ArcSwap;
 use chrono::{FixedOffset, NaiveDate, Utc};
 use gebao_core::Manifest;
+use gebao_core::calendar::Calendar;
 use gebao_core::decision::Engine;
 use gebao_core::ids::PurposeId;
 use gebao_policy::{Document, Format, Lang, render};
@@ -138,11 +139,17 @@ pub struct Current {
 }
 
 impl Current {
-    /// Compiles a stored version; `metas` are all versions, for the re-consent map.
-    pub fn compile(v: &PolicyVersion, metas: &[PolicyVersionMeta]) -> Result<Current, PublishError> {
+    /// Compiles a stored version; `metas` are all versions, for the re-consent map; the
+    /// engine counts retention periods on `calendar`.
+    pub fn compile(
+        v: &PolicyVersion,
+        metas: &[PolicyVersionMeta],
+        calendar: &Calendar,
+    ) -> Result<Current, PublishError> {
         let manifest =
             gebao_core::load_manifest(&v.body.manifest).map_err(|e| PublishError::Previous(e.to_string()))?;
-        let engine = Engine::new(&manifest, u32::try_from(v.version).unwrap_or(0), &reconsent_since(metas, v.version));
+        let version = u32::try_from(v.version).unwrap_or(0);
+        let engine = Engine::new(&manifest, version, &reconsent_since(metas, v.version), calendar.clone());
         Ok(Current {
             version: v.version,
             effective: v.body.effective,
@@ -182,11 +189,13 @@ pub fn in_force(metas: &[PolicyVersionMeta], day: NaiveDate) -> Option<i64> {
 pub struct Policies {
     current: ArcSwap<Current>,
     metas: RwLock<Vec<PolicyVersionMeta>>,
+    /// The calendar each version's engine is compiled with.
+    calendar: Calendar,
 }
 
 impl Policies {
-    pub fn new(current: Current, metas: Vec<PolicyVersionMeta>) -> Self {
-        Policies { current: ArcSwap::from_pointee(current), metas: RwLock::new(metas) }
+    pub fn new(current: Current, metas: Vec<PolicyVersionMeta>, calendar: Calendar) -> Self {
+        Policies { current: ArcSwap::from_pointee(current), metas: RwLock::new(metas), calendar }
     }
 
     /// The version in force (cheap: an atomic load).
@@ -218,7 +227,7 @@ impl Policies {
         let have = self.current.load();
         if have.version != want {
             let v = store.policy_version(want).await?.ok_or(RefreshError::NoVersion)?;
-            let compiled = Current::compile(&v, &metas)?;
+            let compiled = Current::compile(&v, &metas, &self.calendar)?;
             tracing::info!(version = want, "policy version in force changed");
             self.current.store(Arc::new(compiled));
         }

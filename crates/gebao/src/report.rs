@@ -29,7 +29,7 @@ pub fn finding(f: &Finding, path: &Path, src: &str, lang: Lang) -> String {
         Lang::ZhCn => ("修复建议", "依据"),
         Lang::En => ("fix", "source"),
     };
-    let mut title = level(f.severity).primary_title(f.message(lang)).id(f.rule);
+    let mut title = level(f.severity).primary_title(f.message(lang)).id(f.rule.as_str());
     let groups = match clamp(f.span.clone(), src) {
         Some(span) => {
             title = title.clone();

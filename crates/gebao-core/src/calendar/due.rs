@@ -1,10 +1,10 @@
 //! When a rights request is due (`pipl-rules.md` part E: "day 1 is the first working day
 //! after receipt"; RGT-02 APP19, RGT-03 35273 8.7).
 
-use super::Calendar;
+use super::{Calendar, Reckoned};
 use crate::duration::{Duration, Unit};
-use crate::text::Bilingual;
-use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
+use crate::text::Text;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991).
@@ -16,7 +16,7 @@ const DAY_MS: i64 = 86_400_000;
 const MAX_DAYS: u64 = 36_600;
 
 /// What [`Due::estimated`] means, for reports and the user's request page.
-pub const ESTIMATED_NOTE: Bilingual = Bilingual::new(
+pub const ESTIMATED_NOTE: Text = Text::new(
     "截止日期涉及尚未发布放假安排的年份（国务院办公厅每年的部分节假日安排通知），该年份的工作日暂按周六、周日休息计算，实际截止日期可能不同；通知发布后请加载新的日历文件。",
     "The due date reaches into a year whose holiday notice (the State Council's yearly notice) is not yet known: working days there are counted with Saturdays and Sundays off only, and the real due date may differ; load a newer calendar file once the notice is published.",
 );
@@ -36,7 +36,7 @@ pub struct Due {
 
 impl Due {
     /// The note to show with an estimated due date, if it is one.
-    pub fn note(&self) -> Option<Bilingual> {
+    pub fn note(&self) -> Option<Text> {
         self.estimated.then_some(ESTIMATED_NOTE)
     }
 }
@@ -67,16 +67,19 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Calendar {
-    /// When a request received at `received_at` with this `deadline` is due.
+    /// When a request received at `received_at` with this `deadline` is due: the end of
+    /// `deadline` counted from receipt ([`Duration::add_to`], the one time model), with two
+    /// rules of their own for deadlines.
     ///
     /// - Working days: day 1 is the first working day after the day of receipt (in
     ///   Asia/Shanghai), whatever kind of day that was, so a request received on a Saturday
     ///   counts from the next working day; due at the end of day N.
     /// - Days and weeks: day N after the day of receipt. When `calendar_day_moves` (the
     ///   manifest's `rights.calendar_deadline_moves_to_working_day`, default false) and that
-    ///   day is not a working day, the next working day. The same holds for months and years,
-    ///   counted as calendar months (31 January + 1 month = 28 or 29 February).
+    ///   day is not a working day, the next working day (民法典 203). The same holds for months
+    ///   and years, counted as calendar months (31 January + 1 month = 28 or 29 February).
     /// - Hours: the instant of receipt plus N hours.
+    /// - "Immediately" (zero days): by the end of the day of receipt.
     ///
     /// `estimated` is set when a day whose kind mattered lies in a year without a known
     /// notice.
@@ -88,53 +91,34 @@ impl Calendar {
     ) -> Result<Due, DueError> {
         let Duration::Finite { amount, unit } = deadline else { return Err(DueError::Indefinite) };
         let too_long = || DueError::TooLong { deadline };
-        let n = u64::from(amount);
-        let received = shanghai_date(received_at);
-        let calendar_days = |days: u64| {
-            if days > MAX_DAYS {
-                return Err(too_long());
-            }
-            received.checked_add_days(chrono::Days::new(days)).ok_or_else(too_long)
+        let most = match unit {
+            Unit::Hours => MAX_DAYS * 24,
+            Unit::Days => MAX_DAYS,
+            Unit::Weeks => MAX_DAYS / 7,
+            // Five working days a week, less a few weeks of holidays a year.
+            Unit::WorkingDays => MAX_DAYS / 7 * 5 - 200,
+            Unit::Months => MAX_DAYS / 31,
+            Unit::Years => MAX_DAYS / 31 / 12,
         };
-        let nominal = match unit {
-            Unit::Hours => {
-                if n > MAX_DAYS * 24 {
-                    return Err(too_long());
-                }
-                let due_at =
-                    received_at.checked_add_signed(TimeDelta::hours(i64::from(amount))).ok_or_else(too_long)?;
-                return Ok(Due { due_at, due_date: shanghai_date(due_at), estimated: false });
-            }
-            Unit::WorkingDays => {
-                // Five working days a week, less a few weeks of holidays a year.
-                if n > MAX_DAYS / 7 * 5 - 200 {
-                    return Err(too_long());
-                }
-                let mut day = received;
-                for _ in 0..amount {
-                    day = self.next_working_day(day).ok_or_else(too_long)?;
-                }
-                let estimated = day > received && !self.covers(received.succ_opt().unwrap_or(received), day);
-                return Ok(Due { due_at: end_of_day(day), due_date: day, estimated });
-            }
-            Unit::Days => calendar_days(n)?,
-            Unit::Weeks => calendar_days(n * 7)?,
-            Unit::Months | Unit::Years => {
-                let months = if unit == Unit::Years { n * 12 } else { n };
-                if months > MAX_DAYS / 31 {
-                    return Err(too_long());
-                }
-                let months = Months::new(u32::try_from(months).map_err(|_| too_long())?);
-                received.checked_add_months(months).ok_or_else(too_long)?
-            }
+        if u64::from(amount) > most {
+            return Err(too_long());
+        }
+        let end = if amount == 0 && unit != Unit::Hours {
+            Reckoned { at: end_of_day(shanghai_date(received_at)), estimated: false }
+        } else {
+            // The end saturates at the last instant chrono knows: no date to answer by.
+            let end = deadline.add_to(received_at, self).filter(|e| e.at < DateTime::<Utc>::MAX_UTC);
+            end.ok_or_else(too_long)?
         };
-        let (due_date, estimated) = if calendar_day_moves && !self.is_working_day(nominal) {
+        let nominal = shanghai_date(end.at);
+        if !calendar_day_moves || matches!(unit, Unit::Hours | Unit::WorkingDays) {
+            return Ok(Due { due_at: end.at, due_date: nominal, estimated: end.estimated });
+        }
+        let (due_date, estimated) = if self.is_working_day(nominal) {
+            (nominal, !self.knows(nominal.year()))
+        } else {
             let moved = self.next_working_day(nominal).ok_or_else(too_long)?;
             (moved, !self.covers(nominal, moved))
-        } else if calendar_day_moves {
-            (nominal, !self.knows(chrono::Datelike::year(&nominal)))
-        } else {
-            (nominal, false)
         };
         Ok(Due { due_at: end_of_day(due_date), due_date, estimated })
     }

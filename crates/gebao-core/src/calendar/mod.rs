@@ -24,9 +24,11 @@
 
 mod due;
 mod file;
+mod reckon;
 
 pub use due::{Due, DueError, ESTIMATED_NOTE, end_of_day, shanghai_date};
 pub use file::CalendarError;
+pub use reckon::{Reckoned, start_of_day};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
@@ -215,5 +217,7 @@ fn is_weekend(d: NaiveDate) -> bool {
 
 #[cfg(test)]
 mod props;
+#[cfg(test)]
+mod reckon_tests;
 #[cfg(test)]
 mod tests;

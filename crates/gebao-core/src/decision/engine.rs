@@ -2,12 +2,14 @@
 
 use super::consent::{ConsentScope, SeparateKind};
 use super::subject::{SubjectState, SubjectStatus};
-use crate::duration::{Duration, Unit};
+use crate::calendar::{Calendar, shanghai_date};
+use crate::duration::Duration;
 use crate::ids::{PurposeId, RecipientId};
 use crate::manifest::{Audience, LegalBasis, Manifest, RecipientKind, RetentionStart, TeenRule, is_outside_mainland};
-use chrono::{DateTime, Months, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Why a decision is deny (`pipl-rules.md` part D), in the order they are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,12 +134,22 @@ pub struct Engine {
     guardian_age: u32,
     teens_need_guardian: bool,
     adults_only: bool,
+    /// The working-day calendar retention periods are counted on.
+    calendar: Arc<Calendar>,
 }
 
 impl Engine {
     /// Compiles a manifest. `reconsent_since` names, per purpose, the policy version of the
     /// last major change affecting it (from `diff::Diff::purposes_needing_reconsent`).
-    pub fn new(m: &Manifest, policy_version: u32, reconsent_since: &HashMap<PurposeId, u32>) -> Self {
+    /// Retention periods are counted on `calendar` ([`Duration::add_to`]), the same calendar
+    /// the retention sweep and request deadlines use: give the operator's calendar, or
+    /// `Calendar::builtin()`.
+    pub fn new(
+        m: &Manifest,
+        policy_version: u32,
+        reconsent_since: &HashMap<PurposeId, u32>,
+        calendar: impl Into<Arc<Calendar>>,
+    ) -> Self {
         let purposes = m
             .purposes
             .iter()
@@ -167,6 +179,7 @@ impl Engine {
             guardian_age: u32::from(m.minors.guardian_consent_age),
             teens_need_guardian: m.minors.teen_rule == TeenRule::GuardianConsent,
             adults_only: m.minors.audience == Audience::AdultsOnly,
+            calendar: calendar.into(),
         }
     }
 
@@ -251,7 +264,7 @@ impl Engine {
             return Decision::deny(Reason::PersonalisationOptedOut, None);
         }
         if let (Some(period), Some(at)) = (p.retention_from_collection, q.collected_at_ms)
-            && expired(period, at, q.now_ms)
+            && expired(period, at, q.now_ms, &self.calendar)
         {
             return Decision::deny(Reason::RetentionExpired, None);
         }
@@ -264,7 +277,7 @@ impl Engine {
         if self.adults_only {
             return false;
         }
-        let Some(today) = DateTime::<Utc>::from_timestamp_millis(now_ms).map(|t| t.date_naive()) else {
+        let Some(today) = DateTime::<Utc>::from_timestamp_millis(now_ms).map(shanghai_date) else {
             return false;
         };
         match s.age_on(today) {
@@ -291,18 +304,11 @@ fn recipient_need(r: &crate::manifest::Recipient) -> RecipientNeed {
     RecipientNeed { provision: r.is_independent_processor(), separate }
 }
 
-/// Whether `period` counted from `from_ms` has ended at `now_ms` (calendar months and years).
-fn expired(period: Duration, from_ms: i64, now_ms: i64) -> bool {
-    let Some(start) = DateTime::<Utc>::from_timestamp_millis(from_ms) else { return false };
-    let end = match period {
-        Duration::Indefinite => return false,
-        Duration::Finite { amount, unit } => match unit {
-            Unit::Hours => start.checked_add_signed(TimeDelta::hours(i64::from(amount))),
-            Unit::Days | Unit::WorkingDays => start.checked_add_signed(TimeDelta::days(i64::from(amount))),
-            Unit::Weeks => start.checked_add_signed(TimeDelta::weeks(i64::from(amount))),
-            Unit::Months => start.checked_add_months(Months::new(amount)),
-            Unit::Years => start.checked_add_months(Months::new(amount.saturating_mul(12))),
-        },
-    };
-    end.is_some_and(|end| now_ms > end.timestamp_millis())
+/// RET (PIPL 19, 47): whether `period` counted from collection at `from_ms` has passed at
+/// `now_ms`: its end ([`Duration::add_to`]) lies before now. The retention sweep erases the
+/// same records, those collected before [`Duration::cutoff_before`].
+fn expired(period: Duration, from_ms: i64, now_ms: i64, calendar: &Calendar) -> bool {
+    let Some(collected) = DateTime::<Utc>::from_timestamp_millis(from_ms) else { return false };
+    // Whole milliseconds: `end < now_ms` is the same as comparing the instants.
+    period.add_to(collected, calendar).is_some_and(|end| end.at.timestamp_millis() < now_ms)
 }

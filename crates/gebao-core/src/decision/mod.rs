@@ -7,6 +7,7 @@
 //! is a few hash look-ups and no allocation on the allow path.
 //!
 //! ```
+//! use gebao_core::calendar::Calendar;
 //! use gebao_core::decision::*;
 //! use gebao_core::ids::PurposeId;
 //! use std::collections::HashMap;
@@ -28,7 +29,7 @@
 //!     basis = "consent"
 //!     fields = ["browsing"]
 //! "#).expect("a valid manifest");
-//! let engine = Engine::new(&manifest, 1, &HashMap::new());
+//! let engine = Engine::new(&manifest, 1, &HashMap::new(), Calendar::builtin());
 //!
 //! let mut user = SubjectState::default();
 //! let ask = DecisionQuery { purpose: "recommend", fields: &["browsing"], recipient: None, collected_at_ms: None, now_ms: 0 };
@@ -52,5 +53,7 @@ pub use consent::{ConsentAction, ConsentRecord, ConsentScope, SeparateKind};
 pub use engine::{Decision, DecisionQuery, Engine, Reason};
 pub use subject::{ConsentEntry, SubjectState, SubjectStatus};
 
+#[cfg(test)]
+mod retention_tests;
 #[cfg(test)]
 mod tests;

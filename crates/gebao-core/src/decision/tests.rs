@@ -1,4 +1,5 @@
 use super::*;
+use crate::calendar::Calendar;
 use crate::ids::{PurposeId, RecipientId};
 use crate::manifest::LegalBasis;
 use crate::rules::tests::clean;
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 const NOW: i64 = 1_790_000_000_000; // 2026-09-21
 
 fn engine() -> Engine {
-    Engine::new(&clean(), 1, &HashMap::new())
+    Engine::new(&clean(), 1, &HashMap::new(), Calendar::builtin())
 }
 
 fn record(scope: ConsentScope, action: ConsentAction, version: u32) -> ConsentRecord {
@@ -69,7 +70,7 @@ fn sensitive_field_needs_separate_consent() {
 #[test]
 fn major_change_requires_reconsent() {
     let reconsent = HashMap::from([(PurposeId("recommend".into()), 2)]);
-    let e = Engine::new(&clean(), 2, &reconsent);
+    let e = Engine::new(&clean(), 2, &reconsent, Calendar::builtin());
     let mut s = SubjectState::default();
     s.apply(&record(purpose("recommend"), ConsentAction::Grant, 1));
     assert_eq!(reason(&ask(&e, &s, "recommend", &["browsing"])), Some("reconsent-required"));
@@ -96,6 +97,25 @@ fn child_needs_guardian_consent() {
     let mut teen = SubjectState { birth_date: NaiveDate::from_ymd_opt(2011, 1, 1), ..Default::default() };
     teen.apply(&record(purpose("recommend"), ConsentAction::Grant, 1));
     assert!(ask(&e, &teen, "recommend", &["browsing"]).allow);
+}
+
+#[test]
+fn ages_change_on_the_birthday_in_beijing() {
+    // Born 1 May 2012: 14, the clean manifest's guardian age, from 00:00 on 1 May 2026 in
+    // Beijing, which is 16:00 UTC on 30 April.
+    let e = engine();
+    let mut s = SubjectState { birth_date: NaiveDate::from_ymd_opt(2012, 5, 1), ..Default::default() };
+    s.apply(&record(purpose("recommend"), ConsentAction::Grant, 1));
+    let at = |ms: i64| DecisionQuery {
+        purpose: "recommend",
+        fields: &["browsing"],
+        recipient: None,
+        collected_at_ms: None,
+        now_ms: ms,
+    };
+    let birthday_bj = 1_777_564_800_000; // 2026-04-30T16:00:00Z
+    assert_eq!(reason(&e.decide(&s, &at(birthday_bj - 1))), Some("guardian-consent-missing"));
+    assert!(e.decide(&s, &at(birthday_bj)).allow, "14 in Beijing although still 13 in UTC");
 }
 
 #[test]
@@ -153,7 +173,7 @@ fn recipient_needs_its_own_consent() {
 fn recipient_abroad_needs_cross_border_consent() {
     let mut m = clean();
     m.recipients[0].country = "SG".into();
-    let e = Engine::new(&m, 1, &HashMap::new());
+    let e = Engine::new(&m, 1, &HashMap::new(), Calendar::builtin());
     let mut s = SubjectState::default();
     s.apply(&record(purpose("push"), ConsentAction::Grant, 1));
     let rid = RecipientId("push-sdk".into());

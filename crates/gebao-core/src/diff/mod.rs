@@ -22,7 +22,7 @@ mod tests;
 
 use crate::ids::PurposeId;
 use crate::manifest::Manifest;
-use crate::text::Bilingual;
+use crate::text::Text;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -69,30 +69,30 @@ impl Trigger {
     }
 
     /// The trigger as GB/T 35273 5.5 words it, zh-CN and English.
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            Trigger::Purposes => Bilingual::new(
+            Trigger::Purposes => Text::new(
                 "业务模式发生重大变化（处理个人信息的目的、处理的个人信息类型、个人信息的使用方式等）",
                 "a fundamental change of the service model (purposes, types of personal information, way of use)",
             ),
-            Trigger::Ownership => Bilingual::new(
+            Trigger::Ownership => Text::new(
                 "所有权结构、组织架构等方面发生重大变化（业务调整、兼并收购重组等引起的所有者变更等）",
                 "a change of ownership or organisation (merger, acquisition, restructuring)",
             ),
-            Trigger::Recipients => Bilingual::new(
+            Trigger::Recipients => Text::new(
                 "个人信息共享、转让或公开披露的主要对象发生变化",
                 "a change of the main recipients of sharing, transfer or public disclosure",
             ),
-            Trigger::Rights => Bilingual::new(
+            Trigger::Rights => Text::new(
                 "您参与个人信息处理方面的权利及其行使方式发生重大变化",
                 "a major change of your rights and how you exercise them",
             ),
-            Trigger::Contact => Bilingual::new(
+            Trigger::Contact => Text::new(
                 "负责个人信息保护的责任部门、联络方式及投诉渠道发生变化",
                 "a change of the responsible department, contact details or complaint channels",
             ),
             Trigger::HighRiskPia => {
-                Bilingual::new("个人信息保护影响评估报告表明存在高风险", "an impact assessment reports high risk")
+                Text::new("个人信息保护影响评估报告表明存在高风险", "an impact assessment reports high risk")
             }
         }
     }

@@ -104,8 +104,8 @@ pub enum ContactKind {
 }
 
 impl ContactKind {
-    pub fn label(self) -> crate::text::Bilingual {
-        use crate::text::Bilingual as B;
+    pub fn label(self) -> crate::text::Text {
+        use crate::text::Text as B;
         match self {
             ContactKind::Email => B::new("电子邮件", "Email"),
             ContactKind::Phone => B::new("电话", "Telephone"),

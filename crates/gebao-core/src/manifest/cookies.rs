@@ -1,7 +1,7 @@
 //! `[[cookies]]` and `[tracking]`: cookies and similar technologies, Do-Not-Track and GPC.
 
 use crate::duration::Duration;
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -58,12 +58,12 @@ impl CookieCategory {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            CookieCategory::StrictlyNecessary => Bilingual::new("必要类", "strictly necessary"),
-            CookieCategory::Functional => Bilingual::new("功能类", "functional"),
-            CookieCategory::Analytics => Bilingual::new("分析类", "analytics"),
-            CookieCategory::Advertising => Bilingual::new("广告类", "advertising"),
+            CookieCategory::StrictlyNecessary => Text::new("必要类", "strictly necessary"),
+            CookieCategory::Functional => Text::new("功能类", "functional"),
+            CookieCategory::Analytics => Text::new("分析类", "analytics"),
+            CookieCategory::Advertising => Text::new("广告类", "advertising"),
         }
     }
 }

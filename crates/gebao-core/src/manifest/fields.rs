@@ -82,8 +82,8 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn label(self) -> crate::text::Bilingual {
-        use crate::text::Bilingual as B;
+    pub fn label(self) -> crate::text::Text {
+        use crate::text::Text as B;
         match self {
             Source::User => B::new("您主动提供", "provided by you"),
             Source::Automatic => B::new("自动收集", "collected automatically"),

@@ -119,8 +119,8 @@ impl Measure {
     pub const REQUIRED: [Measure; 5] =
         [Measure::AccessControl, Measure::Encryption, Measure::DeIdentification, Measure::Training, Measure::Logging];
 
-    pub fn label(self) -> crate::text::Bilingual {
-        use crate::text::Bilingual as B;
+    pub fn label(self) -> crate::text::Text {
+        use crate::text::Text as B;
         match self {
             Measure::AccessControl => {
                 B::new("严格的访问控制和权限管理", "strict access control and permission management")

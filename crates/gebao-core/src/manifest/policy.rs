@@ -76,8 +76,8 @@ pub enum NoticeChannel {
 }
 
 impl NoticeChannel {
-    pub fn label(self) -> crate::text::Bilingual {
-        use crate::text::Bilingual as B;
+    pub fn label(self) -> crate::text::Text {
+        use crate::text::Text as B;
         match self {
             NoticeChannel::PopUp => B::new("弹窗", "a pop-up window"),
             NoticeChannel::Push => B::new("推送通知", "push notifications"),
@@ -172,8 +172,8 @@ pub enum Disposal {
 }
 
 impl Disposal {
-    pub fn label(self) -> crate::text::Bilingual {
-        use crate::text::Bilingual as B;
+    pub fn label(self) -> crate::text::Text {
+        use crate::text::Text as B;
         match self {
             Disposal::Delete => B::new("删除", "deleted"),
             Disposal::Anonymise => B::new("匿名化处理", "anonymised"),

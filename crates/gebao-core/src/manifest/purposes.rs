@@ -3,7 +3,7 @@
 use crate::duration::Duration;
 use crate::ids::{FieldId, PiaId, PurposeId};
 use crate::manifest::policy::Disposal;
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -67,10 +67,10 @@ pub enum Function {
 }
 
 impl Function {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            Function::Basic => Bilingual::new("基本业务功能", "basic function"),
-            Function::Additional => Bilingual::new("扩展业务功能", "additional function"),
+            Function::Basic => Text::new("基本业务功能", "basic function"),
+            Function::Additional => Text::new("扩展业务功能", "additional function"),
         }
     }
 }
@@ -98,30 +98,30 @@ pub enum LegalBasis {
 }
 
 impl LegalBasis {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            LegalBasis::Consent => Bilingual::new("取得您的同意", "your consent"),
-            LegalBasis::Contract => Bilingual::new(
+            LegalBasis::Consent => Text::new("取得您的同意", "your consent"),
+            LegalBasis::Contract => Text::new(
                 "为订立、履行您作为一方当事人的合同所必需",
                 "necessary to conclude or perform a contract with you",
             ),
-            LegalBasis::Hr => Bilingual::new("实施人力资源管理所必需", "necessary for human-resources management"),
+            LegalBasis::Hr => Text::new("实施人力资源管理所必需", "necessary for human-resources management"),
             LegalBasis::LegalObligation => {
-                Bilingual::new("为履行法定职责或者法定义务所必需", "necessary to fulfil a statutory duty or obligation")
+                Text::new("为履行法定职责或者法定义务所必需", "necessary to fulfil a statutory duty or obligation")
             }
-            LegalBasis::PublicHealthEmergency => Bilingual::new(
+            LegalBasis::PublicHealthEmergency => Text::new(
                 "为应对突发公共卫生事件，或者紧急情况下为保护自然人的生命健康和财产安全所必需",
                 "necessary to respond to a public-health emergency or to protect life, health and property in an emergency",
             ),
-            LegalBasis::News => Bilingual::new(
+            LegalBasis::News => Text::new(
                 "为公共利益实施新闻报道、舆论监督等行为",
                 "news reporting and public-opinion supervision in the public interest",
             ),
-            LegalBasis::AlreadyPublic => Bilingual::new(
+            LegalBasis::AlreadyPublic => Text::new(
                 "处理您自行公开或者其他已经合法公开的个人信息",
                 "information you disclosed yourself or that was lawfully disclosed",
             ),
-            LegalBasis::OtherLaw => Bilingual::new(
+            LegalBasis::OtherLaw => Text::new(
                 "法律、行政法规规定的其他情形",
                 "other circumstances provided by laws and administrative regulations",
             ),
@@ -214,16 +214,16 @@ pub enum RetentionStart {
 }
 
 impl RetentionStart {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RetentionStart::Collection => Bilingual::new("自收集之日起", "from collection"),
-            RetentionStart::AccountCancellation => Bilingual::new("自账号注销之日起", "from account cancellation"),
-            RetentionStart::PurposeEnd => Bilingual::new("自处理目的实现之日起", "from the end of the purpose"),
+            RetentionStart::Collection => Text::new("自收集之日起", "from collection"),
+            RetentionStart::AccountCancellation => Text::new("自账号注销之日起", "from account cancellation"),
+            RetentionStart::PurposeEnd => Text::new("自处理目的实现之日起", "from the end of the purpose"),
             RetentionStart::TransactionCompletion => {
-                Bilingual::new("自交易完成之日起", "from completion of the transaction")
+                Text::new("自交易完成之日起", "from completion of the transaction")
             }
             RetentionStart::RelationshipEnd => {
-                Bilingual::new("自业务关系结束之日起", "from the end of the business relationship")
+                Text::new("自业务关系结束之日起", "from the end of the business relationship")
             }
         }
     }
@@ -264,25 +264,25 @@ impl LegalMinimum {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            LegalMinimum::NetworkLogs => Bilingual::new(
+            LegalMinimum::NetworkLogs => Text::new(
                 "《网络安全法》要求网络日志留存不少于六个月",
                 "the Cybersecurity Law requires network logs to be kept for at least six months",
             ),
-            LegalMinimum::EcommerceRecords => Bilingual::new(
+            LegalMinimum::EcommerceRecords => Text::new(
                 "《电子商务法》要求商品和服务信息、交易信息保存时间自交易完成之日起不少于三年",
                 "the E-Commerce Law requires goods, service and transaction records to be kept for at least three years after completion",
             ),
-            LegalMinimum::AmlCustomerIdentity => Bilingual::new(
+            LegalMinimum::AmlCustomerIdentity => Text::new(
                 "《反洗钱法》要求客户身份资料在业务关系结束后至少保存十年",
                 "the Anti-Money-Laundering Law requires customer identity records to be kept for at least ten years after the relationship ends",
             ),
-            LegalMinimum::AmlTransactions => Bilingual::new(
+            LegalMinimum::AmlTransactions => Text::new(
                 "《反洗钱法》要求交易记录在交易结束后至少保存十年",
                 "the Anti-Money-Laundering Law requires transaction records to be kept for at least ten years after the transaction",
             ),
-            LegalMinimum::ProcessingRecords => Bilingual::new(
+            LegalMinimum::ProcessingRecords => Text::new(
                 "个人信息保护影响评估报告和处理情况记录至少保存三年",
                 "impact assessments and processing records are kept for at least three years",
             ),

@@ -2,7 +2,7 @@
 //! processors, public disclosure — with what, why and where (PIPL 21–25, 38–39).
 
 use crate::ids::{FieldId, PiaId, PurposeId, RecipientId};
-use crate::text::Bilingual;
+use crate::text::Text;
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -107,14 +107,14 @@ pub enum RecipientKind {
 }
 
 impl RecipientKind {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RecipientKind::Sdk => Bilingual::new("第三方SDK", "third-party SDK"),
-            RecipientKind::ThirdParty => Bilingual::new("第三方", "third party"),
-            RecipientKind::Partner => Bilingual::new("合作伙伴", "partner"),
-            RecipientKind::Affiliate => Bilingual::new("关联公司", "affiliate"),
-            RecipientKind::Entrusted => Bilingual::new("受托处理者", "entrusted processor"),
-            RecipientKind::PublicDisclosure => Bilingual::new("公开披露", "public disclosure"),
+            RecipientKind::Sdk => Text::new("第三方SDK", "third-party SDK"),
+            RecipientKind::ThirdParty => Text::new("第三方", "third party"),
+            RecipientKind::Partner => Text::new("合作伙伴", "partner"),
+            RecipientKind::Affiliate => Text::new("关联公司", "affiliate"),
+            RecipientKind::Entrusted => Text::new("受托处理者", "entrusted processor"),
+            RecipientKind::PublicDisclosure => Text::new("公开披露", "public disclosure"),
         }
     }
 }
@@ -206,20 +206,20 @@ pub enum Mechanism {
 }
 
 impl Mechanism {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
             Mechanism::SecurityAssessment => {
-                Bilingual::new("通过国家网信部门组织的数据出境安全评估", "a CAC security assessment")
+                Text::new("通过国家网信部门组织的数据出境安全评估", "a CAC security assessment")
             }
-            Mechanism::StandardContract => Bilingual::new(
+            Mechanism::StandardContract => Text::new(
                 "与境外接收方订立个人信息出境标准合同并备案",
                 "the standard contract for outbound transfer, filed with the CAC",
             ),
             Mechanism::Certification => {
-                Bilingual::new("经专业机构进行个人信息保护认证", "personal-information protection certification")
+                Text::new("经专业机构进行个人信息保护认证", "personal-information protection certification")
             }
-            Mechanism::Exempt => Bilingual::new("依法免予申报", "a legal exemption"),
-            Mechanism::None => Bilingual::new("未说明", "none stated"),
+            Mechanism::Exempt => Text::new("依法免予申报", "a legal exemption"),
+            Mechanism::None => Text::new("未说明", "none stated"),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! answers (PIPL 44–50; `pipl-rules.md` part E).
 
 use crate::duration::Duration;
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -51,18 +51,18 @@ impl RightKind {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RightKind::Access => Bilingual::new("查阅", "access"),
-            RightKind::Copy => Bilingual::new("复制", "copy"),
-            RightKind::Portability => Bilingual::new("转移", "portability"),
-            RightKind::Correction => Bilingual::new("更正、补充", "correction and supplement"),
-            RightKind::Deletion => Bilingual::new("删除", "deletion"),
-            RightKind::Restriction => Bilingual::new("限制、拒绝处理", "restriction of processing"),
-            RightKind::Withdrawal => Bilingual::new("撤回同意", "withdrawal of consent"),
-            RightKind::Cancellation => Bilingual::new("注销账号", "account cancellation"),
-            RightKind::Explanation => Bilingual::new("要求解释说明", "explanation"),
-            RightKind::Complaint => Bilingual::new("投诉举报", "complaints"),
+            RightKind::Access => Text::new("查阅", "access"),
+            RightKind::Copy => Text::new("复制", "copy"),
+            RightKind::Portability => Text::new("转移", "portability"),
+            RightKind::Correction => Text::new("更正、补充", "correction and supplement"),
+            RightKind::Deletion => Text::new("删除", "deletion"),
+            RightKind::Restriction => Text::new("限制、拒绝处理", "restriction of processing"),
+            RightKind::Withdrawal => Text::new("撤回同意", "withdrawal of consent"),
+            RightKind::Cancellation => Text::new("注销账号", "account cancellation"),
+            RightKind::Explanation => Text::new("要求解释说明", "explanation"),
+            RightKind::Complaint => Text::new("投诉举报", "complaints"),
         }
     }
 

@@ -2,7 +2,7 @@
 //! permissions they ask for, enough to render the "scenario → fields → purpose" table.
 
 use crate::ids::{FieldId, PurposeId, ScenarioId};
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -110,26 +110,26 @@ impl PermissionKind {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            PermissionKind::Camera => Bilingual::new("相机（摄像头）", "Camera"),
-            PermissionKind::Microphone => Bilingual::new("麦克风", "Microphone"),
-            PermissionKind::Location => Bilingual::new("位置信息", "Location"),
-            PermissionKind::Contacts => Bilingual::new("通讯录", "Contacts"),
-            PermissionKind::Clipboard => Bilingual::new("剪切板", "Clipboard"),
-            PermissionKind::Storage => Bilingual::new("存储", "Storage"),
-            PermissionKind::Photos => Bilingual::new("相册", "Photos"),
-            PermissionKind::PhoneState => Bilingual::new("电话状态（设备信息）", "Phone state"),
-            PermissionKind::Calendar => Bilingual::new("日历", "Calendar"),
-            PermissionKind::Bluetooth => Bilingual::new("蓝牙", "Bluetooth"),
-            PermissionKind::Notifications => Bilingual::new("通知", "Notifications"),
-            PermissionKind::Sms => Bilingual::new("短信", "SMS"),
-            PermissionKind::CallLog => Bilingual::new("通话记录", "Call log"),
-            PermissionKind::Sensors => Bilingual::new("传感器", "Sensors"),
-            PermissionKind::Nfc => Bilingual::new("NFC", "NFC"),
-            PermissionKind::InstalledApps => Bilingual::new("应用列表", "Installed apps"),
-            PermissionKind::Network => Bilingual::new("网络访问", "Network access"),
-            PermissionKind::Tracking => Bilingual::new("跨应用跟踪（IDFA）", "Cross-app tracking (IDFA)"),
+            PermissionKind::Camera => Text::new("相机（摄像头）", "Camera"),
+            PermissionKind::Microphone => Text::new("麦克风", "Microphone"),
+            PermissionKind::Location => Text::new("位置信息", "Location"),
+            PermissionKind::Contacts => Text::new("通讯录", "Contacts"),
+            PermissionKind::Clipboard => Text::new("剪切板", "Clipboard"),
+            PermissionKind::Storage => Text::new("存储", "Storage"),
+            PermissionKind::Photos => Text::new("相册", "Photos"),
+            PermissionKind::PhoneState => Text::new("电话状态（设备信息）", "Phone state"),
+            PermissionKind::Calendar => Text::new("日历", "Calendar"),
+            PermissionKind::Bluetooth => Text::new("蓝牙", "Bluetooth"),
+            PermissionKind::Notifications => Text::new("通知", "Notifications"),
+            PermissionKind::Sms => Text::new("短信", "SMS"),
+            PermissionKind::CallLog => Text::new("通话记录", "Call log"),
+            PermissionKind::Sensors => Text::new("传感器", "Sensors"),
+            PermissionKind::Nfc => Text::new("NFC", "NFC"),
+            PermissionKind::InstalledApps => Text::new("应用列表", "Installed apps"),
+            PermissionKind::Network => Text::new("网络访问", "Network access"),
+            PermissionKind::Tracking => Text::new("跨应用跟踪（IDFA）", "Cross-app tracking (IDFA)"),
         }
     }
 }

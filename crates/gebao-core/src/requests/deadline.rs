@@ -5,7 +5,7 @@ use super::{RefusalReason, RequestKind};
 use crate::calendar::{Calendar, Due, DueError};
 use crate::duration::Duration;
 use crate::manifest::{FeeBasis, Manifest, RepeatAction};
-use crate::text::Bilingual;
+use crate::text::Text;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -31,20 +31,20 @@ pub enum DeadlineBasis {
 }
 
 impl DeadlineBasis {
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            DeadlineBasis::Right => Bilingual::new(
+            DeadlineBasis::Right => Text::new(
                 "个人信息保护政策对该项权利承诺的期限",
                 "the deadline the privacy policy promises for this right",
             ),
             DeadlineBasis::ManifestDefault => {
-                Bilingual::new("个人信息保护政策承诺的答复期限", "the response deadline the privacy policy promises")
+                Text::new("个人信息保护政策承诺的答复期限", "the response deadline the privacy policy promises")
             }
-            DeadlineBasis::App19 => Bilingual::new(
+            DeadlineBasis::App19 => Text::new(
                 "未承诺期限，按《App违法违规收集使用个人信息行为认定方法》不超过15个工作日",
                 "no deadline promised: at most 15 working days (APP19)",
             ),
-            DeadlineBasis::Std35273 => Bilingual::new(
+            DeadlineBasis::Std35273 => Text::new(
                 "未承诺期限，按 GB/T 35273—2020 第8.7条在30天内答复",
                 "no deadline promised: an answer within 30 days (GB/T 35273-2020, 8.7)",
             ),

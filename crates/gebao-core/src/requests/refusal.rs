@@ -3,7 +3,7 @@
 //! (PIPL 65) and a lawsuit (PIPL 50).
 
 use super::RequestKind;
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ macro_rules! remedy_en {
 }
 
 /// Both remedies, always open to a user whose request is refused (PIPL 50, 65).
-pub const REMEDY: Bilingual = Bilingual::new(remedy_zh!(), remedy_en!());
+pub const REMEDY: Text = Text::new(remedy_zh!(), remedy_en!());
 
 /// Why a request is refused or limited. The codes are part E's and appear in the API and the
 /// audit trail.
@@ -88,50 +88,48 @@ impl RefusalReason {
     }
 
     /// A short name.
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RefusalReason::IdentityUnverified => Bilingual::new("无法核验身份", "identity not verified"),
-            RefusalReason::OtherPersonData => {
-                Bilingual::new("涉及他人个人信息", "another person's personal information")
-            }
-            RefusalReason::LegalRetention => Bilingual::new("法定保存期限未届满", "legal retention period"),
-            RefusalReason::StateSecretOrInvestigation => Bilingual::new(
+            RefusalReason::IdentityUnverified => Text::new("无法核验身份", "identity not verified"),
+            RefusalReason::OtherPersonData => Text::new("涉及他人个人信息", "another person's personal information"),
+            RefusalReason::LegalRetention => Text::new("法定保存期限未届满", "legal retention period"),
+            RefusalReason::StateSecretOrInvestigation => Text::new(
                 "涉及国家安全、刑事侦查等法定情形",
                 "national security, criminal investigation or a similar legal ground",
             ),
             RefusalReason::ManifestlyUnfoundedOrExcessive => {
-                Bilingual::new("请求明显超出合理范围", "manifestly unfounded or excessive")
+                Text::new("请求明显超出合理范围", "manifestly unfounded or excessive")
             }
             RefusalReason::NotTechnicallyFeasible => {
-                Bilingual::new("转移在技术上不可行", "transfer not technically feasible")
+                Text::new("转移在技术上不可行", "transfer not technically feasible")
             }
         }
     }
 
     /// What the user is told about why their request is refused or limited.
-    pub fn explanation(self) -> Bilingual {
+    pub fn explanation(self) -> Text {
         match self {
-            RefusalReason::IdentityUnverified => Bilingual::new(
+            RefusalReason::IdentityUnverified => Text::new(
                 "我们无法确认该请求由您本人提出。为防止他人冒用您的身份查看或更改您的个人信息，我们暂不处理该请求（GB/T 35273—2020 第8.7条）。",
                 "We could not verify that the request comes from you. To keep others from seeing or changing your personal information in your name, we do not act on it (GB/T 35273-2020, 8.7).",
             ),
-            RefusalReason::OtherPersonData => Bilingual::new(
+            RefusalReason::OtherPersonData => Text::new(
                 "满足该请求将披露他人的个人信息或损害他人的合法权益，因此我们不能提供涉及他人的部分（GB/T 35273—2020 第8.7条；《网络数据安全管理条例》第二十五条）。",
                 "Meeting the request would disclose another person's personal information or harm their rights, so we cannot provide the part that concerns them (GB/T 35273-2020, 8.7; Network Data Security Management Regulations, art. 25).",
             ),
-            RefusalReason::LegalRetention => Bilingual::new(
+            RefusalReason::LegalRetention => Text::new(
                 "法律、行政法规规定的保存期限尚未届满，相关个人信息暂不能删除。在此期间我们仅对其进行存储并采取必要的安全保护措施，停止其他一切处理（《个人信息保护法》第四十七条）。",
                 "A retention period set by law has not ended, so the information cannot be deleted yet. Until then we only store it, with the necessary security measures, and stop all other processing (PIPL art. 47).",
             ),
-            RefusalReason::StateSecretOrInvestigation => Bilingual::new(
+            RefusalReason::StateSecretOrInvestigation => Text::new(
                 "该请求与国家安全、公共安全、公共卫生或刑事侦查、起诉、审判和判决执行等直接相关，依照法律、行政法规的规定不能满足（《个人信息保护法》第四十四条、第四十五条；GB/T 35273—2020 第8.7条）。",
                 "The request bears directly on national security, public safety or health, or a criminal investigation, prosecution, trial or enforcement of a judgment, and laws or administrative regulations do not allow meeting it (PIPL arts. 44, 45; GB/T 35273-2020, 8.7).",
             ),
-            RefusalReason::ManifestlyUnfoundedOrExcessive => Bilingual::new(
+            RefusalReason::ManifestlyUnfoundedOrExcessive => Text::new(
                 "您在同一期间内提出同类请求的次数明显超出我们在个人信息保护政策中说明的合理范围（GB/T 35273—2020 第8.7条；《网络数据安全管理条例》第二十五条）。",
                 "You have made this kind of request more often in the period than the reasonable number stated in our privacy policy (GB/T 35273-2020, 8.7; Network Data Security Management Regulations, art. 25).",
             ),
-            RefusalReason::NotTechnicallyFeasible => Bilingual::new(
+            RefusalReason::NotTechnicallyFeasible => Text::new(
                 "将您的个人信息转移至您指定的个人信息处理者在技术上不可行（《网络数据安全管理条例》第二十五条）。",
                 "Transferring your personal information to the processor you named is not technically feasible (Network Data Security Management Regulations, art. 25).",
             ),
@@ -139,26 +137,26 @@ impl RefusalReason {
     }
 
     /// What the user can do: the step this ground leaves open, then [`REMEDY`].
-    pub fn remedy(self) -> Bilingual {
+    pub fn remedy(self) -> Text {
         match self {
-            RefusalReason::IdentityUnverified => Bilingual::new(
+            RefusalReason::IdentityUnverified => Text::new(
                 concat!("您可以重新提交请求并完成身份验证。", remedy_zh!()),
                 concat!("You may submit the request again and complete the identity check. ", remedy_en!()),
             ),
-            RefusalReason::OtherPersonData => Bilingual::new(
+            RefusalReason::OtherPersonData => Text::new(
                 concat!("您可以就仅涉及您本人的个人信息重新提出请求。", remedy_zh!()),
                 concat!("You may ask again for the information that concerns only you. ", remedy_en!()),
             ),
-            RefusalReason::LegalRetention => Bilingual::new(
+            RefusalReason::LegalRetention => Text::new(
                 concat!("保存期限届满后，相关个人信息将被删除，您无需再次申请。", remedy_zh!()),
                 concat!("Once the period ends the information is deleted without a new request. ", remedy_en!()),
             ),
-            RefusalReason::StateSecretOrInvestigation => Bilingual::new(remedy_zh!(), remedy_en!()),
-            RefusalReason::ManifestlyUnfoundedOrExcessive => Bilingual::new(
+            RefusalReason::StateSecretOrInvestigation => Text::new(remedy_zh!(), remedy_en!()),
+            RefusalReason::ManifestlyUnfoundedOrExcessive => Text::new(
                 concat!("您可以在下一期间内免费提出同类请求。", remedy_zh!()),
                 concat!("You may make the same request free of charge in the next period. ", remedy_en!()),
             ),
-            RefusalReason::NotTechnicallyFeasible => Bilingual::new(
+            RefusalReason::NotTechnicallyFeasible => Text::new(
                 concat!(
                     "您可以改为请求复制您的个人信息（《个人信息保护法》第四十五条），再自行提供给其他处理者。",
                     remedy_zh!()

@@ -12,7 +12,7 @@
 //! ```
 
 use super::{RefusalReason, RequestKind, UnknownCode};
-use crate::text::Bilingual;
+use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -60,15 +60,15 @@ impl RequestState {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RequestState::Received => Bilingual::new("已受理", "received"),
-            RequestState::VerifyingIdentity => Bilingual::new("身份核验中", "verifying identity"),
-            RequestState::InProgress => Bilingual::new("处理中", "in progress"),
-            RequestState::AwaitingApproval => Bilingual::new("待审批", "awaiting approval"),
-            RequestState::Completed => Bilingual::new("已完成", "completed"),
-            RequestState::Refused => Bilingual::new("已拒绝", "refused"),
-            RequestState::Withdrawn => Bilingual::new("已由用户撤回", "withdrawn by the user"),
+            RequestState::Received => Text::new("已受理", "received"),
+            RequestState::VerifyingIdentity => Text::new("身份核验中", "verifying identity"),
+            RequestState::InProgress => Text::new("处理中", "in progress"),
+            RequestState::AwaitingApproval => Text::new("待审批", "awaiting approval"),
+            RequestState::Completed => Text::new("已完成", "completed"),
+            RequestState::Refused => Text::new("已拒绝", "refused"),
+            RequestState::Withdrawn => Text::new("已由用户撤回", "withdrawn by the user"),
         }
     }
 
@@ -174,18 +174,18 @@ impl RequestEvent {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            RequestEvent::StartVerification => Bilingual::new("开始身份核验", "start identity verification"),
-            RequestEvent::IdentityVerified => Bilingual::new("身份核验通过", "identity verified"),
-            RequestEvent::IdentityFailed => Bilingual::new("身份核验未通过", "identity verification failed"),
-            RequestEvent::RequestApproval => Bilingual::new("提交审批", "request approval"),
-            RequestEvent::Approve => Bilingual::new("批准", "approve"),
-            RequestEvent::Complete => Bilingual::new("办结", "complete"),
-            RequestEvent::Refuse(_) => Bilingual::new("拒绝", "refuse"),
-            RequestEvent::WithdrawByUser => Bilingual::new("用户撤回", "withdrawal by the user"),
-            RequestEvent::Fail => Bilingual::new("处理失败", "failure"),
-            RequestEvent::Resume => Bilingual::new("恢复处理", "resume"),
+            RequestEvent::StartVerification => Text::new("开始身份核验", "start identity verification"),
+            RequestEvent::IdentityVerified => Text::new("身份核验通过", "identity verified"),
+            RequestEvent::IdentityFailed => Text::new("身份核验未通过", "identity verification failed"),
+            RequestEvent::RequestApproval => Text::new("提交审批", "request approval"),
+            RequestEvent::Approve => Text::new("批准", "approve"),
+            RequestEvent::Complete => Text::new("办结", "complete"),
+            RequestEvent::Refuse(_) => Text::new("拒绝", "refuse"),
+            RequestEvent::WithdrawByUser => Text::new("用户撤回", "withdrawal by the user"),
+            RequestEvent::Fail => Text::new("处理失败", "failure"),
+            RequestEvent::Resume => Text::new("恢复处理", "resume"),
         }
     }
 

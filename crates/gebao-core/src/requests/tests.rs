@@ -163,7 +163,7 @@ fn codes_are_kebab_case_in_serde_and_as_str() {
 
 #[test]
 fn every_text_is_bilingual_and_every_remedy_names_complaint_and_lawsuit() {
-    let blank = |b: crate::text::Bilingual| b.zh.trim().is_empty() || b.en.trim().is_empty();
+    let blank = |b: crate::text::Text| b.zh.trim().is_empty() || b.en.trim().is_empty();
     for s in RequestState::ALL {
         assert!(!blank(s.label()), "{s}");
     }

@@ -2,12 +2,12 @@
 
 use super::notice::filled;
 use super::security::purpose_has_pia;
-use super::{Ctx, Rule, Severity::*};
-use crate::text::Bilingual as B;
+use super::{Ctx, Rule, RuleId, Severity::*};
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "ADM-01",
+        id: RuleId::Adm01,
         severity: Error,
         source: "PIPL 24(2); ALGO",
         title: B::new(
@@ -24,7 +24,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "ADM-02",
+        id: RuleId::Adm02,
         severity: Error,
         source: "PIPL 24(3)",
         title: B::new(
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "ADM-03",
+        id: RuleId::Adm03,
         severity: Error,
         source: "PIPL 24(1)",
         title: B::new(
@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "ADM-04",
+        id: RuleId::Adm04,
         severity: Error,
         source: "PIPL 55(2)",
         title: B::new(
@@ -75,7 +75,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "ADM-05",
+        id: RuleId::Adm05,
         severity: Error,
         source: "ALGO 17; NDSMR 42",
         title: B::new(
@@ -92,7 +92,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "ADM-06",
+        id: RuleId::Adm06,
         severity: Warning,
         source: "ALGO 24",
         title: B::new(
@@ -121,7 +121,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         // neither a non-personalised version nor a way out.
         if p.personalised && !a.is_some_and(|a| a.non_personalised_option || filled(a.opt_out.as_deref())) {
             let path = if a.is_some() { format!("{at}.automated") } else { format!("{at}.personalised") };
-            cx.report("ADM-01", path, &[("purpose", id)]);
+            cx.report(RuleId::Adm01, path, &[("purpose", id)]);
         }
 
         // ADM-05 (ALGO 17; NDSMR 42): tags and switching off, for personalised content.
@@ -139,7 +139,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             if !missing_zh.is_empty() {
                 let path = if a.is_some() { format!("{at}.automated") } else { format!("{at}.personalised") };
                 cx.report_bilingual(
-                    "ADM-05",
+                    RuleId::Adm05,
                     path,
                     &[("purpose", id)],
                     &[("what", &missing_zh.join("，"), &missing_en.join(", and "))],
@@ -153,7 +153,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if a.significant_impact {
             if !filled(a.explanation.as_deref()) {
                 cx.report_bilingual(
-                    "ADM-02",
+                    RuleId::Adm02,
                     format!("{at}.automated.explanation"),
                     &[("purpose", id)],
                     &[("what", "如何获得说明（explanation）", "how to get an explanation (`explanation`)")],
@@ -161,7 +161,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if !filled(a.opt_out.as_deref()) {
                 cx.report_bilingual(
-                    "ADM-02",
+                    RuleId::Adm02,
                     format!("{at}.automated.opt_out"),
                     &[("purpose", id)],
                     &[(
@@ -175,17 +175,17 @@ pub fn check(cx: &mut Ctx<'_>) {
 
         // ADM-03 (PIPL 24(1))
         if a.differential_pricing {
-            cx.report("ADM-03", format!("{at}.automated.differential_pricing"), &[("purpose", id)]);
+            cx.report(RuleId::Adm03, format!("{at}.automated.differential_pricing"), &[("purpose", id)]);
         }
 
         // ADM-04 (PIPL 55(2)); SEC-01 leaves automated purposes to this rule.
         if !purpose_has_pia(m, p) {
-            cx.report("ADM-04", format!("{at}.pia"), &[("purpose", id)]);
+            cx.report(RuleId::Adm04, format!("{at}.pia"), &[("purpose", id)]);
         }
 
         // ADM-06 (ALGO 24)
         if a.public_opinion && !filled(a.algorithm_filing.as_deref()) {
-            cx.report("ADM-06", format!("{at}.automated.algorithm_filing"), &[("purpose", id)]);
+            cx.report(RuleId::Adm06, format!("{at}.automated.algorithm_filing"), &[("purpose", id)]);
         }
     }
 }
@@ -193,6 +193,7 @@ pub fn check(cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     /// The clean manifest's personalised, automated purpose.
@@ -207,36 +208,36 @@ mod tests {
 
     #[test]
     fn adm_01() {
-        assert_rule("ADM-01", |m| {
+        assert_rule(RuleId::Adm01, |m| {
             let a = automated(m);
             a.non_personalised_option = false;
             a.opt_out = None;
         });
         // Seed 001: personalised ads and nothing else declared.
-        assert_rule("ADM-01", |m| m.purposes[RECOMMEND].automated = None);
-        assert_quiet("ADM-01", |m| automated(m).non_personalised_option = false);
-        assert_quiet("ADM-01", |m| automated(m).opt_out = None);
+        assert_rule(RuleId::Adm01, |m| m.purposes[RECOMMEND].automated = None);
+        assert_quiet(RuleId::Adm01, |m| automated(m).non_personalised_option = false);
+        assert_quiet(RuleId::Adm01, |m| automated(m).opt_out = None);
     }
 
     #[test]
     fn adm_02() {
-        assert_rule("ADM-02", |m| {
+        assert_rule(RuleId::Adm02, |m| {
             let a = automated(m);
             a.significant_impact = true;
             a.explanation = None;
         });
-        assert_rule("ADM-02", |m| {
+        assert_rule(RuleId::Adm02, |m| {
             let a = automated(m);
             a.significant_impact = true;
             a.opt_out = Some(" ".into());
         });
-        assert_quiet("ADM-02", |m| automated(m).significant_impact = true);
+        assert_quiet(RuleId::Adm02, |m| automated(m).significant_impact = true);
     }
 
     #[test]
     fn adm_03() {
-        assert_rule("ADM-03", |m| automated(m).differential_pricing = true);
-        assert_quiet("ADM-03", |m| {
+        assert_rule(RuleId::Adm03, |m| automated(m).differential_pricing = true);
+        assert_quiet(RuleId::Adm03, |m| {
             let a = automated(m);
             a.significant_impact = true;
             a.differential_pricing = false;
@@ -245,21 +246,21 @@ mod tests {
 
     #[test]
     fn adm_04() {
-        assert_rule("ADM-04", |m| {
+        assert_rule(RuleId::Adm04, |m| {
             m.purposes[RECOMMEND].pia = None;
             m.pia.retain(|p| p.id.as_str() != "pia-recommend");
         });
         // A [[pia]] that lists the purpose is enough without the purpose's own `pia`.
-        assert_quiet("ADM-04", |m| m.purposes[RECOMMEND].pia = None);
+        assert_quiet(RuleId::Adm04, |m| m.purposes[RECOMMEND].pia = None);
     }
 
     #[test]
     fn adm_05() {
-        assert_rule("ADM-05", |m| automated(m).tags_manageable = false);
-        assert_rule("ADM-05", |m| automated(m).opt_out_immediate = false);
-        assert_rule("ADM-05", |m| m.purposes[RECOMMEND].automated = None);
+        assert_rule(RuleId::Adm05, |m| automated(m).tags_manageable = false);
+        assert_rule(RuleId::Adm05, |m| automated(m).opt_out_immediate = false);
+        assert_rule(RuleId::Adm05, |m| m.purposes[RECOMMEND].automated = None);
         // Automated decisions that do not personalise content are not recommendation.
-        assert_quiet("ADM-05", |m| {
+        assert_quiet(RuleId::Adm05, |m| {
             m.purposes[RECOMMEND].personalised = false;
             let a = automated(m);
             a.tags_manageable = false;
@@ -269,8 +270,8 @@ mod tests {
 
     #[test]
     fn adm_06() {
-        assert_rule("ADM-06", |m| automated(m).public_opinion = true);
-        assert_quiet("ADM-06", |m| {
+        assert_rule(RuleId::Adm06, |m| automated(m).public_opinion = true);
+        assert_quiet(RuleId::Adm06, |m| {
             let a = automated(m);
             a.public_opinion = true;
             a.algorithm_filing = Some("网信算备110108000000000000001号".into());

@@ -1,12 +1,12 @@
 //! Changes to the policy (PIPL 14, 17; 35273 5.5; `pipl-rules.md` part J).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
-use crate::text::Bilingual as B;
+use super::{Ctx, Rule, RuleId, Severity::*};
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "CHG-01",
+        id: RuleId::Chg01,
         severity: Error,
         source: "PIPL 14",
         title: B::new(
@@ -20,7 +20,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CHG-02",
+        id: RuleId::Chg02,
         severity: Warning,
         source: "35273 5.5",
         title: B::new(
@@ -34,7 +34,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CHG-03",
+        id: RuleId::Chg03,
         severity: Warning,
         source: "practice (seed 003)",
         title: B::new("旧版本政策可供查阅", "Earlier versions stay available"),
@@ -55,13 +55,13 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // CHG-01 (PIPL 14): continued use is not consent; seed 001 claims it is.
     if ch.accepted_by_continued_use {
-        cx.report_bilingual("CHG-01", "changes.accepted_by_continued_use", &[], &[("what", "政策声称继续使用服务即视为同意变更后的政策，但继续使用不构成同意", "the policy says that continuing to use the service means accepting a change, but continued use is not consent")]);
+        cx.report_bilingual(RuleId::Chg01, "changes.accepted_by_continued_use", &[], &[("what", "政策声称继续使用服务即视为同意变更后的政策，但继续使用不构成同意", "the policy says that continuing to use the service means accepting a change, but continued use is not consent")]);
     }
     let consent_based: Vec<&str> = m.purposes.iter().filter(|p| p.needs_consent()).map(|p| p.id.as_str()).collect();
     if !ch.reconsent_on_major && !consent_based.is_empty() {
         let list = consent_based.join(", ");
         cx.report_bilingual(
-            "CHG-01",
+            RuleId::Chg01,
             "changes.reconsent_on_major",
             &[],
             &[(
@@ -75,27 +75,28 @@ pub fn check(cx: &mut Ctx<'_>) {
     // CHG-02 (35273 5.5): the triggers come from gebao's template; the channels must come
     // from the manifest.
     if ch.notify.is_empty() {
-        cx.report("CHG-02", "changes.notify", &[]);
+        cx.report(RuleId::Chg02, "changes.notify", &[]);
     }
 
     // CHG-03
     if !filled(ch.archive.as_deref()) {
-        cx.report("CHG-03", "changes.archive", &[]);
+        cx.report(RuleId::Chg03, "changes.archive", &[]);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     #[test]
     fn chg_01() {
         // Seed 001: policy changes accepted by continued use.
-        assert_rule("CHG-01", |m| m.changes.accepted_by_continued_use = true);
-        assert_rule("CHG-01", |m| m.changes.reconsent_on_major = false);
+        assert_rule(RuleId::Chg01, |m| m.changes.accepted_by_continued_use = true);
+        assert_rule(RuleId::Chg01, |m| m.changes.reconsent_on_major = false);
         // Without consent-based purposes there is no consent to ask again.
-        assert_quiet("CHG-01", |m| {
+        assert_quiet(RuleId::Chg01, |m| {
             m.changes.reconsent_on_major = false;
             m.purposes.retain(|p| !p.needs_consent());
         });
@@ -103,12 +104,12 @@ mod tests {
 
     #[test]
     fn chg_02() {
-        assert_rule("CHG-02", |m| m.changes.notify.clear());
+        assert_rule(RuleId::Chg02, |m| m.changes.notify.clear());
     }
 
     #[test]
     fn chg_03() {
-        assert_rule("CHG-03", |m| m.changes.archive = None);
-        assert_rule("CHG-03", |m| m.changes = Changes::default());
+        assert_rule(RuleId::Chg03, |m| m.changes.archive = None);
+        assert_rule(RuleId::Chg03, |m| m.changes = Changes::default());
     }
 }

@@ -4,15 +4,15 @@
 mod nec;
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{ConsentDefault, ConsentMethod, Function, Purpose, Recipient, RecipientKind};
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 use std::collections::BTreeMap;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "CON-01",
+        id: RuleId::Con01,
         severity: Error,
         source: "NEC art. 4–5; PIPL 6",
         title: B::new(
@@ -29,7 +29,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-02",
+        id: RuleId::Con02,
         severity: Error,
         source: "PIPL 16; 35273 5.3",
         title: B::new(
@@ -46,7 +46,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-03",
+        id: RuleId::Con03,
         severity: Error,
         source: "35273 5.3; APP19",
         title: B::new(
@@ -60,7 +60,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-04",
+        id: RuleId::Con04,
         severity: Error,
         source: "APP19; 35273 5.4",
         title: B::new(
@@ -74,7 +74,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-05",
+        id: RuleId::Con05,
         severity: Warning,
         source: "NDSMR 22(5); APP19 三",
         title: B::new("用户拒绝后不频繁重复征求同意", "No frequent re-prompting after a refusal"),
@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-06",
+        id: RuleId::Con06,
         severity: Error,
         source: "PIPL 15",
         title: B::new(
@@ -102,7 +102,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-07",
+        id: RuleId::Con07,
         severity: Error,
         source: "PIPL 13",
         title: B::new(
@@ -119,7 +119,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-08",
+        id: RuleId::Con08,
         severity: Warning,
         source: "PIPL 6",
         title: B::new("不收集任何处理目的都不使用的个人信息", "Collect no field that no purpose uses"),
@@ -130,7 +130,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-09",
+        id: RuleId::Con09,
         severity: Warning,
         source: "41391; APP19",
         title: B::new("不申请任何业务场景都不使用的设备权限", "Request no device permission that no scenario uses"),
@@ -141,7 +141,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-10",
+        id: RuleId::Con10,
         severity: Error,
         source: "NEC",
         title: B::new(
@@ -158,7 +158,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "CON-11",
+        id: RuleId::Con11,
         severity: Error,
         source: "PIPL 29, 23, 25, 39; 42574",
         title: B::new(
@@ -199,7 +199,7 @@ fn requires_additional(cx: &mut Ctx<'_>) {
             if m.purpose(r.as_str()).is_some_and(|q| q.function == Function::Additional) {
                 let how = ("在 requires 中要求先取得它的同意", "its `requires` asks for that consent first");
                 cx.report_bilingual(
-                    "CON-02",
+                    RuleId::Con02,
                     format!("purposes[{i}].requires[{j}]"),
                     &[("purpose", p.id.as_str()), ("additional", r.as_str())],
                     &[("how", how.0, how.1)],
@@ -211,7 +211,7 @@ fn requires_additional(cx: &mut Ctx<'_>) {
             let zh = format!("两者共用一个同意（consent.group = \"{group}\"），拒绝其一即拒绝两者");
             let en = format!("they share one consent (consent.group = \"{group}\"), so refusing one refuses both");
             cx.report_bilingual(
-                "CON-02",
+                RuleId::Con02,
                 format!("purposes[{i}].consent.group"),
                 &[("purpose", p.id.as_str()), ("additional", q.id.as_str())],
                 &[("how", &zh, &en)],
@@ -238,7 +238,12 @@ fn bundled(cx: &mut Ctx<'_>) {
         let names = members.iter().map(|&i| format!("`{}`", m.purposes[i].id)).collect::<Vec<_>>();
         let zh = format!("{} 共用同一个同意（consent.group = \"{group}\"）", names.join("、"));
         let en = format!("{} share one consent (consent.group = \"{group}\")", names.join(", "));
-        cx.report_bilingual("CON-03", format!("purposes[{}].consent.group", members[0]), &[], &[("what", &zh, &en)]);
+        cx.report_bilingual(
+            RuleId::Con03,
+            format!("purposes[{}].consent.group", members[0]),
+            &[],
+            &[("what", &zh, &en)],
+        );
     }
     // A separate consent taken by policy agreement is CON-11's finding, not this one's.
     for (i, p) in m.purposes.iter().enumerate() {
@@ -246,7 +251,12 @@ fn bundled(cx: &mut Ctx<'_>) {
         {
             let zh = format!("`{}` 的同意通过同意整个隐私政策取得", p.id);
             let en = format!("consent to `{}` is taken by agreeing to the whole policy", p.id);
-            cx.report_bilingual("CON-03", format!("purposes[{i}].consent.obtained_by"), &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(
+                RuleId::Con03,
+                format!("purposes[{i}].consent.obtained_by"),
+                &[],
+                &[("what", &zh, &en)],
+            );
         }
     }
 }
@@ -260,7 +270,7 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
     // wherever it appears.
     if p.consent.default == ConsentDefault::Granted {
         cx.report_bilingual(
-            "CON-04",
+            RuleId::Con04,
             format!("{at}.consent.default"),
             &purpose,
             &[(
@@ -272,7 +282,7 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
     }
     if p.consent.obtained_by == ConsentMethod::ImpliedByUse {
         cx.report_bilingual(
-            "CON-04",
+            RuleId::Con04,
             format!("{at}.consent.obtained_by"),
             &purpose,
             &[(
@@ -286,14 +296,14 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
         // CON-07 (PIPL 13)
         if !filled(p.basis_note.as_deref()) {
             let basis = p.basis.label();
-            cx.report_bilingual("CON-07", format!("{at}.basis"), &purpose, &[("basis", basis.zh, basis.en)]);
+            cx.report_bilingual(RuleId::Con07, format!("{at}.basis"), &purpose, &[("basis", basis.zh, basis.en)]);
         }
         return;
     }
     // CON-05 (NDSMR 22(5); APP19 三): 48 hours is gebao's floor, a common review practice.
     match p.consent.reprompt_after {
         None => cx.report_bilingual(
-            "CON-05",
+            RuleId::Con05,
             format!("{at}.consent"),
             &purpose,
             &[(
@@ -305,13 +315,13 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
         Some(d) if !d.at_least(&Duration::hours(48)) => {
             let zh = format!("在用户拒绝后{}就再次征求同意，短于48小时", d.display(Lang::ZhCn));
             let en = format!("asks again {} after a refusal, sooner than 48 hours", d.display(Lang::En));
-            cx.report_bilingual("CON-05", format!("{at}.consent.reprompt_after"), &purpose, &[("what", &zh, &en)]);
+            cx.report_bilingual(RuleId::Con05, format!("{at}.consent.reprompt_after"), &purpose, &[("what", &zh, &en)]);
         }
         Some(_) => {}
     }
     // CON-06 (PIPL 15)
     if !filled(p.consent.withdraw.as_deref()) {
-        cx.report("CON-06", format!("{at}.consent"), &purpose);
+        cx.report(RuleId::Con06, format!("{at}.consent"), &purpose);
     }
 }
 
@@ -320,14 +330,14 @@ fn unused(cx: &mut Ctx<'_>) {
     let m = cx.m;
     for (i, f) in m.fields.iter().enumerate() {
         if m.purposes_using(&f.id).next().is_none() {
-            cx.report("CON-08", format!("fields[{i}].id"), &[("field", f.id.as_str())]);
+            cx.report(RuleId::Con08, format!("fields[{i}].id"), &[("field", f.id.as_str())]);
         }
     }
     for (i, p) in m.permissions.iter().enumerate() {
         if !m.scenarios.iter().any(|s| s.permissions.contains(&p.id)) {
             let label = p.id.label();
             cx.report_bilingual(
-                "CON-09",
+                RuleId::Con09,
                 format!("permissions[{i}].id"),
                 &[],
                 &[("permission", label.zh, p.id.as_str())],
@@ -352,7 +362,12 @@ fn policy_agreement(cx: &mut Ctx<'_>) {
         if by_policy(p) && p.consent.separate {
             let zh = format!("处理目的 `{}` 的单独同意", p.id);
             let en = format!("the separate consent of purpose `{}`", p.id);
-            cx.report_bilingual("CON-11", format!("purposes[{i}].consent.obtained_by"), &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(
+                RuleId::Con11,
+                format!("purposes[{i}].consent.obtained_by"),
+                &[],
+                &[("what", &zh, &en)],
+            );
         }
     }
     for (i, r) in m.recipients.iter().enumerate().filter(|(_, r)| needs_separate_consent(r)) {
@@ -362,7 +377,12 @@ fn policy_agreement(cx: &mut Ctx<'_>) {
                 let zh = format!("向 `{}`（{}）提供处理目的 `{pid}` 的个人信息所需的单独同意", r.id, kind.zh);
                 let en =
                     format!("the separate consent needed to give `{}` ({}) the PI of purpose `{pid}`", r.id, kind.en);
-                cx.report_bilingual("CON-11", format!("recipients[{i}].purposes[{j}]"), &[], &[("what", &zh, &en)]);
+                cx.report_bilingual(
+                    RuleId::Con11,
+                    format!("recipients[{i}].purposes[{j}]"),
+                    &[],
+                    &[("what", &zh, &en)],
+                );
             }
         }
     }
@@ -372,7 +392,7 @@ fn policy_agreement(cx: &mut Ctx<'_>) {
         for p in m.purposes.iter().filter(|p| by_policy(p)) {
             let zh = format!("在境外（{abroad}）存储处理目的 `{}` 的个人信息所需的单独同意", p.id);
             let en = format!("the separate consent needed to store the PI of purpose `{}` abroad ({abroad})", p.id);
-            cx.report_bilingual("CON-11", format!("storage.countries[{k}]"), &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(RuleId::Con11, format!("storage.countries[{k}]"), &[], &[("what", &zh, &en)]);
         }
     }
 }

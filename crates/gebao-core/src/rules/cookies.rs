@@ -1,13 +1,13 @@
 //! Cookies and similar technologies, and browser privacy signals (PIPL 13, 14, 17; 35273 5.5).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{Platform, SignalHandling};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "COO-01",
+        id: RuleId::Coo01,
         severity: Error,
         source: "PIPL 17",
         title: B::new(
@@ -21,7 +21,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "COO-02",
+        id: RuleId::Coo02,
         severity: Error,
         source: "PIPL 13, 14",
         title: B::new(
@@ -38,7 +38,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "COO-03",
+        id: RuleId::Coo03,
         severity: Warning,
         source: "—",
         title: B::new(
@@ -63,7 +63,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         // COO-01 (PIPL 17): the category is required by the format; the rest is checked here.
         if !filled(c.provider.as_deref()) {
             cx.report_bilingual(
-                "COO-01",
+                RuleId::Coo01,
                 format!("{at}.provider"),
                 &[("name", name)],
                 &[("what", "提供方（provider）", "provider")],
@@ -71,7 +71,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if !filled(c.purpose.as_deref()) {
             cx.report_bilingual(
-                "COO-01",
+                RuleId::Coo01,
                 format!("{at}.purpose"),
                 &[("name", name)],
                 &[("what", "用途（purpose）", "purpose")],
@@ -79,7 +79,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if c.lifetime.is_none() && !c.session {
             cx.report_bilingual(
-                "COO-01",
+                RuleId::Coo01,
                 format!("{at}.lifetime"),
                 &[("name", name)],
                 &[("what", "有效期（lifetime，或 session = true）", "lifetime (`lifetime`, or `session = true`)")],
@@ -90,7 +90,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if !c.category.is_essential() && c.set_before_consent {
             let label = c.category.label();
             cx.report_bilingual(
-                "COO-02",
+                RuleId::Coo02,
                 format!("{at}.set_before_consent"),
                 &[("name", name)],
                 &[("category", label.zh, label.en)],
@@ -112,13 +112,19 @@ pub fn check(cx: &mut Ctx<'_>) {
             Some(SignalHandling::Ignored) => ("被忽略", "is ignored"),
             None => ("的处理方式未说明", "is not said to be honoured or ignored"),
         };
-        cx.report_bilingual("COO-03", format!("tracking.{key}"), &[], &[("signal", zh, en), ("what", what.0, what.1)]);
+        cx.report_bilingual(
+            RuleId::Coo03,
+            format!("tracking.{key}"),
+            &[],
+            &[("signal", zh, en), ("what", what.0, what.1)],
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     /// The clean manifest's session cookie and analytics cookie.
@@ -127,30 +133,30 @@ mod tests {
 
     #[test]
     fn coo_01() {
-        assert_rule("COO-01", |m| m.cookies[STAT].provider = None);
-        assert_rule("COO-01", |m| m.cookies[STAT].purpose = Some(String::new()));
-        assert_rule("COO-01", |m| m.cookies[STAT].lifetime = None);
-        assert_rule("COO-01", |m| m.cookies[SESSION].session = false);
+        assert_rule(RuleId::Coo01, |m| m.cookies[STAT].provider = None);
+        assert_rule(RuleId::Coo01, |m| m.cookies[STAT].purpose = Some(String::new()));
+        assert_rule(RuleId::Coo01, |m| m.cookies[STAT].lifetime = None);
+        assert_rule(RuleId::Coo01, |m| m.cookies[SESSION].session = false);
     }
 
     #[test]
     fn coo_02() {
-        assert_rule("COO-02", |m| m.cookies[STAT].set_before_consent = true);
+        assert_rule(RuleId::Coo02, |m| m.cookies[STAT].set_before_consent = true);
         // Strictly necessary cookies need no consent.
-        assert_quiet("COO-02", |m| m.cookies[SESSION].set_before_consent = true);
+        assert_quiet(RuleId::Coo02, |m| m.cookies[SESSION].set_before_consent = true);
     }
 
     #[test]
     fn coo_03() {
-        assert_rule("COO-03", |m| m.tracking.gpc = None);
-        assert_rule("COO-03", |m| m.tracking.do_not_track = Some(SignalHandling::Ignored));
-        assert_rule("COO-03", |m| {
+        assert_rule(RuleId::Coo03, |m| m.tracking.gpc = None);
+        assert_rule(RuleId::Coo03, |m| m.tracking.do_not_track = Some(SignalHandling::Ignored));
+        assert_rule(RuleId::Coo03, |m| {
             m.cookies.clear();
             m.tracking = Tracking::default();
             m.permissions[0].platforms.push(Platform::Web);
         });
         // No cookies and no web version: nothing for a browser signal to switch off.
-        assert_quiet("COO-03", |m| {
+        assert_quiet(RuleId::Coo03, |m| {
             m.cookies.clear();
             m.tracking = Tracking::default();
         });

@@ -6,13 +6,13 @@
 //! individual the operator counts (`[organisation] individuals`).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{CrossBorder, Exemption, Manifest, Mechanism, Recipient, is_outside_mainland};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "XB-01",
+        id: RuleId::Xb01,
         severity: Error,
         source: "PIPL 39",
         title: B::new(
@@ -26,7 +26,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "XB-02",
+        id: RuleId::Xb02,
         severity: Error,
         source: "PIPL 38; XB24; XBCERT",
         title: B::new(
@@ -43,7 +43,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "XB-03",
+        id: RuleId::Xb03,
         severity: Error,
         source: "PIPL 55(4)",
         title: B::new("每项出境活动都有个人信息保护影响评估记录", "Every cross-border flow has a PIA record"),
@@ -54,7 +54,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "XB-04",
+        id: RuleId::Xb04,
         severity: Error,
         source: "PIPL 40; XB24",
         title: B::new(
@@ -231,7 +231,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if !consented {
             report(
                 cx,
-                "XB-01",
+                RuleId::Xb01,
                 format!("{}.separate_consent", f.path),
                 f,
                 "没有取得个人的单独同意",
@@ -259,7 +259,7 @@ pub fn check(cx: &mut Ctx<'_>) {
                 let list = missing.join(", ");
                 let zh = format!("缺少应告知的境外接收方信息：{list}");
                 let en = format!("lacks what users must be told about the overseas recipient: {list}");
-                report(cx, "XB-01", format!("{}.{first}", f.path), f, &zh, &en);
+                report(cx, RuleId::Xb01, format!("{}.{first}", f.path), f, &zh, &en);
             }
         }
 
@@ -271,7 +271,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             None => m.storage.pia.is_some(),
         };
         if !has_pia {
-            cx.report_bilingual("XB-03", format!("{}.pia", f.path), &[], &[("flow", &f.name_zh, &f.name_en)]);
+            cx.report_bilingual(RuleId::Xb03, format!("{}.pia", f.path), &[], &[("flow", &f.name_zh, &f.name_en)]);
         }
     }
 
@@ -296,7 +296,7 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
     let Some(cb) = f.cb else {
         let zh = format!("未声明出境途径（cross_border），{}", wanted.zh);
         let en = format!("no mechanism (`cross_border`) is declared; {}", wanted.en);
-        report(cx, "XB-02", format!("{}.cross_border", f.path), f, &zh, &en);
+        report(cx, RuleId::Xb02, format!("{}.cross_border", f.path), f, &zh, &en);
         return;
     };
     let at = format!("{}.cross_border", f.path);
@@ -309,7 +309,7 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
         } else {
             let zh = format!("声明的是“{}”，{}", declared.zh, wanted.zh);
             let en = format!("it declares {}, but {}", declared.en, wanted.en);
-            report(cx, "XB-02", path, f, &zh, &en);
+            report(cx, RuleId::Xb02, path, f, &zh, &en);
         }
     };
     match (cb.mechanism, cb.exemption) {
@@ -317,7 +317,7 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
         (Mechanism::None, _) => {
             let zh = format!("未说明出境途径，{}", wanted.zh);
             let en = format!("no mechanism is stated; {}", wanted.en);
-            report(cx, "XB-02", format!("{at}.mechanism"), f, &zh, &en);
+            report(cx, RuleId::Xb02, format!("{at}.mechanism"), f, &zh, &en);
         }
         (Mechanism::StandardContract | Mechanism::Certification, _) => {
             if matches!(need, Need::AssessmentImportant | Need::AssessmentLocalised) {
@@ -329,7 +329,7 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
                 "声明免予申报，但未说明适用哪项豁免（exemption）",
                 "it claims an exemption but does not say which (`exemption`)",
             );
-            report(cx, "XB-02", format!("{at}.exemption"), f, zh, en);
+            report(cx, RuleId::Xb02, format!("{at}.exemption"), f, zh, en);
         }
         (Mechanism::Exempt, Some(Exemption::SmallVolume)) => {
             if need != Need::Nothing {
@@ -337,7 +337,7 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
             } else if volume.individuals.is_none() {
                 let zh = "适用小规模豁免，但未填写出境人数（individuals）";
                 let en = "it claims the small-volume exemption but does not state how many people (`individuals`)";
-                report(cx, "XB-02", format!("{at}.individuals"), f, zh, en);
+                report(cx, RuleId::Xb02, format!("{at}.individuals"), f, zh, en);
             }
         }
         // The other exemptions (XB24 art. 4–6) hold whatever the volume, but not for
@@ -346,25 +346,26 @@ fn check_mechanism(cx: &mut Ctx<'_>, f: &Flow<'_>, need: Need, volume: &Volume, 
             if cb.important_data {
                 let zh = "包含重要数据，不适用豁免，应通过数据出境安全评估";
                 let en = "it includes important data, which no exemption covers; a CAC security assessment is required";
-                report(cx, "XB-02", format!("{at}.important_data"), f, zh, en);
+                report(cx, RuleId::Xb02, format!("{at}.important_data"), f, zh, en);
             }
         }
     }
 }
 
 /// Reports a rule whose message is `{flow}` and `{problem}`.
-fn report(cx: &mut Ctx<'_>, id: &'static str, path: String, f: &Flow<'_>, zh: &str, en: &str) {
+fn report(cx: &mut Ctx<'_>, id: RuleId, path: String, f: &Flow<'_>, zh: &str, en: &str) {
     cx.report_bilingual(id, path, &[], &[("flow", &f.name_zh, &f.name_en), ("problem", zh, en)]);
 }
 
 /// Reports XB-04, whose message is `{reason}` and `{problem}`.
 fn report_localised(cx: &mut Ctx<'_>, path: String, reason: &(String, String), zh: &str, en: &str) {
-    cx.report_bilingual("XB-04", path, &[], &[("reason", &reason.0, &reason.1), ("problem", zh, en)]);
+    cx.report_bilingual(RuleId::Xb04, path, &[], &[("reason", &reason.0, &reason.1), ("problem", zh, en)]);
 }
 
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     /// The push SDK moved to Singapore, with everything a small flow needs.
@@ -395,50 +396,50 @@ mod tests {
             m.storage.countries = vec!["CN".into(), "US".into()];
             m.storage.description = Some("数据中心可能位于国内或国外".into());
         };
-        assert_rule("XB-01", change);
-        assert_rule("XB-02", change);
-        assert_rule("XB-03", change);
+        assert_rule(RuleId::Xb01, change);
+        assert_rule(RuleId::Xb02, change);
+        assert_rule(RuleId::Xb03, change);
     }
 
     #[test]
     fn xb_01() {
-        assert_rule("XB-01", |m| abroad(m).separate_consent = false);
-        assert_rule("XB-01", |m| {
+        assert_rule(RuleId::Xb01, |m| abroad(m).separate_consent = false);
+        assert_rule(RuleId::Xb01, |m| {
             if let Some(cb) = abroad(m).cross_border.as_mut() {
                 cb.rights_how = None;
             }
         });
-        assert_quiet("XB-01", |m| {
+        assert_quiet(RuleId::Xb01, |m| {
             abroad(m);
         });
     }
 
     #[test]
     fn xb_02() {
-        assert_rule("XB-02", |m| abroad(m).cross_border = None);
-        assert_rule("XB-02", |m| cross_border(m).exemption = None);
-        assert_rule("XB-02", |m| cross_border(m).mechanism = Mechanism::None);
+        assert_rule(RuleId::Xb02, |m| abroad(m).cross_border = None);
+        assert_rule(RuleId::Xb02, |m| cross_border(m).exemption = None);
+        assert_rule(RuleId::Xb02, |m| cross_border(m).mechanism = Mechanism::None);
         // 200,000 people are above the small-volume band.
-        assert_rule("XB-02", |m| cross_border(m).individuals = Some(200_000));
+        assert_rule(RuleId::Xb02, |m| cross_border(m).individuals = Some(200_000));
         // Sensitive PI never fits the small-volume exemption.
-        assert_rule("XB-02", |m| cross_border(m).sensitive_individuals = Some(10));
-        assert_rule("XB-02", |m| cross_border(m).individuals = None);
+        assert_rule(RuleId::Xb02, |m| cross_border(m).sensitive_individuals = Some(10));
+        assert_rule(RuleId::Xb02, |m| cross_border(m).individuals = None);
         // Important data needs an assessment, whatever the contract says.
-        assert_rule("XB-02", |m| {
+        assert_rule(RuleId::Xb02, |m| {
             let cb = cross_border(m);
             cb.mechanism = Mechanism::StandardContract;
             cb.important_data = true;
         });
-        assert_quiet("XB-02", |m| {
+        assert_quiet(RuleId::Xb02, |m| {
             abroad(m);
         });
-        assert_quiet("XB-02", |m| {
+        assert_quiet(RuleId::Xb02, |m| {
             let cb = cross_border(m);
             cb.mechanism = Mechanism::Certification;
             cb.individuals = Some(200_000);
             cb.sensitive_individuals = Some(500);
         });
-        assert_quiet("XB-02", |m| {
+        assert_quiet(RuleId::Xb02, |m| {
             let cb = cross_border(m);
             cb.exemption = Some(Exemption::Contract);
             cb.individuals = Some(5_000_000);
@@ -447,28 +448,28 @@ mod tests {
 
     #[test]
     fn xb_03() {
-        assert_rule("XB-03", |m| {
+        assert_rule(RuleId::Xb03, |m| {
             abroad(m).pia = None;
             for p in &mut m.pia {
                 p.recipients.clear();
             }
         });
         // Listed in a [[pia]] record is enough.
-        assert_quiet("XB-03", |m| abroad(m).pia = None);
+        assert_quiet(RuleId::Xb03, |m| abroad(m).pia = None);
     }
 
     #[test]
     fn xb_04() {
-        assert_rule("XB-04", |m| {
+        assert_rule(RuleId::Xb04, |m| {
             abroad(m);
             m.organisation.ciio = true;
         });
-        assert_rule("XB-04", |m| {
+        assert_rule(RuleId::Xb04, |m| {
             let cb = cross_border(m);
             cb.mechanism = Mechanism::StandardContract;
             cb.individuals = Some(2_000_000);
         });
-        assert_rule("XB-04", |m| {
+        assert_rule(RuleId::Xb04, |m| {
             m.organisation.ciio = true;
             m.storage.countries = vec!["SG".into()];
             m.storage.cross_border = Some(CrossBorder {
@@ -482,7 +483,7 @@ mod tests {
                 rights_how_en: None,
             });
         });
-        assert_quiet("XB-04", |m| {
+        assert_quiet(RuleId::Xb04, |m| {
             m.organisation.ciio = true;
             let cb = cross_border(m);
             cb.mechanism = Mechanism::SecurityAssessment;

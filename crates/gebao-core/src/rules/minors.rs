@@ -2,14 +2,14 @@
 //! access (PIPL 31; CHILD; MINOR).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{GuardianConsent, Manifest, Purpose, RightKind};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "MIN-01",
+        id: RuleId::Min01,
         severity: Error,
         source: "PIPL 31",
         title: B::new(
@@ -23,7 +23,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "MIN-02",
+        id: RuleId::Min02,
         severity: Error,
         source: "PIPL 31, 14",
         title: B::new("不得推定已取得监护人同意", "Guardian consent is never presumed"),
@@ -37,7 +37,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "MIN-03",
+        id: RuleId::Min03,
         severity: Error,
         source: "PIPL 31; CHILD 8",
         title: B::new("制定专门的儿童个人信息处理规则", "Declare separate rules for children's PI"),
@@ -51,7 +51,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "MIN-04",
+        id: RuleId::Min04,
         severity: Error,
         source: "CHILD 8",
         title: B::new("指定专人负责儿童个人信息保护", "Name a person responsible for children's PI"),
@@ -59,7 +59,7 @@ pub const RULES: &[Rule] = &[
         hint: B::new("填写 [minors.officer] 的 name 和 contact", "fill in `name` and `contact` of [minors.officer]"),
     },
     Rule {
-        id: "MIN-05",
+        id: RuleId::Min05,
         severity: Error,
         source: "MINOR 37",
         title: B::new(
@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "MIN-06",
+        id: RuleId::Min06,
         severity: Error,
         source: "CHILD 10",
         title: B::new(
@@ -90,7 +90,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "MIN-07",
+        id: RuleId::Min07,
         severity: Error,
         source: "MINOR 36",
         title: B::new(
@@ -123,7 +123,7 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // MIN-02 (PIPL 31, 14): wrong whoever the audience is.
     if mi.guardian_consent == GuardianConsent::Presumed {
-        cx.report("MIN-02", "minors.guardian_consent", &[]);
+        cx.report(RuleId::Min02, "minors.guardian_consent", &[]);
     }
     if !may_have_children(m) {
         return;
@@ -134,11 +134,11 @@ pub fn check(cx: &mut Ctx<'_>) {
         let age = mi.guardian_consent_age;
         let zh = format!("监护人同意年龄设为{age}周岁，低于十四周岁");
         let en = format!("the guardian-consent age is {age}, below 14");
-        cx.report_bilingual("MIN-01", "minors.guardian_consent_age", &[], &[("what", &zh, &en)]);
+        cx.report_bilingual(RuleId::Min01, "minors.guardian_consent_age", &[], &[("what", &zh, &en)]);
     }
     if mi.guardian_consent == GuardianConsent::None {
         cx.report_bilingual(
-            "MIN-01",
+            RuleId::Min01,
             "minors.guardian_consent",
             &[],
             &[(
@@ -151,24 +151,24 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // MIN-03 (PIPL 31; CHILD 8)
     if !filled(mi.children_rules.as_deref()) {
-        cx.report("MIN-03", "minors.children_rules", &[]);
+        cx.report(RuleId::Min03, "minors.children_rules", &[]);
     }
 
     // MIN-04 (CHILD 8)
     if mi.officer.as_ref().is_none_or(|o| o.name.trim().is_empty()) {
-        cx.report("MIN-04", "minors.officer", &[]);
+        cx.report(RuleId::Min04, "minors.officer", &[]);
     }
 
     // MIN-05 (MINOR 37)
     if !mi.annual_audit {
-        cx.report("MIN-05", "minors.annual_audit", &[]);
+        cx.report(RuleId::Min05, "minors.annual_audit", &[]);
     }
 
     children_notice(cx);
 
     // MIN-07 (MINOR 36)
     if !mi.staff_access_controlled {
-        cx.report("MIN-07", "minors.staff_access_controlled", &[]);
+        cx.report(RuleId::Min07, "minors.staff_access_controlled", &[]);
     }
 }
 
@@ -256,13 +256,14 @@ fn children_notice(cx: &mut Ctx<'_>) {
     }
 
     for (path, zh, en) in missing {
-        cx.report_bilingual("MIN-06", path, &[], &[("what", &zh, &en)]);
+        cx.report_bilingual(RuleId::Min06, path, &[], &[("what", &zh, &en)]);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
     use crate::taxonomy::Category;
 
@@ -272,17 +273,17 @@ mod tests {
 
     #[test]
     fn min_01() {
-        assert_rule("MIN-01", |m| m.minors.guardian_consent = GuardianConsent::None);
-        assert_rule("MIN-01", |m| m.minors.guardian_consent_age = 12);
-        assert_rule("MIN-01", |m| m.minors = Minors::default());
-        assert_quiet("MIN-01", adults_only);
-        assert_quiet("MIN-01", |m| m.minors.guardian_consent_age = 16);
+        assert_rule(RuleId::Min01, |m| m.minors.guardian_consent = GuardianConsent::None);
+        assert_rule(RuleId::Min01, |m| m.minors.guardian_consent_age = 12);
+        assert_rule(RuleId::Min01, |m| m.minors = Minors::default());
+        assert_quiet(RuleId::Min01, adults_only);
+        assert_quiet(RuleId::Min01, |m| m.minors.guardian_consent_age = 16);
     }
 
     #[test]
     fn min_02() {
-        assert_rule("MIN-02", |m| m.minors.guardian_consent = GuardianConsent::Presumed);
-        assert_rule("MIN-02", |m| {
+        assert_rule(RuleId::Min02, |m| m.minors.guardian_consent = GuardianConsent::Presumed);
+        assert_rule(RuleId::Min02, |m| {
             adults_only(m);
             m.minors.guardian_consent = GuardianConsent::Presumed;
         });
@@ -290,10 +291,10 @@ mod tests {
 
     #[test]
     fn min_03() {
-        assert_rule("MIN-03", |m| m.minors.children_rules = None);
-        assert_quiet("MIN-03", adults_only);
+        assert_rule(RuleId::Min03, |m| m.minors.children_rules = None);
+        assert_quiet(RuleId::Min03, adults_only);
         // An adults-only app that still holds children's PI needs the rules.
-        assert_rule("MIN-03", |m| {
+        assert_rule(RuleId::Min03, |m| {
             adults_only(m);
             m.fields[1].category = Category::Minor;
         });
@@ -301,40 +302,40 @@ mod tests {
 
     #[test]
     fn min_04() {
-        assert_rule("MIN-04", |m| m.minors.officer = None);
-        assert_quiet("MIN-04", adults_only);
+        assert_rule(RuleId::Min04, |m| m.minors.officer = None);
+        assert_quiet(RuleId::Min04, adults_only);
     }
 
     #[test]
     fn min_05() {
-        assert_rule("MIN-05", |m| m.minors.annual_audit = false);
-        assert_quiet("MIN-05", adults_only);
+        assert_rule(RuleId::Min05, |m| m.minors.annual_audit = false);
+        assert_quiet(RuleId::Min05, adults_only);
     }
 
     #[test]
     fn min_06() {
-        assert_rule("MIN-06", |m| m.minors.refusal_consequence = None);
-        assert_rule("MIN-06", |m| m.rights.correction = None);
-        assert_rule("MIN-06", |m| m.rights.deletion = None);
-        assert_rule("MIN-06", |m| m.protection.measures.clear());
-        assert_rule("MIN-06", |m| m.storage = Storage::default());
-        assert_rule("MIN-06", |m| m.purposes[2].retention = None);
-        assert_rule("MIN-06", |m| {
+        assert_rule(RuleId::Min06, |m| m.minors.refusal_consequence = None);
+        assert_rule(RuleId::Min06, |m| m.rights.correction = None);
+        assert_rule(RuleId::Min06, |m| m.rights.deletion = None);
+        assert_rule(RuleId::Min06, |m| m.protection.measures.clear());
+        assert_rule(RuleId::Min06, |m| m.storage = Storage::default());
+        assert_rule(RuleId::Min06, |m| m.purposes[2].retention = None);
+        assert_rule(RuleId::Min06, |m| {
             if let Some(r) = &mut m.purposes[4].retention {
                 r.then = None;
             }
         });
-        assert_rule("MIN-06", |m| {
+        assert_rule(RuleId::Min06, |m| {
             m.controller.complaints = None;
             m.rights.complaint = None;
             m.minors.guardian_contact = None;
         });
-        assert_quiet("MIN-06", adults_only);
+        assert_quiet(RuleId::Min06, adults_only);
     }
 
     #[test]
     fn min_07() {
-        assert_rule("MIN-07", |m| m.minors.staff_access_controlled = false);
-        assert_quiet("MIN-07", adults_only);
+        assert_rule(RuleId::Min07, |m| m.minors.staff_access_controlled = false);
+        assert_quiet(RuleId::Min07, adults_only);
     }
 }

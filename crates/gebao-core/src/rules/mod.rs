@@ -1,13 +1,14 @@
 //! The rules of `gebao check` (`pipl-rules.md` part C). Each area of the law has a module
 //! with its catalogue entries (`RULES`: id, severity, source, and the zh-CN/English texts)
-//! and one `check` function that reports findings against a manifest. Rule ids match the
-//! catalog in `pipl-rules.md`.
+//! and one `check` function that reports findings against a manifest. Rule ids are the
+//! [`RuleId`] enum (`id.rs`), named as in `pipl-rules.md`.
 
 mod adm;
 mod changes;
 mod consent;
 mod cookies;
 mod crossborder;
+mod id;
 mod minors;
 mod notice;
 mod placeholders;
@@ -18,11 +19,12 @@ mod sensitive;
 mod sharing;
 mod termination;
 
+pub use id::RuleId;
 pub use placeholders::is_placeholder;
 
 use crate::manifest::Manifest;
 use crate::source_map::SourceMap;
-use crate::text::{Bilingual, Lang};
+use crate::text::{Lang, Text, fill_keeping};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -45,11 +47,11 @@ impl Severity {
         }
     }
 
-    pub fn label(self) -> Bilingual {
+    pub fn label(self) -> Text {
         match self {
-            Severity::Info => Bilingual::new("提示", "info"),
-            Severity::Warning => Bilingual::new("警告", "warning"),
-            Severity::Error => Bilingual::new("错误", "error"),
+            Severity::Info => Text::new("提示", "info"),
+            Severity::Warning => Text::new("警告", "warning"),
+            Severity::Error => Text::new("错误", "error"),
         }
     }
 }
@@ -69,48 +71,67 @@ impl std::str::FromStr for Severity {
 /// A catalogue entry: one rule.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     pub severity: Severity,
     /// Legal source, e.g. "PIPL 17(1)".
     pub source: &'static str,
     /// The rule in one sentence.
-    pub title: Bilingual,
+    pub title: Text,
     /// The finding's text; `{name}` placeholders are filled from the finding's arguments.
-    pub message: Bilingual,
+    pub message: Text,
     /// How to fix it.
-    pub hint: Bilingual,
+    pub hint: Text,
+}
+
+/// Every rule gebao checks, in catalogue order: the areas' entries one after the other,
+/// indexed by [`RuleId::index`]. Built when the crate is compiled, which fails unless the
+/// entries are exactly the rules of [`RuleId::ALL`], in that order.
+static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
+    notice::RULES,
+    placeholders::RULES,
+    consent::RULES,
+    sensitive::RULES,
+    minors::RULES,
+    sharing::RULES,
+    crossborder::RULES,
+    retention::RULES,
+    rights::RULES,
+    adm::RULES,
+    security::RULES,
+    cookies::RULES,
+    changes::RULES,
+    termination::RULES,
+]);
+
+/// The areas' entries as one array, checked against [`RuleId::ALL`]. Only evaluated at
+/// compile time (for [`CATALOGUE`]): its assertions are build errors, never panics at run time.
+const fn concat(areas: &[&[Rule]]) -> [Rule; RuleId::ALL.len()] {
+    let mut out = [areas[0][0]; RuleId::ALL.len()];
+    let (mut n, mut a) = (0, 0);
+    while a < areas.len() {
+        let mut i = 0;
+        while i < areas[a].len() {
+            assert!(n < out.len(), "the catalogue has more entries than RuleId has rules");
+            assert!(areas[a][i].id.index() == n, "catalogue entries must follow the order of RuleId, once each");
+            out[n] = areas[a][i];
+            (n, i) = (n + 1, i + 1);
+        }
+        a += 1;
+    }
+    assert!(n == out.len(), "a rule of RuleId has no catalogue entry");
+    out
 }
 
 /// Every rule gebao checks, in catalogue order.
 pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
-    [
-        notice::RULES,
-        placeholders::RULES,
-        consent::RULES,
-        sensitive::RULES,
-        minors::RULES,
-        sharing::RULES,
-        crossborder::RULES,
-        retention::RULES,
-        rights::RULES,
-        adm::RULES,
-        security::RULES,
-        cookies::RULES,
-        changes::RULES,
-        termination::RULES,
-    ]
-    .into_iter()
-    .flatten()
-}
-
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    catalogue().find(|r| r.id == id)
+    CATALOGUE.iter()
 }
 
 /// One finding of `gebao check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    /// Serialised as the id, e.g. `RuleId::Con05`.
+    pub rule: RuleId,
     pub severity: Severity,
     pub source: &'static str,
     pub message_zh: String,
@@ -149,40 +170,33 @@ pub struct Ctx<'m> {
 impl<'m> Ctx<'m> {
     /// Reports rule `id` at `path`, filling the `{name}` placeholders of its texts from
     /// `args` (the same value in both languages).
-    pub fn report(&mut self, id: &'static str, path: impl Into<String>, args: &[(&str, &str)]) {
+    pub fn report(&mut self, id: RuleId, path: impl Into<String>, args: &[(&str, &str)]) {
         self.report_bilingual(id, path, args, &[]);
     }
 
     /// Like [`Ctx::report`], with arguments whose text differs by language (zh, en).
     pub fn report_bilingual(
         &mut self,
-        id: &'static str,
+        id: RuleId,
         path: impl Into<String>,
         args: &[(&str, &str)],
         bi: &[(&str, &str, &str)],
     ) {
-        let Some(rule) = rule(id) else {
-            debug_assert!(false, "rule {id} is not in the catalogue");
-            return;
+        let rule = id.rule();
+        // Per language: the shared arguments, then those whose text differs by language.
+        let with = |lang: Lang| -> Vec<(&str, &str)> {
+            let own = bi.iter().map(|(k, zh, en)| (*k, if lang == Lang::ZhCn { *zh } else { *en }));
+            args.iter().copied().chain(own).collect()
         };
-        let fill = |template: &str, lang: Lang| {
-            let mut s = template.to_owned();
-            for (k, v) in args {
-                s = s.replace(&format!("{{{k}}}"), v);
-            }
-            for (k, zh, en) in bi {
-                s = s.replace(&format!("{{{k}}}"), if lang == Lang::ZhCn { zh } else { en });
-            }
-            s
-        };
+        let (zh, en) = (with(Lang::ZhCn), with(Lang::En));
         self.out.push(Finding {
             rule: rule.id,
             severity: rule.severity,
             source: rule.source,
-            message_zh: fill(rule.message.zh, Lang::ZhCn),
-            message_en: fill(rule.message.en, Lang::En),
-            hint_zh: fill(rule.hint.zh, Lang::ZhCn),
-            hint_en: fill(rule.hint.en, Lang::En),
+            message_zh: fill_keeping(rule.message.zh, &zh),
+            message_en: fill_keeping(rule.message.en, &en),
+            hint_zh: fill_keeping(rule.hint.zh, &zh),
+            hint_en: fill_keeping(rule.hint.en, &en),
             path: path.into(),
             span: None,
         });
@@ -215,7 +229,7 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     }
     out.sort_by(|a, b| {
         let pos = |f: &Finding| f.span.as_ref().map_or(usize::MAX, |s| s.start);
-        b.severity.cmp(&a.severity).then(pos(a).cmp(&pos(b))).then(a.rule.cmp(b.rule))
+        b.severity.cmp(&a.severity).then(pos(a).cmp(&pos(b))).then(a.rule.as_str().cmp(b.rule.as_str()))
     });
     out
 }

@@ -1,12 +1,12 @@
 //! Notice: what the policy must tell users (PIPL 7, 17; NDSMR; APP19; GB/T 35273 5.5).
 
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::RightKind;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "NOT-01",
+        id: RuleId::Not01,
         severity: Error,
         source: "PIPL 17(1)",
         title: B::new(
@@ -20,7 +20,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-02",
+        id: RuleId::Not02,
         severity: Error,
         source: "PIPL 17(2)",
         title: B::new(
@@ -34,7 +34,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-03",
+        id: RuleId::Not03,
         severity: Error,
         source: "PIPL 17(3), 50",
         title: B::new(
@@ -48,7 +48,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-04",
+        id: RuleId::Not04,
         severity: Error,
         source: "NDSMR 20; CSL 51; APP19",
         title: B::new("声明投诉、举报渠道", "Declare a complaint and report channel"),
@@ -59,7 +59,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-05",
+        id: RuleId::Not05,
         severity: Warning,
         source: "practice (seeds)",
         title: B::new(
@@ -73,7 +73,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-06",
+        id: RuleId::Not06,
         severity: Warning,
         source: "PIPL 52; 35273 11.1",
         title: B::new(
@@ -90,7 +90,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-07",
+        id: RuleId::Not07,
         severity: Error,
         source: "NDSMR; PIPL 17(2)",
         title: B::new(
@@ -107,7 +107,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-08",
+        id: RuleId::Not08,
         severity: Error,
         source: "PIPL 30",
         title: B::new(
@@ -121,7 +121,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-09",
+        id: RuleId::Not09,
         severity: Warning,
         source: "NDSMR; 41391",
         title: B::new(
@@ -135,7 +135,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-10",
+        id: RuleId::Not10,
         severity: Warning,
         source: "35273 5.5",
         title: B::new("声明个人信息的存储地点", "Declare where PI is stored"),
@@ -143,7 +143,7 @@ pub const RULES: &[Rule] = &[
         hint: B::new("在 [storage] 中填写 countries（如 [\"CN\"]）", "set `countries` in [storage] (e.g. [\"CN\"])"),
     },
     Rule {
-        id: "NOT-11",
+        id: RuleId::Not11,
         severity: Info,
         source: "—",
         title: B::new(
@@ -157,7 +157,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-12",
+        id: RuleId::Not12,
         severity: Error,
         source: "APP19 一.2–一.4",
         title: B::new(
@@ -171,7 +171,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "NOT-13",
+        id: RuleId::Not13,
         severity: Error,
         source: "APP19; 41391",
         title: B::new(
@@ -196,10 +196,10 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // NOT-01
     if m.controller.name.trim().is_empty() {
-        cx.report_bilingual("NOT-01", "controller.name", &[], &[("what", "名称", "legal name")]);
+        cx.report_bilingual(RuleId::Not01, "controller.name", &[], &[("what", "名称", "legal name")]);
     }
     if m.controller.contact.is_empty() {
-        cx.report_bilingual("NOT-01", "controller.contact", &[], &[("what", "联系方式", "contact channel")]);
+        cx.report_bilingual(RuleId::Not01, "controller.contact", &[], &[("what", "联系方式", "contact channel")]);
     }
 
     // NOT-02, NOT-07
@@ -207,7 +207,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let at = format!("purposes[{i}]");
         if !filled(p.description.as_deref()) {
             cx.report_bilingual(
-                "NOT-02",
+                RuleId::Not02,
                 format!("{at}.name"),
                 &[("purpose", p.id.as_str())],
                 &[("what", "用途说明（description）", "description")],
@@ -215,7 +215,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if p.fields.is_empty() {
             cx.report_bilingual(
-                "NOT-02",
+                RuleId::Not02,
                 format!("{at}.name"),
                 &[("purpose", p.id.as_str())],
                 &[("what", "使用的字段（fields）", "fields")],
@@ -223,7 +223,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         let has_retention = p.retention.as_ref().is_some_and(|r| r.period.is_some() || filled(r.method.as_deref()));
         if !has_retention {
-            cx.report("NOT-07", format!("{at}.name"), &[("purpose", p.id.as_str())]);
+            cx.report(RuleId::Not07, format!("{at}.name"), &[("purpose", p.id.as_str())]);
         }
     }
 
@@ -233,7 +233,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let label = kind.label();
         if m.rights.channel_of(right).is_none_or(|c| c.trim().is_empty()) {
             cx.report_bilingual(
-                "NOT-03",
+                RuleId::Not03,
                 &path,
                 &[("kind", kind.as_str())],
                 &[("right", label.zh, label.en), ("what", "行使渠道（channel）", "channel")],
@@ -241,7 +241,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if m.rights.deadline_of(right).is_none() && kind != RightKind::Withdrawal {
             cx.report_bilingual(
-                "NOT-03",
+                RuleId::Not03,
                 &path,
                 &[("kind", kind.as_str())],
                 &[("right", label.zh, label.en), ("what", "答复期限（deadline）", "response deadline")],
@@ -253,25 +253,35 @@ pub fn check(cx: &mut Ctx<'_>) {
     let complaint_channel = m.controller.complaints.as_ref().is_some_and(|c| !c.is_empty())
         || m.rights.complaint.as_ref().is_some_and(|r| r.offered && filled(r.channel.as_deref()));
     if !complaint_channel {
-        cx.report("NOT-04", "controller", &[]);
+        cx.report(RuleId::Not04, "controller", &[]);
     }
 
     // NOT-05
     let pol = &m.policy;
     if !filled(pol.version.as_deref()) {
-        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少版本号（version）", "no version")]);
+        cx.report_bilingual(RuleId::Not05, "policy", &[], &[("what", "缺少版本号（version）", "no version")]);
     }
     if pol.published.is_none() {
-        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少发布日期（published）", "no publication date")]);
+        cx.report_bilingual(
+            RuleId::Not05,
+            "policy",
+            &[],
+            &[("what", "缺少发布日期（published）", "no publication date")],
+        );
     }
     if pol.effective.is_none() {
-        cx.report_bilingual("NOT-05", "policy", &[], &[("what", "缺少生效日期（effective）", "no effective date")]);
+        cx.report_bilingual(
+            RuleId::Not05,
+            "policy",
+            &[],
+            &[("what", "缺少生效日期（effective）", "no effective date")],
+        );
     }
     if let (Some(p), Some(e)) = (pol.published, pol.effective)
         && e < p
     {
         cx.report_bilingual(
-            "NOT-05",
+            RuleId::Not05,
             "policy.effective",
             &[],
             &[("what", "生效日期早于发布日期", "the effective date is before the publication date")],
@@ -280,9 +290,11 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // NOT-06
     match &m.controller.officer {
-        None => cx.report_bilingual("NOT-06", "controller", &[], &[("what", "名称和联系方式", "name and contact")]),
+        None => {
+            cx.report_bilingual(RuleId::Not06, "controller", &[], &[("what", "名称和联系方式", "name and contact")])
+        }
         Some(o) if o.contact.is_empty() => {
-            cx.report_bilingual("NOT-06", "controller.officer", &[], &[("what", "联系方式", "contact")])
+            cx.report_bilingual(RuleId::Not06, "controller.officer", &[], &[("what", "联系方式", "contact")])
         }
         Some(_) => {}
     }
@@ -294,7 +306,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if !filled(f.necessity.as_deref()) {
             cx.report_bilingual(
-                "NOT-08",
+                RuleId::Not08,
                 format!("fields[{i}].id"),
                 &[("field", f.id.as_str())],
                 &[("what", "必要性说明（necessity）", "necessity statement")],
@@ -302,7 +314,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if !filled(f.impact.as_deref()) {
             cx.report_bilingual(
-                "NOT-08",
+                RuleId::Not08,
                 format!("fields[{i}].id"),
                 &[("field", f.id.as_str())],
                 &[("what", "对个人权益影响的说明（impact）", "statement of impact")],
@@ -325,7 +337,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if !missing.is_empty() {
             let name = format!("recipients `{}`", r.id);
             cx.report_bilingual(
-                "NOT-09",
+                RuleId::Not09,
                 format!("recipients[{i}].id"),
                 &[("missing", &missing.join(", "))],
                 &[("what", &format!("接收方 `{}`", r.id), &name)],
@@ -335,13 +347,13 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // NOT-10
     if m.storage.countries.is_empty() && !filled(m.storage.description.as_deref()) {
-        cx.report("NOT-10", "storage", &[]);
+        cx.report(RuleId::Not10, "storage", &[]);
     }
 
     // NOT-11
     if pol.serves_non_chinese_users && !pol.languages.contains(&Lang::En) {
         cx.report_bilingual(
-            "NOT-11",
+            RuleId::Not11,
             "policy.languages",
             &[],
             &[(
@@ -362,7 +374,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if !missing.is_empty() {
             let list = missing.join(", ");
             cx.report_bilingual(
-                "NOT-11",
+                RuleId::Not11,
                 "policy.languages",
                 &[],
                 &[(
@@ -378,7 +390,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     let d = &pol.display;
     if !d.first_run_popup {
         cx.report_bilingual(
-            "NOT-12",
+            RuleId::Not12,
             "policy.display",
             &[],
             &[("what", "首次运行时未以弹窗方式提示", "no pop-up on first run")],
@@ -386,7 +398,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     }
     match d.taps_from_home {
         None => cx.report_bilingual(
-            "NOT-12",
+            RuleId::Not12,
             "policy.display",
             &[],
             &[(
@@ -396,7 +408,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             )],
         ),
         Some(n) if n > 4 => cx.report_bilingual(
-            "NOT-12",
+            RuleId::Not12,
             "policy.display.taps_from_home",
             &[],
             &[("what", &format!("需要点击{n}次，超过4次"), &format!("it takes {n} taps, more than 4"))],
@@ -405,7 +417,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     }
     if !pol.languages.contains(&Lang::ZhCn) {
         cx.report_bilingual(
-            "NOT-12",
+            RuleId::Not12,
             "policy.languages",
             &[],
             &[("what", "没有简体中文版本", "no Simplified Chinese version")],
@@ -418,7 +430,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         if !filled(p.prompt.as_deref()) && !used_with_prompt {
             let label = p.id.label();
             cx.report_bilingual(
-                "NOT-13",
+                RuleId::Not13,
                 format!("permissions[{i}].id"),
                 &[],
                 &[("what", &format!("权限“{}”", label.zh), &format!("permission `{}`", p.id.as_str()))],
@@ -440,7 +452,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         });
         if !prompted {
             cx.report_bilingual(
-                "NOT-13",
+                RuleId::Not13,
                 format!("fields[{i}].id"),
                 &[],
                 &[("what", &format!("敏感个人信息 `{}`", f.id), &format!("sensitive field `{}`", f.id))],
@@ -452,31 +464,32 @@ pub fn check(cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::assert_rule;
 
     #[test]
     fn not_01() {
-        assert_rule("NOT-01", |m| m.controller.contact = Contact::default());
-        assert_rule("NOT-01", |m| m.controller.name = " ".into());
+        assert_rule(RuleId::Not01, |m| m.controller.contact = Contact::default());
+        assert_rule(RuleId::Not01, |m| m.controller.name = " ".into());
     }
 
     #[test]
     fn not_02() {
-        assert_rule("NOT-02", |m| m.purposes[0].description = None);
-        assert_rule("NOT-02", |m| m.purposes[0].fields.clear());
+        assert_rule(RuleId::Not02, |m| m.purposes[0].description = None);
+        assert_rule(RuleId::Not02, |m| m.purposes[0].fields.clear());
     }
 
     #[test]
     fn not_03() {
-        assert_rule("NOT-03", |m| {
+        assert_rule(RuleId::Not03, |m| {
             m.rights.deadline = None;
         });
-        assert_rule("NOT-03", |m| m.rights.channel = None);
+        assert_rule(RuleId::Not03, |m| m.rights.channel = None);
     }
 
     #[test]
     fn not_04() {
-        assert_rule("NOT-04", |m| {
+        assert_rule(RuleId::Not04, |m| {
             m.controller.complaints = None;
             m.rights.complaint = None;
         });
@@ -484,39 +497,39 @@ mod tests {
 
     #[test]
     fn not_05() {
-        assert_rule("NOT-05", |m| m.policy.version = None);
-        assert_rule("NOT-05", |m| m.policy.effective = chrono::NaiveDate::from_ymd_opt(2025, 1, 1));
+        assert_rule(RuleId::Not05, |m| m.policy.version = None);
+        assert_rule(RuleId::Not05, |m| m.policy.effective = chrono::NaiveDate::from_ymd_opt(2025, 1, 1));
     }
 
     #[test]
     fn not_06() {
-        assert_rule("NOT-06", |m| m.controller.officer = None);
+        assert_rule(RuleId::Not06, |m| m.controller.officer = None);
     }
 
     #[test]
     fn not_07() {
-        assert_rule("NOT-07", |m| m.purposes[1].retention = None);
+        assert_rule(RuleId::Not07, |m| m.purposes[1].retention = None);
     }
 
     #[test]
     fn not_08() {
-        assert_rule("NOT-08", |m| m.fields[3].necessity = None);
+        assert_rule(RuleId::Not08, |m| m.fields[3].necessity = None);
     }
 
     #[test]
     fn not_09() {
-        assert_rule("NOT-09", |m| m.recipients[0].company = None);
+        assert_rule(RuleId::Not09, |m| m.recipients[0].company = None);
     }
 
     #[test]
     fn not_10() {
-        assert_rule("NOT-10", |m| m.storage = Storage::default());
+        assert_rule(RuleId::Not10, |m| m.storage = Storage::default());
     }
 
     #[test]
     fn not_11() {
-        assert_rule("NOT-11", |m| m.fields[0].name_en = None);
-        assert_rule("NOT-11", |m| {
+        assert_rule(RuleId::Not11, |m| m.fields[0].name_en = None);
+        assert_rule(RuleId::Not11, |m| {
             m.policy.languages = vec![crate::text::Lang::ZhCn];
             m.policy.serves_non_chinese_users = true;
         });
@@ -524,14 +537,14 @@ mod tests {
 
     #[test]
     fn not_12() {
-        assert_rule("NOT-12", |m| m.policy.display.first_run_popup = false);
-        assert_rule("NOT-12", |m| m.policy.display.taps_from_home = Some(5));
-        assert_rule("NOT-12", |m| m.policy.languages = vec![crate::text::Lang::En]);
+        assert_rule(RuleId::Not12, |m| m.policy.display.first_run_popup = false);
+        assert_rule(RuleId::Not12, |m| m.policy.display.taps_from_home = Some(5));
+        assert_rule(RuleId::Not12, |m| m.policy.languages = vec![crate::text::Lang::En]);
     }
 
     #[test]
     fn not_13() {
-        assert_rule("NOT-13", |m| {
+        assert_rule(RuleId::Not13, |m| {
             m.permissions[0].prompt = None;
             m.scenarios[1].prompt = None;
         });

@@ -4,12 +4,12 @@
 //! (`[邮箱](#)`), and contact values that cannot be what their key says. gebao's own rule:
 //! the catalogue of the law has no id for it, so it extends the notice area.
 
-use super::{Ctx, Rule, Severity::*};
-use crate::text::Bilingual as B;
+use super::{Ctx, Rule, RuleId, Severity::*};
+use crate::text::Text as B;
 use serde_json::Value;
 
 pub const RULES: &[Rule] = &[Rule {
-    id: "NOT-14",
+    id: RuleId::Not14,
     severity: Error,
     source: "PIPL 7, 17",
     title: B::new(
@@ -158,7 +158,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     walk(&value, String::new(), "", &mut found);
     for (path, text) in found {
         let shown: String = text.chars().take(40).collect();
-        cx.report("NOT-14", path.clone(), &[("path", &path), ("text", &shown)]);
+        cx.report(RuleId::Not14, path.clone(), &[("path", &path), ("text", &shown)]);
     }
 }
 
@@ -187,6 +187,7 @@ fn walk(v: &Value, path: String, key: &str, out: &mut Vec<(String, String)>) {
 #[cfg(test)]
 mod tests {
     use super::placeholder;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     #[test]
@@ -218,9 +219,9 @@ mod tests {
 
     #[test]
     fn not_14() {
-        assert_rule("NOT-14", |m| m.rights.channel = Some("补充获取用户信息副本的操作方式".into()));
-        assert_rule("NOT-14", |m| m.controller.contact.email = Some("[公司邮箱]".into()));
-        assert_rule("NOT-14", |m| m.recipients[0].name = "XXX 服务供应商".into());
-        assert_quiet("NOT-14", |m| m.rights.channel = Some("【我的】→【设置】→【个人信息管理】".into()));
+        assert_rule(RuleId::Not14, |m| m.rights.channel = Some("补充获取用户信息副本的操作方式".into()));
+        assert_rule(RuleId::Not14, |m| m.controller.contact.email = Some("[公司邮箱]".into()));
+        assert_rule(RuleId::Not14, |m| m.recipients[0].name = "XXX 服务供应商".into());
+        assert_quiet(RuleId::Not14, |m| m.rights.channel = Some("【我的】→【设置】→【个人信息管理】".into()));
     }
 }

@@ -1,15 +1,15 @@
 //! Retention: how long PI is kept and what happens at the end (PIPL 19, 47, 73; CSL 23(3);
 //! ECL 31; AML 34; GB/T 35273 8.3; `pipl-rules.md` parts C and F).
 
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{Disposal, Field, LegalMinimum, Purpose, Retention, RetentionStart, Sector, Source};
 use crate::taxonomy::Category;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "RET-01",
+        id: RuleId::Ret01,
         severity: Error,
         source: "CSL 23(3)",
         title: B::new(
@@ -26,7 +26,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RET-02",
+        id: RuleId::Ret02,
         severity: Error,
         source: "ECL 31",
         title: B::new(
@@ -43,7 +43,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RET-03",
+        id: RuleId::Ret03,
         severity: Error,
         source: "PIPL 19",
         title: B::new("基于同意处理的个人信息不得永久保存", "Consent-based data is not kept indefinitely"),
@@ -57,7 +57,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RET-04",
+        id: RuleId::Ret04,
         severity: Error,
         source: "PIPL 47, 73",
         title: B::new(
@@ -71,7 +71,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RET-05",
+        id: RuleId::Ret05,
         severity: Warning,
         source: "35273 8.3",
         title: B::new("说明已删除的信息何时从备份中清除", "Say when erased data leaves the backups"),
@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RET-06",
+        id: RuleId::Ret06,
         severity: Error,
         source: "AML 34",
         title: B::new(
@@ -159,7 +159,7 @@ fn wrong_start(r: &Retention, allowed: &[RetentionStart]) -> bool {
 
 /// Checks the purposes that declare `minimum`; reports `rule` with a bilingual problem.
 /// Returns whether any purpose declared it.
-fn check_minimum(cx: &mut Ctx<'_>, rule: &'static str, minimum: LegalMinimum, allowed: &[RetentionStart]) -> bool {
+fn check_minimum(cx: &mut Ctx<'_>, rule: RuleId, minimum: LegalMinimum, allowed: &[RetentionStart]) -> bool {
     let m = cx.m;
     let mut declared = false;
     for (i, p) in m.purposes.iter().enumerate() {
@@ -219,7 +219,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             && let Some(period) = shorter_than(r, &LegalMinimum::NetworkLogs.minimum())
         {
             cx.report_bilingual(
-                "RET-01",
+                RuleId::Ret01,
                 format!("{at}.period"),
                 &[("purpose", p.id.as_str())],
                 &[("period", &period.display(Lang::ZhCn), &period.display(Lang::En))],
@@ -229,21 +229,21 @@ pub fn check(cx: &mut Ctx<'_>) {
         // RET-03 (PIPL 19): consent-based data is kept no longer than the purpose needs.
         if p.needs_consent() {
             if r.period == Some(Duration::Indefinite) {
-                cx.report("RET-03", format!("{at}.period"), &[("purpose", p.id.as_str())]);
+                cx.report(RuleId::Ret03, format!("{at}.period"), &[("purpose", p.id.as_str())]);
             } else if r.period.is_none() && r.method.as_deref().is_some_and(says_forever) {
-                cx.report("RET-03", format!("{at}.method"), &[("purpose", p.id.as_str())]);
+                cx.report(RuleId::Ret03, format!("{at}.method"), &[("purpose", p.id.as_str())]);
             }
         }
 
         // RET-04 (PIPL 47, 73): delete or anonymise; data kept with no end has no "then".
         if r.period != Some(Duration::Indefinite) {
             match r.then {
-                None => cx.report_bilingual("RET-04", at.clone(), &[("purpose", p.id.as_str())], &[(
+                None => cx.report_bilingual(RuleId::Ret04, at.clone(), &[("purpose", p.id.as_str())], &[(
                     "problem",
                     "未说明保存期限届满后如何处理个人信息",
                     "it does not say what happens to the data when the retention ends",
                 )]),
-                Some(Disposal::DeIdentify) => cx.report_bilingual("RET-04", format!("{at}.then"), &[("purpose", p.id.as_str())], &[(
+                Some(Disposal::DeIdentify) => cx.report_bilingual(RuleId::Ret04, format!("{at}.then"), &[("purpose", p.id.as_str())], &[(
                     "problem",
                     "保存期限届满后仅作去标识化处理，去标识化的信息仍是个人信息，应删除或匿名化",
                     "the data is only de-identified when the retention ends; de-identified data is still personal information and must be deleted or anonymised",
@@ -261,8 +261,8 @@ pub fn check(cx: &mut Ctx<'_>) {
             RetentionStart::AccountCancellation,
             RetentionStart::PurposeEnd,
         ];
-        if !check_minimum(cx, "RET-02", LegalMinimum::EcommerceRecords, &allowed) {
-            cx.report_bilingual("RET-02", "controller.ecommerce_platform", &[], &[(
+        if !check_minimum(cx, RuleId::Ret02, LegalMinimum::EcommerceRecords, &allowed) {
+            cx.report_bilingual(RuleId::Ret02, "controller.ecommerce_platform", &[], &[(
                 "problem",
                 "声明了电子商务平台经营者身份，但没有任何处理目的声明保存商品、服务和交易信息的法定最短期限",
                 "the operator is declared an e-commerce platform but no purpose declares the legal minimum for goods, service and transaction records",
@@ -272,8 +272,8 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // RET-05 (35273 8.3): backups.
     match m.storage.backups_purged_within {
-        None => cx.report("RET-05", "storage", &[]),
-        Some(Duration::Indefinite) => cx.report("RET-05", "storage.backups_purged_within", &[]),
+        None => cx.report(RuleId::Ret05, "storage", &[]),
+        Some(Duration::Indefinite) => cx.report(RuleId::Ret05, "storage.backups_purged_within", &[]),
         Some(_) => {}
     }
 
@@ -288,12 +288,12 @@ pub fn check(cx: &mut Ctx<'_>) {
         ];
         let missing: [(bool, &str, &str); 2] = [
             (
-                check_minimum(cx, "RET-06", LegalMinimum::AmlCustomerIdentity, &identity),
+                check_minimum(cx, RuleId::Ret06, LegalMinimum::AmlCustomerIdentity, &identity),
                 "客户身份资料",
                 "customer identity records",
             ),
             (
-                check_minimum(cx, "RET-06", LegalMinimum::AmlTransactions, &transactions),
+                check_minimum(cx, RuleId::Ret06, LegalMinimum::AmlTransactions, &transactions),
                 "交易记录",
                 "transaction records",
             ),
@@ -301,7 +301,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         for (declared, zh, en) in missing {
             if !declared {
                 cx.report_bilingual(
-                    "RET-06",
+                    RuleId::Ret06,
                     "controller.sector",
                     &[],
                     &[(
@@ -326,6 +326,7 @@ mod tests {
     use super::says_log;
     use crate::duration::Duration;
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     fn purpose(m: &Manifest, id: &str) -> usize {
@@ -350,15 +351,15 @@ mod tests {
 
     #[test]
     fn ret_01() {
-        assert_rule("RET-01", |m| retention(m, "security_logs").period = Some(Duration::days(90)));
+        assert_rule(RuleId::Ret01, |m| retention(m, "security_logs").period = Some(Duration::days(90)));
         // Named as a log and keeping automatic network identifiers, with no legal minimum.
-        assert_rule("RET-01", |m| {
+        assert_rule(RuleId::Ret01, |m| {
             let r = retention(m, "security_logs");
             r.legal_minimum = None;
             r.period = Some(Duration::months(3));
         });
         // A purpose that is not about logs may keep network identifiers for less.
-        assert_quiet("RET-01", |m| {
+        assert_quiet(RuleId::Ret01, |m| {
             let i = purpose(m, "recommend");
             m.purposes[i].fields.push("ip_log".into());
         });
@@ -366,22 +367,22 @@ mod tests {
 
     #[test]
     fn ret_02() {
-        assert_rule("RET-02", |m| m.controller.ecommerce_platform = true);
-        assert_rule("RET-02", |m| {
+        assert_rule(RuleId::Ret02, |m| m.controller.ecommerce_platform = true);
+        assert_rule(RuleId::Ret02, |m| {
             m.controller.ecommerce_platform = true;
             let r = retention(m, "register");
             r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
             r.period = Some(Duration::years(3));
             r.from = RetentionStart::Collection;
         });
-        assert_rule("RET-02", |m| {
+        assert_rule(RuleId::Ret02, |m| {
             m.controller.ecommerce_platform = true;
             let r = retention(m, "register");
             r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
             r.period = Some(Duration::years(1));
             r.from = RetentionStart::TransactionCompletion;
         });
-        assert_quiet("RET-02", |m| {
+        assert_quiet(RuleId::Ret02, |m| {
             m.controller.ecommerce_platform = true;
             let r = retention(m, "register");
             r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
@@ -392,32 +393,32 @@ mod tests {
 
     #[test]
     fn ret_03() {
-        assert_rule("RET-03", |m| retention(m, "recommend").period = Some(Duration::Indefinite));
-        assert_rule("RET-03", |m| {
+        assert_rule(RuleId::Ret03, |m| retention(m, "recommend").period = Some(Duration::Indefinite));
+        assert_rule(RuleId::Ret03, |m| {
             let r = retention(m, "recommend");
             r.period = None;
             r.method = Some("永久保存".into());
         });
         // Kept with no end on a legal basis other than consent is not this rule.
-        assert_quiet("RET-03", |m| retention(m, "security_logs").period = Some(Duration::Indefinite));
+        assert_quiet(RuleId::Ret03, |m| retention(m, "security_logs").period = Some(Duration::Indefinite));
     }
 
     #[test]
     fn ret_04() {
-        assert_rule("RET-04", |m| retention(m, "push").then = None);
-        assert_rule("RET-04", |m| retention(m, "recommend").then = Some(Disposal::DeIdentify));
+        assert_rule(RuleId::Ret04, |m| retention(m, "push").then = None);
+        assert_rule(RuleId::Ret04, |m| retention(m, "recommend").then = Some(Disposal::DeIdentify));
     }
 
     #[test]
     fn ret_05() {
-        assert_rule("RET-05", |m| m.storage.backups_purged_within = None);
-        assert_rule("RET-05", |m| m.storage.backups_purged_within = Some(Duration::Indefinite));
+        assert_rule(RuleId::Ret05, |m| m.storage.backups_purged_within = None);
+        assert_rule(RuleId::Ret05, |m| m.storage.backups_purged_within = Some(Duration::Indefinite));
     }
 
     #[test]
     fn ret_06() {
-        assert_rule("RET-06", |m| m.controller.sector = Sector::Finance);
-        assert_rule("RET-06", |m| {
+        assert_rule(RuleId::Ret06, |m| m.controller.sector = Sector::Finance);
+        assert_rule(RuleId::Ret06, |m| {
             m.controller.sector = Sector::Finance;
             let r = retention(m, "register");
             r.legal_minimum = Some(LegalMinimum::AmlCustomerIdentity);
@@ -428,7 +429,7 @@ mod tests {
             r.period = Some(Duration::years(5));
             r.from = RetentionStart::TransactionCompletion;
         });
-        assert_quiet("RET-06", |m| {
+        assert_quiet(RuleId::Ret06, |m| {
             m.controller.sector = Sector::Finance;
             let r = retention(m, "register");
             r.legal_minimum = Some(LegalMinimum::AmlCustomerIdentity);

@@ -2,15 +2,15 @@
 //! part E).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{FeeBasis, Handling, RepeatAction, Right, RightKind};
 use crate::taxonomy::Category;
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "RGT-01",
+        id: RuleId::Rgt01,
         severity: Error,
         source: "PIPL 44–48; NDSMR",
         title: B::new(
@@ -24,7 +24,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-02",
+        id: RuleId::Rgt02,
         severity: Error,
         source: "APP19",
         title: B::new(
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-03",
+        id: RuleId::Rgt03,
         severity: Warning,
         source: "35273 8.7",
         title: B::new("任何请求在30天内答复", "Any request is answered within 30 days"),
@@ -52,7 +52,7 @@ pub const RULES: &[Rule] = &[
         hint: B::new("将 deadline 设为不超过 \"30 days\"", "set `deadline` to at most \"30 days\""),
     },
     Rule {
-        id: "RGT-04",
+        id: RuleId::Rgt04,
         severity: Error,
         source: "APP19; NDSMR; 35273 8.5",
         title: B::new("注销账号不设置不合理条件", "Account cancellation has no unreasonable conditions"),
@@ -66,7 +66,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-05",
+        id: RuleId::Rgt05,
         severity: Error,
         source: "NDSMR 24; APP19; 35273 8.5",
         title: B::new(
@@ -83,7 +83,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-06",
+        id: RuleId::Rgt06,
         severity: Warning,
         source: "NDSMR 25; 35273 8.7",
         title: B::new(
@@ -97,7 +97,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-07",
+        id: RuleId::Rgt07,
         severity: Error,
         source: "PIPL 49",
         title: B::new(
@@ -111,7 +111,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "RGT-08",
+        id: RuleId::Rgt08,
         severity: Warning,
         source: "NDSMR",
         title: B::new("说明个人信息转移的条件", "State the conditions of portability"),
@@ -159,7 +159,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             None => "rights".to_owned(),
         };
         let label = kind.label();
-        cx.report_bilingual("RGT-01", path, &[("kind", kind.as_str())], &[("right", label.zh, label.en)]);
+        cx.report_bilingual(RuleId::Rgt01, path, &[("kind", kind.as_str())], &[("right", label.zh, label.en)]);
     }
 
     for (kind, right) in rights.offered() {
@@ -174,12 +174,12 @@ pub fn check(cx: &mut Ctx<'_>) {
             && right.handling == Handling::ByHand
             && !FIFTEEN_WORKING_DAYS.at_least(&deadline)
         {
-            cx.report_bilingual("RGT-02", deadline_path(kind, right), &[], &args);
+            cx.report_bilingual(RuleId::Rgt02, deadline_path(kind, right), &[], &args);
         }
 
         // RGT-03 (35273 8.7): 30 days for any request.
         if !THIRTY_DAYS.at_least(&deadline) {
-            cx.report_bilingual("RGT-03", deadline_path(kind, right), &[], &args);
+            cx.report_bilingual(RuleId::Rgt03, deadline_path(kind, right), &[], &args);
         }
     }
 
@@ -191,7 +191,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     if let Some(rep) = rights.repeat.as_ref().filter(|r| r.then == RepeatAction::Charge) {
         if rep.free == 0 {
             cx.report_bilingual(
-                "RGT-06",
+                RuleId::Rgt06,
                 "rights.repeat.free",
                 &[],
                 &[(
@@ -203,7 +203,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if rep.fee != Some(FeeBasis::Cost) {
             cx.report_bilingual(
-                "RGT-06",
+                RuleId::Rgt06,
                 "rights.repeat.fee",
                 &[],
                 &[(
@@ -218,7 +218,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     // RGT-07 (PIPL 49): the deceased.
     match &rights.deceased {
         None => cx.report_bilingual(
-            "RGT-07",
+            RuleId::Rgt07,
             "rights",
             &[],
             &[(
@@ -228,7 +228,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             )],
         ),
         Some(d) if !d.relatives => cx.report_bilingual(
-            "RGT-07",
+            RuleId::Rgt07,
             "rights.deceased.relatives",
             &[],
             &[(
@@ -244,7 +244,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     if let Some(p) = rights.portability.as_ref().filter(|p| p.offered)
         && !p.portability_conditions.iter().any(|c| filled(Some(c)))
     {
-        cx.report("RGT-08", "rights.portability", &[]);
+        cx.report(RuleId::Rgt08, "rights.portability", &[]);
     }
 }
 
@@ -256,7 +256,7 @@ fn check_cancellation(cx: &mut Ctx<'_>, c: &Right) {
     // resolve (an unexpired paid plan, seed 002) are not conditions.
     if c.extra_pi_required {
         cx.report_bilingual(
-            "RGT-04",
+            RuleId::Rgt04,
             "rights.cancellation.extra_pi_required",
             &[],
             &[("problem", "要求提供比注册时更多的个人信息", "it asks for more PI than registration did")],
@@ -269,7 +269,7 @@ fn check_cancellation(cx: &mut Ctx<'_>, c: &Right) {
         });
         if asks.is_some() {
             cx.report_bilingual(
-                "RGT-04",
+                RuleId::Rgt04,
                 format!("rights.cancellation.conditions[{j}]"),
                 &[],
                 &[(
@@ -284,14 +284,14 @@ fn check_cancellation(cx: &mut Ctx<'_>, c: &Right) {
     // RGT-05 (NDSMR 24; APP19; 35273 8.5): erased within 15 working days.
     match c.erase_within {
         None => cx.report_bilingual(
-            "RGT-05",
+            RuleId::Rgt05,
             "rights.cancellation",
             &[],
             &[("problem", "没有说明期限", "has no stated deadline")],
         ),
         Some(d) if !FIFTEEN_WORKING_DAYS.at_least(&d) => {
             cx.report_bilingual(
-                "RGT-05",
+                RuleId::Rgt05,
                 "rights.cancellation.erase_within",
                 &[],
                 &[(
@@ -309,6 +309,7 @@ fn check_cancellation(cx: &mut Ctx<'_>, c: &Right) {
 mod tests {
     use crate::duration::Duration;
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     fn right(m: &mut Manifest, kind: RightKind) -> &mut Right {
@@ -326,37 +327,37 @@ mod tests {
 
     #[test]
     fn rgt_01() {
-        assert_rule("RGT-01", |m| m.rights.explanation = None);
-        assert_rule("RGT-01", |m| right(m, RightKind::Portability).offered = false);
+        assert_rule(RuleId::Rgt01, |m| m.rights.explanation = None);
+        assert_rule(RuleId::Rgt01, |m| right(m, RightKind::Portability).offered = false);
     }
 
     #[test]
     fn rgt_02() {
         // Seed 003: deletion answered in 30 calendar days.
-        assert_rule("RGT-02", |m| right(m, RightKind::Deletion).deadline = Some(Duration::days(30)));
-        assert_rule("RGT-02", |m| m.rights.deadline = Some(Duration::working_days(20)));
+        assert_rule(RuleId::Rgt02, |m| right(m, RightKind::Deletion).deadline = Some(Duration::days(30)));
+        assert_rule(RuleId::Rgt02, |m| m.rights.deadline = Some(Duration::working_days(20)));
         // Done by the user at once in the app: no hand-handling ceiling.
-        assert_quiet("RGT-02", |m| {
+        assert_quiet(RuleId::Rgt02, |m| {
             let r = right(m, RightKind::Correction);
             r.handling = Handling::SelfService;
             r.deadline = Some(Duration::days(30));
         });
         // No promised deadline: the 15 working days apply.
-        assert_quiet("RGT-02", |m| m.rights.deadline = None);
+        assert_quiet(RuleId::Rgt02, |m| m.rights.deadline = None);
     }
 
     #[test]
     fn rgt_03() {
-        assert_rule("RGT-03", |m| right(m, RightKind::Access).deadline = Some(Duration::days(45)));
-        assert_rule("RGT-03", |m| right(m, RightKind::Explanation).deadline = Some(Duration::working_days(30)));
+        assert_rule(RuleId::Rgt03, |m| right(m, RightKind::Access).deadline = Some(Duration::days(45)));
+        assert_rule(RuleId::Rgt03, |m| right(m, RightKind::Explanation).deadline = Some(Duration::working_days(30)));
     }
 
     #[test]
     fn rgt_04() {
-        assert_rule("RGT-04", |m| right(m, RightKind::Cancellation).extra_pi_required = true);
-        assert_rule("RGT-04", |m| right(m, RightKind::Cancellation).conditions.push("上传手持身份证照片".into()));
+        assert_rule(RuleId::Rgt04, |m| right(m, RightKind::Cancellation).extra_pi_required = true);
+        assert_rule(RuleId::Rgt04, |m| right(m, RightKind::Cancellation).conditions.push("上传手持身份证照片".into()));
         // Seed 002: an unexpired paid plan blocks cancellation until the user resolves it.
-        assert_quiet("RGT-04", |m| {
+        assert_quiet(RuleId::Rgt04, |m| {
             let c = right(m, RightKind::Cancellation);
             c.blockers.push(Blocker {
                 id: "paid-plan".into(),
@@ -369,18 +370,18 @@ mod tests {
 
     #[test]
     fn rgt_05() {
-        assert_rule("RGT-05", |m| right(m, RightKind::Cancellation).erase_within = None);
-        assert_rule("RGT-05", |m| right(m, RightKind::Cancellation).erase_within = Some(Duration::days(30)));
+        assert_rule(RuleId::Rgt05, |m| right(m, RightKind::Cancellation).erase_within = None);
+        assert_rule(RuleId::Rgt05, |m| right(m, RightKind::Cancellation).erase_within = Some(Duration::days(30)));
     }
 
     #[test]
     fn rgt_06() {
-        assert_rule("RGT-06", |m| {
+        assert_rule(RuleId::Rgt06, |m| {
             if let Some(r) = m.rights.repeat.as_mut() {
                 r.fee = Some(FeeBasis::Other);
             }
         });
-        assert_rule("RGT-06", |m| {
+        assert_rule(RuleId::Rgt06, |m| {
             if let Some(r) = m.rights.repeat.as_mut() {
                 r.free = 0;
             }
@@ -389,12 +390,12 @@ mod tests {
 
     #[test]
     fn rgt_07() {
-        assert_rule("RGT-07", |m| m.rights.deceased = None);
-        assert_rule("RGT-07", |m| m.rights.deceased = Some(DeceasedRights { relatives: false, channel: None }));
+        assert_rule(RuleId::Rgt07, |m| m.rights.deceased = None);
+        assert_rule(RuleId::Rgt07, |m| m.rights.deceased = Some(DeceasedRights { relatives: false, channel: None }));
     }
 
     #[test]
     fn rgt_08() {
-        assert_rule("RGT-08", |m| right(m, RightKind::Portability).portability_conditions.clear());
+        assert_rule(RuleId::Rgt08, |m| right(m, RightKind::Portability).portability_conditions.clear());
     }
 }

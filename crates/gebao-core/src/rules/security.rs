@@ -2,15 +2,15 @@
 //! (PIPL 51–59; NDSMR 26–30; AUDIT; INCID; NETID).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::duration::{Duration, Unit};
 use crate::manifest::{Manifest, Measure, Purpose, Recipient, RecipientKind};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "SEC-01",
+        id: RuleId::Sec01,
         severity: Error,
         source: "PIPL 55",
         title: B::new(
@@ -27,7 +27,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-02",
+        id: RuleId::Sec02,
         severity: Error,
         source: "PIPL 51, 57; INCID",
         title: B::new(
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-03",
+        id: RuleId::Sec03,
         severity: Error,
         source: "PIPL 52; AUDIT 12; CAC notice 2025-07-18",
         title: B::new(
@@ -55,7 +55,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-04",
+        id: RuleId::Sec04,
         severity: Error,
         source: "AUDIT; PIPL 54",
         title: B::new(
@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-07",
+        id: RuleId::Sec07,
         severity: Error,
         source: "NDSMR 28, 30",
         title: B::new(
@@ -86,7 +86,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-05",
+        id: RuleId::Sec05,
         severity: Error,
         source: "PIPL 53; NDSMR 26",
         title: B::new(
@@ -100,7 +100,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-08",
+        id: RuleId::Sec08,
         severity: Warning,
         source: "NETID",
         title: B::new(
@@ -114,7 +114,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEC-06",
+        id: RuleId::Sec06,
         severity: Warning,
         source: "PIPL 51",
         title: B::new(
@@ -178,7 +178,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         let list = sensitive.join(", ");
         cx.report_bilingual(
-            "SEC-01",
+            RuleId::Sec01,
             format!("purposes[{i}].pia"),
             &[],
             &[(
@@ -201,13 +201,13 @@ pub fn check(cx: &mut Ctx<'_>) {
                 format!("giving PI to the {} `{}`", kind.en, r.id),
             )
         };
-        cx.report_bilingual("SEC-01", format!("recipients[{i}].pia"), &[], &[("what", &zh, &en)]);
+        cx.report_bilingual(RuleId::Sec01, format!("recipients[{i}].pia"), &[], &[("what", &zh, &en)]);
     }
 
     // SEC-02 (PIPL 51, 57; INCID art. 4: 4 hours, a CIIO 1 hour).
     match &m.protection.incident {
         None => cx.report_bilingual(
-            "SEC-02",
+            RuleId::Sec02,
             "protection.incident",
             &[],
             &[("what", "没有声明应急预案", "no plan is declared")],
@@ -215,7 +215,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         Some(inc) => {
             if inc.contact.trim().is_empty() {
                 cx.report_bilingual(
-                    "SEC-02",
+                    RuleId::Sec02,
                     "protection.incident.contact",
                     &[],
                     &[("what", "没有负责人或联系方式", "no contact")],
@@ -223,7 +223,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if inc.regulator.trim().is_empty() {
                 cx.report_bilingual(
-                    "SEC-02",
+                    RuleId::Sec02,
                     "protection.incident.regulator",
                     &[],
                     &[("what", "没有写明报告的监管部门", "no regulator to report to")],
@@ -231,7 +231,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if inc.notify.is_empty() {
                 cx.report_bilingual(
-                    "SEC-02",
+                    RuleId::Sec02,
                     "protection.incident.notify",
                     &[],
                     &[("what", "没有写明如何告知用户", "no way of telling users")],
@@ -250,7 +250,7 @@ pub fn check(cx: &mut Ctx<'_>) {
                     within.display(crate::text::Lang::En),
                     if limit == 1 { "" } else { "s" }
                 );
-                cx.report_bilingual("SEC-02", "protection.incident.report_within", &[], &[("what", &zh, &en)]);
+                cx.report_bilingual(RuleId::Sec02, "protection.incident.report_within", &[], &[("what", &zh, &en)]);
             }
         }
     }
@@ -260,7 +260,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let count = n.to_string();
         if m.controller.officer.as_ref().is_none_or(|o| o.name.trim().is_empty()) {
             cx.report_bilingual(
-                "SEC-03",
+                RuleId::Sec03,
                 "controller.officer",
                 &[("count", &count)],
                 &[("what", "未指定个人信息保护负责人", "no PI protection officer is named")],
@@ -268,7 +268,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if org.officer_reported.is_none() {
             cx.report_bilingual(
-                "SEC-03",
+                RuleId::Sec03,
                 "organisation.officer_reported",
                 &[("count", &count)],
                 &[(
@@ -287,7 +287,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let count = n.to_string();
         if !filled(org.data_security_officer.as_deref()) {
             cx.report_bilingual(
-                "SEC-07",
+                RuleId::Sec07,
                 "organisation.data_security_officer",
                 &[("count", &count)],
                 &[("what", "网络数据安全负责人", "network data security officer")],
@@ -295,7 +295,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if !filled(org.management_body.as_deref()) {
             cx.report_bilingual(
-                "SEC-07",
+                RuleId::Sec07,
                 "organisation.management_body",
                 &[("count", &count)],
                 &[("what", "网络数据安全管理机构", "network data security management body")],
@@ -307,21 +307,24 @@ pub fn check(cx: &mut Ctx<'_>) {
     if org.overseas {
         match &org.representative {
             Some(r) if r.name.trim().is_empty() => cx.report_bilingual(
-                "SEC-05",
+                RuleId::Sec05,
                 "organisation.representative.name",
                 &[],
                 &[("what", "没有名称", "has no name")],
             ),
             Some(r) if r.contact.is_empty() => cx.report_bilingual(
-                "SEC-05",
+                RuleId::Sec05,
                 "organisation.representative.contact",
                 &[],
                 &[("what", "没有联系方式", "has no contact")],
             ),
             Some(_) => {}
-            None => {
-                cx.report_bilingual("SEC-05", "organisation.representative", &[], &[("what", "未指定", "is not named")])
-            }
+            None => cx.report_bilingual(
+                RuleId::Sec05,
+                "organisation.representative",
+                &[],
+                &[("what", "未指定", "is not named")],
+            ),
         }
     }
 
@@ -334,7 +337,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let en: Vec<&str> = missing.iter().map(|x| x.label().en).collect();
         let ids: Vec<String> = missing.iter().map(|x| format!("\"{}\"", measure_id(*x))).collect();
         cx.report_bilingual(
-            "SEC-06",
+            RuleId::Sec06,
             "protection.measures",
             &[("ids", &ids.join(", "))],
             &[("missing", &zh.join("、"), &en.join(", "))],
@@ -353,7 +356,7 @@ fn check_audit(cx: &mut Ctx<'_>) {
             org.last_audit.is_some() || org.audit_every.is_some() || m.protection.measures.contains(&Measure::Audit);
         if !planned {
             cx.report_bilingual(
-                "SEC-04",
+                RuleId::Sec04,
                 "organisation.audit_every",
                 &[],
                 &[("what", "没有声明定期开展合规审计", "no regular audit is declared")],
@@ -363,7 +366,7 @@ fn check_audit(cx: &mut Ctx<'_>) {
     }
     match &org.audit_every {
         None => cx.report_bilingual(
-            "SEC-04",
+            RuleId::Sec04,
             "organisation.audit_every",
             &[],
             &[(
@@ -379,13 +382,13 @@ fn check_audit(cx: &mut Ctx<'_>) {
                 "PI of more than 10 million individuals is processed, and audits run every {}, longer than two years",
                 every.display(crate::text::Lang::En)
             );
-            cx.report_bilingual("SEC-04", "organisation.audit_every", &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(RuleId::Sec04, "organisation.audit_every", &[], &[("what", &zh, &en)]);
         }
         Some(_) => {}
     }
     match org.last_audit {
         None => cx.report_bilingual(
-            "SEC-04",
+            RuleId::Sec04,
             "organisation.last_audit",
             &[],
             &[(
@@ -403,7 +406,7 @@ fn check_audit(cx: &mut Ctx<'_>) {
             {
                 let zh = format!("最近一次审计在{last}，到政策生效日{as_of}已超过两年");
                 let en = format!("the last audit was on {last}, more than two years before the policy's date {as_of}");
-                cx.report_bilingual("SEC-04", "organisation.last_audit", &[], &[("what", &zh, &en)]);
+                cx.report_bilingual(RuleId::Sec04, "organisation.last_audit", &[], &[("what", &zh, &en)]);
             }
         }
     }
@@ -415,7 +418,7 @@ fn check_real_name(cx: &mut Ctx<'_>) {
     match &m.protection.real_name {
         Some(r) if !r.accepts_network_identity => {
             cx.report_bilingual(
-                "SEC-08",
+                RuleId::Sec08,
                 "protection.real_name.accepts_network_identity",
                 &[],
                 &[(
@@ -444,7 +447,7 @@ fn check_real_name(cx: &mut Ctx<'_>) {
                     "purpose `{}` uses identity documents for real-name verification, but [protection.real_name] does not say whether the national network identity is accepted",
                     p.id
                 );
-                cx.report_bilingual("SEC-08", format!("purposes[{i}].fields"), &[], &[("what", &zh, &en)]);
+                cx.report_bilingual(RuleId::Sec08, format!("purposes[{i}].fields"), &[], &[("what", &zh, &en)]);
             }
         }
     }

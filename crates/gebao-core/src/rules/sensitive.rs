@@ -2,15 +2,15 @@
 //! GB/T 35273 6.3).
 
 use super::notice::filled;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{Field, Manifest};
 use crate::taxonomy::Category;
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 use std::collections::BTreeMap;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "SEN-01",
+        id: RuleId::Sen01,
         severity: Error,
         source: "PIPL 29",
         title: B::new(
@@ -27,7 +27,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEN-02",
+        id: RuleId::Sen02,
         severity: Error,
         source: "35273 6.3; PIPL 51",
         title: B::new("敏感个人信息加密存储", "Sensitive PI is stored encrypted"),
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEN-03",
+        id: RuleId::Sen03,
         severity: Error,
         source: "FACE",
         title: B::new(
@@ -55,7 +55,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEN-04",
+        id: RuleId::Sen04,
         severity: Error,
         source: "FACE 15",
         title: B::new(
@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SEN-05",
+        id: RuleId::Sen05,
         severity: Warning,
         source: "35273 6.3",
         title: B::new(
@@ -123,7 +123,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         let sensitive: Vec<&str> = m.sensitive_fields_of(p).map(|f| f.id.as_str()).collect();
         if !sensitive.is_empty() {
             cx.report(
-                "SEN-01",
+                RuleId::Sen01,
                 format!("purposes[{i}].consent.separate"),
                 &[("purpose", p.id.as_str()), ("fields", &list(&sensitive))],
             );
@@ -142,7 +142,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         for (cat, fields) in open {
             let label = cat.label();
             cx.report_bilingual(
-                "SEN-02",
+                RuleId::Sen02,
                 "protection.encryption.categories",
                 &[("fields", &list(&fields)), ("category_id", cat.id())],
                 &[("category", label.zh, label.en)],
@@ -166,13 +166,13 @@ fn face(cx: &mut Ctx<'_>) {
                 format!("使用了人脸信息（{}），但没有在 [protection.face] 中声明人脸识别以外的验证方式", list(&ids));
             let en =
                 format!("face data is used ({}) but [protection.face] declares no other way to verify", list(&ids));
-            cx.report_bilingual("SEN-03", "protection", &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(RuleId::Sen03, "protection", &[], &[("what", &zh, &en)]);
         }
         None => {}
         Some(face) => {
             if !filled(face.alternative.as_deref()) {
                 cx.report_bilingual(
-                    "SEN-03",
+                    RuleId::Sen03,
                     "protection.face.alternative",
                     &[],
                     &[(
@@ -183,16 +183,16 @@ fn face(cx: &mut Ctx<'_>) {
                 );
             }
             match face.individuals_stored {
-                None => cx.report_bilingual("SEN-04", "protection.face.individuals_stored", &[], &[("what", "没有声明存储人脸信息的人数（individuals_stored），无法判断是否需要备案", "the number of individuals whose face data is stored (`individuals_stored`) is not declared, so whether filing is due cannot be told")]),
+                None => cx.report_bilingual(RuleId::Sen04, "protection.face.individuals_stored", &[], &[("what", "没有声明存储人脸信息的人数（individuals_stored），无法判断是否需要备案", "the number of individuals whose face data is stored (`individuals_stored`) is not declared, so whether filing is due cannot be told")]),
                 Some(n) if n >= FACE_FILING_THRESHOLD && face.filed.is_none() => {
                     let zh = format!("存储了 {n} 人的人脸信息，已达到10万人，但没有记录备案日期（filed）");
                     let en = format!("face data of {n} individuals is stored, 100,000 or more, but no filing date (`filed`) is recorded");
-                    cx.report_bilingual("SEN-04", "protection.face.filed", &[], &[("what", &zh, &en)]);
+                    cx.report_bilingual(RuleId::Sen04, "protection.face.filed", &[], &[("what", &zh, &en)]);
                 }
                 Some(_) => {}
             }
             if face.raw_images_kept {
-                cx.report("SEN-05", "protection.face.raw_images_kept", &[]);
+                cx.report(RuleId::Sen05, "protection.face.raw_images_kept", &[]);
             }
         }
     }
@@ -206,7 +206,7 @@ fn face(cx: &mut Ctx<'_>) {
         if let Some(f) = used.iter().find(|f| p.fields.contains(&f.id)) {
             let zh = format!("处理目的 `{}` 基于同意处理人脸信息 `{}`，但没有取得单独同意", p.id, f.id);
             let en = format!("purpose `{}` processes face data `{}` on consent without a separate consent", p.id, f.id);
-            cx.report_bilingual("SEN-03", format!("purposes[{i}].consent.separate"), &[], &[("what", &zh, &en)]);
+            cx.report_bilingual(RuleId::Sen03, format!("purposes[{i}].consent.separate"), &[], &[("what", &zh, &en)]);
         }
     }
 }
@@ -214,6 +214,7 @@ fn face(cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
     use crate::taxonomy::Category;
 
@@ -245,9 +246,9 @@ mod tests {
 
     #[test]
     fn sen_01() {
-        assert_rule("SEN-01", |m| m.purposes[3].consent.separate = false);
+        assert_rule(RuleId::Sen01, |m| m.purposes[3].consent.separate = false);
         // Sensitive data on a basis other than consent needs no consent at all.
-        assert_quiet("SEN-01", |m| {
+        assert_quiet(RuleId::Sen01, |m| {
             m.purposes[3].consent.separate = false;
             m.purposes[3].basis = LegalBasis::LegalObligation;
         });
@@ -255,8 +256,8 @@ mod tests {
 
     #[test]
     fn sen_02() {
-        assert_rule("SEN-02", |m| m.protection.encryption.sensitive_at_rest = false);
-        assert_quiet("SEN-02", |m| {
+        assert_rule(RuleId::Sen02, |m| m.protection.encryption.sensitive_at_rest = false);
+        assert_quiet(RuleId::Sen02, |m| {
             m.protection.encryption.sensitive_at_rest = false;
             m.protection.encryption.categories = vec![Category::Location];
         });
@@ -264,51 +265,51 @@ mod tests {
 
     #[test]
     fn sen_03() {
-        assert_rule("SEN-03", with_face);
-        assert_rule("SEN-03", |m| {
+        assert_rule(RuleId::Sen03, with_face);
+        assert_rule(RuleId::Sen03, |m| {
             compliant_face(m);
             if let Some(f) = &mut m.protection.face {
                 f.alternative = None;
             }
         });
         // Face data whose sensitivity was overridden still needs a separate consent.
-        assert_rule("SEN-03", |m| {
+        assert_rule(RuleId::Sen03, |m| {
             compliant_face(m);
             let n = m.fields.len() - 1;
             m.fields[n].sensitive = Some(false);
             m.purposes[3].fields.retain(|f| f.as_str() == "face_image");
             m.purposes[3].consent.separate = false;
         });
-        assert_quiet("SEN-03", compliant_face);
+        assert_quiet(RuleId::Sen03, compliant_face);
     }
 
     #[test]
     fn sen_04() {
-        assert_rule("SEN-04", |m| {
+        assert_rule(RuleId::Sen04, |m| {
             compliant_face(m);
             m.protection.face = Some(face(Some("短信验证码"), Some(150_000)));
         });
-        assert_rule("SEN-04", |m| {
+        assert_rule(RuleId::Sen04, |m| {
             compliant_face(m);
             m.protection.face = Some(face(Some("短信验证码"), None));
         });
-        assert_quiet("SEN-04", |m| {
+        assert_quiet(RuleId::Sen04, |m| {
             compliant_face(m);
             let mut f = face(Some("短信验证码"), Some(150_000));
             f.filed = chrono::NaiveDate::from_ymd_opt(2025, 12, 1);
             m.protection.face = Some(f);
         });
-        assert_quiet("SEN-04", compliant_face);
+        assert_quiet(RuleId::Sen04, compliant_face);
     }
 
     #[test]
     fn sen_05() {
-        assert_rule("SEN-05", |m| {
+        assert_rule(RuleId::Sen05, |m| {
             compliant_face(m);
             if let Some(f) = &mut m.protection.face {
                 f.raw_images_kept = true;
             }
         });
-        assert_quiet("SEN-05", compliant_face);
+        assert_quiet(RuleId::Sen05, compliant_face);
     }
 }

@@ -3,14 +3,14 @@
 
 use super::notice::filled;
 use super::retention::shorter_than;
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{LegalMinimum, Manifest, Recipient, RecipientKind};
-use crate::text::{Bilingual as B, Lang};
+use crate::text::{Lang, Text as B};
 use std::collections::HashSet;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "SHR-01",
+        id: RuleId::Shr01,
         severity: Error,
         source: "PIPL 23",
         title: B::new(
@@ -24,7 +24,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-02",
+        id: RuleId::Shr02,
         severity: Error,
         source: "PIPL 21",
         title: B::new(
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-03",
+        id: RuleId::Shr03,
         severity: Error,
         source: "PIPL 25",
         title: B::new("公开个人信息须取得单独同意", "Public disclosure of PI needs separate consent"),
@@ -55,7 +55,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-04",
+        id: RuleId::Shr04,
         severity: Warning,
         source: "41391; NDSMR",
         title: B::new(
@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-05",
+        id: RuleId::Shr05,
         severity: Error,
         source: "PIPL 6, 23",
         title: B::new(
@@ -86,7 +86,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-06",
+        id: RuleId::Shr06,
         severity: Warning,
         source: "PIPL 22",
         title: B::new(
@@ -103,7 +103,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-07",
+        id: RuleId::Shr07,
         severity: Warning,
         source: "PIPL 47; 35273 8.3",
         title: B::new(
@@ -120,7 +120,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SHR-08",
+        id: RuleId::Shr08,
         severity: Error,
         source: "NDSMR 12",
         title: B::new(
@@ -151,7 +151,7 @@ fn has_purpose(r: &Recipient) -> bool {
 }
 
 /// Reports `rule` once for a recipient with the keys it lacks, at the first missing key.
-fn report_missing(cx: &mut Ctx<'_>, rule: &'static str, i: usize, r: &Recipient, missing: &[&str]) {
+fn report_missing(cx: &mut Ctx<'_>, rule: RuleId, i: usize, r: &Recipient, missing: &[&str]) {
     if let Some(first) = missing.first() {
         cx.report(
             rule,
@@ -188,7 +188,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             if let Some(first) = missing.first() {
                 let list = missing.join(", ");
                 cx.report_bilingual(
-                    "SHR-01",
+                    RuleId::Shr01,
                     format!("{at}.{first}"),
                     &[("recipient", r.id.as_str())],
                     &[(
@@ -200,7 +200,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if !r.separate_consent && sharing_needs_consent(m, r) {
                 cx.report_bilingual(
-                    "SHR-01",
+                    RuleId::Shr01,
                     format!("{at}.separate_consent"),
                     &[("recipient", r.id.as_str())],
                     &[("problem", "向其提供个人信息没有取得单独同意", "PI is provided to it without separate consent")],
@@ -234,12 +234,12 @@ pub fn check(cx: &mut Ctx<'_>) {
                     }
                 }
             }
-            report_missing(cx, "SHR-02", i, r, &missing);
+            report_missing(cx, RuleId::Shr02, i, r, &missing);
         }
 
         // SHR-03 (PIPL 25): public disclosure.
         if r.kind == RecipientKind::PublicDisclosure && !r.separate_consent && sharing_needs_consent(m, r) {
-            cx.report("SHR-03", format!("{at}.separate_consent"), &[("recipient", r.id.as_str())]);
+            cx.report(RuleId::Shr03, format!("{at}.separate_consent"), &[("recipient", r.id.as_str())]);
         }
 
         // SHR-04 (41391; NDSMR): the SDK list. Purpose and fields of an SDK are SHR-01's.
@@ -251,7 +251,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             if !filled(r.policy_url.as_deref()) {
                 missing.push("policy_url");
             }
-            report_missing(cx, "SHR-04", i, r, &missing);
+            report_missing(cx, RuleId::Shr04, i, r, &missing);
         }
 
         // SHR-05 (PIPL 6, 23): no field beyond those of the recipient's purposes. A recipient
@@ -267,7 +267,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             for (j, f) in r.fields.iter().enumerate() {
                 if !allowed.contains(f.as_str()) {
                     cx.report(
-                        "SHR-05",
+                        RuleId::Shr05,
                         format!("{at}.fields[{j}]"),
                         &[("recipient", r.id.as_str()), ("field", f.as_str()), ("purposes", &names)],
                     );
@@ -279,9 +279,9 @@ pub fn check(cx: &mut Ctx<'_>) {
         // has no recipient to forward to.
         if r.kind != RecipientKind::PublicDisclosure {
             match &r.deletion {
-                None => cx.report("SHR-07", format!("{at}.deletion"), &[("recipient", r.id.as_str())]),
+                None => cx.report(RuleId::Shr07, format!("{at}.deletion"), &[("recipient", r.id.as_str())]),
                 Some(d) if d.address.trim().is_empty() => {
-                    cx.report("SHR-07", format!("{at}.deletion.address"), &[("recipient", r.id.as_str())])
+                    cx.report(RuleId::Shr07, format!("{at}.deletion.address"), &[("recipient", r.id.as_str())])
                 }
                 Some(_) => {}
             }
@@ -290,11 +290,11 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // SHR-06 (PIPL 22): ownership transfer.
     match &m.changes.ownership_transfer {
-        None => cx.report_bilingual("SHR-06", "changes", &[], &[("problem", "未声明", "it is not declared")]),
+        None => cx.report_bilingual(RuleId::Shr06, "changes", &[], &[("problem", "未声明", "it is not declared")]),
         Some(t) => {
             if !t.notify_recipient {
                 cx.report_bilingual(
-                    "SHR-06",
+                    RuleId::Shr06,
                     "changes.ownership_transfer.notify_recipient",
                     &[],
                     &[(
@@ -306,7 +306,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             }
             if !t.reconsent_on_purpose_change {
                 cx.report_bilingual(
-                    "SHR-06",
+                    RuleId::Shr06,
                     "changes.ownership_transfer.reconsent_on_purpose_change",
                     &[],
                     &[(
@@ -327,7 +327,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         };
         if let Some(period) = shorter_than(r, &minimum) {
             cx.report_bilingual(
-                "SHR-08",
+                RuleId::Shr08,
                 format!("purposes[{i}].retention.period"),
                 &[("purpose", p.id.as_str())],
                 &[("period", &period.display(Lang::ZhCn), &period.display(Lang::En))],
@@ -340,6 +340,7 @@ pub fn check(cx: &mut Ctx<'_>) {
 mod tests {
     use crate::duration::Duration;
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     fn recipient(m: &Manifest, id: &str) -> usize {
@@ -348,20 +349,20 @@ mod tests {
 
     #[test]
     fn shr_01() {
-        assert_rule("SHR-01", |m| {
+        assert_rule(RuleId::Shr01, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].separate_consent = false;
         });
-        assert_rule("SHR-01", |m| {
+        assert_rule(RuleId::Shr01, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].contact = None;
         });
-        assert_rule("SHR-01", |m| {
+        assert_rule(RuleId::Shr01, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].method = None;
         });
         // A partner serving only a contract-based purpose needs no consent (PIPL 13 para. 2).
-        assert_quiet("SHR-01", |m| {
+        assert_quiet(RuleId::Shr01, |m| {
             let i = recipient(m, "push-sdk");
             let r = &mut m.recipients[i];
             r.kind = RecipientKind::Partner;
@@ -373,11 +374,11 @@ mod tests {
 
     #[test]
     fn shr_02() {
-        assert_rule("SHR-02", |m| {
+        assert_rule(RuleId::Shr02, |m| {
             let i = recipient(m, "cloud");
             m.recipients[i].contract = None;
         });
-        assert_rule("SHR-02", |m| {
+        assert_rule(RuleId::Shr02, |m| {
             let i = recipient(m, "cloud");
             if let Some(c) = m.recipients[i].contract.as_mut() {
                 c.on_end = None;
@@ -412,17 +413,17 @@ mod tests {
 
     #[test]
     fn shr_03() {
-        assert_rule("SHR-03", |m| disclosure(m, false));
-        assert_quiet("SHR-03", |m| disclosure(m, true));
+        assert_rule(RuleId::Shr03, |m| disclosure(m, false));
+        assert_quiet(RuleId::Shr03, |m| disclosure(m, true));
     }
 
     #[test]
     fn shr_04() {
-        assert_rule("SHR-04", |m| {
+        assert_rule(RuleId::Shr04, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].policy_url = None;
         });
-        assert_rule("SHR-04", |m| {
+        assert_rule(RuleId::Shr04, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].company = Some(" ".into());
         });
@@ -430,15 +431,15 @@ mod tests {
 
     #[test]
     fn shr_05() {
-        assert_rule("SHR-05", |m| {
+        assert_rule(RuleId::Shr05, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].fields.push("phone".into());
         });
-        assert_rule("SHR-05", |m| {
+        assert_rule(RuleId::Shr05, |m| {
             let i = recipient(m, "push-sdk");
             m.recipients[i].purposes.clear();
         });
-        assert_rule("SHR-05", |m| {
+        assert_rule(RuleId::Shr05, |m| {
             let i = recipient(m, "cloud");
             m.recipients[i].purposes = vec!["register".into()];
         });
@@ -446,8 +447,8 @@ mod tests {
 
     #[test]
     fn shr_06() {
-        assert_rule("SHR-06", |m| m.changes.ownership_transfer = None);
-        assert_rule("SHR-06", |m| {
+        assert_rule(RuleId::Shr06, |m| m.changes.ownership_transfer = None);
+        assert_rule(RuleId::Shr06, |m| {
             if let Some(t) = m.changes.ownership_transfer.as_mut() {
                 t.reconsent_on_purpose_change = false;
             }
@@ -456,7 +457,7 @@ mod tests {
 
     #[test]
     fn shr_07() {
-        assert_rule("SHR-07", |m| {
+        assert_rule(RuleId::Shr07, |m| {
             let i = recipient(m, "cloud");
             m.recipients[i].deletion = None;
         });
@@ -475,7 +476,7 @@ mod tests {
                 r.period = Some(period);
             }
         };
-        assert_rule("SHR-08", |m| records(m, Duration::years(1)));
-        assert_quiet("SHR-08", |m| records(m, Duration::years(3)));
+        assert_rule(RuleId::Shr08, |m| records(m, Duration::years(1)));
+        assert_quiet(RuleId::Shr08, |m| records(m, Duration::years(3)));
     }
 }

@@ -1,12 +1,12 @@
 //! Ending the service (35273 6.4; the seeds' 30- and 15-day notices).
 
-use super::{Ctx, Rule, Severity::*};
+use super::{Ctx, Rule, RuleId, Severity::*};
 use crate::manifest::{Disposal, Termination};
-use crate::text::Bilingual as B;
+use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "TRM-01",
+        id: RuleId::Trm01,
         severity: Error,
         source: "35273 6.4",
         title: B::new(
@@ -20,7 +20,7 @@ pub const RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "TRM-02",
+        id: RuleId::Trm02,
         severity: Warning,
         source: "seeds 000, 002",
         title: B::new("写明停止运营前的提前通知期", "State the notice period before the service ends"),
@@ -41,7 +41,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     // TRM-01 (35273 6.4). A manifest without [termination] gets one finding, not three.
     if *t == Termination::default() {
         cx.report_bilingual(
-            "TRM-01",
+            RuleId::Trm01,
             "termination",
             &[],
             &[("what", "没有声明（[termination]）", "nothing is declared ([termination])")],
@@ -49,7 +49,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     } else {
         if !t.stop_collection {
             cx.report_bilingual(
-                "TRM-01",
+                RuleId::Trm01,
                 "termination.stop_collection",
                 &[],
                 &[("what", "没有承诺立即停止收集个人信息", "collection is not said to stop at once")],
@@ -57,7 +57,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         if t.notify.is_empty() {
             cx.report_bilingual(
-                "TRM-01",
+                RuleId::Trm01,
                 "termination.notify",
                 &[],
                 &[("what", "没有说明如何通知用户", "no way of telling users")],
@@ -65,14 +65,14 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
         match t.then {
             None => cx.report_bilingual(
-                "TRM-01",
+                RuleId::Trm01,
                 "termination.then",
                 &[],
                 &[("what", "没有说明之后如何处理个人信息", "what happens to the PI afterwards is not stated")],
             ),
             // PIPL 73: de-identified data can still be linked back to a person.
             Some(Disposal::DeIdentify) => cx.report_bilingual(
-                "TRM-01",
+                RuleId::Trm01,
                 "termination.then",
                 &[],
                 &[("what", "去标识化不等于删除或匿名化", "de-identification is neither deletion nor anonymisation")],
@@ -83,27 +83,28 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // TRM-02
     if t.notice.is_none() {
-        cx.report("TRM-02", "termination.notice", &[]);
+        cx.report(RuleId::Trm02, "termination.notice", &[]);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::manifest::*;
+    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
 
     #[test]
     fn trm_01() {
-        assert_rule("TRM-01", |m| m.termination.stop_collection = false);
-        assert_rule("TRM-01", |m| m.termination.notify.clear());
-        assert_rule("TRM-01", |m| m.termination.then = None);
-        assert_rule("TRM-01", |m| m.termination.then = Some(Disposal::DeIdentify));
-        assert_rule("TRM-01", |m| m.termination = Termination::default());
-        assert_quiet("TRM-01", |m| m.termination.then = Some(Disposal::Anonymise));
+        assert_rule(RuleId::Trm01, |m| m.termination.stop_collection = false);
+        assert_rule(RuleId::Trm01, |m| m.termination.notify.clear());
+        assert_rule(RuleId::Trm01, |m| m.termination.then = None);
+        assert_rule(RuleId::Trm01, |m| m.termination.then = Some(Disposal::DeIdentify));
+        assert_rule(RuleId::Trm01, |m| m.termination = Termination::default());
+        assert_quiet(RuleId::Trm01, |m| m.termination.then = Some(Disposal::Anonymise));
     }
 
     #[test]
     fn trm_02() {
-        assert_rule("TRM-02", |m| m.termination.notice = None);
+        assert_rule(RuleId::Trm02, |m| m.termination.notice = None);
     }
 }

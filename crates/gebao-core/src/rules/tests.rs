@@ -14,18 +14,35 @@ pub(crate) fn clean() -> Manifest {
 }
 
 /// The rule ids reported for a manifest.
-pub(crate) fn ids(m: &Manifest) -> Vec<&'static str> {
+pub(crate) fn ids(m: &Manifest) -> Vec<RuleId> {
     check(m, None).into_iter().map(|f| f.rule).collect()
 }
 
 /// Asserts that the clean manifest does not trigger `id` and that `change` makes it fire.
-pub(crate) fn assert_rule(id: &str, change: impl FnOnce(&mut Manifest)) {
-    assert!(rule(id).is_some(), "{id} is not in the catalogue");
+pub(crate) fn assert_rule(id: RuleId, change: impl FnOnce(&mut Manifest)) {
     let base = clean();
     assert!(!ids(&base).contains(&id), "{id} fires on the clean manifest: {:?}", check(&base, None));
     let mut m = base;
     change(&mut m);
-    assert!(ids(&m).contains(&id), "{id} does not fire after the change");
+    let found: Vec<Finding> = check(&m, None).into_iter().filter(|f| f.rule == id).collect();
+    assert!(!found.is_empty(), "{id} does not fire after the change");
+    for f in &found {
+        for text in [&f.message_zh, &f.message_en] {
+            assert!(
+                unfilled(text).is_none(),
+                "{id}: `{}` left unfilled in `{text}`",
+                unfilled(text).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// The first `{slot}` of a text that looks like a catalogue slot (a lowercase name).
+fn unfilled(text: &str) -> Option<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|x| x.0))
+        .find(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
 #[test]
@@ -53,19 +70,45 @@ fn catalogue_ids_are_unique_and_bilingual() {
 }
 
 #[test]
+fn the_catalogue_is_keyed_by_rule_id() {
+    assert_eq!(catalogue().count(), RuleId::ALL.len());
+    for (i, (r, id)) in catalogue().zip(RuleId::ALL).enumerate() {
+        assert_eq!(r.id, *id, "catalogue order is RuleId order");
+        assert_eq!((id.index(), id.rule().id), (i, *id));
+        let code = id.as_str();
+        let (area, n) = code.split_once('-').unwrap_or_default();
+        assert!((2..=3).contains(&area.len()) && area.chars().all(|c| c.is_ascii_uppercase()), "{code}");
+        assert!(n.len() == 2 && n.chars().all(|c| c.is_ascii_digit()), "{code}");
+        assert_eq!(code.parse::<RuleId>(), Ok(*id));
+        assert_eq!(code.to_lowercase().parse::<RuleId>(), Ok(*id));
+        assert_eq!(serde_json::to_string(id).ok(), Some(format!("\"{code}\"")));
+    }
+    assert_eq!(format!("[{:<7}]", RuleId::Xb01), "[XB-01  ]", "Display pads like a string");
+    assert!("CON-99".parse::<RuleId>().is_err_and(|e| e.contains("CON-05")));
+}
+
+#[test]
+fn findings_serialise_their_rule_as_its_id() {
+    let mut m = clean();
+    m.controller.name = String::new();
+    let f = check(&m, None).into_iter().find(|f| f.rule == RuleId::Not01);
+    let json = f.map(|f| serde_json::to_value(&f).unwrap_or_default());
+    assert_eq!(json.as_ref().and_then(|j| j["rule"].as_str()), Some("NOT-01"));
+}
+
+#[test]
 fn findings_are_placed_in_the_source() {
     let mut src = CLEAN.replace("[controller.contact]\nemail = \"privacy@example.cn\"\nphone = \"400-000-0000\"\nin_app = \"我的-设置-帮助与反馈\"\n", "");
     src.push('\n');
     let m = crate::manifest::load::load_manifest(&src).unwrap_or_else(|e| panic!("{e:?}"));
-    let f = check(&m, Some(&src)).into_iter().find(|f| f.rule == "NOT-01");
+    let f = check(&m, Some(&src)).into_iter().find(|f| f.rule == RuleId::Not01);
     assert!(f.is_some_and(|f| f.span.is_some()));
 }
 
 /// Asserts that `change`, applied to the clean manifest, does not trigger `id`: for rules
 /// whose condition the clean manifest lacks (a recipient abroad, face recognition, …), the
 /// compliant variant of the condition must stay quiet.
-pub(crate) fn assert_quiet(id: &str, change: impl FnOnce(&mut Manifest)) {
-    assert!(rule(id).is_some(), "{id} is not in the catalogue");
+pub(crate) fn assert_quiet(id: RuleId, change: impl FnOnce(&mut Manifest)) {
     let mut m = clean();
     change(&mut m);
     let found: Vec<_> = check(&m, None).into_iter().filter(|f| f.rule == id).collect();

@@ -1,24 +1,25 @@
 //! The catalogue of every fixed sentence the renderer writes, keyed by id, in zh-CN and
-//! English. Sentences may have `{name}` slots that the renderer fills from manifest data; a
-//! sentence whose slot has no value is left out, never printed half-filled.
+//! English. Sentences may have `{name}` slots that the renderer fills from manifest data with
+//! [`gebao_core::text::fill`]: a sentence whose slot has no value is left out, never printed
+//! half-filled.
 //!
 //! Chapters keep their sentences in submodules so that no file grows long; the ids are the
 //! constant names and are unique across the whole catalogue (a test checks it).
 
 #[cfg(test)]
-use gebao_core::text::Bilingual;
+use gebao_core::text::Text;
 
 /// Declares catalogue entries: `ID = "zh-CN text" / "English text";`. Each becomes a
-/// `Bilingual` constant, and `ENTRIES` lists them all for the completeness tests.
+/// `Text` constant, and `ENTRIES` lists them all for the completeness tests.
 macro_rules! catalogue {
     ($($(#[$doc:meta])* $id:ident = $zh:literal / $en:literal;)*) => {
         $(
             $(#[$doc])*
-            pub(crate) const $id: gebao_core::text::Bilingual = gebao_core::text::Bilingual::new($zh, $en);
+            pub(crate) const $id: gebao_core::text::Text = gebao_core::text::Text::new($zh, $en);
         )*
         /// Every entry of this part of the catalogue, with its id.
         #[cfg(test)]
-        pub(crate) const ENTRIES: &[(&str, gebao_core::text::Bilingual)] = &[$((stringify!($id), $id),)*];
+        pub(crate) const ENTRIES: &[(&str, gebao_core::text::Text)] = &[$((stringify!($id), $id),)*];
     };
 }
 
@@ -34,32 +35,9 @@ pub(crate) mod rights;
 pub(crate) mod sharing;
 pub(crate) mod storage;
 
-/// Fills the `{name}` slots of a catalogue text. Values are inserted as given (the caller
-/// escapes manifest text first). Returns `None` when a slot has no value, so that the caller
-/// leaves the sentence out instead of printing a placeholder. The template is scanned once,
-/// so a value that itself contains braces is never expanded again.
-pub(crate) fn fill(template: &str, args: &[(&str, &str)]) -> Option<String> {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}')?;
-        let name = &after[..close];
-        let (_, value) = args.iter().find(|(k, _)| *k == name)?;
-        if value.trim().is_empty() {
-            return None;
-        }
-        out.push_str(value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 /// All entries of the catalogue, for the tests.
 #[cfg(test)]
-pub(crate) fn entries() -> impl Iterator<Item = (&'static str, Bilingual)> {
+pub(crate) fn entries() -> impl Iterator<Item = (&'static str, Text)> {
     [
         changes::ENTRIES,
         collect::ENTRIES,
@@ -141,13 +119,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn fill_leaves_out_a_sentence_with_a_missing_value() {
-        assert_eq!(fill("保存{time}。", &[("time", "30日")]).as_deref(), Some("保存30日。"));
-        assert_eq!(fill("保存{time}。", &[]), None);
-        assert_eq!(fill("保存{time}。", &[("time", " ")]), None);
-        assert_eq!(fill("{a}{b}", &[("a", "{b}"), ("b", "x")]).as_deref(), Some("{b}x"));
     }
 }

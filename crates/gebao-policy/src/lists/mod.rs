@@ -11,14 +11,14 @@ use crate::md::{Writer, esc};
 use crate::text::date;
 use crate::view;
 use gebao_core::Manifest;
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::{Lang, Text};
 
 /// Writes a list's title, the policy version and dates, and its introduction; returns the
 /// plain-text title.
-fn head(w: &mut Writer, m: &Manifest, title: Bilingual, intro: Bilingual) -> String {
+fn head(w: &mut Writer, m: &Manifest, title: Text, intro: Text) -> String {
     let lang: Lang = w.lang;
     let product = view::product(m, lang);
-    let plain = crate::catalogue::fill(title.get(lang), &[("product", product)]).unwrap_or_else(|| product.to_owned());
+    let plain = gebao_core::text::fill(title.get(lang), &[("product", product)]).unwrap_or_else(|| product.to_owned());
     w.title(&plain);
     let p = &m.policy;
     let version = p.version.as_deref().filter(|v| !v.trim().is_empty()).map(esc);

@@ -9,7 +9,7 @@ use crate::text::{country, label, upper_first};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::manifest::{Recipient, RecipientKind};
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::{Lang, Text};
 
 pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
     let mut w = Writer::new(lang);
@@ -18,7 +18,7 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
     if listed.is_empty() {
         w.say(k::SHARING_LIST_EMPTY);
     }
-    let groups: [(Bilingual, &[RecipientKind]); 4] = [
+    let groups: [(Text, &[RecipientKind]); 4] = [
         (sh::SEC_SDK, &[RecipientKind::Sdk]),
         (k::SEC_LIST_OTHERS, &[RecipientKind::ThirdParty, RecipientKind::Partner, RecipientKind::Affiliate]),
         (sh::SEC_ENTRUSTED, &[RecipientKind::Entrusted]),

@@ -46,7 +46,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
 }
 
 /// A named person or department with their channels.
-fn person(w: &mut Writer, intro: gebao_core::text::Bilingual, slot: &str, p: &Officer) {
+fn person(w: &mut Writer, intro: gebao_core::text::Text, slot: &str, p: &Officer) {
     let lang = w.lang;
     let name = md(lang, &p.name, &p.name_en);
     let items = channels(lang, &p.contact);

@@ -6,9 +6,9 @@ use crate::md::{Writer, chapter_number, esc};
 use crate::text::{date, join, md_opt};
 use crate::view;
 use gebao_core::Manifest;
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::{Lang, Text};
 
-pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Bilingual]) {
+pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Text]) {
     let lang = w.lang;
     let p = &m.policy;
     let version = p.version.as_deref().map(esc);

@@ -17,9 +17,9 @@ use crate::catalogue::common as c;
 use crate::md::{Rendered, Writer};
 use crate::view;
 use gebao_core::Manifest;
-use gebao_core::text::{Bilingual, Lang};
+use gebao_core::text::{Lang, Text};
 
-type Chapter = (Bilingual, fn(&mut Writer, &Manifest));
+type Chapter = (Text, fn(&mut Writer, &Manifest));
 
 /// Renders the whole policy. `contents` asks for the in-text list of chapters (the HTML page
 /// has its own linked table of contents instead).
@@ -40,7 +40,7 @@ pub(crate) fn render(m: &Manifest, lang: Lang, contents: bool) -> Rendered {
     let title = view::policy_title(m, lang);
     let mut w = Writer::new(lang);
     w.title(&title);
-    let titles: Vec<Bilingual> = chapters.iter().map(|(t, _)| *t).collect();
+    let titles: Vec<Text> = chapters.iter().map(|(t, _)| *t).collect();
     intro::write(&mut w, m, if contents { &titles } else { &[] });
     for (title, write) in chapters {
         w.chapter(title);

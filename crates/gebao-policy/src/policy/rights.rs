@@ -9,7 +9,7 @@ use crate::text::{channels, clause, md, md_opt, sentence};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::manifest::{FeeBasis, Handling, LegalBasis, RepeatAction, Right, RightKind};
-use gebao_core::text::Bilingual;
+use gebao_core::text::Text;
 
 pub(super) fn write(w: &mut Writer, m: &Manifest) {
     w.say(k::RIGHTS_INTRO);
@@ -21,7 +21,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
     deceased(w, m);
 }
 
-fn texts(kind: RightKind) -> (Bilingual, Bilingual) {
+fn texts(kind: RightKind) -> (Text, Text) {
     match kind {
         RightKind::Access => (k::RIGHT_ACCESS_TITLE, k::RIGHT_ACCESS),
         RightKind::Copy => (k::RIGHT_COPY_TITLE, k::RIGHT_COPY),

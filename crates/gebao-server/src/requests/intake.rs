@@ -7,8 +7,7 @@ use super::details::Details;
 use super::error::RequestError;
 use super::text;
 use crate::state::{AppState, audit};
-use chrono::{DateTime, Months, TimeDelta, Utc};
-use gebao_core::duration::{Duration, Unit};
+use chrono::{DateTime, Utc};
 use gebao_core::requests::{self as law, RepeatDecision, RequestEvent, RequestKind, RequestState};
 use gebao_core::text::Lang;
 use gebao_store::{NewRequestEvent, Requester, RequesterRole, RightsRequest, SubjectRecord, Verification};
@@ -29,24 +28,6 @@ pub struct Intake {
 /// RGT-07 (PIPL 49): what close relatives may ask of a deceased person's information.
 pub fn relative_may(kind: RequestKind) -> bool {
     matches!(kind, RequestKind::Access | RequestKind::Copy | RequestKind::Correction | RequestKind::Deletion)
-}
-
-/// The start of the `per` period that ends at `at` (RGT-06 counts requests in it).
-fn period_start(at: DateTime<Utc>, per: Duration) -> i64 {
-    let start = match per {
-        Duration::Indefinite => None,
-        Duration::Finite { amount, unit } => {
-            let n = i64::from(amount);
-            match unit {
-                Unit::Hours => at.checked_sub_signed(TimeDelta::hours(n)),
-                Unit::Days | Unit::WorkingDays => at.checked_sub_signed(TimeDelta::days(n)),
-                Unit::Weeks => at.checked_sub_signed(TimeDelta::weeks(n)),
-                Unit::Months => at.checked_sub_months(Months::new(amount)),
-                Unit::Years => at.checked_sub_months(Months::new(amount.saturating_mul(12))),
-            }
-        }
-    };
-    start.map_or(i64::MIN, |t| t.timestamp_millis())
 }
 
 /// Files the request: computes its due time, applies RGT-06 to repeats, stores it (and
@@ -70,7 +51,9 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
 
     let (repeat, previous) = match law::repeat_period(m) {
         Some(per) => {
-            let since = period_start(intake.received_at, per);
+            // RGT-06: the requests whose `per` period still runs at receipt.
+            let since =
+                per.cutoff_before(intake.received_at, &state.calendar).map_or(i64::MIN, |c| c.at.timestamp_millis());
             let n = state.store.count_requests(&intake.subject, intake.kind, since).await?;
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             (law::repeat_decision(m, intake.kind, n), n)

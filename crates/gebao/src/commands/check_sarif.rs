@@ -49,13 +49,12 @@ fn location(uri: &str, region: Option<Value>) -> Value {
 /// The findings of one manifest as a SARIF log.
 pub fn report(loaded: &Loaded, findings: &[Finding], lang: Lang) -> Value {
     let uri = loaded.path.display().to_string();
-    let index = |id: &str| rules::catalogue().position(|r| r.id == id);
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
             json!({
                 "ruleId": f.rule,
-                "ruleIndex": index(f.rule),
+                "ruleIndex": f.rule.index(),
                 "level": level(f.severity),
                 "message": {"text": format!("{} ({})", f.message(lang), f.hint(lang))},
                 "locations": [location(&uri, region(f.span.as_ref(), &loaded.text))],

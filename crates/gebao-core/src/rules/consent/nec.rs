@@ -2,7 +2,7 @@
 
 use crate::app_types::{Confirmation, NecEntry};
 use crate::manifest::{Field, Function, LegalBasis, Purpose, Source};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, RuleId};
 use crate::taxonomy::Category;
 
 /// The basic functions NEC speaks of: those that ask for PI on consent or under the service
@@ -45,7 +45,7 @@ pub(super) fn check(cx: &mut Ctx<'_>, entry: &NecEntry) {
             let args = [("purpose", p.id.as_str()), ("field", f.id.as_str())];
             if entry.needs_no_pi() {
                 cx.report_bilingual(
-                    "CON-10",
+                    RuleId::Con10,
                     at,
                     &args,
                     &[("app_type", app.name_zh(), app.name_en()), ("note", note_zh, note_en)],
@@ -53,7 +53,7 @@ pub(super) fn check(cx: &mut Ctx<'_>, entry: &NecEntry) {
             } else if !entry.allows(f.category) && !outside_nec_lists(f) {
                 let cat = f.category.label();
                 cx.report_bilingual(
-                    "CON-01",
+                    RuleId::Con01,
                     at,
                     &args,
                     &[

@@ -2,11 +2,11 @@ use crate::app_types::{AppType, Confirmation, NecEntry, NecessaryItem};
 use crate::duration::Duration;
 use crate::manifest::*;
 use crate::rules::tests::{assert_quiet, assert_rule, clean};
-use crate::rules::{Ctx, Finding, check};
+use crate::rules::{Ctx, Finding, RuleId, check};
 use crate::taxonomy::Category;
 
 /// The findings of one rule on a manifest.
-fn found(m: &Manifest, id: &str) -> Vec<Finding> {
+fn found(m: &Manifest, id: RuleId) -> Vec<Finding> {
     check(m, None).into_iter().filter(|f| f.rule == id).collect()
 }
 
@@ -20,10 +20,10 @@ fn nec_findings(m: &Manifest, entry: &NecEntry) -> Vec<Finding> {
 
 #[test]
 fn con_01() {
-    assert_rule("CON-01", |m| m.purposes[0].fields.push("device_id".into()));
+    assert_rule(RuleId::Con01, |m| m.purposes[0].fields.push("device_id".into()));
     let mut m = clean();
     m.purposes[0].fields.push("device_id".into());
-    let f = found(&m, "CON-01");
+    let f = found(&m, RuleId::Con01);
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].path, "purposes[0].fields[2]");
     assert!(
@@ -32,16 +32,16 @@ fn con_01() {
         f[0].message_zh
     );
     // The same field in an additional, consent-based purpose is what the rule asks for.
-    assert_quiet("CON-01", |m| m.purposes[4].fields.push("precise_location".into()));
+    assert_quiet(RuleId::Con01, |m| m.purposes[4].fields.push("precise_location".into()));
     // Logs kept under a legal obligation are not NEC's necessary PI.
-    assert_quiet("CON-01", |m| m.purposes[2].fields.push("browsing".into()));
+    assert_quiet(RuleId::Con01, |m| m.purposes[2].fields.push("browsing".into()));
     // No NEC row for `other`.
-    assert_quiet("CON-01", |m| {
+    assert_quiet(RuleId::Con01, |m| {
         m.controller.app_type = AppType::Other;
         m.purposes[0].fields.push("device_id".into());
     });
     // Content flag is not honoured for identifying data.
-    assert_rule("CON-01", |m| {
+    assert_rule(RuleId::Con01, |m| {
         m.fields[4].user_content = true;
         m.purposes[0].fields.push("device_id".into());
     });
@@ -61,21 +61,21 @@ fn con_01_unconfirmed_row_says_so() {
     m.purposes[0].fields.push("device_id".into());
     let out = nec_findings(&m, &entry);
     assert_eq!(out.len(), 1, "{out:#?}");
-    assert_eq!(out[0].rule, "CON-01");
+    assert_eq!(out[0].rule, RuleId::Con01);
     assert!(out[0].message_zh.contains("尚未") && out[0].message_en.contains("not yet confirmed"), "{:?}", out[0]);
     assert!(out[0].message_zh.contains("网络游戏"));
 }
 
 #[test]
 fn con_02() {
-    assert_rule("CON-02", |m| m.purposes[0].requires.push("recommend".into()));
-    assert_rule("CON-02", |m| {
+    assert_rule(RuleId::Con02, |m| m.purposes[0].requires.push("recommend".into()));
+    assert_rule(RuleId::Con02, |m| {
         m.purposes[0].basis = LegalBasis::Consent;
         m.purposes[0].consent.group = Some("start".into());
         m.purposes[5].consent.group = Some("start".into());
     });
     // A basic function may need another basic one; an additional one may need another.
-    assert_quiet("CON-02", |m| {
+    assert_quiet(RuleId::Con02, |m| {
         m.purposes[1].requires.push("register".into());
         m.purposes[5].requires.push("recommend".into());
     });
@@ -83,13 +83,13 @@ fn con_02() {
 
 #[test]
 fn con_03() {
-    assert_rule("CON-03", |m| {
+    assert_rule(RuleId::Con03, |m| {
         m.purposes[4].consent.group = Some("extras".into());
         m.purposes[5].consent.group = Some("extras".into());
     });
-    assert_rule("CON-03", |m| m.purposes[4].consent.obtained_by = ConsentMethod::PolicyAgreement);
+    assert_rule(RuleId::Con03, |m| m.purposes[4].consent.obtained_by = ConsentMethod::PolicyAgreement);
     // A group of one is still one consent per additional function.
-    assert_quiet("CON-03", |m| {
+    assert_quiet(RuleId::Con03, |m| {
         m.purposes[3].consent.group = Some("a".into());
         m.purposes[4].consent.group = Some("b".into());
         m.purposes[5].consent.group = Some("c".into());
@@ -98,33 +98,33 @@ fn con_03() {
 
 #[test]
 fn con_04() {
-    assert_rule("CON-04", |m| m.purposes[4].consent.default = ConsentDefault::Granted);
-    assert_rule("CON-04", |m| m.purposes[4].consent.obtained_by = ConsentMethod::ImpliedByUse);
+    assert_rule(RuleId::Con04, |m| m.purposes[4].consent.default = ConsentDefault::Granted);
+    assert_rule(RuleId::Con04, |m| m.purposes[4].consent.obtained_by = ConsentMethod::ImpliedByUse);
 }
 
 #[test]
 fn con_05() {
-    assert_rule("CON-05", |m| m.purposes[4].consent.reprompt_after = None);
-    assert_rule("CON-05", |m| m.purposes[4].consent.reprompt_after = Some(Duration::hours(24)));
-    assert_rule("CON-05", |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(1)));
-    assert_quiet("CON-05", |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(7)));
+    assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = None);
+    assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::hours(24)));
+    assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(1)));
+    assert_quiet(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(7)));
 }
 
 #[test]
 fn con_06() {
-    assert_rule("CON-06", |m| m.purposes[5].consent.withdraw = None);
-    assert_rule("CON-06", |m| m.purposes[5].consent.withdraw = Some(" ".into()));
+    assert_rule(RuleId::Con06, |m| m.purposes[5].consent.withdraw = None);
+    assert_rule(RuleId::Con06, |m| m.purposes[5].consent.withdraw = Some(" ".into()));
 }
 
 #[test]
 fn con_07() {
-    assert_rule("CON-07", |m| m.purposes[0].basis_note = None);
-    assert_rule("CON-07", |m| m.purposes[2].basis_note = Some(String::new()));
+    assert_rule(RuleId::Con07, |m| m.purposes[0].basis_note = None);
+    assert_rule(RuleId::Con07, |m| m.purposes[2].basis_note = Some(String::new()));
 }
 
 #[test]
 fn con_08() {
-    assert_rule("CON-08", |m| {
+    assert_rule(RuleId::Con08, |m| {
         let mut f = m.fields[1].clone();
         f.id = "gender".into();
         m.fields.push(f);
@@ -138,8 +138,8 @@ fn con_09() {
         p.id = PermissionKind::Microphone;
         m.permissions.push(p);
     };
-    assert_rule("CON-09", microphone);
-    assert_quiet("CON-09", |m| {
+    assert_rule(RuleId::Con09, microphone);
+    assert_quiet(RuleId::Con09, |m| {
         microphone(m);
         m.scenarios[1].permissions.push(PermissionKind::Microphone);
     });
@@ -155,7 +155,7 @@ fn con_10() {
     };
     let m = clean();
     let out = nec_findings(&m, &entry);
-    assert!(out.iter().all(|f| f.rule == "CON-10"), "{out:#?}");
+    assert!(out.iter().all(|f| f.rule == RuleId::Con10), "{out:#?}");
     // register (phone, nickname) and publish (posts, nickname): content counts here, since the
     // basic function of such an app is consuming, not publishing; the logs do not.
     let paths: Vec<_> = out.iter().map(|f| f.path.as_str()).collect();
@@ -166,8 +166,8 @@ fn con_10() {
     assert!(out[0].message_zh.contains("短视频") && out[0].message_en.contains("not yet confirmed"));
     // Whatever no-PI rows the shipped table has, a manifest of that type fires.
     for t in AppType::NEC.into_iter().filter(|t| t.necessary_pi().is_some_and(NecEntry::needs_no_pi)) {
-        assert_rule("CON-10", |m| m.controller.app_type = t);
-        assert_quiet("CON-10", |m| {
+        assert_rule(RuleId::Con10, |m| m.controller.app_type = t);
+        assert_quiet(RuleId::Con10, |m| {
             m.controller.app_type = t;
             for p in &mut m.purposes {
                 if p.basis != LegalBasis::LegalObligation {
@@ -180,21 +180,21 @@ fn con_10() {
 
 #[test]
 fn con_11() {
-    assert_rule("CON-11", |m| m.purposes[3].consent.obtained_by = ConsentMethod::PolicyAgreement);
+    assert_rule(RuleId::Con11, |m| m.purposes[3].consent.obtained_by = ConsentMethod::PolicyAgreement);
     // The push SDK is another processor: its purpose's consent by policy agreement is no
     // separate consent for it.
     let mut m = clean();
     m.purposes[5].consent.separate = false;
     m.purposes[5].consent.obtained_by = ConsentMethod::PolicyAgreement;
-    let f = found(&m, "CON-11");
+    let f = found(&m, RuleId::Con11);
     assert_eq!(f.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["recipients[0].purposes[0]"]);
     // Storage abroad.
-    assert_rule("CON-11", |m| {
+    assert_rule(RuleId::Con11, |m| {
         m.storage.countries = vec!["CN".into(), "SG".into()];
         m.purposes[4].consent.obtained_by = ConsentMethod::PolicyAgreement;
     });
     // Storage abroad with every consent asked in its own prompt.
-    assert_quiet("CON-11", |m| {
+    assert_quiet(RuleId::Con11, |m| {
         m.storage.countries = vec!["SG".into()];
         m.storage.separate_consent = true;
     });

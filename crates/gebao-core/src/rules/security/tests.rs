@@ -1,5 +1,6 @@
 use crate::duration::Duration;
 use crate::manifest::*;
+use crate::rules::RuleId;
 use crate::rules::tests::{assert_quiet, assert_rule};
 use chrono::NaiveDate;
 
@@ -20,33 +21,33 @@ const CLOUD: usize = 1;
 
 #[test]
 fn sec_01() {
-    assert_rule("SEC-01", |m| {
+    assert_rule(RuleId::Sec01, |m| {
         m.purposes[NEARBY].pia = None;
         m.pia.retain(|p| p.id.as_str() != "pia-location");
     });
-    assert_rule("SEC-01", |m| {
+    assert_rule(RuleId::Sec01, |m| {
         m.recipients[CLOUD].pia = None;
         m.pia.retain(|p| p.id.as_str() != "pia-cloud");
     });
     // A `pia` naming no record is no assessment.
-    assert_rule("SEC-01", |m| {
+    assert_rule(RuleId::Sec01, |m| {
         m.recipients[CLOUD].pia = Some("pia-missing".into());
         m.pia.retain(|p| p.id.as_str() != "pia-cloud");
     });
     // Listed by a [[pia]] record without its own `pia` key.
-    assert_quiet("SEC-01", |m| m.purposes[NEARBY].pia = None);
-    assert_quiet("SEC-01", |m| m.recipients[CLOUD].pia = None);
+    assert_quiet(RuleId::Sec01, |m| m.purposes[NEARBY].pia = None);
+    assert_quiet(RuleId::Sec01, |m| m.recipients[CLOUD].pia = None);
 }
 
 #[test]
 fn sec_02() {
-    assert_rule("SEC-02", |m| m.protection.incident = None);
-    assert_rule("SEC-02", |m| incident(m).notify.clear());
-    assert_rule("SEC-02", |m| incident(m).regulator = String::new());
-    assert_rule("SEC-02", |m| incident(m).report_within = Some(Duration::hours(24)));
-    assert_rule("SEC-02", |m| incident(m).report_within = Some(Duration::days(1)));
-    assert_rule("SEC-02", |m| m.organisation.ciio = true);
-    assert_quiet("SEC-02", |m| {
+    assert_rule(RuleId::Sec02, |m| m.protection.incident = None);
+    assert_rule(RuleId::Sec02, |m| incident(m).notify.clear());
+    assert_rule(RuleId::Sec02, |m| incident(m).regulator = String::new());
+    assert_rule(RuleId::Sec02, |m| incident(m).report_within = Some(Duration::hours(24)));
+    assert_rule(RuleId::Sec02, |m| incident(m).report_within = Some(Duration::days(1)));
+    assert_rule(RuleId::Sec02, |m| m.organisation.ciio = true);
+    assert_quiet(RuleId::Sec02, |m| {
         m.organisation.ciio = true;
         incident(m).report_within = Some(Duration::hours(1));
     });
@@ -54,13 +55,13 @@ fn sec_02() {
 
 #[test]
 fn sec_03() {
-    assert_rule("SEC-03", |m| m.organisation.individuals = Some(1_000_000));
-    assert_rule("SEC-03", |m| {
+    assert_rule(RuleId::Sec03, |m| m.organisation.individuals = Some(1_000_000));
+    assert_rule(RuleId::Sec03, |m| {
         m.organisation.individuals = Some(2_000_000);
         m.organisation.officer_reported = date(2025, 3, 1);
         m.controller.officer = None;
     });
-    assert_quiet("SEC-03", |m| {
+    assert_quiet(RuleId::Sec03, |m| {
         m.organisation.individuals = Some(2_000_000);
         m.organisation.officer_reported = date(2025, 3, 1);
     });
@@ -79,25 +80,25 @@ fn large(m: &mut Manifest) {
 
 #[test]
 fn sec_04() {
-    assert_rule("SEC-04", |m| {
+    assert_rule(RuleId::Sec04, |m| {
         m.organisation.audit_every = None;
         m.organisation.last_audit = None;
     });
-    assert_rule("SEC-04", |m| {
+    assert_rule(RuleId::Sec04, |m| {
         large(m);
         m.organisation.audit_every = Some(Duration::years(3));
     });
-    assert_rule("SEC-04", |m| {
+    assert_rule(RuleId::Sec04, |m| {
         large(m);
         m.organisation.last_audit = None;
     });
-    assert_rule("SEC-04", |m| {
+    assert_rule(RuleId::Sec04, |m| {
         large(m);
         m.organisation.last_audit = date(2023, 6, 1);
     });
-    assert_quiet("SEC-04", large);
+    assert_quiet(RuleId::Sec04, large);
     // Below 10 million an audit measure is enough.
-    assert_quiet("SEC-04", |m| {
+    assert_quiet(RuleId::Sec04, |m| {
         m.organisation.audit_every = None;
         m.protection.measures.push(Measure::Audit);
     });
@@ -105,13 +106,13 @@ fn sec_04() {
 
 #[test]
 fn sec_05() {
-    assert_rule("SEC-05", |m| m.organisation.overseas = true);
-    assert_rule("SEC-05", |m| {
+    assert_rule(RuleId::Sec05, |m| m.organisation.overseas = true);
+    assert_rule(RuleId::Sec05, |m| {
         m.organisation.overseas = true;
         m.organisation.representative =
             Some(Officer { name: "示例（北京）代表处".into(), name_en: None, contact: Contact::default() });
     });
-    assert_quiet("SEC-05", |m| {
+    assert_quiet(RuleId::Sec05, |m| {
         m.organisation.overseas = true;
         let contact = Contact { email: Some("china@example.com".into()), ..Contact::default() };
         m.organisation.representative =
@@ -121,21 +122,21 @@ fn sec_05() {
 
 #[test]
 fn sec_06() {
-    assert_rule("SEC-06", |m| m.protection.measures.retain(|x| *x != Measure::Training));
-    assert_rule("SEC-06", |m| m.protection.measures.clear());
+    assert_rule(RuleId::Sec06, |m| m.protection.measures.retain(|x| *x != Measure::Training));
+    assert_rule(RuleId::Sec06, |m| m.protection.measures.clear());
 }
 
 #[test]
 fn sec_07() {
-    assert_rule("SEC-07", |m| {
+    assert_rule(RuleId::Sec07, |m| {
         large(m);
         m.organisation.data_security_officer = None;
     });
-    assert_rule("SEC-07", |m| {
+    assert_rule(RuleId::Sec07, |m| {
         large(m);
         m.organisation.management_body = Some(" ".into());
     });
-    assert_quiet("SEC-07", large);
+    assert_quiet(RuleId::Sec07, large);
 }
 
 /// Adds a real-name verification purpose using an ID-card number.
@@ -154,14 +155,14 @@ fn real_name_purpose(m: &mut Manifest) {
 
 #[test]
 fn sec_08() {
-    assert_rule("SEC-08", |m| m.protection.real_name = Some(RealName { accepts_network_identity: false }));
-    assert_rule("SEC-08", real_name_purpose);
-    assert_quiet("SEC-08", |m| {
+    assert_rule(RuleId::Sec08, |m| m.protection.real_name = Some(RealName { accepts_network_identity: false }));
+    assert_rule(RuleId::Sec08, real_name_purpose);
+    assert_quiet(RuleId::Sec08, |m| {
         real_name_purpose(m);
         m.protection.real_name = Some(RealName { accepts_network_identity: true });
     });
     // Identity documents for something other than real-name verification.
-    assert_quiet("SEC-08", |m| {
+    assert_quiet(RuleId::Sec08, |m| {
         real_name_purpose(m);
         if let Some(p) = m.purposes.last_mut() {
             p.id = "visa".into();
