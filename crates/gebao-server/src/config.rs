@@ -10,9 +10,10 @@ use std::time::Duration;
 /// File name of the SQLite database inside the data directory.
 pub const SQLITE_FILE: &str = "gebao.db";
 
-/// Everything `serve` needs. Secrets (`keys`) never appear in `Debug` output: `Keys`
-/// redacts itself.
-#[derive(Debug, Clone)]
+/// Everything `serve` needs. Secrets never appear in `Debug` output: `Keys` and the egress
+/// secrets redact themselves, the database URL is shown without its password, and the
+/// webhook URLs without their query strings (they may carry tokens).
+#[derive(Clone)]
 pub struct ServerConfig {
     /// Where to listen; default `127.0.0.1:7480` (loopback: exposing the API is a choice).
     pub listen: SocketAddr,
@@ -62,8 +63,8 @@ pub const NOTIFIER_URL_ENV: &str = "GEBAO_NOTIFIER_URL";
 pub const OPERATOR_WEBHOOK_ENV: &str = "GEBAO_OPERATOR_WEBHOOK";
 
 /// How rights requests reach people and systems outside gebao, and how often the
-/// background jobs run.
-#[derive(Debug, Clone)]
+/// background jobs run. `Debug` redacts the webhook URLs.
+#[derive(Clone)]
 pub struct RequestsConfig {
     /// Webhook that delivers messages to users (one-time codes, notices): it receives
     /// `{"kind", "to": {"phone"|"email"}, "message": {"zh-CN", "en"}, …}` as JSON.
@@ -149,4 +150,65 @@ impl ServerConfig {
 /// The SQLite URL of a data directory.
 pub fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join(SQLITE_FILE).display())
+}
+
+/// A URL without its password, query string or fragment, for logs and `Debug`.
+pub fn redact_url(url: &str) -> String {
+    let no_query = url.split(['?', '#']).next().unwrap_or_default();
+    match (no_query.find("://"), no_query.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match no_query[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &no_query[..s + 3], &no_query[at..]),
+            None => no_query.to_owned(),
+        },
+        _ => no_query.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("manifest", &self.manifest)
+            .field("keys", &self.keys)
+            .field("body_limit", &self.body_limit)
+            .field("sync_interval", &self.sync_interval)
+            .field("batch_max", &self.batch_max)
+            .field("queue_capacity", &self.queue_capacity)
+            .field("key_cache_ttl", &self.key_cache_ttl)
+            .field("metrics_public", &self.metrics_public)
+            .field("requests", &self.requests)
+            .field("sweep_interval", &self.sweep_interval)
+            .field("allow_findings", &self.allow_findings)
+            .field("egress", &self.egress)
+            .field("anchor", &self.anchor)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RequestsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestsConfig")
+            .field("notifier_url", &self.notifier_url.as_deref().map(redact_url))
+            .field("operator_webhook", &self.operator_webhook.as_deref().map(redact_url))
+            .field("outbox_interval", &self.outbox_interval)
+            .field("otp_ttl", &self.otp_ttl)
+            .field("calendar", &self.calendar)
+            .field("connections", &self.connections)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut c = ServerConfig::new("postgres://gebao:s3cret@db:5432/gebao", Keys::from_master(&[1; 32]));
+        c.requests.notifier_url = Some("https://notify.example.cn/hook?token=abc123".into());
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("abc123"), "{shown}");
+        assert!(shown.contains("postgres://gebao:***@db:5432/gebao"), "{shown}");
+    }
 }

@@ -119,13 +119,70 @@ fn audit_verify_detects_a_tampered_row_on_postgres() {
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("chain broken at record 2"));
 }
 
+/// Forgeries by someone who can write the database and knows the chain format, as the
+/// security review tried them: each is found by `gebao audit verify` (exit 1), naming what
+/// was forged. Before the chains were keyed, all of these verified clean.
+#[test]
+fn audit_verify_finds_forgeries_made_by_a_database_writer() {
+    let b = Backend::sqlite();
+    let token = b.key("subjects:write,consents:write");
+    let server = Server::start(&b);
+    register(&server.base, &token, "t1");
+    for action in ["grant", "withdraw", "grant"] {
+        let body = json!({"subject": "t1", "scope": {"kind": "purpose", "purpose": "recommend"}, "action": action, "channel": "app"});
+        assert!(post(&server.base, &token, "/v1/consents", body).expect("consent").status().is_success());
+    }
+    let revoked = b.key("decisions:read");
+    let id = revoked.split('_').nth(1).expect("key id").to_owned();
+    gebao().args(["keys", "revoke", &id]).args(b.args()).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(server);
+    gebao().args(["audit", "verify"]).args(b.args()).assert().success();
+
+    // Each forgery on its own copy of the data directory.
+    let forge = |sql: &str, expect: &str| {
+        let copy = tempfile::tempdir().expect("temp dir");
+        for f in std::fs::read_dir(b.dir.path()).expect("dir").flatten() {
+            if f.path().is_file() {
+                std::fs::copy(f.path(), copy.path().join(f.file_name())).expect("copy");
+            }
+        }
+        tamper_sqlite(&copy.path().join("gebao.db"), sql);
+        let out = gebao().args(["--lang", "en", "audit", "verify", "--data-dir"]).arg(copy.path()).assert().code(1);
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(stdout.contains(expect), "forgery `{sql}` not reported as `{expect}`:\n{stdout}");
+    };
+    // The last consent edited, its hash and the chain head rewritten to match (without the
+    // master key, whatever hash a forger computes is not the keyed one).
+    forge(
+        "UPDATE consents SET action = 'withdraw', hash = lower(hex(randomblob(32))) WHERE seq = 3; \
+         UPDATE chain_heads SET hash = (SELECT hash FROM consents WHERE seq = 3) WHERE chain = 'consents'",
+        "consent ledger: chain broken",
+    );
+    // The last consent deleted and the head moved back to the one before it.
+    forge(
+        "DELETE FROM consents WHERE seq = 3; \
+         UPDATE chain_heads SET seq = 2, hash = (SELECT hash FROM consents WHERE seq = 2) WHERE chain = 'consents'",
+        "consent ledger: chain broken",
+    );
+    // A revoked key un-revoked; another given every scope; a subject's status changed; an
+    // archived policy rewritten.
+    forge(&format!("UPDATE api_keys SET revoked_ms = NULL WHERE id = '{id}'"), &format!("key:{id}"));
+    forge(
+        "UPDATE api_keys SET scopes = '[\"keys:admin\",\"audit:read\"]' WHERE revoked_ms IS NULL",
+        "do not match their audit records",
+    );
+    forge("UPDATE subjects SET status = 'restricted'", "subject:p_");
+    forge("UPDATE policy_versions SET manifest = manifest || ' ' WHERE version = 1", "policy:1");
+}
+
 fn tamper_sqlite(db: &Path, sql: &str) {
     // The sqlite3 shell is not everywhere; Python's sqlite3 module is on every CI image we use.
     let status = Command::new("python3")
         .args([
             "-c",
             &format!(
-                "import sqlite3; c = sqlite3.connect({:?}); c.execute({sql:?}); c.commit()",
+                "import sqlite3; c = sqlite3.connect({:?}); c.executescript({sql:?}); c.commit()",
                 db.display().to_string()
             ),
         ])
