@@ -9,6 +9,7 @@ use crate::requests::text;
 use crate::state::{AppState, audit};
 use chrono::{DateTime, Utc};
 use gebao_core::calendar::Due;
+use gebao_store::{AuditAction, RequestStep};
 use gebao_store::{RequestFilter, RightsRequest, StoreError};
 use serde_json::json;
 use std::collections::HashSet;
@@ -121,7 +122,7 @@ async fn notify(state: &AppState, r: &RightsRequest, s: Standing, dedupe: &str) 
     item.dedupe = Some(dedupe.to_owned());
     let entry = audit(
         "system:deadlines".into(),
-        if overdue { "request.overdue" } else { "request.due-soon" },
+        AuditAction::Request(if overdue { RequestStep::Overdue } else { RequestStep::DueSoon }),
         format!("request:{}", r.id),
         None,
         json!({ "due_ms": r.due_ms, "due_date": r.due_date }),

@@ -15,6 +15,7 @@ use crate::requests::RequestError;
 use crate::requests::effects::{self, Blocker};
 use crate::state::{AppState, audit};
 use gebao_egress::{Backoff, DeliveryClass, Outgoing};
+use gebao_store::AuditAction;
 use gebao_store::{OutboxItem, OutboxKind, Outcome, StoreError};
 use serde::Deserialize;
 use serde_json::json;
@@ -91,7 +92,7 @@ async fn deliver(state: &AppState, item: OutboxItem) {
     let entry = last.then(|| {
         audit(
             ACTOR.into(),
-            "outbox.failed",
+            AuditAction::OutboxFailed,
             format!("outbox:{}", item.id),
             Some(d.reason.clone()),
             json!({
@@ -117,7 +118,7 @@ async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, answer: Opt
     let ack = acknowledged.then(|| json!({ "by": "recipient", "via": "delivery-answer" }));
     let entry = audit(
         ACTOR.into(),
-        "outbox.delivered",
+        AuditAction::OutboxDelivered,
         format!("outbox:{}", item.id),
         None,
         json!({

@@ -13,7 +13,7 @@ use crate::writer::{self, Writer};
 use crate::{anchor, deadlines, now_ms, outbox, sweeper, sync};
 use gebao_core::calendar::Calendar;
 use gebao_store::crypto::Keys;
-use gebao_store::{NewAudit, Store, StoreError};
+use gebao_store::{AuditAction, NewAudit, Store, StoreError};
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -215,7 +215,7 @@ async fn ensure_first_version(store: &dyn Store, config: &ServerConfig) -> Resul
     }
     let audit = NewAudit {
         actor: "system".into(),
-        action: "policy.publish".into(),
+        action: AuditAction::PolicyPublish,
         target: String::new(),
         reason: Some("first start: the manifest becomes policy version 1".into()),
         detail: serde_json::json!({ "effective": version.effective, "major": false }),
@@ -259,10 +259,10 @@ fn warn_if_manifest_differs(config: &ServerConfig, current: &Current) {
 /// call that makes the write, so both commit in one transaction.
 pub fn audit(
     actor: String,
-    action: &str,
+    action: AuditAction,
     target: String,
     reason: Option<String>,
     detail: serde_json::Value,
 ) -> NewAudit {
-    NewAudit { actor, action: action.into(), target, reason, detail, at_ms: now_ms() }
+    NewAudit { actor, action, target, reason, detail, at_ms: now_ms() }
 }

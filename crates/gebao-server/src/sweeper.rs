@@ -15,6 +15,7 @@ use crate::requests::change::new_id;
 use crate::state::{AppState, audit};
 use chrono::{DateTime, Utc};
 use gebao_connectors::SweepReport;
+use gebao_store::AuditAction;
 use gebao_store::{Channel, NewOutbox, OutboxKind, StoreError};
 use serde_json::json;
 use std::time::Duration;
@@ -106,14 +107,19 @@ pub async fn pass(state: &AppState, every: Duration, now: DateTime<Utc>) -> Resu
     match swept {
         Ok(report) => {
             let detail = serde_json::to_value(&report).unwrap_or_default();
-            let entry = audit(ACTOR.into(), "retention.sweep", target, None, detail.clone());
+            let entry = audit(ACTOR.into(), AuditAction::RetentionSweep, target, None, detail.clone());
             state.metrics.sweep_done(&report);
             state.store.acknowledge_outbox(&id, detail, entry).await?;
             Ok(Some(report))
         }
         Err(e) => {
-            let entry =
-                audit(ACTOR.into(), "retention.sweep.failed", target, Some(e.to_string()), json!({ "tables": tables }));
+            let entry = audit(
+                ACTOR.into(),
+                AuditAction::RetentionSweepFailed,
+                target,
+                Some(e.to_string()),
+                json!({ "tables": tables }),
+            );
             if let Err(store) = state.store.acknowledge_outbox(&id, json!({ "error": e.to_string() }), entry).await {
                 tracing::warn!(error = %store, "cannot record a failed retention sweep");
             }

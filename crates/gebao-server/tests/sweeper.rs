@@ -62,7 +62,10 @@ fn config(kit: &Kit, path: &std::path::Path, text: &str, url: &str) -> gebao_ser
 
 async fn sweeps(s: &Server) -> Vec<Value> {
     let rows = s.state.store.audit_after(0, 100_000).await.unwrap();
-    rows.into_iter().filter(|r| r.entry.action == "retention.sweep").map(|r| r.entry.detail).collect()
+    rows.into_iter()
+        .filter(|r| r.entry.action == gebao_store::AuditAction::RetentionSweep)
+        .map(|r| r.entry.detail)
+        .collect()
 }
 
 async fn left(db: &SqlitePool) -> Vec<String> {
@@ -123,7 +126,7 @@ async fn a_failing_sweep_keeps_the_server_up(kit: Kit) {
     let start = Instant::now();
     loop {
         let rows = s.state.store.audit_after(0, 100_000).await.unwrap();
-        let failed = rows.iter().filter(|r| r.entry.action == "retention.sweep.failed").count();
+        let failed = rows.iter().filter(|r| r.entry.action == gebao_store::AuditAction::RetentionSweepFailed).count();
         if failed >= 2 {
             break;
         }

@@ -230,7 +230,7 @@ async fn revocation_reaches_every_instance_within_a_second(kit: Kit) {
     let id = token.split('_').nth(1).unwrap().to_owned();
     let audit = gebao_store::NewAudit {
         actor: "cli:test".into(),
-        action: "key.revoke".into(),
+        action: gebao_store::AuditAction::KeyRevoke,
         target: String::new(),
         reason: None,
         detail: json!({}),

@@ -21,12 +21,112 @@ pub struct Actor {
     pub id: String,
 }
 
+/// What an audit entry records: a closed set, so a mistyped action does not compile.
+/// Stored and shown as `area.verb`, e.g. `consent.grant`, `request.identity-verified`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    KeyCreate,
+    KeyRevoke,
+    SubjectRegister,
+    SubjectRestrict,
+    SubjectUnrestrict,
+    /// An account cancelled (its record erased at once).
+    SubjectCancel,
+    /// A subject's record erased after a cancellation request (PIPL 47).
+    SubjectErase,
+    /// Fields of a subject erased after a deletion request (PIPL 47).
+    SubjectFieldsErased,
+    /// The guardian of a subject was erased: the link is gone.
+    SubjectGuardianErased,
+    ConsentGrant,
+    ConsentWithdraw,
+    PolicyPublish,
+    /// A step of a rights request.
+    Request(crate::request::RequestStep),
+    OutboxDelivered,
+    OutboxFailed,
+    OutboxAcknowledged,
+    RetentionSweep,
+    RetentionSweepFailed,
+    /// A note an administrator records (`Store::append_audit`): a configuration change, a
+    /// drill, a review.
+    Note,
+}
+
+impl AuditAction {
+    const PLAIN: [(AuditAction, &'static str); 18] = [
+        (AuditAction::KeyCreate, "key.create"),
+        (AuditAction::KeyRevoke, "key.revoke"),
+        (AuditAction::SubjectRegister, "subject.register"),
+        (AuditAction::SubjectRestrict, "subject.restrict"),
+        (AuditAction::SubjectUnrestrict, "subject.unrestrict"),
+        (AuditAction::SubjectCancel, "subject.cancel"),
+        (AuditAction::SubjectErase, "subject.erase"),
+        (AuditAction::SubjectFieldsErased, "subject.fields-erased"),
+        (AuditAction::SubjectGuardianErased, "subject.guardian-erased"),
+        (AuditAction::ConsentGrant, "consent.grant"),
+        (AuditAction::ConsentWithdraw, "consent.withdraw"),
+        (AuditAction::PolicyPublish, "policy.publish"),
+        (AuditAction::OutboxDelivered, "outbox.delivered"),
+        (AuditAction::OutboxFailed, "outbox.failed"),
+        (AuditAction::OutboxAcknowledged, "outbox.acknowledged"),
+        (AuditAction::RetentionSweep, "retention.sweep"),
+        (AuditAction::RetentionSweepFailed, "retention.sweep-failed"),
+        (AuditAction::Note, "audit.note"),
+    ];
+
+    #[cfg(test)]
+    pub(crate) const PLAIN_FOR_TESTS: &'static [(AuditAction, &'static str)] = &AuditAction::PLAIN;
+
+    /// The stored name, e.g. `consent.grant`.
+    pub fn as_str(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            AuditAction::Request(step) => std::borrow::Cow::Owned(format!("request.{}", step.as_str())),
+            other => std::borrow::Cow::Borrowed(
+                AuditAction::PLAIN.iter().find(|(a, _)| *a == other).map_or("audit.note", |(_, n)| n),
+            ),
+        }
+    }
+}
+
+impl std::str::FromStr for AuditAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(step) = s.strip_prefix("request.") {
+            return step.parse().map(AuditAction::Request);
+        }
+        AuditAction::PLAIN
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(a, _)| *a)
+            .ok_or_else(|| format!("unknown audit action `{s}`"))
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+impl Serialize for AuditAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// An audit entry to append (PIPL 51, 55; every write and administrative action).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAudit {
     pub actor: String,
-    /// What was done, e.g. `consent.grant`, `key.create`, `policy.publish`.
-    pub action: String,
+    /// What was done.
+    pub action: AuditAction,
     /// What it was done to, e.g. `subject:u123`.
     pub target: String,
     /// Why, when a person gave a reason.

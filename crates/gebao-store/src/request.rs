@@ -129,14 +129,112 @@ pub struct RightsRequest {
     pub version: i64,
 }
 
+/// What happened to a request: a legal transition (the code of a
+/// `gebao_core::requests::RequestEvent`), or a step within a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestStep {
+    /// Filed.
+    Received,
+    /// A transition, by the code of its `RequestEvent` (a refusal's ground is recorded on
+    /// the request).
+    StartVerification,
+    IdentityVerified,
+    IdentityFailed,
+    RequestApproval,
+    Approve,
+    Complete,
+    Refuse,
+    WithdrawByUser,
+    Fail,
+    Resume,
+    /// Steps within a state.
+    OtpResent,
+    OtpWrong,
+    OtpExpired,
+    BlockersAsked,
+    BlockersUnasked,
+    BlockersReported,
+    /// The deadline monitor's notices.
+    DueSoon,
+    Overdue,
+}
+
+impl RequestStep {
+    const ALL: [(RequestStep, &'static str); 19] = [
+        (RequestStep::Received, "received"),
+        (RequestStep::StartVerification, "start-verification"),
+        (RequestStep::IdentityVerified, "identity-verified"),
+        (RequestStep::IdentityFailed, "identity-failed"),
+        (RequestStep::RequestApproval, "request-approval"),
+        (RequestStep::Approve, "approve"),
+        (RequestStep::Complete, "complete"),
+        (RequestStep::Refuse, "refuse"),
+        (RequestStep::WithdrawByUser, "withdraw-by-user"),
+        (RequestStep::Fail, "fail"),
+        (RequestStep::Resume, "resume"),
+        (RequestStep::OtpResent, "otp-resent"),
+        (RequestStep::OtpWrong, "otp-wrong"),
+        (RequestStep::OtpExpired, "otp-expired"),
+        (RequestStep::BlockersAsked, "blockers-asked"),
+        (RequestStep::BlockersUnasked, "blockers-unasked"),
+        (RequestStep::BlockersReported, "blockers-reported"),
+        (RequestStep::DueSoon, "due-soon"),
+        (RequestStep::Overdue, "overdue"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        RequestStep::ALL.iter().find(|(s, _)| *s == self).map_or("received", |(_, n)| n)
+    }
+}
+
+impl From<gebao_core::requests::RequestEvent> for RequestStep {
+    fn from(e: gebao_core::requests::RequestEvent) -> Self {
+        use gebao_core::requests::RequestEvent as E;
+        match e {
+            E::StartVerification => RequestStep::StartVerification,
+            E::IdentityVerified => RequestStep::IdentityVerified,
+            E::IdentityFailed => RequestStep::IdentityFailed,
+            E::RequestApproval => RequestStep::RequestApproval,
+            E::Approve => RequestStep::Approve,
+            E::Complete => RequestStep::Complete,
+            E::Refuse(_) => RequestStep::Refuse,
+            E::WithdrawByUser => RequestStep::WithdrawByUser,
+            E::Fail => RequestStep::Fail,
+            E::Resume => RequestStep::Resume,
+        }
+    }
+}
+
+impl std::str::FromStr for RequestStep {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        RequestStep::ALL
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(x, _)| *x)
+            .ok_or_else(|| format!("unknown request step `{s}`"))
+    }
+}
+
+impl Serialize for RequestStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A transition (or a step within a state) to record with a write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewRequestEvent {
     pub at_ms: i64,
     pub actor: String,
-    /// What happened: a `RequestEvent` code (`identity-verified`, `refuse`, …) or a step
-    /// within a state (`otp-sent`, `blockers-reported`, `dataset-erased`, …).
-    pub event: String,
+    /// What happened.
+    pub event: RequestStep,
     pub from: Option<RequestState>,
     pub to: RequestState,
     pub reason: Option<String>,
@@ -234,4 +332,25 @@ pub struct RequestRecord {
     pub request: RightsRequest,
     pub events: Vec<RequestEventRow>,
     pub outbox: Vec<crate::outbox::OutboxItem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_and_action_names_round_trip() {
+        for (step, name) in RequestStep::ALL {
+            assert_eq!(step.as_str(), name);
+            assert_eq!(name.parse::<RequestStep>(), Ok(step));
+            let action = crate::model::AuditAction::Request(step);
+            assert_eq!(action.as_str(), format!("request.{name}"));
+            assert_eq!(action.as_str().parse::<crate::model::AuditAction>(), Ok(action));
+        }
+        for (action, name) in crate::model::AuditAction::PLAIN_FOR_TESTS {
+            assert_eq!(action.as_str(), *name);
+            assert_eq!(name.parse::<crate::model::AuditAction>(), Ok(*action));
+        }
+        assert!("request.nope".parse::<crate::model::AuditAction>().is_err());
+    }
 }

@@ -42,7 +42,7 @@ pub fn event(name: &str, from: Option<RequestState>, to: RequestState) -> NewReq
     NewRequestEvent {
         at_ms: T0,
         actor: "api-key:k1".into(),
-        event: name.into(),
+        event: name.parse().unwrap(),
         from,
         to,
         reason: None,
@@ -74,7 +74,7 @@ async fn request_lifecycle(env: Env) {
         .create_request(
             r.clone(),
             event("received", None, RequestState::Received),
-            audit("request.create", "request:r1"),
+            audit("request.received", "request:r1"),
             vec![item("o1", Some("r1"), Channel::Webhook)],
         )
         .await
@@ -99,7 +99,7 @@ async fn request_lifecycle(env: Env) {
         .update_request(
             next.clone(),
             event("identity-verified", Some(RequestState::Received), RequestState::InProgress),
-            audit("request.verify", "request:r1"),
+            audit("request.identity-verified", "request:r1"),
             vec![],
         )
         .await
@@ -107,11 +107,11 @@ async fn request_lifecycle(env: Env) {
     assert_eq!(updated.version, 1);
     assert_eq!(s.request("r1").await.unwrap().unwrap(), updated);
     // A writer holding the old version loses.
-    let stale = s.update_request(next, event("x", None, RequestState::InProgress), audit("x", "y"), vec![]).await;
+    let stale = s.update_request(next, event("fail", None, RequestState::InProgress), audit("x", "y"), vec![]).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     let mut ghost = updated.clone();
     ghost.id = "nope".into();
-    let missing = s.update_request(ghost, event("x", None, RequestState::InProgress), audit("x", "y"), vec![]).await;
+    let missing = s.update_request(ghost, event("fail", None, RequestState::InProgress), audit("x", "y"), vec![]).await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
 
     // Refusal, closed.
@@ -145,8 +145,8 @@ async fn request_lifecycle(env: Env) {
     assert_eq!(events[1].event.from, Some(RequestState::Received));
     // Each write was audited with it; the failed ones were not.
     let log = s.audit_after(0, 100).await.unwrap();
-    let actions: Vec<&str> = log.iter().map(|a| a.entry.action.as_str()).collect();
-    assert_eq!(actions, ["subject.put", "request.create", "request.verify", "request.refuse"]);
+    let actions: Vec<String> = log.iter().map(|a| a.entry.action.to_string()).collect();
+    assert_eq!(actions, ["subject.register", "request.received", "request.identity-verified", "request.refuse"]);
     assert_eq!(s.outbox_of_request("r1").await.unwrap().len(), 1);
     assert_eq!(refused.version, 2);
     assert!(s.verify(None).await.unwrap().is_intact());
@@ -165,7 +165,7 @@ async fn request_listing(env: Env) {
     .enumerate()
     {
         let r = new_request(&format!("r{i}"), subject, kind, T0 + i as i64 * DAY, T0 + due * DAY);
-        s.create_request(r, event("received", None, RequestState::Received), audit("request.create", "r"), vec![])
+        s.create_request(r, event("received", None, RequestState::Received), audit("request.received", "r"), vec![])
             .await
             .unwrap();
     }
@@ -272,7 +272,7 @@ async fn erase_subject(env: Env) {
     let mut u = subject("u1");
     u.phone = Some("13800138000".into());
     u.age = Some(30);
-    s.put_subject(u, audit("subject.put", "subject:u1")).await.unwrap();
+    s.put_subject(u, audit("subject.register", "subject:u1")).await.unwrap();
     let r = new_request("r1", "u1", RequestKind::Cancellation, T0, T0 + DAY);
     let mut ev = event("identity-verified", None, RequestState::Received);
     ev.detail = json!({"user": "u1", "method": "otp"});
@@ -304,12 +304,12 @@ async fn erase_subject(env: Env) {
     assert_eq!(events[0].event.detail, json!({"user": pseudonym, "method": "otp"}));
     // The erasure's audit entry names the pseudonym, never the id.
     let log = s.audit_after(0, 100).await.unwrap();
-    let erase = log.iter().find(|a| a.entry.action == "subject.erase").unwrap();
+    let erase = log.iter().find(|a| a.entry.action == AuditAction::SubjectErase).unwrap();
     assert_eq!(erase.entry.target, format!("subject:{pseudonym}"));
     assert!(log.iter().all(|a| !a.entry.target.contains("u1") && !a.entry.detail.to_string().contains("\"u1\"")));
     assert!(s.erase_subject("ghost", audit("subject.erase", "")).await.unwrap().is_none());
     // Registering the id again starts a new, empty subject.
-    let again = s.put_subject(subject("u1"), audit("subject.put", "")).await.unwrap();
+    let again = s.put_subject(subject("u1"), audit("subject.register", "")).await.unwrap();
     assert_ne!(again.pseudonym, pseudonym);
     assert_eq!((again.phone, again.age), (None, None));
     assert!(s.consents_of("u1").await.unwrap().is_empty());

@@ -41,7 +41,7 @@ async fn api_keys(env: Env) {
     // Two creations and one effective revocation were audited; failed writes were not.
     let log = s.audit_after(0, 100).await.unwrap();
     assert_eq!(
-        log.iter().map(|a| a.entry.action.as_str()).collect::<Vec<_>>(),
+        log.iter().map(|a| a.entry.action.to_string()).collect::<Vec<_>>(),
         ["key.create", "key.create", "key.revoke"]
     );
 }
@@ -53,7 +53,7 @@ async fn subjects(env: Env) {
     new.email = Some("Li.Lei@Example.CN".into());
     new.age = Some(15);
     new.guardian = Some("g1".into());
-    let got = s.put_subject(new.clone(), audit("subject.put", "subject:u1")).await.unwrap();
+    let got = s.put_subject(new.clone(), audit("subject.register", "subject:u1")).await.unwrap();
     assert_eq!(got.status, SubjectStatus::Active);
     assert_eq!((got.phone.as_deref(), got.email.as_deref()), (Some("+86 138-0013-8000"), Some("Li.Lei@Example.CN")));
     assert_eq!((got.age, got.age_known_on), (Some(15), chrono::NaiveDate::from_ymd_opt(2025, 1, 1)));
@@ -84,7 +84,7 @@ async fn subjects(env: Env) {
     let mut upd = new.clone();
     upd.phone = None;
     upd.at_ms = T0 + 86_400_000 * 40;
-    let got2 = s.put_subject(upd, audit("subject.put", "subject:u1")).await.unwrap();
+    let got2 = s.put_subject(upd, audit("subject.register", "subject:u1")).await.unwrap();
     assert_eq!((got2.created_ms, got2.updated_ms), (T0, T0 + 86_400_000 * 40));
     assert_eq!(got2.age_known_on, got.age_known_on);
     assert_eq!(got2.phone, None);
@@ -102,7 +102,7 @@ async fn subjects(env: Env) {
     let cancel = s.set_subject_status("u1", SubjectStatus::Cancelled, audit("subject.cancel", "")).await;
     assert!(matches!(cancel, Err(StoreError::Conflict(_))), "{cancel:?}");
     // A later profile update does not reset the status.
-    let got3 = s.put_subject(new, audit("subject.put", "subject:u1")).await.unwrap();
+    let got3 = s.put_subject(new, audit("subject.register", "subject:u1")).await.unwrap();
     assert_eq!(got3.status, SubjectStatus::Restricted);
 
     // Another master key cannot even find the subject (its key is a keyed hash of the id),
@@ -156,7 +156,7 @@ async fn consent_ledger(env: Env) {
     // The ledger and the audit log name the subject by its pseudonym, never by its id.
     let p0 = s.subject("s0").await.unwrap().unwrap().pseudonym;
     assert_eq!(
-        (log[2].entry.action.as_str(), log[2].entry.target.as_str()),
+        (log[2].entry.action.to_string().as_str(), log[2].entry.target.as_str()),
         ("consent.withdraw", format!("subject:{p0}").as_str())
     );
     assert_eq!(env.raw.int("SELECT COUNT(*) FROM consents WHERE subject = 's0'").await, 0);

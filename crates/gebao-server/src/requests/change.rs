@@ -13,40 +13,14 @@ use crate::messages::Text;
 use crate::state::{AppState, audit};
 use gebao_core::requests::{RefusalReason, RequestEvent, RequestState};
 use gebao_store::{
-    Channel, Committed, NewConsent, NewOutbox, NewRequestEvent, OutboxKind, Refusal, RequestChange, RightsRequest,
-    SubjectEffect, SubjectOutcome,
+    AuditAction, Channel, Committed, NewConsent, NewOutbox, NewRequestEvent, OutboxKind, Refusal, RequestChange,
+    RightsRequest, SubjectEffect, SubjectOutcome,
 };
 use serde_json::{Value, json};
 
-/// A step within a state: work recorded without a transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// A new one-time code was sent.
-    OtpResent,
-    /// A wrong one-time code was entered.
-    OtpWrong,
-    /// An expired one-time code was entered.
-    OtpExpired,
-    /// The operator was asked what blocks a cancellation.
-    BlockersAsked,
-    /// No webhook to ask: staff must report blockers.
-    BlockersUnasked,
-    /// The operator reported what blocks a cancellation.
-    BlockersReported,
-}
-
-impl Step {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Step::OtpResent => "otp-resent",
-            Step::OtpWrong => "otp-wrong",
-            Step::OtpExpired => "otp-expired",
-            Step::BlockersAsked => "blockers-asked",
-            Step::BlockersUnasked => "blockers-unasked",
-            Step::BlockersReported => "blockers-reported",
-        }
-    }
-}
+/// A step within a state: work recorded without a transition (the store's vocabulary of
+/// request events, so a mistyped step does not compile).
+pub use gebao_store::RequestStep as Step;
 
 /// The request, or `NotFound`.
 pub async fn load(state: &AppState, id: &str) -> Result<RightsRequest, RequestError> {
@@ -123,23 +97,23 @@ impl<'s> Change<'s> {
         if event == RequestEvent::Approve {
             self.set_result("approved_ms", json!(crate::now_ms()));
         }
-        self.record(event.as_str(), Some(from), reason, detail);
+        self.record(event.into(), Some(from), reason, detail);
         Ok(self)
     }
 
     /// Records work done within the current state.
     pub fn step(&mut self, step: Step, reason: Option<String>, detail: Value) -> &mut Self {
         let from = self.req.state;
-        self.record(step.as_str(), Some(from), reason, detail);
+        self.record(step, Some(from), reason, detail);
         self
     }
 
-    fn record(&mut self, name: &str, from: Option<RequestState>, reason: Option<String>, detail: Value) {
+    fn record(&mut self, step: Step, from: Option<RequestState>, reason: Option<String>, detail: Value) {
         let now = crate::now_ms();
         self.events.push(NewRequestEvent {
             at_ms: now,
             actor: self.actor.clone(),
-            event: name.to_owned(),
+            event: step,
             from,
             to: self.req.state,
             reason: reason.clone(),
@@ -148,7 +122,7 @@ impl<'s> Change<'s> {
         // The audit entry names the request only: never the user.
         self.audit.push(audit(
             self.actor.clone(),
-            &format!("request.{name}"),
+            AuditAction::Request(step),
             format!("request:{}", self.req.id),
             reason,
             json!({ "kind": self.req.kind, "from": from, "to": self.req.state, "detail": detail }),

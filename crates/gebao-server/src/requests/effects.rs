@@ -19,6 +19,7 @@ use super::text;
 use crate::state::{AppState, audit};
 use gebao_core::decision::{ConsentAction, ConsentScope, SubjectStatus};
 use gebao_core::requests::{RequestEvent, RequestKind, RequestState};
+use gebao_store::AuditAction;
 use gebao_store::{NewConsent, OutboxKind, OutboxState, RequesterRole, RightsRequest, SubjectEffect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -32,7 +33,7 @@ pub fn after_verified(state: &AppState, change: &mut Change<'_>) -> Result<(), R
         RequestKind::Restriction => {
             let entry = audit(
                 change.actor().to_owned(),
-                "subject.restrict",
+                AuditAction::SubjectRestrict,
                 String::new(),
                 Some(format!("request:{}", change.req.id)),
                 json!({ "to": SubjectStatus::Restricted, "request": change.req.id }),

@@ -26,6 +26,7 @@ use crate::state::{AppState, audit};
 use gebao_connectors::{Action, Error as ConnError, Outcome};
 use gebao_core::ids::{DatasetId, FieldId};
 use gebao_core::requests::{RequestEvent, RequestKind, RequestState};
+use gebao_store::AuditAction;
 use gebao_store::{OutboxKind, RightsRequest, SubjectEffect};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -248,7 +249,7 @@ async fn change_data(state: &AppState, actor: &str, mut req: RightsRequest) -> R
                 id,
                 audit: audit(
                     actor.to_owned(),
-                    "subject.erase",
+                    AuditAction::SubjectErase,
                     String::new(),
                     Some(format!("request:{}", change.req.id)),
                     json!({ "request": change.req.id }),
@@ -262,7 +263,7 @@ async fn change_data(state: &AppState, actor: &str, mut req: RightsRequest) -> R
                     clear_profile: full,
                     audit: audit(
                         actor.to_owned(),
-                        "subject.fields-erased",
+                        AuditAction::SubjectFieldsErased,
                         String::new(),
                         Some(format!("request:{}", change.req.id)),
                         json!({ "request": change.req.id, "fields": erased }),

@@ -10,6 +10,7 @@ use crate::state::{AppState, audit};
 use chrono::{DateTime, Utc};
 use gebao_core::requests::{self as law, RepeatDecision, RequestEvent, RequestKind, RequestState};
 use gebao_core::text::Lang;
+use gebao_store::{AuditAction, RequestStep};
 use gebao_store::{NewRequestEvent, Requester, RequesterRole, RightsRequest, SubjectRecord, Verification};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -108,7 +109,7 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
     let event = NewRequestEvent {
         at_ms: now,
         actor: actor.to_owned(),
-        event: "received".into(),
+        event: RequestStep::Received,
         from: None,
         to: RequestState::Received,
         reason: None,
@@ -117,7 +118,7 @@ pub async fn file(state: &AppState, actor: &str, intake: Intake) -> Result<Right
     // The audit entry names the request, never the user.
     let entry = audit(
         actor.to_owned(),
-        "request.received",
+        AuditAction::Request(RequestStep::Received),
         format!("request:{}", req.id),
         None,
         json!({

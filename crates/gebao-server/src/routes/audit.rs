@@ -47,7 +47,7 @@ impl From<AuditRow> for AuditView {
         AuditView {
             seq: r.seq,
             actor: r.entry.actor,
-            action: r.entry.action,
+            action: r.entry.action.to_string(),
             target: r.entry.target,
             reason: r.entry.reason,
             detail: r.entry.detail,

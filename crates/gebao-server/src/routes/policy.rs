@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use gebao_policy::{Format, Lang};
+use gebao_store::AuditAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -232,7 +233,7 @@ pub async fn publish(
         "major": version.major,
         "reconsent": version.reconsent,
     });
-    let entry = audit(auth.actor(), "policy.publish", format!("policy:{next}"), b.reason, detail);
+    let entry = audit(auth.actor(), AuditAction::PolicyPublish, format!("policy:{next}"), b.reason, detail);
     let stored = state.store.publish_policy(version, entry).await?;
     let in_force = state.policies.refresh(state.store.as_ref()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
     tracing::info!(version = stored.version, major = stored.body.major, "policy version published");

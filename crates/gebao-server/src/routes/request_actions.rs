@@ -17,6 +17,7 @@ use crate::state::{AppState, audit};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use gebao_core::requests::{RefusalReason, RequestEvent};
+use gebao_store::AuditAction;
 use gebao_store::OutboxState;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -277,7 +278,7 @@ pub async fn acknowledge(
         return Err(ApiError::invalid("reference", text::text_invalid("reference", 200)));
     }
     let ack = json!({ "by": by, "reference": b.reference, "note": note(b.note)? });
-    let entry = audit(by.clone(), "outbox.acknowledged", format!("outbox:{id}"), None, ack.clone());
+    let entry = audit(by.clone(), AuditAction::OutboxAcknowledged, format!("outbox:{id}"), None, ack.clone());
     match state.store.acknowledge_outbox(&id, ack, entry).await? {
         Some(item) => Ok(axum::Json(view::delivery(&item))),
         None => match state.store.outbox_item(&id).await? {

@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use gebao_core::decision::SubjectStatus;
+use gebao_store::AuditAction;
 use gebao_store::crypto::ContactKind;
 use gebao_store::{NewSubject, Subject, SubjectOutcome, SubjectRecord};
 use serde::{Deserialize, Serialize};
@@ -195,7 +196,7 @@ pub async fn register(
         live_subject(&state, "guardian", g).await?;
     }
     // The store names the subject's registration by its pseudonym in the audit log.
-    let entry = audit(auth.actor(), "subject.register", String::new(), None, json!({ "fields": given }));
+    let entry = audit(auth.actor(), AuditAction::SubjectRegister, String::new(), None, json!({ "fields": given }));
     let subject = state.store.put_subject(new, entry).await?;
     state.subjects.put_profile(&subject);
     let status = if subject.created_ms == subject.updated_ms { StatusCode::CREATED } else { StatusCode::OK };
@@ -257,7 +258,7 @@ async fn set_status(
     actor: String,
     id: String,
     to: SubjectStatus,
-    action: &str,
+    action: AuditAction,
     reason: Option<String>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
@@ -300,7 +301,7 @@ pub async fn restrict(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<StatusBody>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
-    set_status(&state, auth.actor(), id, SubjectStatus::Restricted, "subject.restrict", body.reason).await
+    set_status(&state, auth.actor(), id, SubjectStatus::Restricted, AuditAction::SubjectRestrict, body.reason).await
 }
 
 /// Lift a restriction (PIPL 44).
@@ -313,7 +314,7 @@ pub async fn unrestrict(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<StatusBody>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
-    set_status(&state, auth.actor(), id, SubjectStatus::Active, "subject.unrestrict", body.reason).await
+    set_status(&state, auth.actor(), id, SubjectStatus::Active, AuditAction::SubjectUnrestrict, body.reason).await
 }
 
 /// PIPL 47: the account is cancelled. Final: gebao's own record of the subject is erased
@@ -330,5 +331,5 @@ pub async fn cancel(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<StatusBody>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
-    set_status(&state, auth.actor(), id, SubjectStatus::Cancelled, "subject.cancel", body.reason).await
+    set_status(&state, auth.actor(), id, SubjectStatus::Cancelled, AuditAction::SubjectCancel, body.reason).await
 }

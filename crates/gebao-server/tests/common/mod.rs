@@ -212,7 +212,7 @@ impl Server {
         };
         let audit = NewAudit {
             actor: "cli:test".into(),
-            action: "key.create".into(),
+            action: gebao_store::AuditAction::KeyCreate,
             target: format!("key:{id}"),
             reason: None,
             detail: json!({}),

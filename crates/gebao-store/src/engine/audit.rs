@@ -96,10 +96,11 @@ pub(crate) async fn append(
         seq += 1;
         let (detail, back) = stored_json(&audit.detail)?;
         audit.detail = back;
+        let action = audit.action.as_str();
         let hash = AuditFields {
             seq,
             actor: &audit.actor,
-            action: &audit.action,
+            action: &action,
             target: &audit.target,
             reason: audit.reason.as_deref(),
             detail: &audit.detail,
@@ -121,7 +122,7 @@ pub(crate) async fn append(
             ps.extend(params![
                 r.seq,
                 &e.actor,
-                &e.action,
+                e.action.as_str().into_owned(),
                 &e.target,
                 e.reason.as_deref(),
                 detail,
@@ -178,11 +179,12 @@ pub(crate) fn change(r: &Row) -> Result<Change> {
 
 pub(crate) fn audit_row(r: &Row) -> Result<AuditRow> {
     let detail: String = r.get("detail")?;
+    let action: String = r.get("action")?;
     Ok(AuditRow {
         seq: r.get("seq")?,
         entry: NewAudit {
             actor: r.get("actor")?,
-            action: r.get("action")?,
+            action: action.parse().map_err(StoreError::Corrupt)?,
             target: r.get("target")?,
             reason: r.get("reason")?,
             detail: from_json(&detail, "audit detail")?,

@@ -228,7 +228,10 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
             let c = &w.row.record;
             Entry::plain(NewAudit {
                 actor: c.actor.clone(),
-                action: format!("consent.{}", action_str(c.action)),
+                action: match c.action {
+                    ConsentAction::Grant => AuditAction::ConsentGrant,
+                    ConsentAction::Withdraw => AuditAction::ConsentWithdraw,
+                },
                 target: format!("subject:{}", w.pseudonym),
                 reason: None,
                 detail: json!({

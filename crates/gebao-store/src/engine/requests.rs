@@ -133,13 +133,14 @@ pub(crate) fn request(keys: &Keys, r: &Row) -> Result<RightsRequest> {
 fn event(r: &Row) -> Result<RequestEventRow> {
     let from: Option<String> = r.get("from_state")?;
     let detail: String = r.get("detail")?;
+    let step: String = r.get("event")?;
     Ok(RequestEventRow {
         seq: r.get("seq")?,
         request_id: r.get("request_id")?,
         event: NewRequestEvent {
             at_ms: r.get("at_ms")?,
             actor: r.get("actor")?,
-            event: r.get("event")?,
+            event: step.parse().map_err(StoreError::Corrupt)?,
             from: from.as_deref().map(parse_state).transpose()?,
             to: parse_state(&r.get::<String>("to_state")?)?,
             reason: r.get("reason")?,
@@ -158,7 +159,7 @@ async fn insert_events(tx: &mut Tx, request_id: &str, events: &[NewRequestEvent]
                 request_id,
                 e.at_ms,
                 &e.actor,
-                &e.event,
+                e.event.as_str(),
                 e.from.map(|s| s.as_str()),
                 e.to.as_str(),
                 e.reason.as_deref(),

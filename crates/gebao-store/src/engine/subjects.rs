@@ -361,7 +361,7 @@ pub(crate) async fn erase(tx: &mut Tx, keys: &Keys, id: &str, mut audit: NewAudi
             .ok_or_else(|| StoreError::Corrupt("a subject vanished while being written".into()))?;
         let entry = NewAudit {
             actor: audit.actor.clone(),
-            action: "subject.guardian-erased".into(),
+            action: AuditAction::SubjectGuardianErased,
             target: after.target(),
             reason: Some(format!("guardian {}", p)),
             detail: json!({}),

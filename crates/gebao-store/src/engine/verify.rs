@@ -63,7 +63,7 @@ pub(crate) async fn verify(tx: &mut Tx, keys: &Keys, anchor: Option<&[Checkpoint
                     AuditFields {
                         seq,
                         actor: &a.entry.actor,
-                        action: &a.entry.action,
+                        action: &a.entry.action.as_str(),
                         target: &a.entry.target,
                         reason: a.entry.reason.as_deref(),
                         detail: &a.entry.detail,

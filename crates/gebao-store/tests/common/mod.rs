@@ -165,10 +165,11 @@ where
 
 pub const T0: i64 = 1_735_689_600_000; // 2025-01-01T00:00:00Z
 
+/// An audit entry; `action` is a stored action name, or anything else for a note.
 pub fn audit(action: &str, target: &str) -> NewAudit {
     NewAudit {
         actor: "cli:test".into(),
-        action: action.into(),
+        action: action.parse().unwrap_or(gebao_store::AuditAction::Note),
         target: target.into(),
         reason: Some("test".into()),
         detail: serde_json::json!({"n": 1, "ratio": 0.3, "nested": {"b": [1, 2], "a": null}}),
@@ -205,7 +206,7 @@ pub fn grants(n: usize, subjects: usize, at_ms: i64) -> Vec<NewConsent> {
 pub async fn register(store: &dyn Store, n: usize) {
     for i in 0..n {
         let id = format!("s{i}");
-        store.put_subject(subject(&id), audit("subject.put", &format!("subject:{id}"))).await.unwrap();
+        store.put_subject(subject(&id), audit("subject.register", &format!("subject:{id}"))).await.unwrap();
     }
 }
 

@@ -70,7 +70,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                 scopes.dedup();
                 let audit = NewAudit {
                     actor: cli_actor(),
-                    action: "key.create".into(),
+                    action: gebao_store::AuditAction::KeyCreate,
                     target: format!("api-key:{id}"),
                     reason: None,
                     detail: serde_json::json!({"name": name, "scopes": scopes}),
@@ -120,7 +120,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             KeysCommand::Revoke { id, reason } => {
                 let audit = NewAudit {
                     actor: cli_actor(),
-                    action: "key.revoke".into(),
+                    action: gebao_store::AuditAction::KeyRevoke,
                     target: format!("api-key:{id}"),
                     reason,
                     detail: serde_json::Value::Null,

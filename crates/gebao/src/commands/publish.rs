@@ -63,7 +63,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
         }
         let audit = NewAudit {
             actor: cli_actor(),
-            action: "policy.publish".into(),
+            action: gebao_store::AuditAction::PolicyPublish,
             target: String::new(),
             reason: None,
             detail: serde_json::json!({"major": version.major, "reconsent": version.reconsent, "effective": version.effective}),
