@@ -12,7 +12,7 @@ use crate::plan::{Job, prepare};
 use chrono::Utc;
 use gebao_core::Manifest;
 use gebao_core::ids::DatasetId;
-use gebao_core::manifest::{Dataset, Engine};
+use gebao_core::manifest::Dataset;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
@@ -40,14 +40,14 @@ impl fmt::Debug for Executor {
 }
 
 impl Executor {
-    /// Checks that every dataset has a URL for its engine and that the purposes its tables
-    /// name exist. Connects to nothing yet.
+    /// Resolves every dataset's connection name ([`Connections::for_manifest`]: configured,
+    /// of the dataset's engine, not gebao's own store) and checks that the purposes its
+    /// tables name exist. Connects to nothing yet.
     pub fn new(manifest: &Manifest, connections: Connections) -> Result<Self> {
+        let urls = connections.for_manifest(manifest)?;
         let mut handles = Vec::with_capacity(manifest.datasets.len());
         for d in &manifest.datasets {
-            let url =
-                connections.get(d.id.as_str()).ok_or_else(|| Error::MissingConnection { dataset: d.id.clone() })?;
-            check_url(d, url)?;
+            let url = urls.get(d.id.as_str()).unwrap_or_default();
             for t in &d.tables {
                 if t.subject.is_none() && t.parent.is_none() {
                     return Err(Error::Declaration {
@@ -209,19 +209,5 @@ impl Executor {
         let ds = &self.manifest.datasets[i];
         let tx = self.pool(i).await?.begin().await.map_err(|e| Error::db(&ds.id, e))?;
         Ok((tx, schema))
-    }
-}
-
-fn check_url(d: &Dataset, url: &str) -> Result<()> {
-    let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
-    let (name, ok) = match d.engine {
-        Engine::Postgres => ("postgres", matches!(scheme.as_str(), "postgres" | "postgresql")),
-        Engine::Mysql => ("mysql", matches!(scheme.as_str(), "mysql" | "mariadb")),
-        Engine::Sqlite => ("sqlite", scheme == "sqlite"),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::BadUrl { dataset: d.id.clone(), engine: name, reason: format!("scheme `{scheme}`") })
     }
 }

@@ -15,7 +15,11 @@
 //! ```no_run
 //! # async fn demo(manifest: &gebao_core::Manifest) -> gebao_connectors::Result<()> {
 //! use gebao_connectors::{Action, Connections, Executor};
-//! let exec = Executor::new(manifest, Connections::from_env(manifest)?)?;
+//! // `[connections]` of the server configuration, under `GEBAO_CONNECTION_<NAME>`:
+//! let connections = Connections::new([("shop", "postgres://app@db/shop")])?
+//!     .overlay(Connections::from_env_vars())
+//!     .forbid_store("sqlite:///var/lib/gebao/gebao.db");
+//! let exec = Executor::new(manifest, connections)?;
 //! let plan = exec.plan("42", &Action::Erase).await?; // dry run: statements and row counts
 //! println!("{} rows would change", plan.rows());
 //! let outcome = exec.execute("42", &Action::Erase, &Default::default()).await?;
@@ -35,14 +39,15 @@ mod model;
 mod outcome;
 mod plan;
 mod sql;
+mod store;
 mod sweep;
 mod text;
 mod time;
 mod transform;
 mod zip;
 
-pub use connections::Connections;
-pub use error::{Error, Result};
+pub use connections::{Connections, ENV_PREFIX, ResolvedConnections, required_names};
+pub use error::{Error, MissingConnection, Result};
 pub use executor::Executor;
 pub use export::Bundle;
 pub use outcome::{
