@@ -2,7 +2,7 @@
 //! the public operations of the crate.
 
 use crate::connections::Connections;
-use crate::db::{Pool, Tx};
+use crate::db::{Checkpoint, Pool, Tx};
 use crate::error::{Error, Result};
 use crate::export::Bundle;
 use crate::find::{find_rows, to_rows};
@@ -139,7 +139,7 @@ impl Executor {
         action: &Action,
         now: chrono::DateTime<Utc>,
     ) -> Result<DatasetOutcome> {
-        let (mut tx, schema) = self.begin(i).await?;
+        let (mut tx, schema) = self.begin_write(i).await?;
         let run = async {
             let job = Job { subject, action, now, lock: true };
             let mut p = prepare(&mut tx, &self.manifest, ds, schema, &job).await?;
@@ -153,11 +153,17 @@ impl Executor {
                 statements: p.plan.statements,
                 held: p.plan.held,
                 rows,
+                wal: None,
             })
         };
         match run.await {
-            Ok(outcome) => {
+            Ok(mut outcome) => {
                 tx.commit().await.map_err(|e| Error::db(&ds.id, e))?;
+                // Also when nothing changed: running a request again empties a WAL that
+                // readers kept busy the first time.
+                if !matches!(action, Action::Restrict) {
+                    outcome.wal = self.checkpoint(i).await;
+                }
                 Ok(outcome)
             }
             Err(e) => {
@@ -204,10 +210,31 @@ impl Executor {
         self.handles[i].schema.get_or_try_init(|| Schema::load(ds, pool)).await
     }
 
+    /// A read transaction on dataset `i`, with its schema.
     async fn begin(&self, i: usize) -> Result<(Tx, &Schema)> {
         let schema = self.schema(i).await?;
         let ds = &self.manifest.datasets[i];
         let tx = self.pool(i).await?.begin().await.map_err(|e| Error::db(&ds.id, e))?;
         Ok((tx, schema))
+    }
+
+    /// A write transaction on dataset `i` (`BEGIN IMMEDIATE` on SQLite), with its schema.
+    async fn begin_write(&self, i: usize) -> Result<(Tx, &Schema)> {
+        let schema = self.schema(i).await?;
+        let ds = &self.manifest.datasets[i];
+        let tx = self.pool(i).await?.begin_write().await.map_err(|e| Error::db(&ds.id, e))?;
+        Ok((tx, schema))
+    }
+
+    /// After changes committed on dataset `i`: empties a SQLite WAL of the old page images;
+    /// a checkpoint that cannot be made is logged and reported, never an error.
+    pub(crate) async fn checkpoint(&self, i: usize) -> Option<Checkpoint> {
+        let ds = &self.manifest.datasets[i];
+        let pool = self.pool(i).await.ok()?;
+        let c = pool.checkpoint().await;
+        if let Some(c @ (Checkpoint::Busy { .. } | Checkpoint::Failed { .. })) = &c {
+            tracing::warn!(dataset = %ds.id, checkpoint = ?c, "{}", c.label().en);
+        }
+        c
     }
 }

@@ -47,6 +47,7 @@ mod transform;
 mod zip;
 
 pub use connections::{Connections, ENV_PREFIX, ResolvedConnections, required_names};
+pub use db::Checkpoint;
 pub use error::{Error, MissingConnection, Result};
 pub use executor::Executor;
 pub use export::Bundle;

@@ -1,6 +1,7 @@
 //! What the executor reports: the subject's rows, a plan (dry run) and an outcome. All
 //! serialise to JSON so the server can store them with the request and show them.
 
+use crate::db::Checkpoint;
 use crate::text;
 use chrono::{DateTime, Utc};
 use gebao_core::ids::{DatasetId, FieldId, PurposeId};
@@ -174,4 +175,8 @@ pub struct DatasetOutcome {
     pub held: Vec<HeldRow>,
     /// Rows changed in all (deleted or updated).
     pub rows: u64,
+    /// SQLite in WAL mode: whether the write-ahead log was emptied of the old page images
+    /// after the commit (`None` for other engines and journal modes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wal: Option<Checkpoint>,
 }
