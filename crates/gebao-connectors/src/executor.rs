@@ -153,6 +153,8 @@ impl Executor {
                 statements: p.plan.statements,
                 held: p.plan.held,
                 rows,
+                erased_fields: p.plan.erased_fields,
+                kept_fields: p.plan.kept_fields,
                 wal: None,
             })
         };

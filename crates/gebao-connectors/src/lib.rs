@@ -53,6 +53,6 @@ pub use executor::Executor;
 pub use export::Bundle;
 pub use outcome::{
     Action, ColumnInfo, DatasetOutcome, DatasetPlan, DatasetRows, HeldRow, HoldReason, Op, Outcome, Plan, Row,
-    Statement, SubjectData, TableRows,
+    Statement, SubjectData, TableRows, erased_and_kept,
 };
 pub use sweep::{SweepReport, TableSweep};
