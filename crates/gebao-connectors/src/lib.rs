@@ -44,7 +44,6 @@ mod sweep;
 mod text;
 mod time;
 mod transform;
-mod zip;
 
 pub use connections::{Connections, ENV_PREFIX, ResolvedConnections, required_names};
 pub use db::Checkpoint;

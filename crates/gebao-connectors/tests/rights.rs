@@ -90,14 +90,18 @@ async fn export_bundle_has_json_csv_html(env: Env) {
     ] {
         assert!(b.html.contains(s), "HTML lacks {s}");
     }
-    let zip = b.to_zip();
-    assert!(zip.starts_with(b"PK\x03\x04"));
+    // Written to a file (seekable) and streamed: both open with a standard unzip.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("copy.zip");
-    std::fs::write(&path, &zip).unwrap();
-    if let Ok(out) = std::process::Command::new("unzip").arg("-t").arg(&path).output() {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("csv/shop.users.csv"));
+    b.write_zip(std::fs::File::create(&path).unwrap()).unwrap();
+    let streamed = dir.path().join("streamed.zip");
+    b.write_zip_stream(std::fs::File::create(&streamed).unwrap()).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK\x03\x04"));
+    for p in [&path, &streamed] {
+        if let Ok(out) = std::process::Command::new("unzip").arg("-t").arg(p).output() {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("csv/shop.users.csv"));
+        }
     }
 }
 
