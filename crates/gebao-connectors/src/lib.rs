@@ -28,6 +28,8 @@
 #![forbid(unsafe_code)]
 
 mod cascade;
+mod catalog;
+mod check;
 mod connections;
 mod db;
 mod error;
@@ -45,6 +47,7 @@ mod text;
 mod time;
 mod transform;
 
+pub use check::{CheckReport, DatasetCheck, Problem, ProblemCode};
 pub use connections::{Connections, ENV_PREFIX, ResolvedConnections, required_names};
 pub use db::Checkpoint;
 pub use error::{Error, MissingConnection, Result};
