@@ -1,10 +1,14 @@
 //! gebao's connectors to the operator's own databases: the `[[datasets]]` of the manifest
 //! on PostgreSQL, MySQL/MariaDB and SQLite. For a subject (the operator's user id) the
-//! [`Executor`] finds every row, builds the copy ([`Bundle`]: JSON, CSV, zh-CN HTML, zip),
+//! [`Executor`] checks the databases against the declaration ([`CheckReport`]), finds every
+//! row, builds the copy ([`Bundle`]: JSON, CSV, zh-CN HTML, zip),
 //! shows a dry run ([`Plan`]) of an erasure or correction, runs it with one transaction per
 //! dataset and resumes after a failure, and sweeps rows past their retention period.
 //!
 //! Invariants:
+//! - a dataset's connection is a name the server's configuration maps to a URL
+//!   ([`Connections`]); the manifest never chooses a database, and gebao's own store is
+//!   never one;
 //! - only tables and columns declared in the manifest are read or written;
 //! - identifiers are quoted per engine and every value is a bound parameter;
 //! - rows under legal hold are kept (restricted instead of deleted) until the purpose's
@@ -20,10 +24,15 @@
 //!     .overlay(Connections::from_env_vars())
 //!     .forbid_store("sqlite:///var/lib/gebao/gebao.db");
 //! let exec = Executor::new(manifest, connections)?;
+//! let report = exec.check().await; // `gebao datasets check`
+//! if !report.ok() {
+//!     print!("{}", report.render(gebao_core::text::Lang::ZhCn));
+//! }
 //! let plan = exec.plan("42", &Action::Erase).await?; // dry run: statements and row counts
 //! println!("{} rows would change", plan.rows());
 //! let outcome = exec.execute("42", &Action::Erase, &Default::default()).await?;
-//! # let _ = outcome; Ok(()) }
+//! let tell_recipients_about = outcome.erased_fields(); // held or kept fields are not in it
+//! # let _ = tell_recipients_about; Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
 
