@@ -33,6 +33,39 @@ pub(crate) enum Tx {
 /// so that the caller records progress and retries later.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_CONNECTIONS: u32 = 4;
+/// How long a SQLite statement waits for another connection's lock before SQLITE_BUSY:
+/// concurrent erasures queue instead of failing.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The checkpoint after an erasure waits this long per attempt for readers to move on…
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(200);
+/// …and tries this many times, pausing in between, before reporting the WAL as not emptied.
+const CHECKPOINT_ATTEMPTS: u32 = 10;
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(100);
+
+/// Whether the write-ahead log of a SQLite file was emptied after an erasure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Checkpoint {
+    /// Every page went into the database file and the WAL was truncated to zero bytes: no
+    /// earlier image of an erased page is left in it.
+    Truncated,
+    /// Readers kept the WAL in use: old page images, erased values among them, stay in the
+    /// `-wal` file until the next checkpoint (SQLite makes one on its own as the WAL grows and
+    /// when the last connection closes).
+    Busy { attempts: u32 },
+    /// The checkpoint failed; the erasure itself is committed.
+    Failed { error: String },
+}
+
+impl Checkpoint {
+    /// The sentence shown to the operator, zh-CN then English.
+    pub fn label(&self) -> gebao_core::text::Bilingual {
+        match self {
+            Checkpoint::Truncated => crate::text::WAL_TRUNCATED,
+            Checkpoint::Busy { .. } | Checkpoint::Failed { .. } => crate::text::WAL_NOT_TRUNCATED,
+        }
+    }
+}
 
 impl Pool {
     pub(crate) async fn connect(engine: Engine, url: &str) -> SqlResult<Pool> {
@@ -52,11 +85,18 @@ impl Pool {
                     .await?,
             ),
             // The operator's database must exist: never create an empty one by mistake.
+            // `secure_delete` overwrites deleted content with zeros, so that an erased value
+            // does not stay readable in free pages.
             Engine::Sqlite => Pool::Lite(
                 SqlitePoolOptions::new()
                     .max_connections(MAX_CONNECTIONS)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_with(SqliteConnectOptions::from_str(url)?.create_if_missing(false))
+                    .connect_with(
+                        SqliteConnectOptions::from_str(url)?
+                            .create_if_missing(false)
+                            .pragma("secure_delete", "ON")
+                            .busy_timeout(SQLITE_BUSY_TIMEOUT),
+                    )
                     .await?,
             ),
         })
@@ -68,6 +108,58 @@ impl Pool {
             Pool::My(p) => Tx::My(p.begin().await?),
             Pool::Lite(p) => Tx::Lite(p.begin().await?),
         })
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads, then writes, fails with
+    /// SQLITE_BUSY at once when another connection wrote in between, whatever the busy
+    /// timeout; an immediate one waits its turn.
+    pub(crate) async fn begin_write(&self) -> SqlResult<Tx> {
+        Ok(match self {
+            Pool::Lite(p) => Tx::Lite(p.begin_with("BEGIN IMMEDIATE").await?),
+            other => other.begin().await?,
+        })
+    }
+
+    /// After an erasure on a SQLite file in WAL mode: moves every page into the database file
+    /// and truncates the WAL (`wal_checkpoint(TRUNCATE)`), retrying briefly while readers
+    /// hold it. `None` for other engines and other journal modes. Never fails: a checkpoint
+    /// that cannot be made is reported.
+    pub(crate) async fn checkpoint(&self) -> Option<Checkpoint> {
+        let Pool::Lite(p) = self else { return None };
+        let mut conn = match p.acquire().await {
+            Ok(c) => c,
+            Err(e) => return Some(Checkpoint::Failed { error: e.to_string() }),
+        };
+        let wait = format!("PRAGMA busy_timeout = {}", CHECKPOINT_WAIT.as_millis());
+        let mut result = Some(Checkpoint::Busy { attempts: CHECKPOINT_ATTEMPTS });
+        if let Err(e) = sqlx::query(&wait).execute(&mut *conn).await {
+            result = Some(Checkpoint::Failed { error: e.to_string() });
+        } else {
+            for attempt in 1..=CHECKPOINT_ATTEMPTS {
+                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await;
+                let done = row.and_then(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)));
+                match done {
+                    // Not in WAL mode: nothing to checkpoint.
+                    Ok((_, -1)) => {
+                        result = None;
+                        break;
+                    }
+                    Ok((0, _)) => {
+                        result = Some(Checkpoint::Truncated);
+                        break;
+                    }
+                    Ok(_) => result = Some(Checkpoint::Busy { attempts: attempt }),
+                    Err(e) => result = Some(Checkpoint::Failed { error: e.to_string() }),
+                }
+                tokio::time::sleep(CHECKPOINT_PAUSE).await;
+            }
+        }
+        let restore = format!("PRAGMA busy_timeout = {}", SQLITE_BUSY_TIMEOUT.as_millis());
+        if sqlx::query(&restore).execute(&mut *conn).await.is_err() {
+            conn.close_on_drop();
+        }
+        result
     }
 
     /// The names and database type names of the columns `sql` would return.

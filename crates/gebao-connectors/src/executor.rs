@@ -2,7 +2,7 @@
 //! the public operations of the crate.
 
 use crate::connections::Connections;
-use crate::db::{Pool, Tx};
+use crate::db::{Checkpoint, Pool, Tx};
 use crate::error::{Error, Result};
 use crate::export::Bundle;
 use crate::find::{find_rows, to_rows};
@@ -12,7 +12,7 @@ use crate::plan::{Job, prepare};
 use chrono::Utc;
 use gebao_core::Manifest;
 use gebao_core::ids::DatasetId;
-use gebao_core::manifest::{Dataset, Engine};
+use gebao_core::manifest::Dataset;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
@@ -40,14 +40,14 @@ impl fmt::Debug for Executor {
 }
 
 impl Executor {
-    /// Checks that every dataset has a URL for its engine and that the purposes its tables
-    /// name exist. Connects to nothing yet.
+    /// Resolves every dataset's connection name ([`Connections::for_manifest`]: configured,
+    /// of the dataset's engine, not gebao's own store) and checks that the purposes its
+    /// tables name exist. Connects to nothing yet.
     pub fn new(manifest: &Manifest, connections: Connections) -> Result<Self> {
+        let urls = connections.for_manifest(manifest)?;
         let mut handles = Vec::with_capacity(manifest.datasets.len());
         for d in &manifest.datasets {
-            let url =
-                connections.get(d.id.as_str()).ok_or_else(|| Error::MissingConnection { dataset: d.id.clone() })?;
-            check_url(d, url)?;
+            let url = urls.get(d.id.as_str()).unwrap_or_default();
             for t in &d.tables {
                 if t.subject.is_none() && t.parent.is_none() {
                     return Err(Error::Declaration {
@@ -139,7 +139,7 @@ impl Executor {
         action: &Action,
         now: chrono::DateTime<Utc>,
     ) -> Result<DatasetOutcome> {
-        let (mut tx, schema) = self.begin(i).await?;
+        let (mut tx, schema) = self.begin_write(i).await?;
         let run = async {
             let job = Job { subject, action, now, lock: true };
             let mut p = prepare(&mut tx, &self.manifest, ds, schema, &job).await?;
@@ -153,11 +153,19 @@ impl Executor {
                 statements: p.plan.statements,
                 held: p.plan.held,
                 rows,
+                erased_fields: p.plan.erased_fields,
+                kept_fields: p.plan.kept_fields,
+                wal: None,
             })
         };
         match run.await {
-            Ok(outcome) => {
+            Ok(mut outcome) => {
                 tx.commit().await.map_err(|e| Error::db(&ds.id, e))?;
+                // Also when nothing changed: running a request again empties a WAL that
+                // readers kept busy the first time.
+                if !matches!(action, Action::Restrict) {
+                    outcome.wal = self.checkpoint(i).await;
+                }
                 Ok(outcome)
             }
             Err(e) => {
@@ -204,24 +212,31 @@ impl Executor {
         self.handles[i].schema.get_or_try_init(|| Schema::load(ds, pool)).await
     }
 
+    /// A read transaction on dataset `i`, with its schema.
     async fn begin(&self, i: usize) -> Result<(Tx, &Schema)> {
         let schema = self.schema(i).await?;
         let ds = &self.manifest.datasets[i];
         let tx = self.pool(i).await?.begin().await.map_err(|e| Error::db(&ds.id, e))?;
         Ok((tx, schema))
     }
-}
 
-fn check_url(d: &Dataset, url: &str) -> Result<()> {
-    let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
-    let (name, ok) = match d.engine {
-        Engine::Postgres => ("postgres", matches!(scheme.as_str(), "postgres" | "postgresql")),
-        Engine::Mysql => ("mysql", matches!(scheme.as_str(), "mysql" | "mariadb")),
-        Engine::Sqlite => ("sqlite", scheme == "sqlite"),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::BadUrl { dataset: d.id.clone(), engine: name, reason: format!("scheme `{scheme}`") })
+    /// A write transaction on dataset `i` (`BEGIN IMMEDIATE` on SQLite), with its schema.
+    async fn begin_write(&self, i: usize) -> Result<(Tx, &Schema)> {
+        let schema = self.schema(i).await?;
+        let ds = &self.manifest.datasets[i];
+        let tx = self.pool(i).await?.begin_write().await.map_err(|e| Error::db(&ds.id, e))?;
+        Ok((tx, schema))
+    }
+
+    /// After changes committed on dataset `i`: empties a SQLite WAL of the old page images;
+    /// a checkpoint that cannot be made is logged and reported, never an error.
+    pub(crate) async fn checkpoint(&self, i: usize) -> Option<Checkpoint> {
+        let ds = &self.manifest.datasets[i];
+        let pool = self.pool(i).await.ok()?;
+        let c = pool.checkpoint().await;
+        if let Some(c @ (Checkpoint::Busy { .. } | Checkpoint::Failed { .. })) = &c {
+            tracing::warn!(dataset = %ds.id, checkpoint = ?c, "{}", c.label().en);
+        }
+        c
     }
 }

@@ -7,7 +7,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use gebao_core::Manifest;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Seek, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
 
 /// The copy, ready to hand over.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,15 +46,36 @@ impl Bundle {
         Bundle { json, csv: csv_files, html }
     }
 
-    /// A zip archive: `data.json`, `index.html` and `csv/<dataset.table>.csv`.
-    pub fn to_zip(&self) -> Vec<u8> {
-        let json = serde_json::to_vec_pretty(&self.json).unwrap_or_default();
-        let mut files: Vec<(String, &[u8])> =
-            vec![("data.json".into(), &json), ("index.html".into(), self.html.as_bytes())];
+    /// The copy as a zip archive written to `w` (a temporary file, say): `data.json`,
+    /// `index.html` and `csv/<dataset.table>.csv`, stored uncompressed with ZIP64 headers
+    /// (no size limit), the same bytes for the same data. Returns `w`, positioned after the
+    /// archive.
+    pub fn write_zip<W: Write + Seek>(&self, w: W) -> io::Result<W> {
+        Ok(self.write_entries(ZipWriter::new(w))?.finish()?)
+    }
+
+    /// Like [`Bundle::write_zip`] to a writer that cannot seek (an HTTP body, a pipe): each
+    /// entry's sizes follow its data.
+    pub fn write_zip_stream<W: Write>(&self, w: W) -> io::Result<W> {
+        Ok(self.write_entries(ZipWriter::new_stream(w))?.finish()?.into_inner())
+    }
+
+    fn write_entries<W: Write + Seek>(&self, mut zip: ZipWriter<W>) -> io::Result<ZipWriter<W>> {
+        // 1980-01-01 00:00, the earliest DOS date: the archive is the same for the same data.
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(true);
+        zip.start_file("data.json", options)?;
+        serde_json::to_writer_pretty(&mut zip, &self.json)?;
+        zip.start_file("index.html", options)?;
+        zip.write_all(self.html.as_bytes())?;
         for (name, body) in &self.csv {
-            files.push((format!("csv/{}.csv", safe_name(name)), body.as_bytes()));
+            zip.start_file(format!("csv/{}.csv", safe_name(name)), options)?;
+            zip.write_all(body.as_bytes())?;
         }
-        crate::zip::stored(&files)
+        Ok(zip)
     }
 }
 
@@ -60,44 +84,41 @@ fn safe_name(name: &str) -> String {
     name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect()
 }
 
+/// A cell's text. Text that a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, so that opening the copy in
+/// Excel or WPS runs nothing (CSV injection). Numbers from numeric columns are written as
+/// they are: `-5` is a number, not a formula.
 fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => guard(s),
+        Value::Number(n) => n.to_string(),
+        other => guard(&other.to_string()),
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+fn guard(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
+/// RFC 4180 (CRLF, fields quoted where needed), a header row of column names, UTF-8.
 fn csv(t: &TableRows) -> String {
-    let mut out = String::new();
-    let header: Vec<String> = t.columns.iter().map(|c| csv_field(&c.name)).collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(t.columns.iter().map(|c| guard(&c.name)));
     for row in &t.rows {
-        let line: Vec<String> =
-            t.columns.iter().map(|c| csv_field(&cell(row.get(&c.name).unwrap_or(&Value::Null)))).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        let _ = w.write_record(t.columns.iter().map(|c| cell(row.get(&c.name).unwrap_or(&Value::Null))));
     }
-    out
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// HTML escaping for element content and double-quoted attributes: pulldown-cmark's, the
+/// one gebao-policy uses too (`&`, `<`, `>`, `"`, `'`).
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
@@ -170,11 +191,67 @@ fn html(manifest: &Manifest, data: &SubjectData, generated_at: &str) -> String {
 mod tests {
     use super::*;
 
+    use serde_json::json;
+
+    fn table(rows: Vec<Value>) -> TableRows {
+        let columns = ["a", "b"]
+            .iter()
+            .map(|n| crate::outcome::ColumnInfo {
+                name: (*n).to_owned(),
+                field: None,
+                label: (*n).to_owned(),
+                label_en: (*n).to_owned(),
+            })
+            .collect();
+        let rows = rows.into_iter().map(|r| serde_json::from_value(r).unwrap()).collect();
+        TableRows { table: "t".into(), label: None, label_en: None, columns, rows }
+    }
+
     #[test]
     fn csv_quotes_what_needs_quoting() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
+        let t = table(vec![json!({"a": "a,b", "b": "say \"hi\""}), json!({"a": "line\nbreak", "b": null})]);
+        assert_eq!(csv(&t), "a,b\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",\r\n");
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        for (v, want) in [
+            ("=HYPERLINK(\"http://x\",\"点我\")", "'=HYPERLINK"),
+            ("+86 138 0013 8000", "'+86"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+        ] {
+            let out = csv(&table(vec![json!({"a": v, "b": -5})]));
+            let line = out.split("\r\n").nth(1).unwrap();
+            assert!(line.starts_with(want) || line.starts_with(&format!("\"{want}")), "{v:?} → {line:?}");
+            assert!(line.ends_with(",-5"), "numbers stay numbers: {line:?}");
+        }
+        let out = csv(&table(vec![json!({"a": "a=b", "b": "1-2"})]));
+        assert!(out.ends_with("a=b,1-2\r\n"), "{out:?}");
+    }
+
+    #[test]
+    fn zip_is_readable_and_zip64() {
+        let b = Bundle {
+            json: json!({"subject": "3"}),
+            csv: [("shop.users".to_owned(), "id\r\n3\r\n".to_owned())].into_iter().collect(),
+            html: "<p>您好</p>".into(),
+        };
+        let seek = b.write_zip(std::io::Cursor::new(Vec::new())).unwrap().into_inner();
+        let stream = b.write_zip_stream(Vec::new()).unwrap();
+        assert_eq!(seek, b.write_zip(std::io::Cursor::new(Vec::new())).unwrap().into_inner(), "deterministic");
+        for bytes in [seek, stream] {
+            assert!(bytes.starts_with(b"PK\x03\x04"));
+            assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), 45, "ZIP64: version needed to extract 4.5");
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let names: Vec<&str> = zip.file_names().collect();
+            assert_eq!(names, ["data.json", "index.html", "csv/shop.users.csv"]);
+            let mut html = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut html).unwrap();
+            assert_eq!(html, "<p>您好</p>");
+        }
     }
 
     #[test]

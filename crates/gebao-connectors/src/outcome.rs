@@ -1,13 +1,14 @@
 //! What the executor reports: the subject's rows, a plan (dry run) and an outcome. All
 //! serialise to JSON so the server can store them with the request and show them.
 
+use crate::db::Checkpoint;
 use crate::text;
 use chrono::{DateTime, Utc};
 use gebao_core::ids::{DatasetId, FieldId, PurposeId};
 use gebao_core::manifest::{Engine, LegalMinimum};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One row: column name → value (numbers, text, `YYYY-MM-DD` dates, timestamps).
 pub type Row = BTreeMap<String, Value>;
@@ -87,6 +88,37 @@ impl Plan {
     pub fn rows(&self) -> u64 {
         self.datasets.iter().flat_map(|d| &d.statements).map(|s| s.rows).sum()
     }
+
+    /// The fields the erasure would leave with no value of the subject anywhere: see
+    /// [`erased_and_kept`].
+    pub fn erased_fields(&self) -> BTreeSet<FieldId> {
+        erased_and_kept(self.datasets.iter().map(|d| (&d.erased_fields, &d.kept_fields))).0
+    }
+
+    /// The fields of which some value of the subject would be kept: see [`erased_and_kept`].
+    pub fn kept_fields(&self) -> BTreeSet<FieldId> {
+        erased_and_kept(self.datasets.iter().map(|d| (&d.erased_fields, &d.kept_fields))).1
+    }
+}
+
+/// The rule for "which fields were erased" (what deletion propagation tells recipients):
+/// a field is **kept** when any value of it is left in any dataset — a column of a row kept
+/// under a legal hold (or with a held row), a column erased by `keep`, the key of a row kept
+/// for reference — and **erased** when values of it were erased (deleted, nulled, masked,
+/// hashed, generalised) and none is kept. So a phone number erased from `users` but kept in
+/// a held order is kept: the operator still holds it, under the hold, and recipients that
+/// received it are not told it is gone. A field with no value of the subject in any dataset
+/// is in neither set. The two sets are disjoint.
+pub fn erased_and_kept<'a>(
+    per_dataset: impl IntoIterator<Item = (&'a BTreeSet<FieldId>, &'a BTreeSet<FieldId>)>,
+) -> (BTreeSet<FieldId>, BTreeSet<FieldId>) {
+    let (mut erased, mut kept) = (BTreeSet::new(), BTreeSet::new());
+    for (e, k) in per_dataset {
+        erased.extend(e.iter().cloned());
+        kept.extend(k.iter().cloned());
+    }
+    erased.retain(|f| !kept.contains(f));
+    (erased, kept)
 }
 
 /// The statements for one dataset, run in one transaction, in this order.
@@ -97,6 +129,13 @@ pub struct DatasetPlan {
     pub statements: Vec<Statement>,
     /// Rows kept (restricted instead of deleted), with why and until when.
     pub held: Vec<HeldRow>,
+    /// Fields of which this dataset erases a value of the subject (a field may be in both
+    /// sets; [`Plan::erased_fields`] applies the rule).
+    #[serde(default)]
+    pub erased_fields: BTreeSet<FieldId>,
+    /// Fields of which this dataset keeps a value of the subject.
+    #[serde(default)]
+    pub kept_fields: BTreeSet<FieldId>,
 }
 
 /// One SQL statement exactly as it runs: text with placeholders, the bound values, and the
@@ -165,6 +204,20 @@ pub struct Outcome {
     pub skipped: Vec<DatasetId>,
 }
 
+impl Outcome {
+    /// The fields erased by the datasets completed in this call, none of whose values is
+    /// kept (see [`erased_and_kept`]). Datasets in `skipped` were done before: merge their
+    /// earlier [`DatasetOutcome`]s with [`erased_and_kept`] for the whole request.
+    pub fn erased_fields(&self) -> BTreeSet<FieldId> {
+        erased_and_kept(self.completed.iter().map(|d| (&d.erased_fields, &d.kept_fields))).0
+    }
+
+    /// The fields of which the datasets completed in this call keep some value.
+    pub fn kept_fields(&self) -> BTreeSet<FieldId> {
+        erased_and_kept(self.completed.iter().map(|d| (&d.erased_fields, &d.kept_fields))).1
+    }
+}
+
 /// One dataset's committed changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetOutcome {
@@ -174,4 +227,15 @@ pub struct DatasetOutcome {
     pub held: Vec<HeldRow>,
     /// Rows changed in all (deleted or updated).
     pub rows: u64,
+    /// Fields of which a value of the subject is erased in this dataset (a field may be in
+    /// both sets; [`Outcome::erased_fields`] applies the rule).
+    #[serde(default)]
+    pub erased_fields: BTreeSet<FieldId>,
+    /// Fields of which a value of the subject is kept in this dataset.
+    #[serde(default)]
+    pub kept_fields: BTreeSet<FieldId>,
+    /// SQLite in WAL mode: whether the write-ahead log was emptied of the old page images
+    /// after the commit (`None` for other engines and journal modes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wal: Option<Checkpoint>,
 }

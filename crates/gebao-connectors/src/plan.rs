@@ -12,8 +12,10 @@ use crate::sql::{Param, Sql};
 use crate::transform;
 use chrono::{DateTime, Utc};
 use gebao_core::Manifest;
+use gebao_core::manifest::Table;
 use gebao_core::manifest::{Dataset, Erasure};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// Keys per `DELETE … WHERE key IN (…)`: well under every engine's parameter limit.
 pub(crate) const CHUNK: usize = 500;
@@ -27,7 +29,14 @@ pub(crate) struct Prepared {
 impl Prepared {
     fn new(ds: &Dataset) -> Self {
         Self {
-            plan: DatasetPlan { dataset: ds.id.clone(), engine: ds.engine, statements: Vec::new(), held: Vec::new() },
+            plan: DatasetPlan {
+                dataset: ds.id.clone(),
+                engine: ds.engine,
+                statements: Vec::new(),
+                held: Vec::new(),
+                erased_fields: BTreeSet::new(),
+                kept_fields: BTreeSet::new(),
+            },
             sql: Vec::new(),
         }
     }
@@ -95,6 +104,7 @@ fn erase(
         let mut doomed = Vec::new();
         for (row, fate) in f.rows.iter().zip(fate) {
             let key = f.get(row, &t.key).clone();
+            account(&mut out.plan, t, row, f, fate);
             match fate {
                 Fate::Held { reason, until } => {
                     out.plan.held.push(HeldRow { table: t.name.clone(), key, reason: reason.clone(), until: *until })
@@ -133,6 +143,25 @@ fn erase(
         }
     }
     Ok(())
+}
+
+/// Which fields a row's fate erases and which it keeps: every PI column with a value of a
+/// deleted row is erased; of a row kept and rewritten, a column is erased by its strategy
+/// (whether this run changes it or it already holds its erased form) and kept under `keep`
+/// or when it is the row's key; every PI column with a value of a held row is kept.
+fn account(plan: &mut DatasetPlan, t: &Table, row: &[Value], f: &Found<'_>, fate: &Fate) {
+    for (col, c) in &t.columns {
+        if f.get(row, col).is_null() {
+            continue;
+        }
+        let erased = match fate {
+            Fate::Held { .. } => false,
+            Fate::Erase if deletes_rows(t) => true,
+            Fate::Erase | Fate::KeptForReference => *col != t.key && column_erasure(t, col) != Erasure::Keep,
+        };
+        let set = if erased { &mut plan.erased_fields } else { &mut plan.kept_fields };
+        set.insert(c.field.clone());
+    }
 }
 
 fn correct(

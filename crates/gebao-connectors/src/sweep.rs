@@ -153,7 +153,7 @@ impl Executor {
             // entries of rows already deleted.
             let mut last: Option<Param> = None;
             loop {
-                let mut tx = pool.begin().await.map_err(db)?;
+                let mut tx = pool.begin_write().await.map_err(db)?;
                 let mut sql = Sql::new(ds.engine);
                 sql.push("SELECT ").ident(&t.key).push(" FROM ").ident(&t.name).push(" WHERE ");
                 expired_cond(&mut sql, schema, t, &conds);
@@ -185,6 +185,9 @@ impl Executor {
             }
         } else {
             report.rows = rewrite(pool, ds, schema, t, &conds, false).await?;
+        }
+        if !dry && report.rows + report.cascaded.values().sum::<u64>() > 0 {
+            self.checkpoint(i).await;
         }
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
@@ -264,7 +267,7 @@ async fn rewrite(
     let mut last: Option<serde_json::Value> = None;
     let mut changed = 0;
     loop {
-        let mut tx: Tx = pool.begin().await.map_err(db)?;
+        let mut tx: Tx = if dry { pool.begin().await } else { pool.begin_write().await }.map_err(db)?;
         let mut sql = Sql::new(ds.engine);
         let kinds: Vec<Kind> = select_head(&mut sql, ds, schema, t);
         expired_cond(&mut sql, schema, t, conds);

@@ -34,10 +34,20 @@ pub const KEPT_FOR_REFERENCE: Bilingual = Bilingual::new(
     "依法保留的记录引用了本记录：已删除其中的个人信息，仅保留标识",
     "held records refer to this record: its personal information is erased and only its id is kept",
 );
+/// The SQLite write-ahead log was emptied after an erasure.
+pub const WAL_TRUNCATED: Bilingual = Bilingual::new(
+    "预写日志（WAL）已清空：其中不再留有被删除数据的旧副本",
+    "the write-ahead log (WAL) was emptied: it holds no earlier copy of the erased data",
+);
+/// The SQLite write-ahead log could not be emptied after an erasure.
+pub const WAL_NOT_TRUNCATED: Bilingual = Bilingual::new(
+    "删除已提交，但预写日志（WAL）仍被其他连接占用，未能清空：被删除数据的旧副本可能留在 -wal 文件中，直到下一次检查点；请稍后再次执行该请求（重复执行不会改变已删除的数据）",
+    "the erasure is committed, but other connections kept the write-ahead log (WAL) in use, so it was not emptied: earlier copies of the erased data may stay in the -wal file until the next checkpoint; run the request again later (running it again changes nothing already erased)",
+);
 
 /// Every entry, for the completeness test.
 #[cfg(test)]
-pub const ALL: [Bilingual; 11] = [
+pub const ALL: [Bilingual; 13] = [
     EXPORT_TITLE,
     EXPORT_INTRO,
     SUBJECT,
@@ -49,6 +59,8 @@ pub const ALL: [Bilingual; 11] = [
     HELD_BY_PURPOSE,
     HELD_WITH_PARENT,
     KEPT_FOR_REFERENCE,
+    WAL_TRUNCATED,
+    WAL_NOT_TRUNCATED,
 ];
 
 #[cfg(test)]

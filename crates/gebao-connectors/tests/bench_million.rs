@@ -111,7 +111,8 @@ async fn bench(engine: Engine) {
     eprintln!("generated {n} users in {:.1}s", started.elapsed().as_secs_f64());
 
     let m = common::manifest(engine);
-    let exec = Executor::new(&m, Connections::with([("shop", shop.url.clone()), ("crm", crm.url.clone())])).unwrap();
+    let exec =
+        Executor::new(&m, Connections::new([("shop", shop.url.clone()), ("crm", crm.url.clone())]).unwrap()).unwrap();
     exec.find("1").await.unwrap(); // connect and look up the schema once
     let subjects: Vec<String> = (0..SAMPLES).map(|i| (1 + i * (n / SAMPLES)).to_string()).collect();
 

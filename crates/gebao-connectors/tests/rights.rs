@@ -8,7 +8,7 @@ mod common;
 use common::data::{self, email, phone};
 use common::{Env, Snapshot};
 use gebao_connectors::{Action, Error, HoldReason, Op};
-use gebao_core::ids::DatasetId;
+use gebao_core::ids::{DatasetId, FieldId};
 use gebao_core::manifest::Engine;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +22,7 @@ on_every_engine!(
     resumes_after_a_database_goes_away,
     a_failing_statement_rolls_back_its_dataset,
     reserved_words_are_quoted_identifiers,
+    erased_and_kept_fields,
 );
 
 const SUBJECT: &str = "3";
@@ -89,14 +90,18 @@ async fn export_bundle_has_json_csv_html(env: Env) {
     ] {
         assert!(b.html.contains(s), "HTML lacks {s}");
     }
-    let zip = b.to_zip();
-    assert!(zip.starts_with(b"PK\x03\x04"));
+    // Written to a file (seekable) and streamed: both open with a standard unzip.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("copy.zip");
-    std::fs::write(&path, &zip).unwrap();
-    if let Ok(out) = std::process::Command::new("unzip").arg("-t").arg(&path).output() {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("csv/shop.users.csv"));
+    b.write_zip(std::fs::File::create(&path).unwrap()).unwrap();
+    let streamed = dir.path().join("streamed.zip");
+    b.write_zip_stream(std::fs::File::create(&streamed).unwrap()).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK\x03\x04"));
+    for p in [&path, &streamed] {
+        if let Ok(out) = std::process::Command::new("unzip").arg("-t").arg(p).output() {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("csv/shop.users.csv"));
+        }
     }
 }
 
@@ -278,4 +283,47 @@ async fn reserved_words_are_quoted_identifiers(env: Env) {
     let left = raw.rows(&q("order"), &[&q("key")]).await;
     raw.close().await;
     assert_eq!(left, vec![vec![Some("2".to_owned())]]);
+}
+
+fn fields(names: &[&str]) -> BTreeSet<FieldId> {
+    names.iter().map(|n| FieldId::from(*n)).collect()
+}
+
+async fn erased_and_kept_fields(env: Env) {
+    // The held orders keep `order_info` and `address`; `language` is erased by `keep`.
+    let kept = fields(&["address", "language", "order_info"]);
+    let erased = fields(&[
+        "age", "avatar", "bio", "birthday", "city", "email", "ip", "name", "nickname", "phone", "ticket", "user_id",
+    ]);
+    let plan = env.executor().plan(SUBJECT, &Action::Erase).await.unwrap();
+    assert_eq!((plan.erased_fields(), plan.kept_fields()), (erased.clone(), kept.clone()));
+
+    // A held order holding the phone number too: erased from `users`, kept in `orders`, so
+    // it counts as kept (recipients of the phone number are not told it is gone).
+    let raw = env.shop.raw().await;
+    let text = if env.engine == Engine::Mysql { "VARCHAR(255)" } else { "TEXT" };
+    raw.exec(&format!("ALTER TABLE orders ADD COLUMN phone {text}")).await;
+    raw.exec(&format!("UPDATE orders SET phone = '{}' WHERE user_id = 3", phone(3))).await;
+    raw.close().await;
+    let mut m = env.manifest.clone();
+    let orders = m.datasets[0].tables.iter_mut().find(|t| t.name == "orders").unwrap();
+    let mut phone_col = orders.columns["address"].clone();
+    phone_col.field = "phone".into();
+    orders.columns.insert("phone".into(), phone_col);
+    let exec = gebao_connectors::Executor::new(&m, env.connections()).unwrap();
+    let out = exec.execute(SUBJECT, &Action::Erase, &BTreeSet::new()).await.unwrap();
+    let shop = &out.completed[0];
+    assert!(shop.erased_fields.contains("phone") && shop.kept_fields.contains("phone"), "{shop:?}");
+    let erased_now: BTreeSet<FieldId> = erased.iter().filter(|f| f.as_str() != "phone").cloned().collect();
+    let kept_now: BTreeSet<FieldId> = kept.iter().cloned().chain([FieldId::from("phone")]).collect();
+    assert_eq!((out.erased_fields(), out.kept_fields()), (erased_now, kept_now));
+    assert!(out.erased_fields().is_disjoint(&out.kept_fields()));
+    assert_eq!(col(&env.snapshot().await, "shop.users", "3", "phone"), None, "users.phone is erased all the same");
+
+    // Nothing left to erase: the held rows still keep their fields.
+    let again = exec.execute(SUBJECT, &Action::Erase, &BTreeSet::new()).await.unwrap();
+    assert!(again.kept_fields().contains("phone") && !again.erased_fields().contains("phone"));
+    let fix = Action::Correct { field: "email".into(), value: json!("x@example.com") };
+    let out = exec.execute("4", &fix, &BTreeSet::new()).await.unwrap();
+    assert!(out.erased_fields().is_empty() && out.kept_fields().is_empty(), "a correction erases nothing");
 }

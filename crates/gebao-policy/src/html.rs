@@ -18,19 +18,13 @@ nav.toc ol{margin:.25rem 0;padding-left:1.25rem;list-style:none}
 a{color:#0969da}
 @media print{nav.toc{display:none}a{color:inherit}}";
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and double-quoted attribute values: `&`, `<`, `>`,
+/// `"` and `'`, with the escaper pulldown-cmark renders the Markdown with (gebao-connectors'
+/// copy of a user's data uses it too).
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 

@@ -9,6 +9,7 @@ mod common;
 mod reqkit;
 
 use common::*;
+use gebao_connectors::Connections;
 use reqkit::*;
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -211,9 +212,9 @@ INSERT INTO users VALUES ('u1', '13800138000', '小明'), ('u2', '13900139000', 
 INSERT INTO posts VALUES (1, 'u1', '你好世界'), (2, 'u1', '第二条'), (3, 'u2', '别人的');
 ";
 
-fn with_dataset(text: &str, db_url: &str) -> String {
+fn with_dataset(text: &str) -> String {
     format!(
-        "{text}\n[[datasets]]\nid = \"app\"\nname = \"业务库\"\nengine = \"sqlite\"\nconnection = \"{db_url}\"\n\n\
+        "{text}\n[[datasets]]\nid = \"app\"\nname = \"业务库\"\nengine = \"sqlite\"\nconnection = \"app\"\n\n\
          [[datasets.tables]]\nname = \"users\"\nlabel = \"用户\"\nsubject = \"id\"\nerase = \"delete-row\"\n\
          columns.phone = {{ field = \"phone\" }}\ncolumns.nickname = {{ field = \"nickname\" }}\n\n\
          [[datasets.tables]]\nname = \"posts\"\nlabel = \"动态\"\nsubject = \"user_id\"\nerase = \"delete-row\"\n\
@@ -231,7 +232,8 @@ async fn execution_against_operator_database(kit: Kit) {
     let db_url = format!("sqlite://{}", dbdir.path().join("operator.db").display());
     let db = SqlitePool::connect(&format!("{db_url}?mode=rwc")).await.unwrap();
     sqlx::raw_sql(OPERATOR_DB).execute(&db).await.unwrap();
-    let (s, _dir) = start(&kit, &r, &with_dataset(&manifest(&r), &db_url)).await;
+    let connections = Connections::new([("app", &db_url)]).unwrap();
+    let (s, _dir) = start_with(&kit, &r, &with_dataset(&manifest(&r)), Some(connections)).await;
     s.register("u1", json!({})).await;
 
     // Access (PIPL 45): the copy, with zh-CN labels, from the operator's tables.
@@ -299,12 +301,13 @@ async fn failed_erasure_resumes(kit: Kit) {
     let archive_dir = dbdir.path().join("archive");
     let archive_url = format!("sqlite://{}", archive_dir.join("archive.db").display());
     let text = format!(
-        "{}\n[[datasets]]\nid = \"archive\"\nengine = \"sqlite\"\nconnection = \"{archive_url}\"\n\n\
+        "{}\n[[datasets]]\nid = \"archive\"\nengine = \"sqlite\"\nconnection = \"archive\"\n\n\
          [[datasets.tables]]\nname = \"old_posts\"\nsubject = \"user_id\"\nerase = \"delete-row\"\n\
          columns.body = {{ field = \"posts\" }}\n",
-        with_dataset(&manifest(&r), &db_url)
+        with_dataset(&manifest(&r))
     );
-    let (s, _dir) = start(&kit, &r, &text).await;
+    let connections = Connections::new([("app", &db_url), ("archive", &archive_url)]).unwrap();
+    let (s, _dir) = start_with(&kit, &r, &text, Some(connections)).await;
     s.register("u1", json!({})).await;
     let v = file(&s, json!({ "kind": "deletion", "subject": "u1" })).await;
     let id = v["id"].as_str().unwrap().to_owned();

@@ -14,14 +14,13 @@ use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-const VAR: &str = "GEBAO_TEST_SWEEP_DB";
 const EVERY: Duration = Duration::from_millis(200);
 
 /// The clean manifest with a dataset whose login log keeps IP addresses for the
 /// `security_logs` purpose (6 months, the network-log legal minimum).
 fn manifest() -> String {
     format!(
-        "{}\n[[datasets]]\nid = \"app\"\nengine = \"sqlite\"\nconnection = \"env:{VAR}\"\n\n\
+        "{}\n[[datasets]]\nid = \"app\"\nengine = \"sqlite\"\nconnection = \"app\"\n\n\
          [[datasets.tables]]\nname = \"login_logs\"\nsubject = \"user_id\"\nerase = \"delete-row\"\n\
          retention = {{ purpose = \"security_logs\", since = \"at\" }}\ncolumns.ip = {{ field = \"ip_log\" }}\n",
         clean_text()
@@ -49,14 +48,14 @@ async fn operator_db(dir: &std::path::Path) -> (String, SqlitePool) {
     (url, db)
 }
 
-/// A server config on `kit` with the manifest and the dataset's `env:` connection resolved
-/// as the environment would (tests cannot set process variables: unsafe code is forbidden).
+/// A server config on `kit` with the manifest and the URL of its connection `app` (given in
+/// the configuration: tests cannot set process variables, unsafe code is forbidden).
 fn config(kit: &Kit, path: &std::path::Path, text: &str, url: &str) -> gebao_server::ServerConfig {
     let mut cfg = kit.config();
     cfg.manifest = Some(path.to_owned());
     cfg.sweep_interval = Some(EVERY);
-    let m = gebao_core::load_manifest(text).unwrap();
-    cfg.requests.connections = Some(Connections::resolve(&m, |v| (v == VAR).then(|| url.to_owned())).unwrap());
+    assert!(gebao_core::load_manifest(text).is_ok());
+    cfg.requests.connections = Some(Connections::new([("app", url)]).unwrap());
     cfg
 }
 

@@ -104,3 +104,25 @@ fn bad_input_as_json_is_machine_readable() {
 fn unknown_flag_is_a_usage_error() {
     gebao().args(["check", "--colour"]).assert().code(2);
 }
+
+#[test]
+fn dataset_connection_must_be_a_name() {
+    // The connection used to be `env:NAME` or a URL: the manifest chose what gebao opens.
+    let text = format!(
+        "{}\n[[datasets]]\nid = \"shop\"\nengine = \"sqlite\"\nconnection = \"env:GEBAO_DATABASE_URL\"\n\n\
+         [[datasets.tables]]\nname = \"users\"\nsubject = \"id\"\ncolumns.phone = {{ field = \"phone\" }}\n",
+        clean_with("", "")
+    );
+    let line = text.lines().position(|l| l.starts_with("connection = ")).expect("the line") + 1;
+    check_fails(
+        text.as_bytes(),
+        &[
+            "connection-not-a-name",
+            "不能引用环境变量",
+            &format!("gebao.toml:{line}:14"),
+            "datasets[0].connection",
+            "GEBAO_CONNECTION_SHOP",
+            "[connections]",
+        ],
+    );
+}

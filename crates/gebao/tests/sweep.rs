@@ -44,7 +44,7 @@ retention = { period = "30 days", then = "delete" }
 [[datasets]]
 id = "app"
 engine = "sqlite"
-connection = "env:GEBAO_TEST_APP_DB"
+connection = "app"
 
 [[datasets.tables]]
 name = "login_logs"
@@ -102,7 +102,7 @@ fn dry_run_changes_nothing_and_the_sweep_respects_legal_minimums() {
     let out = gebao()
         .args(["sweep", "--dry-run", "--json", "--manifest"])
         .arg(&manifest)
-        .env("GEBAO_TEST_APP_DB", &url)
+        .env("GEBAO_CONNECTION_APP", &url)
         .assert()
         .success();
     let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
@@ -113,7 +113,7 @@ fn dry_run_changes_nothing_and_the_sweep_respects_legal_minimums() {
     gebao()
         .args(["--lang", "en", "sweep", "--manifest"])
         .arg(&manifest)
-        .env("GEBAO_TEST_APP_DB", &url)
+        .env("GEBAO_CONNECTION_APP", &url)
         .assert()
         .success()
         .stdout(predicates::str::contains("3 row(s)"));
@@ -123,15 +123,15 @@ fn dry_run_changes_nothing_and_the_sweep_respects_legal_minimums() {
 }
 
 #[test]
-fn sweep_without_a_connection_says_which_variable_is_missing() {
+fn sweep_without_a_connection_says_which_variable_to_set() {
     let dir = tempfile::tempdir().expect("temp dir");
     let manifest = dir.path().join("gebao.toml");
     std::fs::write(&manifest, MANIFEST).expect("write");
     gebao()
         .args(["sweep", "--dry-run", "--manifest"])
         .arg(&manifest)
-        .env_remove("GEBAO_TEST_APP_DB")
+        .env_remove("GEBAO_CONNECTION_APP")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("GEBAO_TEST_APP_DB"));
+        .stderr(predicates::str::contains("GEBAO_CONNECTION_APP"));
 }

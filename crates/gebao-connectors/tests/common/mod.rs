@@ -259,7 +259,7 @@ impl Env {
     }
 
     pub fn connections(&self) -> Connections {
-        Connections::with([("shop", self.shop.url.clone()), ("crm", self.crm.url.clone())])
+        Connections::new([("shop", self.shop.url.clone()), ("crm", self.crm.url.clone())]).unwrap()
     }
 
     pub fn executor(&self) -> Executor {

@@ -1,6 +1,8 @@
 //! `[[datasets]]`: where the PI lives in the operator's own databases, so that rights
-//! requests, erasure and retention can act on it. The connection is a reference
-//! (`env:NAME`), never a secret written in the manifest.
+//! requests, erasure and retention can act on it. The connection is a *name* that the
+//! server's configuration maps to a URL: the manifest is published and can be changed by
+//! anyone holding `policy:write`, so it must never choose which database (or which of the
+//! server's environment variables) gebao opens.
 
 use crate::ids::{DatasetId, FieldId, PurposeId};
 use schemars::JsonSchema;
@@ -14,10 +16,32 @@ pub struct Dataset {
     #[serde(default)]
     pub name: Option<String>,
     pub engine: Engine,
-    /// Where to find the connection URL: `env:VARIABLE` (recommended) or a URL without a
-    /// password.
+    /// The name of a connection configured on the server, e.g. `"shop"`: a lower-case
+    /// letter, then up to 62 lower-case letters, digits, `_` or `-`. Its URL is set in the
+    /// server configuration (`[connections]`, `shop = "postgres://…"`) or in the environment
+    /// variable `GEBAO_CONNECTION_SHOP` (upper case, `-` as `_`). Never a URL, a path or
+    /// `env:NAME`: the manifest cannot choose which database gebao opens.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,62}$"))]
     pub connection: String,
     pub tables: Vec<Table>,
+}
+
+/// The longest connection name.
+pub const CONNECTION_NAME_MAX: usize = 63;
+
+/// Whether `s` is a connection name: `[a-z][a-z0-9_-]{0,62}`.
+pub fn is_connection_name(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.len() <= CONNECTION_NAME_MAX
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// The environment variable that gives the URL of connection `name`:
+/// `GEBAO_CONNECTION_` and the name upper-cased, `-` written `_` (`shop-eu` →
+/// `GEBAO_CONNECTION_SHOP_EU`).
+pub fn connection_env_var(name: &str) -> String {
+    format!("GEBAO_CONNECTION_{}", name.to_ascii_uppercase().replace('-', "_"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

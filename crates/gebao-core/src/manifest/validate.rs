@@ -2,7 +2,7 @@
 //! references to things that are not declared. (Legal findings are `rules`, not this.)
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, connection_env_var, is_connection_name};
 use crate::source_map::SourceMap;
 use std::collections::HashSet;
 
@@ -73,6 +73,9 @@ pub fn references(m: &Manifest, map: &SourceMap<'_>) -> Vec<Diagnostic> {
         }
     }
     for (i, d) in m.datasets.iter().enumerate() {
+        if !is_connection_name(&d.connection) {
+            v.out.push(connection_not_a_name(d, map, i));
+        }
         let tables: Vec<&str> = d.tables.iter().map(|t| t.name.as_str()).collect();
         v.unique(&format!("datasets[{i}].tables"), "name", &tables);
         for (j, t) in d.tables.iter().enumerate() {
@@ -111,6 +114,51 @@ pub fn references(m: &Manifest, map: &SourceMap<'_>) -> Vec<Diagnostic> {
         v.acyclic(i, d);
     }
     v.out
+}
+
+/// A dataset's `connection` must be a name the server maps to a URL: with `env:NAME` or a
+/// URL, whoever publishes a manifest could make gebao open any database, gebao's own store
+/// included, or read any of the server's environment variables. The value is not repeated
+/// in the message when it may be a URL (it may carry a password).
+fn connection_not_a_name(d: &crate::manifest::Dataset, map: &SourceMap<'_>, i: usize) -> Diagnostic {
+    let value = d.connection.trim();
+    let lower = value.to_ascii_lowercase();
+    let schemes = ["sqlite:", "postgres:", "postgresql:", "mysql:", "mariadb:", "file:", "http:", "https:"];
+    let (zh, en) = if lower.starts_with("env:") {
+        (
+            "`connection` 不能引用环境变量（`env:…`）：清单是公开的，不能决定 gebao 读取服务器上的哪个变量".to_owned(),
+            "`connection` cannot name an environment variable (`env:…`): the manifest is published and must not choose which of the server's variables gebao reads".to_owned(),
+        )
+    } else if value.contains("://") || schemes.iter().any(|s| lower.starts_with(s)) {
+        (
+            "`connection` 不能是数据库地址：清单不能决定 gebao 打开哪个数据库（地址中还可能含有密码）".to_owned(),
+            "`connection` cannot be a database URL: the manifest must not choose which database gebao opens (and a URL may carry a password)".to_owned(),
+        )
+    } else if value.contains(['/', '\\']) || value.starts_with(['.', '~']) {
+        (
+            "`connection` 不能是文件路径：清单不能决定 gebao 打开哪个文件".to_owned(),
+            "`connection` cannot be a file path: the manifest must not choose which file gebao opens".to_owned(),
+        )
+    } else {
+        let shown: String = value.chars().take(70).collect();
+        (
+            format!("`{shown}` 不是连接名称：须以小写字母开头，其后最多 62 个小写字母、数字、`_` 或 `-`"),
+            format!(
+                "`{shown}` is not a connection name: a lower-case letter, then up to 62 lower-case letters, digits, `_` or `-`"
+            ),
+        )
+    };
+    // Suggest the dataset's own id as the name when it is one.
+    let id = d.id.as_str().to_ascii_lowercase().replace('.', "-");
+    let name = if is_connection_name(&id) { id } else { "main".to_owned() };
+    let var = connection_env_var(&name);
+    let path = format!("datasets[{i}].connection");
+    Diagnostic::new("connection-not-a-name", zh, en)
+        .help(
+            format!("写一个连接名称，例如 `connection = \"{name}\"`，并在服务器配置的 `[connections]` 中（`{name} = \"postgres://…\"`）或环境变量 `{var}` 中设置它的地址"),
+            format!("write a connection name, e.g. `connection = \"{name}\"`, and configure its URL in the server configuration `[connections]` (`{name} = \"postgres://…\"`) or in `{var}`"),
+        )
+        .at(map.span(&path), Some(path))
 }
 
 struct Validator<'m, 's> {
@@ -187,6 +235,62 @@ impl Validator<'_, '_> {
                 seen.push(next.name.as_str());
                 cur = next;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{LoadError, line_col};
+    use crate::manifest::load::load_manifest;
+
+    const HEAD: &str = "[policy]\n[controller]\nname = \"甲公司\"\nproduct = \"甲\"\napp_type = \"other\"\n\
+        [[fields]]\nid = \"phone\"\nname = \"手机号\"\ncategory = \"phone\"\n";
+
+    fn with_connection(connection: &str) -> String {
+        format!(
+            "{HEAD}[[datasets]]\nid = \"shop\"\nengine = \"postgres\"\nconnection = {connection:?}\n\
+             [[datasets.tables]]\nname = \"users\"\nsubject = \"id\"\ncolumns.phone = {{ field = \"phone\" }}\n"
+        )
+    }
+
+    fn refused(connection: &str) -> crate::diagnostic::Diagnostic {
+        let text = with_connection(connection);
+        let Err(LoadError::Invalid(diags)) = load_manifest(&text) else { panic!("{connection} was accepted") };
+        let d = diags.into_iter().find(|d| d.code == "connection-not-a-name");
+        let d = d.unwrap_or_else(|| panic!("{connection}: no connection diagnostic"));
+        let span = d.span.clone().unwrap_or_else(|| panic!("{connection}: no span"));
+        let at = text.find("connection = ").unwrap_or_default();
+        assert_eq!(line_col(&text, span.start).0, line_col(&text, at).0, "{connection}: points at the line");
+        assert!(d.help_en.as_deref().is_some_and(|h| h.contains("GEBAO_CONNECTION_SHOP")), "{d:?}");
+        assert!(d.help_zh.as_deref().is_some_and(|h| h.contains("[connections]")), "{d:?}");
+        d
+    }
+
+    #[test]
+    fn names_are_accepted() {
+        for ok in ["shop", "shop-eu", "crm_2", &format!("a{}", "b".repeat(62))] {
+            let text = with_connection(ok);
+            assert!(load_manifest(&text).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn environment_variables_urls_and_paths_are_refused() {
+        let env = refused("env:GEBAO_DATABASE_URL");
+        assert!(env.message_en.contains("environment variable"), "{env:?}");
+        for url in
+            ["sqlite:///var/lib/gebao/gebao.db", "postgres://app:secret@db/shop", "sqlite:gebao.db", "mysql://db/x"]
+        {
+            let d = refused(url);
+            assert!(d.message_en.contains("URL"), "{d:?}");
+            assert!(!d.message_en.contains("secret") && !d.message_zh.contains("secret"), "the URL is not repeated");
+        }
+        for path in ["/var/lib/gebao/gebao.db", "./gebao.db", "../data/shop.db", "data\\shop.db"] {
+            assert!(refused(path).message_en.contains("file path"), "{path}");
+        }
+        for other in ["Shop", "1shop", "", "shop db", "shop.db", &format!("a{}", "b".repeat(63))] {
+            assert!(refused(other).message_en.contains("not a connection name"), "{other}");
         }
     }
 }

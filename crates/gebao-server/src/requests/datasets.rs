@@ -26,7 +26,7 @@ impl Datasets {
         }
         let connections = match &state.requests.connections {
             Some(c) => Ok(c.clone()),
-            None => Connections::from_env(&current.manifest),
+            None => Ok(Connections::from_env_vars()),
         };
         let exec = connections
             .and_then(|c| Executor::new(&current.manifest, c))

@@ -402,7 +402,8 @@ pub async fn bundle(
     }
     let exec = state.datasets.executor(&state)?;
     let b = exec.export(&req.subject).await.map_err(|e| crate::requests::datasets::failed(&e))?;
-    let mut res = b.to_zip().into_response();
+    let zip = b.write_zip(std::io::Cursor::new(Vec::new())).map_err(|e| ApiError::Internal(format!("copy: {e}")))?;
+    let mut res = zip.into_inner().into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
     let disposition = format!("attachment; filename=\"{}.zip\"", req.id);
     if let Ok(v) = HeaderValue::from_str(&disposition) {

@@ -139,6 +139,16 @@ pub fn manifest(r: &Receiver) -> String {
 /// Starts a server on `kit` with `manifest_text`, its webhooks on the receiver and fast
 /// background jobs.
 pub async fn start(kit: &Kit, r: &Receiver, manifest_text: &str) -> (Server, tempfile::TempDir) {
+    start_with(kit, r, manifest_text, None).await
+}
+
+/// Like [`start`], with the URLs of the connections the manifest's datasets name.
+pub async fn start_with(
+    kit: &Kit,
+    r: &Receiver,
+    manifest_text: &str,
+    connections: Option<gebao_connectors::Connections>,
+) -> (Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gebao.toml");
     std::fs::write(&path, manifest_text).unwrap();
@@ -152,6 +162,7 @@ pub async fn start(kit: &Kit, r: &Receiver, manifest_text: &str) -> (Server, tem
     cfg.requests.deadline_interval = Duration::from_millis(100);
     cfg.requests.webhook_timeout = Duration::from_secs(5);
     cfg.egress = r.egress();
+    cfg.requests.connections = connections;
     (Server::start(cfg).await, dir)
 }
 

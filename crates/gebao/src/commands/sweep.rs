@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The manifest (default: gebao.toml). Dataset connections come from it (`env:VAR`).
+    /// The manifest (default: gebao.toml). The URL of each connection it names comes from
+    /// `GEBAO_CONNECTION_<NAME>`.
     #[arg(long, env = "GEBAO_MANIFEST")]
     manifest: Option<PathBuf>,
     /// Report what would be erased; change nothing.
@@ -25,8 +26,8 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let Some(loaded) = input::load_or_report(args.manifest.as_deref(), lang) else {
         return Ok(Outcome::BadInput);
     };
-    let connections = Connections::from_env(&loaded.manifest).context("cannot resolve the datasets' connections")?;
-    let executor = Executor::new(&loaded.manifest, connections).context("cannot prepare the datasets")?;
+    let executor =
+        Executor::new(&loaded.manifest, Connections::from_env_vars()).context("cannot prepare the datasets")?;
     let report = super::block_on(executor.sweep(chrono::Utc::now(), args.dry_run))?.context("the sweep failed")?;
     if args.json {
         out::line(serde_json::to_string_pretty(&report)?)?;
