@@ -90,7 +90,8 @@ pub struct RequestsConfig {
     /// An operator calendar file (TOML) overriding the built-in holidays (next year's
     /// State Council notice before a new release has it).
     pub calendar: Option<PathBuf>,
-    /// The URLs of the connections the datasets name; when `None`, the environment's
+    /// The URLs of the connections the datasets name (the server's configuration, never the
+    /// manifest); when `None`, the environment's
     /// `GEBAO_CONNECTION_<NAME>` variables. `Debug` shows no URL.
     pub connections: Option<gebao_connectors::Connections>,
 }

@@ -43,6 +43,10 @@ pub enum ServerError {
     #[error("outbound destinations: {0}")]
     Egress(String),
     #[error(
+        "the manifest's datasets name connections this server does not have: {0}; add them to [connections] in the configuration file, or set the variables"
+    )]
+    Connections(String),
+    #[error(
         "the manifest {path} has {count} error-level finding(s) of `gebao check`:\n{detail}\nfix them, or start with --allow-findings to publish it anyway"
     )]
     ManifestFindings { path: String, count: usize, detail: String },
@@ -156,6 +160,12 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     for w in versions::runtime_warnings(&state, &state.policies.current().manifest) {
         tracing::warn!(path = %w.path, "{}", w.message_en);
     }
+    let missing = crate::requests::datasets::missing(&state, &state.policies.current().manifest);
+    if !missing.is_empty() {
+        state.shutdown().await;
+        return Err(ServerError::Connections(missing.join(", ")));
+    }
+    state.tasks.lock().await.push(tokio::spawn(crate::requests::datasets::check_in_background(state.clone())));
     state.ready.store(true, Ordering::Release);
     tracing::info!(
         engine = ?state.store.engine(),

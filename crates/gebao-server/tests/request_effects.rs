@@ -252,6 +252,11 @@ async fn execution_against_operator_database(kit: Kit) {
         assert!(zip.body.contains(needle), "{needle} missing from the copy");
     }
     assert!(!zip.body.contains("别人的"), "another user's row is in the copy");
+    // A valid archive (streamed with ZIP64 data descriptors), every entry readable.
+    let bytes = s.get_bytes(&format!("/v1/requests/{id}/bundle")).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().to_owned()).collect();
+    assert!(names.iter().any(|n| n == "data.json") && names.iter().any(|n| n.ends_with(".csv")), "{names:?}");
 
     // Correction (PIPL 46).
     let v = file(&s, json!({ "kind": "correction", "subject": "u1", "details": { "corrections": [{ "field": "nickname", "value": "大明" }] } })).await;
@@ -337,10 +342,55 @@ async fn failed_erasure_resumes(kit: Kit) {
     s.stop().await;
 }
 
+/// PIPL 47 with a legal hold: a recipient whose data the operator keeps under a legal
+/// minimum is not told to delete (the request says why); one that received erased fields is
+/// told about exactly those.
+async fn held_fields_are_not_propagated(kit: Kit) {
+    let r = Receiver::start().await;
+    let dbdir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dbdir.path().join("operator.db").display());
+    let db = SqlitePool::connect(&format!("{db_url}?mode=rwc")).await.unwrap();
+    sqlx::raw_sql(OPERATOR_DB).execute(&db).await.unwrap();
+    sqlx::raw_sql(&format!(
+        "CREATE TABLE logs (id INTEGER PRIMARY KEY, user_id TEXT, device TEXT, at TEXT); \
+         INSERT INTO logs VALUES (1, 'u1', 'dev-1', '{}');",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M:%S")
+    ))
+    .execute(&db)
+    .await
+    .unwrap();
+    let text = format!(
+        "{}\n[[datasets.tables]]\nname = \"logs\"\nsubject = \"user_id\"\nerase = \"delete-row\"\n\
+         columns.device = {{ field = \"device_id\" }}\nhold = {{ purpose = \"security_logs\", since = \"at\" }}\n",
+        with_dataset(&manifest(&r))
+    );
+    let connections = Connections::new([("app", &db_url)]).unwrap();
+    let (s, _dir) = start_with(&kit, &r, &text, Some(connections)).await;
+    s.register("u1", json!({})).await;
+    let v = file(&s, json!({ "kind": "deletion", "subject": "u1" })).await;
+    let id = v["id"].as_str().unwrap().to_owned();
+    vouch(&s, &id, "u1").await;
+    act(&s, &id, "approve", json!({})).await;
+    let v = act(&s, &id, "execute", json!({})).await;
+    assert_eq!(v["state"], "completed");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM logs WHERE user_id = 'u1'").await, 1, "the log is kept (CSL 21)");
+    let told: Vec<&str> =
+        deliveries(&v, "recipient-deletion").iter().map(|d| d["recipient"].as_str().unwrap()).collect();
+    assert_eq!(told, ["cloud"], "the push SDK received only `device_id`, which is kept: not told");
+    let propagation = v["result"]["propagation"].as_array().unwrap();
+    let push = propagation.iter().find(|p| p["recipient"] == "push-sdk").unwrap();
+    assert_eq!((push["state"].as_str(), push["held"].clone()), (Some("held"), json!(["device_id"])));
+    // gebao denies the erased fields from now on, not the kept one.
+    assert_eq!(s.decide("u1", "register", &["phone"]).await, (false, Some("field-erased".into())));
+    assert_ne!(s.decide("u1", "security_logs", &["device_id"]).await.1.as_deref(), Some("field-erased"));
+    s.stop().await;
+}
+
 on_both_engines!(
     withdrawal_restriction_explanation,
     cancellation_blocked_then_cleared,
     deletion_propagated_with_retry,
     execution_against_operator_database,
     failed_erasure_resumes,
+    held_fields_are_not_propagated,
 );

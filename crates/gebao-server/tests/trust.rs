@@ -8,7 +8,7 @@ mod common;
 mod reqkit;
 
 use common::{Kind, Kit, purpose};
-use reqkit::{Receiver, act, file, get, start, vouch, wait_for};
+use reqkit::{Receiver, act, file, get, start, start_with, vouch, wait_for};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -111,8 +111,16 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
     let r = Receiver::start().await;
     let text =
         reqkit::manifest(&r).replace(&r.url("recipient/push"), "https://hooks-internal-zz.example/delete") + DATASET;
-    let (s, _dir) = start(&kit, &r, &text).await;
+    // The connection is the server's configuration (a database that is not there: the
+    // start-up check reports it, and nothing here needs it).
+    let conn = gebao_connectors::Connections::new([("conn_zq8", "postgres://gebao@127.0.0.1:1/nowhere")]).unwrap();
+    let (s, _dir) = start_with(&kit, &r, &text, Some(conn)).await;
     s.register("u1", json!({})).await;
+    // A manifest naming a connection the server does not have is refused.
+    let unknown = text.replace("conn_zq8", "conn_other");
+    let res = s.post("/v1/policy/versions", &json!({ "manifest": unknown, "effective": "2026-01-01" })).await;
+    assert_eq!(res.problem(422).as_deref(), Some("manifest"));
+    assert!(res.body.contains("GEBAO_CONNECTION_CONN_OTHER"), "{}", res.body);
     // A second version, so that archives and diffs exist.
     let v2 = text.replacen(r#"phone = "400-000-0000""#, r#"phone = "400-000-0001""#, 1);
     let res = s.post("/v1/policy/versions", &json!({ "manifest": v2, "effective": "2026-01-01" })).await;

@@ -7,6 +7,7 @@ mod commands;
 mod input;
 mod out;
 mod report;
+mod settings;
 
 use clap::{Parser, Subcommand};
 use gebao_core::text::Lang;
@@ -46,8 +47,12 @@ enum Command {
     Requests(commands::requests::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
+    /// Check the manifest's datasets against the operator's databases.
+    Datasets(commands::datasets::Args),
     /// Print the manifest's JSON Schema (for editor completion).
     Schema(commands::schema::Args),
+    /// The configuration of `gebao serve`: every key, or the configuration in effect.
+    Config(commands::config::Args),
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -75,6 +80,8 @@ fn main() -> ExitCode {
     let lang = cli.lang;
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args, lang),
+        Command::Config(args) => commands::config::run(args, lang),
+        Command::Datasets(args) => commands::datasets::run(args, lang),
         Command::Render(args) => commands::render::run(args, lang),
         Command::Diff(args) => commands::diff::run(args, lang),
         Command::Init(args) => commands::init::run(args, lang),

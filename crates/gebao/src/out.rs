@@ -13,3 +13,9 @@ pub fn line(text: impl Display) -> std::io::Result<()> {
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
+
+/// Writes a line to standard error.
+pub fn err(text: impl Display) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stderr(), "{text}")
+}

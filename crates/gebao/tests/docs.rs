@@ -164,3 +164,23 @@ fn openapi_document_is_up_to_date() {
     doc.push('\n');
     compare_or_update("docs/openapi.json", &doc);
 }
+
+/// The key table of docs/configuration.md is the one `gebao config keys` prints.
+#[test]
+fn configuration_doc_is_up_to_date() {
+    let out = gebao().args(["config", "keys"]).assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).trim_end().to_owned();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/configuration.md");
+    let (head, rest) = doc.split_once("<!-- keys:begin -->\n").expect("keys:begin marker");
+    let (_, tail) = rest.split_once("\n<!-- keys:end -->").expect("keys:end marker");
+    let want = format!("{head}<!-- keys:begin -->\n{table}\n<!-- keys:end -->{tail}");
+    if std::env::var_os("GEBAO_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, want).expect("write doc");
+        return;
+    }
+    assert!(
+        doc == want,
+        "docs/configuration.md is out of date: run `GEBAO_UPDATE_DOCS=1 cargo test -p gebao --test docs`"
+    );
+}

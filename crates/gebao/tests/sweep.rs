@@ -135,3 +135,60 @@ fn sweep_without_a_connection_says_which_variable_to_set() {
         .code(2)
         .stderr(predicates::str::contains("GEBAO_CONNECTION_APP"));
 }
+
+/// `gebao datasets check`: a database that matches the manifest passes; a declared column
+/// that is not there is named with the fix (exit 1); a connection given in the server's
+/// configuration file works like the variable; gebao's own store is refused as a dataset.
+#[test]
+fn datasets_check_reports_what_does_not_match() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("app.db");
+    let manifest = dir.path().join("gebao.toml");
+    std::fs::write(&manifest, MANIFEST).expect("write");
+    sql(
+        &db,
+        "CREATE TABLE login_logs (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, ip TEXT, at TEXT NOT NULL);
+         CREATE TABLE visits (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, page TEXT, at TEXT NOT NULL);",
+    );
+    let config = dir.path().join("gebao-server.toml");
+    std::fs::write(&config, format!("[connections]\napp = \"sqlite://{}\"\n", db.display())).expect("write");
+    gebao()
+        .args(["--lang", "en", "datasets", "check", "--manifest"])
+        .arg(&manifest)
+        .arg("--config")
+        .arg(&config)
+        .env_remove("GEBAO_CONNECTION_APP")
+        .assert()
+        .success();
+
+    // The page column goes away: named, with the fix.
+    let broken = dir.path().join("broken.db");
+    sql(
+        &broken,
+        "CREATE TABLE login_logs (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, ip TEXT, at TEXT NOT NULL);
+         CREATE TABLE visits (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at TEXT NOT NULL);",
+    );
+    let out = gebao()
+        .args(["--lang", "en", "datasets", "check", "--json", "--manifest"])
+        .arg(&manifest)
+        .env("GEBAO_CONNECTION_APP", format!("sqlite://{}", broken.display()))
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let text = report.to_string();
+    assert!(text.contains("visits") && text.contains("page"), "{report:#}");
+
+    // gebao's own store is never a dataset.
+    let data = dir.path().join("data");
+    gebao().args(["keys", "list", "--data-dir"]).arg(&data).assert().success();
+    gebao()
+        .args(["--lang", "en", "datasets", "check", "--manifest"])
+        .arg(&manifest)
+        .arg("--config")
+        .arg(&config)
+        .env("GEBAO_DATA_DIR", &data)
+        .env("GEBAO_CONNECTION_APP", format!("sqlite://{}", data.join("gebao.db").display()))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("points at gebao's own database"));
+}

@@ -16,7 +16,7 @@
 //! request, so a failure leaves it in progress and a retry resumes after them. Correction
 //! and deletion run only after a person's approval.
 
-use super::change::{self, Change};
+use super::change::{self, Change, set_result};
 use super::details::Details;
 use super::effects;
 use super::error::RequestError;
@@ -149,11 +149,8 @@ async fn plan(state: &AppState, req: &RightsRequest) -> Result<Value, RequestErr
             let mut out = json!({ "rows": rows, "plans": plans });
             if matches!(req.kind, RequestKind::Deletion | RequestKind::Cancellation) {
                 let current = state.policies.current();
-                let held = plans
-                    .iter()
-                    .flat_map(|p| &p.datasets)
-                    .flat_map(|d| d.held.iter().map(move |h| (d.dataset.as_str(), h.table.as_str())));
-                let kept = propagate::kept_fields(&current.manifest, held);
+                let mut kept = kept_so_far(req);
+                kept.extend(plans.iter().flat_map(gebao_connectors::Plan::kept_fields));
                 out["recipients"] = json!(propagate::targets(&current.manifest, &covered(state, &details), &kept));
             }
             if req.kind == RequestKind::Cancellation {
@@ -207,11 +204,16 @@ async fn change_data(state: &AppState, actor: &str, mut req: RightsRequest) -> R
                 outcomes.push(o);
             }
             Err(e) => {
-                // Keep what committed, so the retry resumes after it; the request stays
-                // in progress (never reported as done).
+                // Keep what committed, so the retry resumes after it — and what those
+                // datasets kept under a legal hold, so the retry still knows — while the
+                // request stays in progress (never reported as done).
                 for d in e.completed() {
                     req.progress.insert(format!("{prefix}{}", d.dataset));
                 }
+                let mut kept = kept_so_far(&req);
+                kept.extend(e.completed().iter().flat_map(|d| d.kept_fields.iter().cloned()));
+                kept.extend(outcomes.iter().flat_map(Outcome::kept_fields));
+                set_result(&mut req, "kept_fields", json!(kept));
                 let detail = json!({ "error": short(&e), "progress": req.progress });
                 let mut change = Change::new(state, actor, req);
                 change.transition(RequestEvent::Fail, None, detail)?;
@@ -230,12 +232,10 @@ async fn change_data(state: &AppState, actor: &str, mut req: RightsRequest) -> R
     change.set_result("rows", json!(rows));
     change.set_result("held", Value::Array(held));
     if matches!(details, Details::Deletion { .. } | Details::Cancellation { .. }) {
-        let current = state.policies.current();
-        let held_tables = outcomes
-            .iter()
-            .flat_map(|o| &o.completed)
-            .flat_map(|d| d.held.iter().map(move |h| (d.dataset.as_str(), h.table.as_str())));
-        let kept = propagate::kept_fields(&current.manifest, held_tables);
+        // Kept: every field a value of which stays anywhere (rows under a legal hold, `keep`
+        // columns), in this run or in the runs before it.
+        let mut kept = kept_so_far(&change.req);
+        kept.extend(outcomes.iter().flat_map(Outcome::kept_fields));
         let covered = covered(state, &details);
         let (items, summary) = propagate::deletion_notices(state, &change.req, &covered, &kept);
         change.set_result("propagation", summary);
@@ -277,6 +277,11 @@ async fn change_data(state: &AppState, actor: &str, mut req: RightsRequest) -> R
     let detail = json!({ "rows": rows, "datasets": change.req.progress });
     change.transition(RequestEvent::Complete, None, detail)?;
     change.commit().await
+}
+
+/// The fields earlier, interrupted runs of this request kept.
+fn kept_so_far(req: &RightsRequest) -> BTreeSet<FieldId> {
+    req.result.get("kept_fields").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
 }
 
 fn short(e: &ConnError) -> String {

@@ -7,16 +7,16 @@
 //! told (and the request says why); one without a channel is listed as unreachable.
 //!
 //! Which fields were erased: the fields the request covers (those it names, or all of the
-//! manifest's for a full deletion or a cancellation) minus those the operator keeps — held
-//! rows under a legal minimum, columns whose strategy is `keep`. A field held in no dataset
-//! (shared with an SDK but not stored by the operator) counts as erased: its recipients are
-//! told.
+//! manifest's for a full deletion or a cancellation) minus those the operator keeps — any
+//! value left under a legal hold or in a `keep` column (the connectors' `kept_fields`). A
+//! field held in no dataset (shared with an SDK but not stored by the operator) counts as
+//! erased: its recipients are told.
 
 use super::change::new_id;
 use crate::state::AppState;
 use gebao_core::Manifest;
 use gebao_core::ids::FieldId;
-use gebao_core::manifest::{DeletionVia, Erasure};
+use gebao_core::manifest::DeletionVia;
 use gebao_store::{Channel, NewOutbox, OutboxKind, RightsRequest};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -25,26 +25,6 @@ use std::collections::BTreeSet;
 /// The fields a deletion covers: `named`, or every field of the manifest when none is named.
 pub fn covered_fields(m: &Manifest, named: &[FieldId]) -> BTreeSet<FieldId> {
     if named.is_empty() { m.fields.iter().map(|f| f.id.clone()).collect() } else { named.iter().cloned().collect() }
-}
-
-/// The fields the operator keeps after an erasure: every PI column of a table that kept a
-/// row under a legal hold (`held_tables`: dataset and table), and every column whose erasure
-/// strategy is `keep`.
-pub fn kept_fields<'a>(m: &Manifest, held_tables: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeSet<FieldId> {
-    let held: BTreeSet<(&str, &str)> = held_tables.into_iter().collect();
-    let mut kept = BTreeSet::new();
-    for d in &m.datasets {
-        for t in &d.tables {
-            let table_held = held.contains(&(d.id.as_str(), t.name.as_str()));
-            for c in t.columns.values() {
-                let keep = c.erase.or(t.erase) == Some(Erasure::Keep);
-                if table_held || keep {
-                    kept.insert(c.field.clone());
-                }
-            }
-        }
-    }
-    kept
 }
 
 /// A recipient and what becomes of it, as the dry run and the request show it.

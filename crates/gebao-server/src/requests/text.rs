@@ -207,8 +207,24 @@ pub fn reply_required() -> Text {
     t("办结投诉须给出答复 `reply`", "closing a complaint needs a `reply`")
 }
 
-pub fn connectors_config(detail: &str) -> Text {
-    t(format!("无法连接清单声明的数据集：{detail}"), format!("the manifest's datasets cannot be reached: {detail}"))
+pub fn connectors_config(e: &gebao_connectors::Error) -> Text {
+    use gebao_core::text::Lang;
+    t(
+        format!("无法使用清单声明的数据集：{}", e.message(Lang::ZhCn)),
+        format!("the manifest's datasets cannot be used: {}", e.message(Lang::En)),
+    )
+}
+
+pub fn connections_missing(names: &[String]) -> Text {
+    let k = names.join(", ");
+    t(
+        format!(
+            "清单的数据集引用了本服务器未配置的连接 {k}：请在服务器配置的 [connections] 中添加，或设置对应的环境变量"
+        ),
+        format!(
+            "the manifest's datasets name connections this server does not have: {k}; add them to [connections] in the server configuration, or set the variables"
+        ),
+    )
 }
 
 pub fn bundle_not_for_kind(kind: RequestKind) -> Text {

@@ -22,6 +22,7 @@ mod policy;
 pub(crate) use policy::Warning;
 mod request_actions;
 mod requests;
+mod stream;
 mod subjects;
 
 use crate::error::{ApiError, Problem};

@@ -226,6 +226,10 @@ pub async fn publish(
             return Ok(findings_rejected(&errors).into_response());
         }
     }
+    let missing = crate::requests::datasets::missing(&state, &manifest);
+    if !missing.is_empty() {
+        return Err(ApiError::invalid("manifest", crate::requests::text::connections_missing(&missing)));
+    }
     let warnings = versions::runtime_warnings(&state, &manifest);
     let next = previous.as_ref().map_or(1, |p| p.version + 1);
     let detail = serde_json::json!({

@@ -402,8 +402,9 @@ pub async fn bundle(
     }
     let exec = state.datasets.executor(&state)?;
     let b = exec.export(&req.subject).await.map_err(|e| crate::requests::datasets::failed(&e))?;
-    let zip = b.write_zip(std::io::Cursor::new(Vec::new())).map_err(|e| ApiError::Internal(format!("copy: {e}")))?;
-    let mut res = zip.into_inner().into_response();
+    // Streamed as it is written (ZIP64, no seeking): the archive is never held in memory.
+    let body = super::stream::blocking_body(move |w| b.write_zip_stream(w).map(|_| ()));
+    let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
     let disposition = format!("attachment; filename=\"{}.zip\"", req.id);
     if let Ok(v) = HeaderValue::from_str(&disposition) {

@@ -254,6 +254,12 @@ impl Server {
         self.send("POST", path, token, Some("application/json"), body.to_string().into_bytes()).await
     }
 
+    /// The raw bytes of a GET with the admin key.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let res = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.admin).send().await.unwrap();
+        res.bytes().await.unwrap().to_vec()
+    }
+
     pub async fn get(&self, path: &str) -> Resp {
         self.get_as(path, Some(&self.admin)).await
     }

@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod check;
 mod check_sarif;
+pub mod config;
+pub mod datasets;
 pub mod diff;
 pub mod init;
 pub mod keys;

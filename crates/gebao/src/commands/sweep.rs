@@ -4,16 +4,19 @@
 
 use crate::{Outcome, input, out};
 use anyhow::{Context, Result};
-use gebao_connectors::{Connections, Executor};
+use gebao_connectors::Executor;
 use gebao_core::text::Lang;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The manifest (default: gebao.toml). The URL of each connection it names comes from
-    /// `GEBAO_CONNECTION_<NAME>`.
+    /// The manifest (default: gebao.toml).
     #[arg(long, env = "GEBAO_MANIFEST")]
     manifest: Option<PathBuf>,
+    /// The server's configuration file, for `[connections]` (docs/configuration.md);
+    /// `GEBAO_CONNECTION_<NAME>` works too.
+    #[arg(long, env = "GEBAO_CONFIG")]
+    config: Option<PathBuf>,
     /// Report what would be erased; change nothing.
     #[arg(long)]
     dry_run: bool,
@@ -26,8 +29,10 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let Some(loaded) = input::load_or_report(args.manifest.as_deref(), lang) else {
         return Ok(Outcome::BadInput);
     };
-    let executor =
-        Executor::new(&loaded.manifest, Connections::from_env_vars()).context("cannot prepare the datasets")?;
+    let settings = crate::settings::Settings::load(args.config.as_deref(), &crate::settings::Flags::default())?;
+    let executor = Executor::new(&loaded.manifest, settings.connections(lang)?)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))
+        .context("cannot prepare the datasets")?;
     let report = super::block_on(executor.sweep(chrono::Utc::now(), args.dry_run))?.context("the sweep failed")?;
     if args.json {
         out::line(serde_json::to_string_pretty(&report)?)?;
