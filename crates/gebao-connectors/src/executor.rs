@@ -11,6 +11,7 @@ use crate::outcome::{Action, DatasetOutcome, Outcome, Plan, SubjectData};
 use crate::plan::{Job, prepare};
 use chrono::Utc;
 use gebao_core::Manifest;
+use gebao_core::calendar::Calendar;
 use gebao_core::ids::DatasetId;
 use gebao_core::manifest::Dataset;
 use std::collections::BTreeSet;
@@ -23,6 +24,8 @@ use tracing::instrument;
 pub struct Executor {
     pub(crate) manifest: Arc<Manifest>,
     handles: Vec<Handle>,
+    /// The working-day calendar durations are counted on (holds, retention).
+    pub(crate) calendar: Arc<Calendar>,
 }
 
 /// One dataset's connection, opened on first use (a failed attempt is retried next time).
@@ -63,7 +66,14 @@ impl Executor {
             }
             handles.push(Handle { url: url.to_owned(), pool: OnceCell::new(), schema: OnceCell::new() });
         }
-        Ok(Self { manifest: Arc::new(manifest.clone()), handles })
+        Ok(Self { manifest: Arc::new(manifest.clone()), handles, calendar: Arc::new(Calendar::builtin()) })
+    }
+
+    /// Counts durations on `calendar` (the operator's, with a newer holiday notice) instead
+    /// of the built-in one.
+    pub fn with_calendar(mut self, calendar: Arc<Calendar>) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     /// The manifest this executor acts for.
@@ -100,7 +110,7 @@ impl Executor {
         let mut datasets = Vec::new();
         for (i, ds) in self.manifest.datasets.iter().enumerate() {
             let (mut tx, schema) = self.begin(i).await?;
-            let job = Job { subject, action, now, lock: false };
+            let job = Job { subject, action, now, calendar: &self.calendar, lock: false };
             let prepared = prepare(&mut tx, &self.manifest, ds, schema, &job).await;
             let _ = tx.rollback().await;
             datasets.push(prepared?.plan);
@@ -141,7 +151,7 @@ impl Executor {
     ) -> Result<DatasetOutcome> {
         let (mut tx, schema) = self.begin_write(i).await?;
         let run = async {
-            let job = Job { subject, action, now, lock: true };
+            let job = Job { subject, action, now, calendar: &self.calendar, lock: true };
             let mut p = prepare(&mut tx, &self.manifest, ds, schema, &job).await?;
             let mut rows = 0;
             for (stmt, sql) in p.plan.statements.iter_mut().zip(&p.sql) {

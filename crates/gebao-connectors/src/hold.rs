@@ -11,6 +11,7 @@ use crate::outcome::HoldReason;
 use crate::time;
 use chrono::{DateTime, Utc};
 use gebao_core::Manifest;
+use gebao_core::calendar::Calendar;
 use gebao_core::duration::Duration;
 use gebao_core::manifest::{Dataset, LegalMinimum};
 use serde_json::Value;
@@ -51,6 +52,7 @@ pub(crate) fn fates(
     ds: &Dataset,
     found: &[Found<'_>],
     now: DateTime<Utc>,
+    calendar: &Calendar,
 ) -> Result<Vec<Vec<Fate>>> {
     let mut fates: Vec<Vec<Fate>> = found.iter().map(|f| vec![Fate::Erase; f.rows.len()]).collect();
     let index = |name: &str| found.iter().position(|f| f.table.name == name);
@@ -79,9 +81,10 @@ pub(crate) fn fates(
         for (ri, row) in f.rows.iter().enumerate() {
             if let Some((h, (minimum, dur))) = &hold {
                 let since = time::parse(f.get(row, &h.since));
-                let until = since.and_then(|s| time::after(s, dur));
+                let until = since.and_then(|s| time::after(s, dur, calendar));
                 // An empty or unreadable `since` cannot prove the minimum has passed: keep.
-                if since.is_none() || until.is_none_or(|u| u > now) {
+                // The minimum has passed only once its end is behind us.
+                if since.is_none() || until.is_none_or(|u| u >= now) {
                     let reason = HoldReason::LegalMinimum { purpose: h.purpose.clone(), minimum: *minimum };
                     fates[ti][ri] = Fate::Held { reason, until };
                     continue;

@@ -12,6 +12,7 @@ use crate::sql::{Param, Sql};
 use crate::transform;
 use chrono::{DateTime, Utc};
 use gebao_core::Manifest;
+use gebao_core::calendar::Calendar;
 use gebao_core::manifest::Table;
 use gebao_core::manifest::{Dataset, Erasure};
 use serde_json::Value;
@@ -58,6 +59,8 @@ pub(crate) struct Job<'a> {
     pub subject: &'a str,
     pub action: &'a Action,
     pub now: DateTime<Utc>,
+    /// The working-day calendar legal minimums are counted on.
+    pub calendar: &'a Calendar,
     pub lock: bool,
 }
 
@@ -69,13 +72,13 @@ pub(crate) async fn prepare(
     schema: &Schema,
     job: &Job<'_>,
 ) -> Result<Prepared> {
-    let Job { subject, action, now, lock } = *job;
+    let Job { subject, action, now, calendar, lock } = *job;
     let mut out = Prepared::new(ds);
     match action {
         Action::Restrict => {}
         Action::Erase => {
             let found = find_rows(tx, ds, schema, subject, lock).await?;
-            erase(&mut out, manifest, ds, schema, &found, now)?;
+            erase(&mut out, manifest, ds, schema, &found, now, calendar)?;
         }
         Action::Correct { field, value } => {
             let holds_field = ds.tables.iter().any(|t| t.columns.values().any(|c| c.field == *field && c.correctable));
@@ -95,8 +98,9 @@ fn erase(
     schema: &Schema,
     found: &[Found<'_>],
     now: DateTime<Utc>,
+    calendar: &Calendar,
 ) -> Result<()> {
-    let fates = fates(manifest, ds, found, now)?;
+    let fates = fates(manifest, ds, found, now, calendar)?;
     // Children first, the subject's own row last: foreign keys point that way.
     for (f, fate) in found.iter().zip(&fates).rev() {
         let t = f.table;

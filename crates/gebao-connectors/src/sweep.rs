@@ -87,8 +87,9 @@ impl Executor {
         let purpose =
             self.manifest.purpose(r.purpose.as_str()).ok_or_else(|| Error::UnknownPurpose(r.purpose.to_string()))?;
         let retention = purpose.retention.as_ref();
-        let own = retention.and_then(|x| x.period).and_then(|p| time::before(now, &p));
-        let minimum = retention.and_then(|x| x.legal_minimum).map(|m| time::before(now, &m.minimum()));
+        let cal = &self.calendar;
+        let own = retention.and_then(|x| x.period).and_then(|p| time::before(now, &p, cal));
+        let minimum = retention.and_then(|x| x.legal_minimum).map(|m| time::before(now, &m.minimum(), cal));
         // The earlier cut-off wins: never before the legal minimum.
         let cutoff = match (own, minimum) {
             (Some(o), Some(Some(m))) => Some(o.min(m)),
@@ -97,7 +98,7 @@ impl Executor {
         };
         let hold = match &t.hold {
             Some(h) => {
-                Some((h.since.clone(), time::before(now, &hold_duration(&self.manifest, h.purpose.as_str())?.1)))
+                Some((h.since.clone(), time::before(now, &hold_duration(&self.manifest, h.purpose.as_str())?.1, cal)))
             }
             None => None,
         };

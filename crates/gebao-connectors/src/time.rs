@@ -1,42 +1,25 @@
-//! Time arithmetic for holds and retention: when a duration counted from a timestamp ends,
-//! reading the timestamp columns of any engine, and writing a cut-off in the column's type.
-//! Timestamps without a zone are taken as UTC.
+//! Time for holds and retention: durations are counted by gebao-core's one time model
+//! (`Duration::add_to`, `Duration::cutoff_before`, on the working-day calendar), so the
+//! sweeper, legal holds and decisions agree; this module reads the timestamp columns of any
+//! engine and writes a cut-off in the column's type. Timestamps without a zone are UTC.
 
 use crate::sql::{ColType, Kind, Param};
-use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, TimeDelta, Utc};
-use gebao_core::duration::{Duration, Unit};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use gebao_core::calendar::{Calendar, shanghai_date};
+use gebao_core::duration::Duration;
 use serde_json::Value;
 
-/// `now` minus `d`: rows whose timestamp is before it have passed `d`. `None` for an
-/// indefinite duration (never passed). Working days count at their longest calendar span,
-/// so that nothing is erased early.
-pub(crate) fn before(now: DateTime<Utc>, d: &Duration) -> Option<DateTime<Utc>> {
-    let Duration::Finite { amount, unit } = *d else { return None };
-    let days = |n: u32| now.checked_sub_signed(TimeDelta::days(i64::from(n)));
-    let at = match unit {
-        Unit::Hours => now.checked_sub_signed(TimeDelta::hours(i64::from(amount))),
-        Unit::Days => days(amount),
-        Unit::WorkingDays => d.max_days().and_then(days),
-        Unit::Weeks => days(amount.saturating_mul(7)),
-        Unit::Months => now.checked_sub_months(Months::new(amount)),
-        Unit::Years => now.checked_sub_months(Months::new(amount.saturating_mul(12))),
-    };
-    Some(at.unwrap_or(DateTime::<Utc>::MIN_UTC))
+/// The cut-off of `d` at `now`: rows whose timestamp is before it have passed `d`
+/// (`Duration::cutoff_before`, the one time model: working days on the calendar). `None`
+/// for an indefinite duration (never passed).
+pub(crate) fn before(now: DateTime<Utc>, d: &Duration, cal: &Calendar) -> Option<DateTime<Utc>> {
+    d.cutoff_before(now, cal).map(|c| c.at)
 }
 
-/// When `d` counted from `since` ends. `None` for an indefinite duration.
-pub(crate) fn after(since: DateTime<Utc>, d: &Duration) -> Option<DateTime<Utc>> {
-    let Duration::Finite { amount, unit } = *d else { return None };
-    let days = |n: u32| since.checked_add_signed(TimeDelta::days(i64::from(n)));
-    let at = match unit {
-        Unit::Hours => since.checked_add_signed(TimeDelta::hours(i64::from(amount))),
-        Unit::Days => days(amount),
-        Unit::WorkingDays => d.max_days().and_then(days),
-        Unit::Weeks => days(amount.saturating_mul(7)),
-        Unit::Months => since.checked_add_months(Months::new(amount)),
-        Unit::Years => since.checked_add_months(Months::new(amount.saturating_mul(12))),
-    };
-    Some(at.unwrap_or(DateTime::<Utc>::MAX_UTC))
+/// When `d` counted from `since` ends (`Duration::add_to`). `None` for an indefinite
+/// duration.
+pub(crate) fn after(since: DateTime<Utc>, d: &Duration, cal: &Calendar) -> Option<DateTime<Utc>> {
+    d.add_to(since, cal).map(|e| e.at)
 }
 
 /// Reads a timestamp as the connectors return it: RFC 3339, `YYYY-MM-DD HH:MM:SS[.f]`,
@@ -64,7 +47,8 @@ pub(crate) fn parse(value: &Value) -> Option<DateTime<Utc>> {
 /// A cut-off as a parameter for comparing with a column of type `ty`.
 pub(crate) fn param(at: DateTime<Utc>, ty: &ColType) -> Param {
     match ty.kind {
-        Kind::Date => Param::Text(at.format("%Y-%m-%d").to_string()),
+        // A date column holds Beijing days: the cut-off's day there.
+        Kind::Date => Param::Text(shanghai_date(at).format("%Y-%m-%d").to_string()),
         Kind::TimestampTz => Param::Text(at.to_rfc3339()),
         // SQLite columns declared INTEGER hold Unix seconds.
         Kind::Int | Kind::UInt => Param::Int(at.timestamp()),
@@ -77,14 +61,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Holds and sweeps use the one time model: a hold counted from a time ends exactly
+    /// where the sweep's cut-off puts it, working days included.
     #[test]
-    fn months_and_years_follow_the_calendar() {
-        let now = parse(&json!("2026-08-31 12:00:00")).unwrap();
-        assert_eq!(before(now, &Duration::months(6)), parse(&json!("2026-02-28 12:00:00")));
-        assert_eq!(before(now, &Duration::years(3)), parse(&json!("2023-08-31 12:00:00")));
-        assert_eq!(before(now, &Duration::Indefinite), None);
-        let since = parse(&json!("2023-01-15")).unwrap();
-        assert_eq!(after(since, &Duration::years(3)), parse(&json!("2026-01-15")));
+    fn holds_and_sweeps_count_the_same_way() {
+        let cal = Calendar::builtin();
+        let since = parse(&json!("2026-09-30 10:00:00")).unwrap();
+        let d = Duration::working_days(10);
+        let end = after(since, &d, &cal).unwrap();
+        // Golden Week 2026: ten working days after 30 September end with 20 October (Beijing).
+        assert_eq!(shanghai_date(end).to_string(), "2026-10-20");
+        let just_after = end + chrono::TimeDelta::milliseconds(1);
+        assert!(since < before(just_after, &d, &cal).unwrap(), "past the end: swept");
+        assert!(since >= before(end, &d, &cal).unwrap(), "at the end: still kept");
+        assert_eq!(before(end, &Duration::Indefinite, &cal), None);
     }
 
     #[test]

@@ -166,12 +166,33 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
 /// Registering the id again starts a new, empty subject.
 async fn erasure_leaves_nothing_behind(kit: Kit) {
     let r = Receiver::start().await;
-    let (s, dir) = start(&kit, &r, &reqkit::manifest(&r).replace(
+    let (id, phone, email, born) = ("victim-7f3a9c", "13912345678", "victim.zhang@example.com", "1990-05-17");
+    // The operator's own database: a SQLite file in WAL mode with the user's rows.
+    let opdir = tempfile::tempdir().unwrap();
+    let op_path = opdir.path().join("operator.db");
+    let op_url = format!("sqlite://{}", op_path.display());
+    let op = sqlx::SqlitePool::connect(&format!("{op_url}?mode=rwc")).await.unwrap();
+    sqlx::raw_sql(&format!(
+        "PRAGMA journal_mode = WAL; \
+         CREATE TABLE users (id TEXT PRIMARY KEY, phone TEXT, nickname TEXT); \
+         CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, body TEXT); \
+         INSERT INTO users VALUES ('{id}', '{phone}', '小张-7f3a'), ('other', '13800000000', '别人'); \
+         INSERT INTO posts VALUES (1, '{id}', '今天心情-7f3a'), (2, 'other', '别人的帖子');"
+    ))
+    .execute(&op)
+    .await
+    .unwrap();
+    op.close().await;
+    let text = reqkit::manifest(&r).replace(
         "blockers = [{ id = \"paid-plan\", description = \"付费服务期限未满，请先处理\", description_en = \"A paid plan has not expired: deal with it first\" }]",
         "",
-    ))
-    .await;
-    let (id, phone, email, born) = ("victim-7f3a9c", "13912345678", "victim.zhang@example.com", "1990-05-17");
+    ) + "\n[[datasets]]\nid = \"app\"\nengine = \"sqlite\"\nconnection = \"app\"\n\n\
+         [[datasets.tables]]\nname = \"users\"\nsubject = \"id\"\nerase = \"delete-row\"\n\
+         columns.phone = { field = \"phone\" }\ncolumns.nickname = { field = \"nickname\" }\n\n\
+         [[datasets.tables]]\nname = \"posts\"\nsubject = \"user_id\"\nerase = \"delete-row\"\n\
+         columns.body = { field = \"posts\" }\n";
+    let conn = gebao_connectors::Connections::new([("app", op_url.as_str())]).unwrap();
+    let (s, dir) = start_with(&kit, &r, &text, Some(conn)).await;
     s.register(id, json!({ "phone": phone, "email": email, "birth_date": born })).await;
     for p in ["recommend", "push"] {
         s.consent(id, "grant", purpose(p), json!({ "evidence": { "shown": "v1", "contact": phone } })).await;
@@ -200,6 +221,15 @@ async fn erasure_leaves_nothing_behind(kit: Kit) {
     assert!(!audit.contains(id) && !audit.contains(phone), "the audit log names the subject");
     s.stop().await;
 
+    // Not a byte left: the operator's SQLite file and its WAL…
+    for file in [op_path.clone(), opdir.path().join("operator.db-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for needle in [id, phone, "小张-7f3a", "今天心情-7f3a"] {
+            let hits = bytes.windows(needle.len()).filter(|w| *w == needle.as_bytes()).count();
+            assert_eq!(hits, 0, "`{needle}` is still {hits} time(s) in {}", file.display());
+        }
+    }
+    // …and gebao's own, on SQLite.
     if kit.kind == Kind::Sqlite {
         for file in ["gebao.db", "gebao.db-wal"] {
             let bytes = std::fs::read(dir_of(&kit).join(file)).unwrap_or_default();
@@ -212,7 +242,8 @@ async fn erasure_leaves_nothing_behind(kit: Kit) {
     drop(dir);
 
     // The same id registered again is a new, empty subject.
-    let s = kit.start().await;
+    let conn = gebao_connectors::Connections::new([("app", op_url.as_str())]).unwrap();
+    let (s, _dir2) = start_with(&kit, &r, &text, Some(conn)).await;
     s.register(id, json!({})).await;
     assert_eq!(s.decide(id, "recommend", &["browsing"]).await, (false, Some("consent-missing".into())));
     let me = s.get(&format!("/v1/subjects/{id}")).await.json();

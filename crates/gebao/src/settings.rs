@@ -138,6 +138,18 @@ impl Settings {
         self.database_url.clone().unwrap_or_else(|| gebao_server::sqlite_url(&self.data_dir))
     }
 
+    /// The working-day calendar: the built-in one, with the operator's file over it.
+    pub fn calendar(&self) -> Result<gebao_core::calendar::Calendar> {
+        let builtin = gebao_core::calendar::Calendar::builtin();
+        let Some(path) = &self.calendar else { return Ok(builtin) };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the calendar file `{}`", path.display()))?;
+        let file = gebao_core::calendar::Calendar::from_toml(&text)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("the calendar file `{}` is invalid", path.display()))?;
+        Ok(builtin.with_override(file))
+    }
+
     /// The connections to the operator's databases: the file's `[connections]`, overridden
     /// by `GEBAO_CONNECTION_<NAME>`; gebao's own store is refused as one of them.
     pub fn connections(&self, lang: gebao_core::text::Lang) -> Result<gebao_connectors::Connections> {

@@ -69,12 +69,29 @@ fn json_output() {
     let out = gebao().args(["check", "--format", "json"]).arg(&path).assert().code(1);
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     assert_eq!(v["summary"]["error"], 1);
+    // `ok` says what the exit code says: not ok with an error at or above --fail-on…
+    assert_eq!(v["ok"], false);
     let f = &v["findings"][0];
     assert_eq!(f["rule"], "NOT-12");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["path"], "policy.display.taps_from_home");
     assert_eq!(f["location"]["line"], 17);
     assert!(f["message_en"].as_str().is_some_and(|s| s.contains("6 taps")));
+}
+
+/// The README serves `examples/quickstart.toml`: it must stay clean.
+#[test]
+fn the_quickstart_example_is_clean() {
+    gebao().args(["check"]).arg(examples_dir().join("quickstart.toml")).assert().success();
+}
+
+/// …and ok when nothing reaches it.
+#[test]
+fn json_ok_follows_fail_on() {
+    let (_dir, path) = manifest_file(CLEAN.as_bytes());
+    let out = gebao().args(["check", "--format", "json"]).arg(&path).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(v["ok"], true);
 }
 
 #[test]

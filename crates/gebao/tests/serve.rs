@@ -297,3 +297,21 @@ fn serve_checks_the_calendar_file_and_the_sweep_schedule() {
         .code(2)
         .stderr(predicates::str::contains("hours, days or weeks"));
 }
+
+/// A manifest with error-level findings is not served (nor published as the first version)
+/// unless the operator says so; the refusal lists the findings and the way past them.
+#[test]
+fn serve_refuses_a_manifest_with_check_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = examples_dir().join("004-liaoliao.toml");
+    gebao()
+        .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--manifest"])
+        .arg(&seed)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("error-level finding").and(predicates::str::contains("--allow-findings")));
+    // Nothing was published.
+    gebao().args(["audit", "verify", "--data-dir"]).arg(dir.path()).assert().success();
+}

@@ -25,7 +25,8 @@ impl Datasets {
             return Ok(e.clone());
         }
         let exec = Executor::new(&current.manifest, connections(state))
-            .map_err(|e| RequestError::blocked("datasets", text::connectors_config(&e)))?;
+            .map_err(|e| RequestError::blocked("datasets", text::connectors_config(&e)))?
+            .with_calendar(Arc::new(state.calendar.clone()));
         let exec = Arc::new(exec);
         *held = Some((current.version, exec.clone()));
         Ok(exec)

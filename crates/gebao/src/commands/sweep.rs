@@ -32,7 +32,8 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let settings = crate::settings::Settings::load(args.config.as_deref(), &crate::settings::Flags::default())?;
     let executor = Executor::new(&loaded.manifest, settings.connections(lang)?)
         .map_err(|e| anyhow::anyhow!(e.message(lang)))
-        .context("cannot prepare the datasets")?;
+        .context("cannot prepare the datasets")?
+        .with_calendar(std::sync::Arc::new(settings.calendar()?));
     let report = super::block_on(executor.sweep(chrono::Utc::now(), args.dry_run))?.context("the sweep failed")?;
     if args.json {
         out::line(serde_json::to_string_pretty(&report)?)?;
