@@ -23,6 +23,9 @@ pub enum ApiError {
     /// 413: the body is larger than the configured limit.
     #[error("payload too large")]
     TooLarge { limit: usize },
+    /// 431: the request line and headers together are larger than the limit.
+    #[error("request header fields too large")]
+    HeadersTooLarge { limit: usize },
     /// 422: well-formed JSON with a missing, mistyped, unknown or disallowed value.
     #[error("invalid `{field}`: {}", .text.en)]
     Invalid { field: String, text: Text },
@@ -104,6 +107,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -122,6 +126,9 @@ impl ApiError {
             ApiError::BadRequest { field, text } => ("bad-request", field.clone(), text.clone(), None),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", None, messages::not_json(), None),
             ApiError::TooLarge { limit } => ("payload-too-large", None, messages::too_large(*limit), None),
+            ApiError::HeadersTooLarge { limit } => {
+                ("headers-too-large", None, messages::headers_too_large(*limit), None)
+            }
             ApiError::Invalid { field, text } => ("invalid-field", Some(field.clone()), text.clone(), None),
             ApiError::Unauthorized => ("unauthorized", None, messages::unauthorized(), None),
             ApiError::Forbidden { scope } => ("forbidden", None, messages::forbidden(*scope), Some(*scope)),

@@ -24,6 +24,7 @@ pub mod config;
 pub mod deadlines;
 pub mod error;
 mod extract;
+mod listen;
 pub mod memory;
 pub mod messages;
 pub mod metrics;
@@ -32,12 +33,14 @@ pub mod outbox;
 pub mod requests;
 mod routes;
 pub mod state;
+mod strict;
 pub mod sweeper;
 pub mod sync;
 pub mod versions;
 pub mod writer;
 
 pub use config::{ServerConfig, sqlite_url};
+pub use listen::HEADERS_MAX;
 pub use observe::init_logging;
 pub use state::{AppState, ServerError, build};
 pub use versions::{PublishError, prepare, rendered_texts};
@@ -79,10 +82,10 @@ pub async fn serve_with(
         tracing::info!(%addr, "listening");
     }
     let router = app(state.clone()).await;
-    let result = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+    listen::serve(listener, router, shutdown).await;
     state.shutdown().await;
     tracing::info!("stopped");
-    result.map_err(ServerError::Io)
+    Ok(())
 }
 
 /// A future that completes on Ctrl-C or SIGTERM: the usual `shutdown` for [`serve`].

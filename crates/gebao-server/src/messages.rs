@@ -24,6 +24,7 @@ pub fn title(slug: &str) -> Text {
         "bad-request" => t("请求格式错误", "Bad request"),
         "unsupported-media-type" => t("不支持的内容类型", "Unsupported media type"),
         "payload-too-large" => t("请求体过大", "Payload too large"),
+        "headers-too-large" => t("请求头过大", "Request header fields too large"),
         "invalid-field" => t("字段取值无效", "Invalid field"),
         "unauthorized" => t("未认证", "Unauthorized"),
         "forbidden" => t("权限不足", "Forbidden"),
@@ -125,6 +126,28 @@ pub fn bad_param(name: &str, value: &str, expected: &str) -> Text {
 
 pub fn bad_query(msg: &str) -> Text {
     t(format!("查询参数无效：{msg}"), format!("invalid query parameters: {msg}"))
+}
+
+pub fn query_param_invalid(name: &str, msg: &str) -> Text {
+    t(format!("查询参数 `{name}` 无效：{msg}"), format!("invalid query parameter `{name}`: {msg}"))
+}
+
+pub fn path_not_utf8(name: &str) -> Text {
+    t(
+        format!("路径参数 `{name}` 解码后不是有效的 UTF-8"),
+        format!("path parameter `{name}` is not valid UTF-8 once percent-decoded"),
+    )
+}
+
+pub fn bad_path(msg: &str) -> Text {
+    t(format!("路径参数无效：{msg}"), format!("invalid path parameters: {msg}"))
+}
+
+pub fn headers_too_large(limit: usize) -> Text {
+    t(
+        format!("请求行与请求头合计超过上限 {limit} 字节"),
+        format!("the request line and headers together exceed the limit of {limit} bytes"),
+    )
 }
 
 pub fn version_not_found(n: i64) -> Text {

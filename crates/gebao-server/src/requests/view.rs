@@ -3,6 +3,7 @@
 //! every event, and every outbox delivery with its acknowledgement. No PI of the request's
 //! details is shown beyond what the operator itself sent; no payload, no code.
 
+use crate::routes::schema::{RequestKindName, RequestStateName};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use gebao_core::calendar::{Due, ESTIMATED_NOTE};
@@ -19,9 +20,11 @@ pub struct RequestView {
     pub subject: String,
     /// `access`, `copy`, `portability`, `correction`, `deletion`, `restriction`,
     /// `withdrawal`, `cancellation`, `explanation` or `complaint`.
+    #[schema(value_type = RequestKindName)]
     pub kind: String,
     /// `received`, `verifying-identity`, `in-progress`, `awaiting-approval`, `completed`,
     /// `refused` or `withdrawn`.
+    #[schema(value_type = RequestStateName)]
     pub state: String,
     pub state_label: String,
     pub state_label_en: String,
@@ -33,11 +36,15 @@ pub struct RequestView {
     pub due: Value,
     #[schema(value_type = Object)]
     pub verification: Value,
-    #[schema(value_type = Object)]
+    /// The ground and the user's remedy, once refused.
+    #[schema(value_type = Option<Object>)]
     pub refusal: Option<Value>,
-    #[schema(value_type = Object)]
+    /// The fee charged for a request repeated beyond `rights.repeat`, if any.
+    #[schema(value_type = Option<Object>)]
     pub fee: Option<Value>,
-    #[schema(value_type = Object)]
+    /// What the request asks, by kind; `null` once the subject's account was cancelled and
+    /// its records erased (PIPL 47).
+    #[schema(value_type = Option<Object>)]
     pub details: Value,
     #[schema(value_type = Object)]
     pub result: Value,

@@ -18,9 +18,11 @@ const LIMIT_MAX: i64 = 1000;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct Page {
     /// Entries after this sequence number (default 0: from the start).
-    pub after: Option<String>,
+    #[param(nullable = false, minimum = 0)]
+    pub after: Option<i64>,
     /// Entries per page, 1–1000 (default 100).
-    pub limit: Option<String>,
+    #[param(nullable = false, minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
 }
 
 /// One audit entry.
@@ -35,7 +37,7 @@ pub struct AuditView {
     pub target: String,
     /// Why, when a person gave a reason.
     pub reason: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub detail: serde_json::Value,
     pub at_ms: i64,
     pub prev_hash: String,
@@ -66,13 +68,6 @@ pub struct AuditPage {
     pub next_after: Option<i64>,
 }
 
-fn int(name: &str, raw: Option<&str>, default: i64) -> Result<i64, ApiError> {
-    match raw {
-        None => Ok(default),
-        Some(s) => s.parse().map_err(|_| ApiError::bad_param(name, messages::bad_param(name, s, "an integer"))),
-    }
-}
-
 /// Read the audit log.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(Page),
     responses((status = 200, body = AuditPage), Problems),
@@ -82,8 +77,11 @@ pub async fn list(
     _auth: Auth<scope::AuditRead>,
     Query(p): Query<Page>,
 ) -> Result<axum::Json<AuditPage>, ApiError> {
-    let after = int("after", p.after.as_deref(), 0)?.max(0);
-    let limit = int("limit", p.limit.as_deref(), 100)?;
+    let after = p.after.unwrap_or(0);
+    if after < 0 {
+        return Err(ApiError::bad_param("after", messages::bad_param("after", &after.to_string(), "≥ 0")));
+    }
+    let limit = p.limit.unwrap_or(100);
     if !(1..=LIMIT_MAX).contains(&limit) {
         return Err(ApiError::bad_param("limit", messages::limit_range(LIMIT_MAX)));
     }

@@ -3,6 +3,7 @@
 //! refused (422 naming the field), so the ledger never records consent to something the
 //! user was not told about (PIPL 14, 17).
 
+use super::schema::{CookieCategoryName, SeparateKindName};
 use crate::error::ApiError;
 use crate::messages;
 use gebao_core::Manifest;
@@ -12,7 +13,8 @@ use gebao_core::manifest::{CookieCategory, Recipient, RecipientKind, is_outside_
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The object of a consent.
+/// The object of a consent. Each kind takes only its own keys: any other is refused (422
+/// naming it), never ignored.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ScopeBody {
@@ -26,12 +28,18 @@ pub enum ScopeBody {
     Recipient {
         recipient: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(value_type = Option<SeparateKindName>)]
         separate: Option<String>,
     },
     /// A category of non-essential cookies: `functional`, `analytics` or `advertising`.
-    Cookie { category: String },
+    Cookie {
+        #[schema(value_type = CookieCategoryName)]
+        category: String,
+    },
     /// Personalisation from personal characteristics (PIPL 24); withdrawing opts out.
-    Personalisation,
+    /// (A struct variant, so that a stray key is refused: serde ignores the rest of the
+    /// object of an internally tagged unit variant.)
+    Personalisation {},
 }
 
 fn separate_name(k: SeparateKind) -> &'static str {
@@ -51,7 +59,7 @@ impl From<&ConsentScope> for ScopeBody {
                 ScopeBody::Recipient { recipient: recipient.0.clone(), separate: Some(separate_name(*separate).into()) }
             }
             ConsentScope::Cookie { category } => ScopeBody::Cookie { category: category.as_str().into() },
-            ConsentScope::Personalisation => ScopeBody::Personalisation,
+            ConsentScope::Personalisation => ScopeBody::Personalisation {},
         }
     }
 }
@@ -118,7 +126,7 @@ impl ScopeBody {
                 }
                 Ok(ConsentScope::Cookie { category: cat })
             }
-            ScopeBody::Personalisation => {
+            ScopeBody::Personalisation {} => {
                 if !m.purposes.iter().any(|p| p.personalised) {
                     return Err(ApiError::invalid("scope.kind", messages::personalisation_none()));
                 }
@@ -157,4 +165,41 @@ fn recipient_scope(m: &Manifest, id: &str, separate: Option<&str>) -> Result<Con
         },
     };
     Ok(ConsentScope::Recipient { recipient: RecipientId(r.id.0.clone()), separate: kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: serde_json::Value) -> Result<(), (u16, Option<String>)> {
+        crate::extract::parse::<ScopeBody>(v.to_string().as_bytes())
+            .map(|_| ())
+            .map_err(|e| (e.problem().status, e.problem().field))
+    }
+
+    #[test]
+    fn every_kind_refuses_a_stray_key() {
+        use serde_json::json;
+        let ok = [
+            json!({ "kind": "purpose", "purpose": "p" }),
+            json!({ "kind": "sensitive", "purpose": "p" }),
+            json!({ "kind": "recipient", "recipient": "r", "separate": "provision" }),
+            json!({ "kind": "cookie", "category": "analytics" }),
+            json!({ "kind": "personalisation" }),
+        ];
+        for scope in ok {
+            assert!(parse(scope.clone()).is_ok(), "{scope}");
+            let mut stray = scope.clone();
+            stray["recipient_x"] = json!("x");
+            assert_eq!(parse(stray), Err((422, Some("recipient_x".into()))), "{scope}");
+        }
+        // The review's case: a recipient key on personalisation.
+        let r = parse(json!({ "kind": "personalisation", "recipient": "x" }));
+        assert_eq!(r, Err((422, Some("recipient".into()))));
+        // Nor is the array form serde would take for a tagged enum (the tag first).
+        assert_eq!(parse(json!(["purpose", "p"])).map_err(|e| e.0), Err(422));
+        // Serialised as before: the unit-like variant has only its kind.
+        let v = serde_json::to_value(ScopeBody::Personalisation {}).ok();
+        assert_eq!(v, Some(json!({ "kind": "personalisation" })));
+    }
 }

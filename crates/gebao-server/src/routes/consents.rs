@@ -4,13 +4,14 @@
 //! once durable.
 
 use super::consent_scope::ScopeBody;
-use super::{Problems, check_id};
+use super::schema::{Channel, OperatorId};
+use super::{Gone, Problems, channel_ok, check_id};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Path, integer};
 use crate::messages;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use gebao_core::decision::{ConsentAction, SubjectStatus};
 use gebao_store::{ConsentRow, NewConsent};
@@ -31,18 +32,23 @@ pub enum Action {
 #[serde(deny_unknown_fields)]
 pub struct ConsentBody {
     /// The subject's id (registered first with `POST /v1/subjects`).
+    #[schema(value_type = OperatorId)]
     pub subject: String,
     pub action: Action,
     pub scope: ScopeBody,
-    /// The policy version the user saw; the version in force when left out.
-    #[serde(default)]
+    /// The policy version the user saw (a published one); the version in force when left out.
+    #[serde(default, deserialize_with = "integer::option")]
+    #[schema(minimum = 1)]
     pub policy_version: Option<i64>,
     /// Where it was given: `app`, `web`, `support`, …; `api` when left out.
     #[serde(default)]
+    #[schema(value_type = Option<Channel>)]
     pub channel: Option<String>,
-    /// Proof the operator keeps: the text shown, a UI version, a screenshot hash.
+    /// Proof the operator keeps: the text shown, a UI version, a screenshot hash. Any JSON
+    /// value, at most 8 KiB once serialised: a reference, not a document (the ledger is
+    /// append-only).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub evidence: serde_json::Value,
     /// Given by the subject's guardian (PIPL 31).
     #[serde(default)]
@@ -53,14 +59,17 @@ pub struct ConsentBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
+    #[schema(value_type = OperatorId)]
     pub subject: String,
     pub scope: ScopeBody,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integer::option")]
+    #[schema(minimum = 1)]
     pub policy_version: Option<i64>,
     #[serde(default)]
+    #[schema(value_type = Option<Channel>)]
     pub channel: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub evidence: serde_json::Value,
     #[serde(default)]
     pub by_guardian: bool,
@@ -76,7 +85,8 @@ pub struct ConsentView {
     pub action: Action,
     pub policy_version: i64,
     pub channel: String,
-    #[schema(value_type = Object)]
+    /// As given (`null` when none was; erased with the subject's account).
+    #[schema(value_type = Value)]
     pub evidence: serde_json::Value,
     pub by_guardian: bool,
     /// Who recorded it: `api-key:<id>`.
@@ -146,7 +156,7 @@ async fn append(
         None => current.version,
     };
     let channel = b.channel.unwrap_or_else(|| "api".into());
-    if channel.is_empty() || channel.chars().count() > 64 || channel.chars().any(char::is_control) {
+    if !channel_ok(&channel) {
         return Err(ApiError::invalid("channel", messages::channel_invalid()));
     }
     if serde_json::to_string(&b.evidence).map_or(usize::MAX, |t| t.len()) > EVIDENCE_MAX {
@@ -169,7 +179,7 @@ async fn append(
 
 /// Record a grant or a withdrawal.
 #[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = ConsentBody,
-    responses((status = 201, description = "committed", body = ConsentView), Problems),
+    responses((status = 201, description = "committed", body = ConsentView), Problems, Gone),
     security(("api_key" = ["consents:write"])))]
 pub async fn record(
     State(state): State<AppState>,
@@ -194,7 +204,7 @@ pub async fn record(
 
 /// PIPL 15: withdraw a consent in one call.
 #[utoipa::path(post, path = "/v1/consents/withdraw", tag = "consents", request_body = WithdrawBody,
-    responses((status = 201, description = "committed", body = ConsentView), Problems),
+    responses((status = 201, description = "committed", body = ConsentView), Problems, Gone),
     security(("api_key" = ["consents:write"])))]
 pub async fn withdraw(
     State(state): State<AppState>,
@@ -228,8 +238,8 @@ pub struct SubjectConsents {
 
 /// A subject's consents (PIPL 44–45: the subject may see what it agreed to).
 #[utoipa::path(get, path = "/v1/subjects/{id}/consents", tag = "consents",
-    params(("id" = String, Path, description = "the operator's user id")),
-    responses((status = 200, body = SubjectConsents), Problems),
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectConsents), Problems, Gone),
     security(("api_key" = ["consents:read"])))]
 pub async fn of_subject(
     State(state): State<AppState>,

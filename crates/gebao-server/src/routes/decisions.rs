@@ -3,9 +3,10 @@
 //! subject's state (a shard read lock) — never from the database.
 
 use super::Problems;
+use super::schema::OperatorId;
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, integer};
 use crate::messages;
 use crate::state::AppState;
 use crate::versions::Current;
@@ -25,19 +26,35 @@ const FIELDS_MAX: usize = 256;
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     /// The subject's id.
+    #[schema(value_type = OperatorId)]
     pub subject: String,
     /// The purpose id of the manifest.
     pub purpose: String,
-    /// The field ids the processing would use.
+    /// The field ids the processing would use (at most 256).
     #[serde(default)]
+    #[schema(max_items = 256)]
     pub fields: Vec<String>,
     /// The recipient the data would go to, if any.
     #[serde(default)]
     pub recipient: Option<String>,
     /// When the data was collected (Unix ms), to apply retention.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integer::option")]
     pub collected_at_ms: Option<i64>,
 }
+
+/// Up to 1,000 questions, answered in order.
+pub struct DecisionBatch;
+
+impl utoipa::PartialSchema for DecisionBatch {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("DecisionBody"))
+            .max_items(Some(BATCH_MAX))
+            .into()
+    }
+}
+
+impl ToSchema for DecisionBatch {}
 
 /// The answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -113,7 +130,7 @@ pub async fn decide(
 
 /// Decide many queries at once, all under the same policy version; an unknown subject
 /// fails the whole batch (404 naming `[i].subject`).
-#[utoipa::path(post, path = "/v1/decisions/batch", tag = "decisions", request_body = Vec<DecisionBody>,
+#[utoipa::path(post, path = "/v1/decisions/batch", tag = "decisions", request_body = DecisionBatch,
     responses((status = 200, body = Vec<DecisionView>), Problems),
     security(("api_key" = ["decisions:read"])))]
 pub async fn decide_batch(

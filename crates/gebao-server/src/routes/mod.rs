@@ -22,6 +22,7 @@ mod policy;
 pub(crate) use policy::Warning;
 mod request_actions;
 mod requests;
+pub(crate) mod schema;
 mod stream;
 mod subjects;
 
@@ -32,9 +33,10 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use schema::ClosedVariants;
 use std::sync::Arc;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -48,7 +50,21 @@ use utoipa_axum::routes;
         description = "个人信息保护：同意记录、处理判定、政策版本与审计日志。Personal-information protection: consent ledger, purpose decisions, policy versions and audit log. Errors are RFC 9457 problem documents (`application/problem+json`)."
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem)),
+    components(schemas(
+        Problem,
+        schema::OperatorId,
+        schema::Email,
+        schema::Channel,
+        schema::RequestKindName,
+        schema::RequestStateName,
+        schema::RefusalReasonName,
+        schema::RequesterRoleName,
+        schema::SeparateKindName,
+        schema::CookieCategoryName,
+        schema::SubjectStatusName,
+        schema::LangName,
+        schema::TextFormat
+    )),
     tags(
         (name = "subjects", description = "个人信息主体 / the operator's users"),
         (name = "consents", description = "同意记录 / the consent ledger"),
@@ -103,14 +119,21 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::metrics))
 }
 
+/// The routes and the OpenAPI document, finished once every route's schemas are in it.
+fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut api) = api_router().split_for_parts();
+    ClosedVariants.modify(&mut api);
+    (router, api)
+}
+
 /// The OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    routes_and_document().1
 }
 
 /// Every route, the middleware, the fallbacks.
 pub fn router(state: AppState) -> Router {
-    let (router, api) = api_router().split_for_parts();
+    let (router, api) = routes_and_document();
     let doc: Arc<str> = Arc::from(api.to_pretty_json().unwrap_or_default());
     router
         .route(
@@ -119,16 +142,27 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::NotFound { field: None, text: messages::no_route() }.into_response() })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(from_fn(crate::listen::limit_headers))
         .layer(from_fn_with_state(state.clone(), observe::middleware))
         .layer(DefaultBodyLimit::max(state.body_limit))
         .with_state(state)
 }
 
 /// The operator's ids (subjects, guardians): 1–128 characters, no whitespace or control
-/// characters, so that they print and compare unambiguously.
+/// characters (nor the invisible U+FEFF), so that they print and compare unambiguously.
+/// `OperatorId` in the OpenAPI document.
 pub(crate) fn check_id(field: &str, id: &str) -> Result<(), ApiError> {
-    let ok = !id.is_empty() && id.chars().count() <= 128 && !id.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(()) } else { Err(ApiError::invalid(field, messages::id_invalid(field))) }
+    if id_ok(id) { Ok(()) } else { Err(ApiError::invalid(field, messages::id_invalid(field))) }
+}
+
+/// Whether `id` is a well-formed operator id (see [`check_id`]).
+pub(crate) fn id_ok(id: &str) -> bool {
+    !id.is_empty() && id.chars().count() <= schema::ID_MAX && id.chars().all(schema::id_char)
+}
+
+/// A channel name: 1–64 characters, no control characters (`Channel` in the document).
+pub(crate) fn channel_ok(channel: &str) -> bool {
+    !channel.is_empty() && channel.chars().count() <= schema::CHANNEL_MAX && !channel.chars().any(char::is_control)
 }
 
 /// Problem responses, for the `responses(...)` of the OpenAPI paths.
@@ -153,6 +187,9 @@ pub(crate) enum Problems {
     /// 请求体过大 / body over the limit
     #[response(status = 413, content_type = "application/problem+json")]
     TooLarge(Problem),
+    /// 请求头过大 / request line and headers over 64 KiB
+    #[response(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Problem),
     /// 不支持的内容类型 / the body is not `application/json`
     #[response(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Problem),
@@ -162,4 +199,14 @@ pub(crate) enum Problems {
     /// 服务暂不可用 / starting, stopping, or the database is unreachable
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
+}
+
+/// The answer of the routes that name a subject whose account was cancelled: its record
+/// was erased (PIPL 47), and the id names nothing any more.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Gone {
+    /// 已注销并删除 / the subject's account was cancelled and its record erased (`urn:gebao:problem:gone`)
+    #[response(status = 410, content_type = "application/problem+json")]
+    Gone(Problem),
 }

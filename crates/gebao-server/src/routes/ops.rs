@@ -25,6 +25,7 @@ pub async fn healthz() -> &'static str {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Ready {
     /// `ready`.
+    #[schema(pattern = "^ready$")]
     pub status: &'static str,
     /// The policy version in force (public anyway at `/v1/policy`).
     pub policy_version: i64,
@@ -69,7 +70,7 @@ impl FromRequestParts<AppState> for MetricsAccess {
 
 /// Prometheus metrics (OpenMetrics text).
 #[utoipa::path(get, path = "/metrics", tag = "ops",
-    responses((status = 200, description = "OpenMetrics text", body = String), Problems),
+    responses((status = 200, description = "OpenMetrics text", body = String, content_type = "application/openmetrics-text"), Problems),
     security(("api_key" = ["audit:read"])))]
 pub async fn metrics(State(state): State<AppState>, _access: MetricsAccess) -> Response {
     let body = state.metrics.render(state.subjects.len());

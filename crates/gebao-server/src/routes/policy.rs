@@ -5,13 +5,14 @@
 //! touches ask for consent again (CHG-01, PIPL 14).
 
 use super::Problems;
+use super::schema::{LangName, TextFormat};
 use crate::auth::{Auth, scope};
 use crate::error::{ApiError, ManifestRejected};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Path, Query};
 use crate::messages;
 use crate::state::{AppState, audit};
 use crate::versions::{self, JSON_KEY, PublishError, text_key};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -25,8 +26,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct TextQuery {
     /// `zh-CN` (default) or `en`.
+    #[param(value_type = LangName, required = false)]
     pub lang: Option<String>,
     /// `html` (default), `md` or `json` (the manifest).
+    #[param(value_type = TextFormat, required = false)]
     pub format: Option<String>,
 }
 
@@ -37,15 +40,15 @@ enum Wanted {
 
 impl TextQuery {
     fn parse(&self) -> Result<Wanted, ApiError> {
+        // Exactly the spellings of the OpenAPI document (`LangName`, `TextFormat`).
         let lang = match self.lang.as_deref() {
-            None => Lang::ZhCn,
-            Some(l) => {
-                l.parse().map_err(|_| ApiError::bad_param("lang", messages::bad_param("lang", l, "`zh-CN`, `en`")))?
-            }
+            None | Some("zh-CN") => Lang::ZhCn,
+            Some("en") => Lang::En,
+            Some(l) => return Err(ApiError::bad_param("lang", messages::bad_param("lang", l, "`zh-CN`, `en`"))),
         };
-        match self.format.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        match self.format.as_deref() {
             None | Some("html") => Ok(Wanted::Text(lang, Format::Html)),
-            Some("md" | "markdown") => Ok(Wanted::Text(lang, Format::Markdown)),
+            Some("md") => Ok(Wanted::Text(lang, Format::Markdown)),
             Some("json") => Ok(Wanted::Json),
             Some(other) => {
                 Err(ApiError::bad_param("format", messages::bad_param("format", other, "`html`, `md`, `json`")))
@@ -79,7 +82,8 @@ fn text_response(version: i64, texts: &BTreeMap<String, String>, q: &TextQuery) 
 
 /// The policy in force.
 #[utoipa::path(get, path = "/v1/policy", tag = "policy", params(TextQuery),
-    responses((status = 200, description = "the policy (HTML, Markdown or the manifest's JSON)", body = String), Problems))]
+    responses((status = 200, description = "the policy: HTML (default), Markdown, or the manifest as JSON (`format=json`)",
+        content((String = "text/html"), (String = "text/markdown"), (Object = "application/json"))), Problems))]
 pub async fn current(State(state): State<AppState>, Query(q): Query<TextQuery>) -> Result<Response, ApiError> {
     let current = state.policies.current();
     text_response(current.version, &current.texts, &q)
@@ -148,8 +152,9 @@ async fn stored(state: &AppState, raw: &str) -> Result<gebao_store::PolicyVersio
 
 /// An archived version (or the one in force) by number.
 #[utoipa::path(get, path = "/v1/policy/versions/{n}", tag = "policy",
-    params(("n" = i64, Path, description = "version number"), TextQuery),
-    responses((status = 200, description = "the policy text of that version", body = String), Problems))]
+    params(("n" = i64, Path, description = "version number", minimum = 1), TextQuery),
+    responses((status = 200, description = "the policy text of that version: HTML (default), Markdown, or the manifest as JSON (`format=json`)",
+        content((String = "text/html"), (String = "text/markdown"), (Object = "application/json"))), Problems))]
 pub async fn archived(
     State(state): State<AppState>,
     Path(n): Path<String>,
@@ -167,13 +172,13 @@ pub struct DiffView {
     pub major: bool,
     pub reconsent: Vec<String>,
     /// The changes, as `gebao diff --format json` lists them (`null` for version 1).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub diff: serde_json::Value,
 }
 
 /// The diff of a version to the one before it.
 #[utoipa::path(get, path = "/v1/policy/versions/{n}/diff", tag = "policy",
-    params(("n" = i64, Path, description = "version number")),
+    params(("n" = i64, Path, description = "version number", minimum = 1)),
     responses((status = 200, body = DiffView), Problems))]
 pub async fn diff(State(state): State<AppState>, Path(n): Path<String>) -> Result<axum::Json<DiffView>, ApiError> {
     let v = stored(&state, &n).await?;

@@ -4,22 +4,22 @@
 //! delivery (a recipient confirming a deletion). Every action is one audited transition.
 
 use super::Problems;
+use super::schema::{OperatorId, RefusalReasonName};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
-use crate::extract::{Json, JsonOrEmpty, Query};
+use crate::extract::{Json, JsonOrEmpty, Path, Query};
 use crate::requests::change::{self, Change};
 use crate::requests::effects::{self, Blocker};
-use crate::requests::execute::{self, Executed};
+use crate::requests::execute;
 use crate::requests::text;
 use crate::requests::verify::{self, CodeOutcome, Method};
 use crate::requests::view::{self, RequestView};
 use crate::state::{AppState, audit};
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
 use gebao_core::requests::{RefusalReason, RequestEvent};
 use gebao_store::AuditAction;
 use gebao_store::OutboxState;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,9 +34,13 @@ async fn show(state: &AppState, req: gebao_store::RightsRequest) -> Viewed {
 #[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum VerifyBody {
     /// The operator's backend authenticated `user` (its user id) and vouches for them.
-    OperatorAsserted { user: String },
-    /// Send a six-digit one-time code to the requester through the notifier.
-    Otp,
+    OperatorAsserted {
+        #[schema(value_type = OperatorId)]
+        user: String,
+    },
+    /// Send a six-digit one-time code to the requester through the notifier. (A struct
+    /// variant, so that a stray key is refused rather than ignored.)
+    Otp {},
 }
 
 /// Verify the requester's identity. A verified person who may not act on the subject's
@@ -55,7 +59,7 @@ pub async fn verify_identity(
             super::check_id("user", &user)?;
             Method::OperatorAsserted { user }
         }
-        VerifyBody::Otp => Method::Otp,
+        VerifyBody::Otp {} => Method::Otp,
     };
     let req = verify::start(&state, &auth.actor(), &id, method).await?;
     show(&state, req).await
@@ -89,7 +93,9 @@ pub async fn check_code(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
+    /// At most 1,000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -124,10 +130,11 @@ pub struct RefuseBody {
     /// `identity-unverified`, `other-person-data`, `legal-retention`,
     /// `state-secret-or-investigation`, `manifestly-unfounded-or-excessive` or
     /// `not-technically-feasible` (portability only).
-    #[schema(value_type = String)]
+    #[schema(value_type = RefusalReasonName)]
     pub reason: RefusalReason,
-    /// What staff add for the user.
+    /// What staff add for the user (at most 1,000 characters).
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -190,6 +197,7 @@ pub async fn blockers(
 /// `?dry_run=true` shows the plan and changes nothing.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ExecuteQuery {
+    /// Show the plan (`DryRun`) instead of doing the work.
     #[serde(default)]
     pub dry_run: bool,
 }
@@ -198,18 +206,42 @@ pub struct ExecuteQuery {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteBody {
-    /// complaint: the operator's answer (zh-CN).
+    /// complaint: the operator's answer (zh-CN): at most 5,000 characters, not blank.
     #[serde(default)]
+    #[schema(
+        max_length = 5000,
+        pattern = "[^\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    )]
     pub reply: Option<String>,
+    /// The same in English.
     #[serde(default)]
     pub reply_en: Option<String>,
+}
+
+/// What `/execute?dry_run=true` answers: the plan, with nothing changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DryRun {
+    /// Always `true`.
+    pub dry_run: bool,
+    /// Per dataset, the exact statements and the rows each would change; for an erasure,
+    /// the recipients to be told.
+    #[schema(value_type = Object)]
+    pub plan: Value,
+}
+
+/// What `/execute` answers: the request after the work, or (`dry_run=true`) the plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Executed {
+    Done(Box<RequestView>),
+    Plan(DryRun),
 }
 
 /// Carry the request out against the operator's databases, or show the dry run: the exact
 /// statements, their row counts and, for an erasure, the recipients to be told.
 #[utoipa::path(post, path = "/v1/requests/{id}/execute", operation_id = "execute_request", tag = "requests", params(ExecuteQuery, ("id" = String, Path, description = "the request id")),
     request_body(content = Option<ExecuteBody>),
-    responses((status = 200, description = "the request after the work, or the plan", body = RequestView), Problems),
+    responses((status = 200, description = "the request after the work, or with `dry_run=true` the plan", body = Executed), Problems),
     security(("api_key" = ["requests:write"])))]
 pub async fn execute_request(
     State(state): State<AppState>,
@@ -217,16 +249,17 @@ pub async fn execute_request(
     Path(id): Path<String>,
     Query(q): Query<ExecuteQuery>,
     JsonOrEmpty(b): JsonOrEmpty<ExecuteBody>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<Executed>, ApiError> {
     let reply = match b.reply {
         Some(r) if !r.trim().is_empty() && r.chars().count() <= 5000 => Some((r, b.reply_en)),
         Some(_) => return Err(ApiError::invalid("reply", text::text_invalid("reply", 5000))),
         None => None,
     };
-    match execute::execute(&state, &auth.actor(), &id, q.dry_run, reply).await? {
-        Executed::Plan(plan) => Ok(axum::Json(json!({ "dry_run": true, "plan": plan })).into_response()),
-        Executed::Done(req) => Ok(axum::Json(view::full(&state, *req).await?).into_response()),
-    }
+    let answer = match execute::execute(&state, &auth.actor(), &id, q.dry_run, reply).await? {
+        execute::Executed::Plan(plan) => Executed::Plan(DryRun { dry_run: true, plan }),
+        execute::Executed::Done(req) => Executed::Done(Box::new(view::full(&state, *req).await?)),
+    };
+    Ok(axum::Json(answer))
 }
 
 /// An acknowledgement.
@@ -237,10 +270,14 @@ pub struct AckBody {
     /// recipient acknowledges without an operator API key.
     #[serde(default)]
     pub token: Option<String>,
-    /// What the recipient said, e.g. their ticket number.
+    /// What the recipient said, e.g. their ticket number: at most 200 characters, no
+    /// control characters.
     #[serde(default)]
+    #[schema(max_length = 200, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
     pub reference: Option<String>,
+    /// At most 1,000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -3,16 +3,17 @@
 //! `requests:read` to read. The actions on a request are in `request_actions`.
 
 use super::consent_scope::ScopeBody;
-use super::{Problems, check_id};
+use super::schema::{Channel, OperatorId, RequestKindName, RequestStateName, RequesterRoleName};
+use super::{Gone, Problems, channel_ok, check_id, id_ok};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Path, Query};
 use crate::requests::details::{Correction, Details};
 use crate::requests::intake::{self, Intake, relative_may};
 use crate::requests::text;
 use crate::requests::view::{self, RequestView};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
@@ -28,11 +29,12 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct RequesterBody {
     /// The requester's own user id at the operator.
+    #[schema(value_type = OperatorId)]
     pub id: String,
     /// `subject` (default), `guardian` (of a child under 14, PIPL 31) or `close-relative`
     /// (of a deceased subject, PIPL 49).
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(value_type = RequesterRoleName)]
     pub role: RequesterRole,
     /// PIPL 49: the close relative's own legitimate interest (required for that role).
     #[serde(default)]
@@ -45,7 +47,6 @@ pub struct RequesterBody {
 pub struct DetailsBody {
     /// correction: `[{"field": "nickname", "value": "新昵称"}]` (PIPL 46).
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub corrections: Vec<CorrectionBody>,
     /// portability: the URL the data is sent to (PIPL 45).
     #[serde(default)]
@@ -75,7 +76,8 @@ pub struct DetailsBody {
 #[serde(deny_unknown_fields)]
 pub struct CorrectionBody {
     pub field: String,
-    #[schema(value_type = Object)]
+    /// The new value (any JSON value).
+    #[schema(value_type = Value)]
     pub value: Value,
 }
 
@@ -85,20 +87,22 @@ pub struct CorrectionBody {
 pub struct NewRequestBody {
     /// `access`, `copy`, `portability`, `correction`, `deletion`, `restriction`,
     /// `withdrawal`, `cancellation`, `explanation` or `complaint`.
-    #[schema(value_type = String)]
+    #[schema(value_type = RequestKindName)]
     pub kind: RequestKind,
     /// Whose data: the operator's user id.
+    #[schema(value_type = OperatorId)]
     pub subject: String,
     #[serde(default)]
     pub requester: Option<RequesterBody>,
     /// Where it was filed: `app` (default), `web`, `email`, `support`, …
     #[serde(default)]
+    #[schema(value_type = Option<Channel>)]
     pub channel: Option<String>,
     #[serde(default)]
     pub details: Option<DetailsBody>,
     /// When the operator received it, if earlier (RFC 3339); the deadline runs from then.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub received_at: Option<DateTime<FixedOffset>>,
 }
 
@@ -222,7 +226,7 @@ fn prefix(e: ApiError, at: &str) -> ApiError {
 /// counted on the mainland-China calendar in Asia/Shanghai; a request repeated beyond
 /// `rights.repeat` is charged (`fee`) or refused as `manifestly-unfounded-or-excessive`.
 #[utoipa::path(post, path = "/v1/requests", operation_id = "create_request", tag = "requests", request_body = NewRequestBody,
-    responses((status = 201, description = "filed", body = RequestView), Problems),
+    responses((status = 201, description = "filed", body = RequestView), Problems, Gone),
     security(("api_key" = ["requests:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -252,7 +256,7 @@ pub async fn create(
         }
     };
     let channel = b.channel.unwrap_or_else(|| "app".into());
-    if channel.is_empty() || channel.chars().count() > 64 || channel.chars().any(char::is_control) {
+    if !channel_ok(&channel) {
         return Err(ApiError::invalid("channel", crate::messages::channel_invalid()));
     }
     let now = Utc::now();
@@ -295,16 +299,26 @@ pub async fn get_request(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// Comma-separated states, e.g. `received,in-progress`.
+    #[param(value_type = Vec<RequestStateName>, required = false, style = Form, explode = false, min_items = 1)]
     pub state: Option<String>,
+    /// Only this subject's requests.
+    #[param(value_type = OperatorId, required = false)]
     pub subject: Option<String>,
+    /// Only requests of this kind.
+    #[param(value_type = RequestKindName, required = false)]
     pub kind: Option<String>,
     /// `true`: only open requests past their due time.
+    #[param(nullable = false)]
     pub overdue: Option<bool>,
-    /// Only open requests due within this time: `3d` (days), `2wd` (working days), `12h`.
+    /// Only open requests due within this time: up to 3660 days (`3d`), working days
+    /// (`2wd`) or hours (`12h`).
+    #[param(value_type = String, required = false, pattern = "^([0-9]{1,3}|[0-2][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)(d|wd|h)$")]
     pub due_within: Option<String>,
     /// 1–1000 (default 100).
+    #[param(nullable = false, minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// The `next` cursor of the previous page.
+    #[param(value_type = String, required = false, pattern = "^-?[0-9]{1,18}:[\\s\\S]+$")]
     pub after: Option<String>,
 }
 
@@ -318,9 +332,8 @@ pub struct RequestPage {
 
 fn due_within(state: &AppState, raw: &str, now: DateTime<Utc>) -> Result<i64, ApiError> {
     let bad = || ApiError::bad_param("due_within", text::due_within_invalid(raw));
-    let v = raw.trim();
-    let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
-    let n: u32 = num.parse().map_err(|_| bad())?;
+    let (num, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let n: u32 = if num.len() <= 4 { num.parse().map_err(|_| bad())? } else { return Err(bad()) };
     if n > 3660 {
         return Err(bad());
     }
@@ -350,7 +363,10 @@ pub async fn list(
     if !(1..=1000).contains(&f.limit) {
         return Err(ApiError::bad_param("limit", crate::messages::limit_range(1000)));
     }
-    for s in q.state.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = f.subject.as_deref().filter(|s| !id_ok(s)) {
+        return Err(ApiError::bad_param("subject", crate::messages::bad_param("subject", s, "an operator id")));
+    }
+    for s in q.state.iter().flat_map(|s| s.split(',')) {
         f.states.push(s.parse::<RequestState>().map_err(|_| ApiError::bad_param("state", text::state_unknown(s)))?);
     }
     if let Some(k) = q.kind {
@@ -368,7 +384,11 @@ pub async fn list(
     }
     if let Some(a) = q.after {
         let bad = || ApiError::bad_param("after", crate::messages::bad_param("after", &a, "a `next` cursor"));
-        let (due, id) = a.split_once(':').ok_or_else(bad)?;
+        let digits = |d: &str| (1..=18).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
+        let (due, id) = a
+            .split_once(':')
+            .filter(|(d, id)| digits(d.strip_prefix('-').unwrap_or(d)) && !id.is_empty())
+            .ok_or_else(bad)?;
         f.after = Some((due.parse().map_err(|_| bad())?, id.to_owned()));
     }
     // One query for the page, one for all its events, one for all its deliveries.

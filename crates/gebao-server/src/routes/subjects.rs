@@ -3,14 +3,15 @@
 //! points encrypted at rest with a blind index (PIPL 51), and a status changed by
 //! restriction (PIPL 44) and account cancellation (PIPL 47).
 
-use super::{Problems, check_id};
+use super::schema::{Email, OperatorId, SubjectStatusName};
+use super::{Gone, Problems, check_id};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
-use crate::extract::{Json, JsonOrEmpty, Query};
+use crate::extract::{Json, JsonOrEmpty, Path, Query, integer};
 use crate::messages;
 use crate::state::{AppState, audit};
 use crate::versions::today;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use gebao_core::decision::SubjectStatus;
@@ -26,21 +27,27 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct SubjectBody {
     /// The operator's own user id.
+    #[schema(value_type = OperatorId)]
     pub id: String,
-    /// Date of birth, when known (`YYYY-MM-DD`).
+    /// Date of birth, when known (`YYYY-MM-DD`, from 1900-01-01 to today; not with `age`).
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
-    /// Age in whole years today, when only that is known.
-    #[serde(default)]
+    /// Age in whole years today, when only that is known (not with `birth_date`).
+    #[serde(default, deserialize_with = "integer::option")]
+    #[schema(minimum = 0, maximum = 150)]
     pub age: Option<u8>,
-    /// The guardian's subject id, for a minor (PIPL 31).
+    /// The guardian's subject id, for a minor (PIPL 31): a registered subject, not this one.
     #[serde(default)]
+    #[schema(value_type = Option<OperatorId>)]
     pub guardian: Option<String>,
-    /// Mobile number; stored encrypted, found again by `GET /v1/subjects?phone=`.
+    /// Mobile number, 5–20 digits with any of ` +-()`; stored encrypted, found again by
+    /// `GET /v1/subjects?phone=`.
     #[serde(default)]
+    #[schema(pattern = "^[ +()-]*([0-9][ +()-]*){5,20}$")]
     pub phone: Option<String>,
     /// Email address; stored encrypted, found again by `GET /v1/subjects?email=`.
     #[serde(default)]
+    #[schema(value_type = Option<Email>)]
     pub email: Option<String>,
 }
 
@@ -49,7 +56,7 @@ pub struct SubjectBody {
 pub struct SubjectView {
     pub id: String,
     /// `active`, `restricted` or `cancelled`.
-    #[schema(value_type = String)]
+    #[schema(value_type = SubjectStatusName)]
     pub status: SubjectStatus,
     pub birth_date: Option<NaiveDate>,
     pub age: Option<u8>,
@@ -119,8 +126,8 @@ fn check_phone(p: &str) -> Result<(), ApiError> {
 }
 
 fn check_email(e: &str) -> Result<(), ApiError> {
-    let ok = e.len() <= 254
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+    let ok = e.chars().count() <= super::schema::EMAIL_MAX
+        && e.chars().all(super::schema::id_char)
         && e.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && !domain.contains('@')
@@ -172,7 +179,7 @@ impl SubjectBody {
 
 /// Register a subject or replace its profile.
 #[utoipa::path(post, path = "/v1/subjects", tag = "subjects", request_body = SubjectBody,
-    responses((status = 201, description = "registered", body = SubjectView), (status = 200, description = "updated", body = SubjectView), Problems),
+    responses((status = 201, description = "registered", body = SubjectView), (status = 200, description = "updated", body = SubjectView), Problems, Gone),
     security(("api_key" = ["subjects:write"])))]
 pub async fn register(
     State(state): State<AppState>,
@@ -205,8 +212,8 @@ pub async fn register(
 
 /// One subject (only the one named: no other subject's data).
 #[utoipa::path(get, path = "/v1/subjects/{id}", tag = "subjects",
-    params(("id" = String, Path, description = "the operator's user id")),
-    responses((status = 200, body = SubjectView), Problems),
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectView), Problems, Gone),
     security(("api_key" = ["subjects:read"])))]
 pub async fn get_subject(
     State(state): State<AppState>,
@@ -219,9 +226,12 @@ pub async fn get_subject(
 /// Look-up by a contact point.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct Lookup {
-    /// A mobile number, in any common spelling (`+86 138 0013 8000`).
+    /// A mobile number, in any common spelling (`+86 138 0013 8000`). Exactly one of
+    /// `phone` and `email`.
+    #[param(nullable = false)]
     pub phone: Option<String>,
     /// An email address (case does not matter).
+    #[param(nullable = false)]
     pub email: Option<String>,
 }
 
@@ -249,7 +259,9 @@ pub async fn lookup(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    /// At most 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -293,8 +305,8 @@ async fn set_status(
 /// PIPL 44: restrict processing. Decisions then deny every purpose but storage and legal
 /// obligations (`subject-restricted`).
 #[utoipa::path(post, path = "/v1/subjects/{id}/restrict", tag = "subjects", request_body(content = Option<StatusBody>),
-    params(("id" = String, Path, description = "the operator's user id")),
-    responses((status = 200, body = SubjectView), Problems), security(("api_key" = ["subjects:write"])))]
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectView), Problems, Gone), security(("api_key" = ["subjects:write"])))]
 pub async fn restrict(
     State(state): State<AppState>,
     auth: Auth<scope::SubjectsWrite>,
@@ -306,8 +318,8 @@ pub async fn restrict(
 
 /// Lift a restriction (PIPL 44).
 #[utoipa::path(post, path = "/v1/subjects/{id}/unrestrict", tag = "subjects", request_body(content = Option<StatusBody>),
-    params(("id" = String, Path, description = "the operator's user id")),
-    responses((status = 200, body = SubjectView), Problems), security(("api_key" = ["subjects:write"])))]
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectView), Problems, Gone), security(("api_key" = ["subjects:write"])))]
 pub async fn unrestrict(
     State(state): State<AppState>,
     auth: Auth<scope::SubjectsWrite>,
@@ -323,8 +335,8 @@ pub async fn unrestrict(
 /// the subject's endpoints answer 410. Registering the id again starts a new subject. The
 /// operator's own databases are erased by a cancellation request (`POST /v1/requests`).
 #[utoipa::path(post, path = "/v1/subjects/{id}/cancel", tag = "subjects", request_body(content = Option<StatusBody>),
-    params(("id" = String, Path, description = "the operator's user id")),
-    responses((status = 200, body = SubjectView), Problems), security(("api_key" = ["subjects:write"])))]
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 200, body = SubjectView), Problems, Gone), security(("api_key" = ["subjects:write"])))]
 pub async fn cancel(
     State(state): State<AppState>,
     auth: Auth<scope::SubjectsWrite>,
