@@ -59,7 +59,7 @@ pub enum Checkpoint {
 
 impl Checkpoint {
     /// The sentence shown to the operator, zh-CN then English.
-    pub fn label(&self) -> gebao_core::text::Bilingual {
+    pub fn label(&self) -> gebao_core::text::Text {
         match self {
             Checkpoint::Truncated => crate::text::WAL_TRUNCATED,
             Checkpoint::Busy { .. } | Checkpoint::Failed { .. } => crate::text::WAL_NOT_TRUNCATED,

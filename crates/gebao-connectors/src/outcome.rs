@@ -183,7 +183,7 @@ pub enum HoldReason {
 
 impl HoldReason {
     /// The sentence shown to the user and the operator, zh-CN then English.
-    pub fn label(&self) -> gebao_core::text::Bilingual {
+    pub fn label(&self) -> gebao_core::text::Text {
         match self {
             HoldReason::LegalMinimum { minimum: Some(m), .. } => m.label(),
             HoldReason::LegalMinimum { minimum: None, .. } => text::HELD_BY_PURPOSE,

@@ -76,9 +76,6 @@ pub struct Text<S = &'static str> {
     pub en: S,
 }
 
-/// The former name of a catalogue text: the same type as [`Text`].
-pub type Bilingual = Text;
-
 impl<S> Text<S> {
     pub const fn new(zh: S, en: S) -> Self {
         Self { zh, en }

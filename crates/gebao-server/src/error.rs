@@ -8,7 +8,7 @@ use crate::observe::current_request_id;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gebao_store::{Scope, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What went wrong with a request.
@@ -56,7 +56,7 @@ pub enum ApiError {
 }
 
 /// An RFC 9457 problem document, as `/openapi.json` describes it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// A URN naming the kind of problem, e.g. `urn:gebao:problem:invalid-field`.
     #[serde(rename = "type")]
@@ -81,7 +81,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Diagnostics of a rejected manifest (publishing a policy version).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<serde_json::Value>,
 }

@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 mod anchor;
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod deadlines;

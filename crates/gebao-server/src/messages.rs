@@ -3,12 +3,8 @@
 
 use gebao_store::Scope;
 
-/// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
+/// A text in both languages, made at run time: the one bilingual type of gebao-core.
+pub type Text = gebao_core::text::Text<String>;
 
 fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
     Text { zh: zh.into(), en: en.into() }

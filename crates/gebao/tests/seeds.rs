@@ -7,6 +7,7 @@
 mod common;
 use common::serve::*;
 use common::*;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 
 const SCOPES: &str = "subjects:write,consents:write,consents:read,decisions:read,policy:write";
@@ -318,4 +319,42 @@ fn requests_cli_needs_a_token() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("GEBAO_TOKEN"));
+}
+
+/// `gebao requests` reads the server's own API types: a refusal on a legal ground is shown
+/// with its state; an unknown ground is refused before any call, naming the grounds; a
+/// problem from the server is shown with its detail and field; an id is one path segment.
+#[test]
+fn requests_cli_reads_the_servers_types() {
+    let s = serve_seed_for_requests("002-lanhu.toml");
+    s.subject("m", json!({"birth_date": "1992-07-01"}));
+    let id = s.file("access", "m", "2026-11-02T09:00:00+08:00")["id"].as_str().expect("id").to_owned();
+    let cli = |args: &[&str]| {
+        let mut c = gebao();
+        c.args(["--lang", "en", "requests"]).args(args).args(["--server", &s.server.base, "--token", &s.token]);
+        c
+    };
+
+    let listed = cli(&["list", "--state", "received,verifying-identity", "--json"]).assert().success();
+    let page: Value = serde_json::from_slice(&listed.get_output().stdout).expect("JSON");
+    assert_eq!(page["items"][0]["id"], id.as_str(), "{page:#}");
+    assert!(page["items"][0]["due"]["working_days_left"].is_i64(), "{page:#}");
+
+    cli(&["list", "--state", "finished"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown state `finished`").and(predicates::str::contains("in-progress")));
+    cli(&["refuse", &id, "--reason", "too-busy"]).assert().code(2).stderr(predicates::str::contains("legal-retention"));
+
+    let refused =
+        cli(&["refuse", &id, "--reason", "identity-unverified", "--note", "请携带身份证明"]).assert().success();
+    let line = String::from_utf8_lossy(&refused.get_output().stdout).into_owned();
+    assert!(line.starts_with(&id) && line.contains("access") && line.contains("refused"), "{line}");
+
+    cli(&["show", "no-such-request"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("HTTP 404").and(predicates::str::contains("`id`")));
+    // A slash in an id stays in its segment: the server answers about that id, not a route.
+    cli(&["approve", "a/b"]).assert().code(2).stderr(predicates::str::contains("HTTP 404"));
 }

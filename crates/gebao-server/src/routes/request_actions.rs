@@ -13,7 +13,7 @@ use crate::requests::effects::{self, Blocker};
 use crate::requests::execute;
 use crate::requests::text;
 use crate::requests::verify::{self, CodeOutcome, Method};
-use crate::requests::view::{self, RequestView};
+use crate::requests::view::{self, DeliveryView, RequestView};
 use crate::state::{AppState, audit};
 use axum::extract::State;
 use gebao_core::requests::{RefusalReason, RequestEvent};
@@ -124,7 +124,7 @@ pub async fn approve(
 }
 
 /// A refusal: one of the grounds of `pipl-rules.md` part E.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefuseBody {
     /// `identity-unverified`, `other-person-data`, `legal-retention`,
@@ -219,7 +219,7 @@ pub struct ExecuteBody {
 }
 
 /// What `/execute?dry_run=true` answers: the plan, with nothing changed.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DryRun {
     /// Always `true`.
     pub dry_run: bool,
@@ -230,7 +230,7 @@ pub struct DryRun {
 }
 
 /// What `/execute` answers: the request after the work, or (`dry_run=true`) the plan.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum Executed {
     Done(Box<RequestView>),
@@ -287,14 +287,14 @@ pub struct AckBody {
 /// form) is delivered by this.
 #[utoipa::path(post, path = "/v1/outbox/{id}/ack", operation_id = "acknowledge_outbox", tag = "requests", request_body(content = Option<AckBody>),
     params(("id" = String, Path, description = "the outbox item id")),
-    responses((status = 200, description = "the delivery", body = Object), Problems),
+    responses((status = 200, description = "the delivery", body = DeliveryView), Problems),
     security((), ("api_key" = ["requests:write"])))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<AckBody>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<DeliveryView>, ApiError> {
     let by = match b.token.as_deref() {
         Some(token) => {
             let key = crate::requests::propagate::ack_key(&state);

@@ -295,35 +295,42 @@ pub async fn get_request(
     Ok(axum::Json(view::full(&state, req).await?))
 }
 
-/// Which requests to list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+/// Which requests to list (a client sends it as the query string).
+#[derive(Debug, Default, Serialize, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// Comma-separated states, e.g. `received,in-progress`.
     #[param(value_type = Vec<RequestStateName>, required = false, style = Form, explode = false, min_items = 1)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Only this subject's requests.
     #[param(value_type = OperatorId, required = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Only requests of this kind.
     #[param(value_type = RequestKindName, required = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// `true`: only open requests past their due time.
     #[param(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
     /// Only open requests due within this time: up to 3660 days (`3d`), working days
     /// (`2wd`) or hours (`12h`).
     #[param(value_type = String, required = false, pattern = "^([0-9]{1,3}|[0-2][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)(d|wd|h)$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_within: Option<String>,
     /// 1–1000 (default 100).
     #[param(nullable = false, minimum = 1, maximum = 1000)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The `next` cursor of the previous page.
     #[param(value_type = String, required = false, pattern = "^-?[0-9]{1,18}:[\\s\\S]+$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
 
 /// A page of requests, by due time.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RequestPage {
     pub items: Vec<RequestView>,
     /// Pass as `after` for the next page; absent on the last page.

@@ -4,8 +4,12 @@
 
 use crate::{Outcome, out};
 use anyhow::{Context, Result, bail};
+use gebao_core::requests::{RefusalReason, RequestState};
 use gebao_core::text::Lang;
-use serde_json::{Value, json};
+use gebao_server::api::{Executed, ListQuery, Problem, RefuseBody, RequestPage, RequestView};
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,8 +31,8 @@ enum RequestsCommand {
     /// List requests, soonest due first.
     List {
         /// Only these states (comma-separated, e.g. received,in-progress).
-        #[arg(long)]
-        state: Option<String>,
+        #[arg(long, value_delimiter = ',', value_parser = parse_state)]
+        state: Vec<RequestState>,
         /// Only overdue requests.
         #[arg(long)]
         overdue: bool,
@@ -45,8 +49,8 @@ enum RequestsCommand {
     /// not-technically-feasible (portability only).
     Refuse {
         id: String,
-        #[arg(long)]
-        reason: String,
+        #[arg(long, value_parser = parse_reason)]
+        reason: RefusalReason,
         #[arg(long)]
         note: Option<String>,
     },
@@ -68,85 +72,151 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             "an API key is needed: pass --token or set GEBAO_TOKEN (gebao keys create --scope requests:read,requests:write)"
         });
     };
-    let http = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?;
-    let base = args.server.trim_end_matches('/');
-    let call = |method: reqwest::Method, path: &str, body: Option<Value>| -> Result<Value> {
-        let mut req = http.request(method, format!("{base}{path}")).bearer_auth(&token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().with_context(|| format!("cannot reach the server at {base}"))?;
-        let status = resp.status();
-        let v: Value = resp.json().unwrap_or(Value::Null);
-        if !status.is_success() {
-            let detail = if lang == Lang::ZhCn { v["detail"].as_str() } else { v["detail_en"].as_str() };
-            bail!(
-                "HTTP {}: {}",
-                status.as_u16(),
-                detail.unwrap_or_else(|| status.canonical_reason().unwrap_or("error"))
-            );
-        }
-        Ok(v)
+    let api = Api {
+        http: reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?,
+        base: args.server.trim_end_matches('/').to_owned(),
+        token,
+        lang,
     };
-    let (v, one) = match &args.command {
+    let shown = match args.command {
         RequestsCommand::List { state, overdue, due_within } => {
-            let mut q = Vec::new();
-            if let Some(s) = state {
-                q.push(format!("state={s}"));
-            }
-            if *overdue {
-                q.push("overdue=true".into());
-            }
-            if let Some(d) = due_within {
-                q.push(format!("due_within={d}"));
-            }
-            (call(reqwest::Method::GET, &format!("/v1/requests?{}", q.join("&")), None)?, false)
+            let query = ListQuery {
+                state: (!state.is_empty()).then(|| state.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")),
+                overdue: overdue.then_some(true),
+                due_within,
+                ..ListQuery::default()
+            };
+            Shown::Page(api.call(Method::GET, "/v1/requests", Some(&query), None::<&()>)?)
         }
-        RequestsCommand::Show { id } => (call(reqwest::Method::GET, &format!("/v1/requests/{id}"), None)?, true),
-        RequestsCommand::Approve { id } => {
-            (call(reqwest::Method::POST, &format!("/v1/requests/{id}/approve"), Some(json!({})))?, true)
+        RequestsCommand::Show { id } => {
+            Shown::One(Box::new(api.call(Method::GET, &path(&id, ""), None, None::<&()>)?))
         }
-        RequestsCommand::Refuse { id, reason, note } => (
-            call(
-                reqwest::Method::POST,
-                &format!("/v1/requests/{id}/refuse"),
-                Some(json!({"reason": reason, "note": note})),
-            )?,
-            true,
-        ),
+        RequestsCommand::Approve { id } => Shown::One(api.act(&id, "approve", &Empty {})?),
+        RequestsCommand::Refuse { id, reason, note } => {
+            Shown::One(api.act(&id, "refuse", &RefuseBody { reason, note })?)
+        }
         RequestsCommand::Execute { id, dry_run } => {
-            let q = if *dry_run { "?dry_run=true" } else { "" };
-            (call(reqwest::Method::POST, &format!("/v1/requests/{id}/execute{q}"), Some(json!({})))?, !*dry_run)
+            let path = format!("{}{}", path(&id, "/execute"), if dry_run { "?dry_run=true" } else { "" });
+            match api.call(Method::POST, &path, None, Some(&Empty {}))? {
+                Executed::Done(r) => Shown::One(r),
+                Executed::Plan(plan) => Shown::Plan(plan.plan),
+            }
         }
-        RequestsCommand::Withdraw { id } => {
-            (call(reqwest::Method::POST, &format!("/v1/requests/{id}/withdraw"), Some(json!({})))?, true)
-        }
+        RequestsCommand::Withdraw { id } => Shown::One(api.act(&id, "withdraw", &Empty {})?),
     };
-    if args.json || !(one || v["items"].is_array()) {
-        out::line(serde_json::to_string_pretty(&v)?)?;
-    } else if one {
-        out::line(summary(&v, lang))?;
-    } else {
-        for r in v["items"].as_array().into_iter().flatten() {
-            out::line(summary(r, lang))?;
+    match shown {
+        Shown::One(r) if !args.json => out::line(summary(&r, lang))?,
+        Shown::Page(p) if !args.json => {
+            for r in &p.items {
+                out::line(summary(r, lang))?;
+            }
         }
+        Shown::One(r) => out::line(serde_json::to_string_pretty(&r)?)?,
+        Shown::Page(p) => out::line(serde_json::to_string_pretty(&p)?)?,
+        Shown::Plan(plan) => out::line(serde_json::to_string_pretty(&plan)?)?,
     }
     Ok(Outcome::Ok)
 }
 
+/// What a command prints: a request, a page of them, or a dry run's plan (always JSON).
+enum Shown {
+    One(Box<RequestView>),
+    Page(RequestPage),
+    Plan(serde_json::Value),
+}
+
+/// The body of the actions that take none.
+#[derive(Serialize)]
+struct Empty {}
+
+/// The server's API, with the staff's key.
+struct Api {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: String,
+    lang: Lang,
+}
+
+impl Api {
+    /// Calls the API and reads the answer as the server's own type; a problem document
+    /// becomes an error with its detail in the chosen language and the field it names.
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<&ListQuery>,
+        body: Option<&impl Serialize>,
+    ) -> Result<T> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(q) = query {
+            req = req.query(q);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().with_context(|| format!("cannot reach the server at {}", self.base))?;
+        let status = resp.status();
+        let bytes = resp.bytes().with_context(|| format!("the answer of {path} was cut off"))?;
+        if !status.is_success() {
+            let reason = status.canonical_reason().unwrap_or("error");
+            match serde_json::from_slice::<Problem>(&bytes) {
+                Ok(p) => {
+                    let detail = if self.lang == Lang::ZhCn { &p.detail } else { &p.detail_en };
+                    let field = p.field.map(|f| format!(" (`{f}`)")).unwrap_or_default();
+                    bail!("HTTP {} {reason}: {detail}{field}", status.as_u16())
+                }
+                Err(_) => bail!("HTTP {} {reason}", status.as_u16()),
+            }
+        }
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!("the server's answer to {path} is not what this gebao reads: is the server the same version?")
+        })
+    }
+
+    /// One of a request's actions: `POST /v1/requests/{id}/{action}`.
+    fn act(&self, id: &str, action: &str, body: &impl Serialize) -> Result<Box<RequestView>> {
+        self.call(Method::POST, &path(id, &format!("/{action}")), None, Some(body))
+    }
+}
+
+/// `/v1/requests/{id}{rest}`, the id percent-encoded as one path segment.
+fn path(id: &str, rest: &str) -> String {
+    let segment: String = id
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/v1/requests/{segment}{rest}")
+}
+
+fn parse_state(s: &str) -> Result<RequestState, String> {
+    s.parse().map_err(|_| {
+        let all: Vec<_> = RequestState::ALL.iter().map(|s| s.as_str()).collect();
+        format!("unknown state `{s}`: use one of {}", all.join(", "))
+    })
+}
+
+fn parse_reason(s: &str) -> Result<RefusalReason, String> {
+    s.parse().map_err(|_| {
+        let all: Vec<_> = RefusalReason::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown ground `{s}`: use one of {}", all.join(", "))
+    })
+}
+
 /// One line per request: id, kind, state, due date, and whether it is overdue.
-fn summary(r: &Value, lang: Lang) -> String {
-    let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();
-    let state = if lang == Lang::ZhCn { s("state_label") } else { s("state_label_en") };
-    let due = r["due"]["date"].as_str().unwrap_or("");
-    let flag = match (r["due"]["overdue"].as_bool(), lang) {
-        (Some(true), Lang::ZhCn) => "已逾期",
-        (Some(true), Lang::En) => "OVERDUE",
+fn summary(r: &RequestView, lang: Lang) -> String {
+    let state = if lang == Lang::ZhCn { &r.state_label } else { &r.state_label_en };
+    let flag = match (r.due.overdue, lang) {
+        (true, Lang::ZhCn) => "已逾期",
+        (true, Lang::En) => "OVERDUE",
         _ => "",
     };
-    let left = r["due"]["working_days_left"]
-        .as_i64()
+    let left = r
+        .due
+        .working_days_left
         .map(|n| if lang == Lang::ZhCn { format!("剩余{n}个工作日") } else { format!("{n} working days left") })
         .unwrap_or_default();
-    format!("{:<38} {:<13} {:<10} {due} {left} {flag}", s("id"), s("kind"), state).trim_end().to_owned()
+    format!("{:<38} {:<13} {:<10} {} {left} {flag}", r.id, r.kind.as_str(), state, r.due.date).trim_end().to_owned()
 }

@@ -1,0 +1,8 @@
+//! The wire types of the HTTP API, for clients in Rust (the CLI's `gebao requests`): the
+//! same types the server serialises and `/openapi.json` describes, so a client cannot drift
+//! from the server.
+
+pub use crate::error::Problem;
+pub use crate::requests::view::{DeliveryView, DueView, RequestView, VerificationView};
+pub use crate::routes::request_actions::{DryRun, Executed, RefuseBody};
+pub use crate::routes::requests::{ListQuery, RequestPage};
