@@ -87,12 +87,9 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 async fn bench(engine: Engine) {
-    if !common::reachable(engine).await {
-        return; // notice printed
-    }
     let n = users();
-    let shop = Db::create(engine).await;
-    let crm = Db::create(engine).await;
+    let Some(shop) = Db::create(engine).await else { return }; // notice printed
+    let Some(crm) = Db::create(engine).await else { return };
     data::fill_crm(&crm).await;
     let raw = data::create_shop_schema(&shop).await;
     let started = Instant::now();

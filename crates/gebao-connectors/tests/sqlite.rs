@@ -54,7 +54,7 @@ fn residue(db: &Path) -> Vec<(String, &'static str, usize)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasure_leaves_no_bytes_in_the_file_or_its_wal() {
-    let db = Db::create(Engine::Sqlite).await;
+    let db = Db::create(Engine::Sqlite).await.unwrap();
     let path = Path::new(db.url.trim_start_matches("sqlite://")).to_path_buf();
     let raw = db.raw().await;
     raw.exec("PRAGMA journal_mode = WAL").await;
@@ -121,7 +121,7 @@ async fn eight_concurrent_erasures_all_succeed_with_a_rollback_journal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_holding_the_wal_is_reported_not_an_error() {
     use sqlx::Connection;
-    let db = Db::create(Engine::Sqlite).await;
+    let db = Db::create(Engine::Sqlite).await.unwrap();
     let raw = db.raw().await;
     raw.exec("PRAGMA journal_mode = WAL").await;
     raw.exec("CREATE TABLE users (id TEXT PRIMARY KEY, phone TEXT, email TEXT, nickname TEXT)").await;

@@ -8,7 +8,7 @@ use common::{Kit, clean_text, purpose};
 use gebao_store::Scope;
 use serde_json::{Value, json};
 
-on_both_engines!(
+gebao_testkit::on_both_engines!(crate::common::run;
     scopes_are_enforced,
     bad_input_gets_4xx_and_writes_nothing,
     oversized_body_gets_413,

@@ -9,7 +9,7 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-on_both_engines!(second_instance_sees_a_withdrawal_within_a_second, concurrent_writes_are_batched_and_survive_shutdown);
+gebao_testkit::on_both_engines!(crate::common::run; second_instance_sees_a_withdrawal_within_a_second, concurrent_writes_are_batched_and_survive_shutdown);
 
 /// Polls `check` until it holds or `limit` passes; returns how long it took.
 async fn within<F, Fut>(limit: Duration, mut check: F) -> Duration

@@ -386,7 +386,7 @@ async fn held_fields_are_not_propagated(kit: Kit) {
     s.stop().await;
 }
 
-on_both_engines!(
+gebao_testkit::on_both_engines!(crate::common::run;
     withdrawal_restriction_explanation,
     cancellation_blocked_then_cleared,
     deletion_propagated_with_retry,

@@ -55,4 +55,4 @@ async fn each_notice_delivered_once(kit: Kit) {
     b.stop().await;
 }
 
-on_both_engines!(each_notice_delivered_once);
+gebao_testkit::on_both_engines!(crate::common::run; each_notice_delivered_once);

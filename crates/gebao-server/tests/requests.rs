@@ -328,7 +328,7 @@ async fn overdue_listing(kit: Kit) {
     s.stop().await;
 }
 
-on_both_engines!(
+gebao_testkit::on_both_engines!(crate::common::run;
     lifecycle_happy_path,
     guardian_and_relatives,
     otp_success_and_lockout,

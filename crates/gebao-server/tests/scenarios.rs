@@ -6,7 +6,7 @@ mod common;
 use common::{Kit, clean_text, purpose};
 use serde_json::json;
 
-on_both_engines!(
+gebao_testkit::on_both_engines!(crate::common::run;
     consent_then_withdraw_then_denied,
     major_change_forces_reconsent,
     under_14_denied_until_guardian_consents,

@@ -137,4 +137,4 @@ async fn a_failing_sweep_keeps_the_server_up(kit: Kit) {
     s.stop().await;
 }
 
-on_both_engines!(two_instances_sweep_once_per_interval, a_failing_sweep_keeps_the_server_up);
+gebao_testkit::on_both_engines!(crate::common::run; two_instances_sweep_once_per_interval, a_failing_sweep_keeps_the_server_up);

@@ -12,7 +12,7 @@ use reqkit::{Receiver, act, file, get, start, start_with, vouch, wait_for};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-on_both_engines!(
+gebao_testkit::on_both_engines!(crate::common::run;
     portability_goes_only_to_allowlisted_destinations,
     public_routes_reveal_nothing_internal,
     erasure_leaves_nothing_behind,

@@ -318,15 +318,4 @@ async fn erase_subject(env: Env) {
     assert!(s.verify(None).await.unwrap().is_intact());
 }
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Sqlite, crate::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Postgres, crate::$name).await } )*
-        }
-    };
-}
-
-suite!(request_lifecycle, request_listing, outbox_claims_retries_and_acks, erase_subject);
+gebao_testkit::on_both_engines!(crate::common::run;request_lifecycle, request_listing, outbox_claims_retries_and_acks, erase_subject);

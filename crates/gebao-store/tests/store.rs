@@ -275,18 +275,7 @@ async fn migrate_is_idempotent(env: Env) {
     assert_eq!(engine, if env.kind == Kind::Sqlite { Engine::Sqlite } else { Engine::Postgres });
 }
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Sqlite, crate::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Postgres, crate::$name).await } )*
-        }
-    };
-}
-
-suite!(
+gebao_testkit::on_both_engines!(crate::common::run;
     api_keys,
     subjects,
     consent_ledger,

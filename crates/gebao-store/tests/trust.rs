@@ -199,18 +199,7 @@ async fn another_key_cannot_vouch(env: Env) {
     assert!(!other.verify(None).await.unwrap().consents.is_intact());
 }
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Sqlite, crate::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $name() { crate::common::run(crate::Kind::Postgres, crate::$name).await } )*
-        }
-    };
-}
-
-suite!(
+gebao_testkit::on_both_engines!(crate::common::run;
     recomputed_forgery_is_found,
     head_moved_back_is_found,
     rolled_back_head_is_found_by_the_anchor,

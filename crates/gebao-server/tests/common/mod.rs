@@ -6,20 +6,14 @@ use gebao_server::{AppState, ServerConfig};
 use gebao_store::crypto::Keys;
 use gebao_store::{NewApiKey, NewAudit, Scope};
 use serde_json::{Value, json};
-use sqlx::{Connection, PgConnection};
 use std::future::Future;
 use std::path::PathBuf;
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Which engine a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sqlite,
-    Postgres,
-}
+pub use gebao_testkit::DbKind as Kind;
+use gebao_testkit::TestDb;
 
 pub const MASTER: [u8; 32] = [9; 32];
 
@@ -38,94 +32,23 @@ pub struct Kit {
     pub url: String,
 }
 
-pub fn pg_admin_url() -> String {
-    std::env::var("GEBAO_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// `url` pointing at database `name` instead.
-fn with_db(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[after_scheme..].find('/') {
-        Some(i) => &base[..after_scheme + i],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
-
-/// An admin connection, or `None` (skipped, with a notice) when PostgreSQL cannot be
-/// reached outside CI; under `CI=true` an unreachable server fails the test.
-async fn pg_admin() -> Option<PgConnection> {
-    let url = pg_admin_url();
-    let err = match tokio::time::timeout(Duration::from_secs(5), PgConnection::connect(&url)).await {
-        Ok(Ok(c)) => return Some(c),
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "timed out".into(),
-    };
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("PostgreSQL at {url} is required under CI=true but cannot be reached: {err}");
-    }
-    eprintln!(
-        "skipping a PostgreSQL test: cannot reach {url} ({err}); set GEBAO_TEST_PG_URL, or CI=true to fail instead"
-    );
-    None
-}
-
-async fn pg_drop(name: &str) {
-    if let Ok(mut admin) = PgConnection::connect(&pg_admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
-    }
-}
-
-/// Runs `test` on a fresh store of `kind`, removing it afterwards, also on panic.
+/// Runs `test` on a fresh store of `kind` (gebao's SQLite file in a data directory, or a
+/// fresh PostgreSQL database), removed afterwards, also when the test panics.
 pub async fn run<F, Fut>(kind: Kind, test: F)
 where
     F: FnOnce(Kit) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
+    Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg_name) = match kind {
-        Kind::Sqlite => (gebao_server::sqlite_url(dir.path()), None),
-        Kind::Postgres => {
-            let Some(mut admin) = pg_admin().await else { return };
-            let name = format!("gebao_srv_{:016x}", rand::random::<u64>());
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
-            (with_db(&pg_admin_url(), &name), Some(name))
-        }
+    let pg = match kind {
+        Kind::Sqlite => None,
+        _ => match TestDb::create(kind, "gebao_srv").await {
+            Some(db) => Some(db),
+            None => return,
+        },
     };
-    let result = tokio::spawn(test(Kit { kind, url })).await;
-    if let Some(name) = pg_name {
-        pg_drop(&name).await;
-    }
-    drop(dir);
-    if let Err(e) = result {
-        if e.is_panic() {
-            std::panic::resume_unwind(e.into_panic());
-        }
-        panic!("test task failed: {e}");
-    }
-}
-
-/// Defines each scenario twice: on SQLite and on PostgreSQL.
-#[macro_export]
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                $crate::common::run($crate::common::Kind::Sqlite, super::$name).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                $crate::common::run($crate::common::Kind::Postgres, super::$name).await
-            })*
-        }
-    };
+    let url = pg.as_ref().map_or_else(|| gebao_server::sqlite_url(dir.path()), |db| db.url.clone());
+    test(Kit { kind, url }).await;
 }
 
 /// An HTTP answer.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use super::*;
+use gebao_testkit::{DbKind, TestDb};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 /// Where a test's store lives: a data directory, and a PostgreSQL URL or none (SQLite).
 pub struct Backend {
     pub dir: tempfile::TempDir,
-    pub pg: Option<PgDb>,
+    pub pg: Option<TestDb>,
     manifest_text: String,
     /// Flags `gebao serve` gets beyond the store's.
     pub serve_flags: Vec<String>,
@@ -43,7 +44,7 @@ impl Backend {
     /// A fresh PostgreSQL database, or `None` when PostgreSQL cannot be reached (a failure
     /// when CI=true: the PostgreSQL suite must run there).
     pub fn postgres() -> Option<Self> {
-        let pg = PgDb::create()?;
+        let pg = TestDb::create_blocking(DbKind::Postgres, "gebao_cli")?;
         Some(Backend {
             dir: tempfile::tempdir().expect("temp dir"),
             pg: Some(pg),
@@ -79,55 +80,6 @@ impl Backend {
     }
 }
 
-/// A throw-away PostgreSQL database, dropped at the end.
-pub struct PgDb {
-    admin: String,
-    name: String,
-    pub url: String,
-}
-
-impl PgDb {
-    fn create() -> Option<PgDb> {
-        let admin =
-            std::env::var("GEBAO_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("gebao_cli_{}_{}", std::process::id(), rand_suffix());
-        let ok = Command::new("psql")
-            .args([admin.as_str(), "-qAtc", &format!("CREATE DATABASE {name}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PostgreSQL is not reachable at {admin}, and CI=true requires the PostgreSQL suite"
-            );
-            eprintln!("skipping the PostgreSQL part: PostgreSQL is not reachable at {admin} (set GEBAO_TEST_PG_URL)");
-            return None;
-        }
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
-        Some(PgDb { url: format!("{base}/{name}"), admin, name })
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([self.admin.as_str(), "-qAtc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() as u64)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
 /// A running `gebao serve`, killed on drop.
 pub struct Server {
     child: Child,
@@ -136,7 +88,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(b: &Backend) -> Server {
-        let port = free_port();
+        let port = gebao_testkit::free_port();
         let log = b.dir.path().join(format!("serve-{port}.log"));
         let child = Command::new(assert_cmd::cargo::cargo_bin("gebao"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--manifest"])

@@ -1,0 +1,49 @@
+//! What the test kits of gebao's crates share (a dev-dependency only):
+//!
+//! - [`TestDb`]: a fresh database per test on the real PostgreSQL or MariaDB server, or a
+//!   SQLite file in a temporary directory, removed when dropped — also when the test panics;
+//! - [`Raw`]: SQL straight to it, bypassing gebao, to look at what is really stored and to
+//!   tamper with it;
+//! - the rule for servers that cannot be reached: under `CI=true` the test fails (the
+//!   database suites must run there); elsewhere it is skipped with a notice.
+//!
+//! The servers are found at `GEBAO_TEST_PG_URL` and `GEBAO_TEST_MYSQL_URL` (admin URLs;
+//! defaults: `postgres://postgres@127.0.0.1:5432/postgres`, `mysql://root@127.0.0.1:3306/mysql`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod db;
+mod raw;
+
+pub use db::{DbKind, TestDb, with_db};
+pub use raw::Raw;
+
+/// Whether this is a CI run (`CI=true`), where nothing may be skipped.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A port free on 127.0.0.1 at the time of the call.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Defines each named scenario twice, as tests `sqlite::name` and `postgres::name`: `$run`
+/// (a kit's `async fn run(DbKind, scenario)`) gives the scenario its fresh store on that
+/// engine. Write it at the root of a test file, after the scenarios.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($run:path; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                $run($crate::DbKind::Sqlite, super::$name).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                $run($crate::DbKind::Postgres, super::$name).await
+            })*
+        }
+    };
+}
