@@ -1,9 +1,12 @@
-//! Versioned migrations, one folder per engine, compiled into the binary so that a single
-//! `gebao` executable can create and upgrade its database anywhere.
+//! Versioned migrations, one text for both engines, compiled into the binary so that a
+//! single `gebao` executable can create and upgrade its database anywhere.
 //!
-//! They run through `sqlx`'s migrator: applied versions and checksums are recorded in
-//! `_sqlx_migrations`, an edited migration is refused, and on PostgreSQL the migrator holds
-//! an advisory lock, so several instances starting at once apply each migration once.
+//! A migration names the column types that differ between the engines as `{int}`,
+//! `{bytes}`, `{date}`, `{bool}`, `{small}` and `{serial}`; [`Dialect`] fills them. They run
+//! through `sqlx`'s migrator: applied versions and checksums (of the filled text) are
+//! recorded in `_sqlx_migrations`, an edited migration is refused, and on PostgreSQL the
+//! migrator holds an advisory lock, so several instances starting at once apply each
+//! migration once.
 
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -11,24 +14,57 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
-/// A list of `(version, description, sql)` embedded at compile time.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Embedded(&'static [(i64, &'static str, &'static str)]);
+/// Every migration, `(version, description, text)`, in order (`migrations/NNNN_name.sql`).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
 
-/// SQLite migrations (`migrations/sqlite`).
-pub(crate) const SQLITE: Embedded = Embedded(&[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))]);
+/// The engine a migration is filled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
 
-/// PostgreSQL migrations (`migrations/postgres`).
-pub(crate) const POSTGRES: Embedded = Embedded(&[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))]);
+impl Dialect {
+    /// The column type each slot stands for on this engine.
+    fn types(self) -> [(&'static str, &'static str); 6] {
+        match self {
+            Dialect::Sqlite => [
+                ("{int}", "INTEGER"),
+                ("{bytes}", "BLOB"),
+                ("{date}", "TEXT"),
+                ("{bool}", "INTEGER"),
+                ("{small}", "INTEGER"),
+                ("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+            ],
+            Dialect::Postgres => [
+                ("{int}", "BIGINT"),
+                ("{bytes}", "BYTEA"),
+                ("{date}", "DATE"),
+                ("{bool}", "BOOLEAN"),
+                ("{small}", "SMALLINT"),
+                ("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+            ],
+        }
+    }
 
-impl<'s> MigrationSource<'s> for Embedded {
+    /// `sql` with every type slot filled for this engine.
+    fn fill(self, sql: &str) -> String {
+        self.types().iter().fold(sql.to_owned(), |sql, (slot, ty)| sql.replace(slot, ty))
+    }
+
+    /// The migrator for this engine.
+    pub(crate) async fn migrator(self) -> crate::Result<Migrator> {
+        Ok(Migrator::new(self).await?)
+    }
+}
+
+impl<'s> MigrationSource<'s> for Dialect {
     fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
         Box::pin(async move {
-            Ok(self
-                .0
+            Ok(MIGRATIONS
                 .iter()
                 .map(|(v, d, sql)| {
-                    Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Borrowed(*sql), false)
+                    Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Owned(self.fill(sql)), false)
                 })
                 .collect())
         })
@@ -49,32 +85,41 @@ pub(crate) fn explain(e: sqlx::migrate::MigrateError) -> crate::StoreError {
     }
 }
 
-impl Embedded {
-    /// The migrator for this list.
-    pub(crate) async fn migrator(self) -> crate::Result<Migrator> {
-        Ok(Migrator::new(self).await?)
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
-    /// Every file in a migrations folder is embedded, in order, with the version of its name.
+    /// Every file in the migrations folder is embedded, in order, with the version of its name.
     #[test]
     fn every_migration_file_is_embedded() {
-        for (dir, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
-            let mut files: Vec<String> = std::fs::read_dir(path)
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".sql"))
-                .collect();
-            files.sort();
-            assert_eq!(files.len(), list.0.len(), "{dir}: a migration file is not listed in migrations.rs");
-            for (f, (v, d, _)) in files.iter().zip(list.0) {
-                assert_eq!(f, &format!("{v:04}_{d}.sql"), "{dir}");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len(), "a migration file is not listed in migrations.rs");
+        for (f, (v, d, _)) in files.iter().zip(MIGRATIONS) {
+            assert_eq!(f, &format!("{v:04}_{d}.sql"));
+        }
+    }
+
+    /// Every slot is filled on both engines: nothing of the form `{name}` is left.
+    #[test]
+    fn every_slot_is_filled() {
+        let slot = |s: &str| {
+            s.match_indices('{').any(|(i, _)| {
+                let rest = &s[i + 1..];
+                let name: String = rest.chars().take_while(char::is_ascii_lowercase).collect();
+                !name.is_empty() && rest[name.len()..].starts_with('}')
+            })
+        };
+        for (_, _, sql) in MIGRATIONS {
+            assert!(slot(sql), "the migration names its types as slots");
+            for d in [Dialect::Sqlite, Dialect::Postgres] {
+                assert!(!slot(&d.fill(sql)), "{d:?}: a slot is left unfilled");
             }
         }
     }

@@ -149,8 +149,8 @@ impl Store for SqlStore {
 
     async fn migrate(&self) -> Result<()> {
         let result = match &self.pools {
-            Pools::Sqlite { writer, .. } => crate::migrations::SQLITE.migrator().await?.run(writer).await,
-            Pools::Postgres { pool, .. } => crate::migrations::POSTGRES.migrator().await?.run(pool).await,
+            Pools::Sqlite { writer, .. } => crate::migrations::Dialect::Sqlite.migrator().await?.run(writer).await,
+            Pools::Postgres { pool, .. } => crate::migrations::Dialect::Postgres.migrator().await?.run(pool).await,
         };
         result.map_err(crate::migrations::explain)
     }
