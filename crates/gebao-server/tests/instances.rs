@@ -11,21 +11,7 @@ use std::time::{Duration, Instant};
 
 gebao_testkit::on_both_engines!(crate::common::run; second_instance_sees_a_withdrawal_within_a_second, concurrent_writes_are_batched_and_survive_shutdown);
 
-/// Polls `check` until it holds or `limit` passes; returns how long it took.
-async fn within<F, Fut>(limit: Duration, mut check: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    loop {
-        if check().await {
-            return start.elapsed();
-        }
-        assert!(start.elapsed() < limit, "not seen within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
+use gebao_testkit::within;
 
 async fn second_instance_sees_a_withdrawal_within_a_second(k: Kit) {
     let a = k.start().await;

@@ -229,9 +229,7 @@ async fn count(db: &SqlitePool, sql: &str) -> i64 {
 async fn execution_against_operator_database(kit: Kit) {
     let r = Receiver::start().await;
     let dbdir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dbdir.path().join("operator.db").display());
-    let db = SqlitePool::connect(&format!("{db_url}?mode=rwc")).await.unwrap();
-    sqlx::raw_sql(OPERATOR_DB).execute(&db).await.unwrap();
+    let (db_url, db) = operator_sqlite(dbdir.path(), OPERATOR_DB).await;
     let connections = Connections::new([("app", &db_url)]).unwrap();
     let (s, _dir) = start_with(&kit, &r, &with_dataset(&manifest(&r)), Some(connections)).await;
     s.register("u1", json!({})).await;
@@ -300,9 +298,7 @@ async fn execution_against_operator_database(kit: Kit) {
 async fn failed_erasure_resumes(kit: Kit) {
     let r = Receiver::start().await;
     let dbdir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dbdir.path().join("operator.db").display());
-    let db = SqlitePool::connect(&format!("{db_url}?mode=rwc")).await.unwrap();
-    sqlx::raw_sql(OPERATOR_DB).execute(&db).await.unwrap();
+    let (db_url, db) = operator_sqlite(dbdir.path(), OPERATOR_DB).await;
     let archive_dir = dbdir.path().join("archive");
     let archive_url = format!("sqlite://{}", archive_dir.join("archive.db").display());
     let text = format!(
@@ -348,9 +344,7 @@ async fn failed_erasure_resumes(kit: Kit) {
 async fn held_fields_are_not_propagated(kit: Kit) {
     let r = Receiver::start().await;
     let dbdir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dbdir.path().join("operator.db").display());
-    let db = SqlitePool::connect(&format!("{db_url}?mode=rwc")).await.unwrap();
-    sqlx::raw_sql(OPERATOR_DB).execute(&db).await.unwrap();
+    let (db_url, db) = operator_sqlite(dbdir.path(), OPERATOR_DB).await;
     sqlx::raw_sql(&format!(
         "CREATE TABLE logs (id INTEGER PRIMARY KEY, user_id TEXT, device TEXT, at TEXT); \
          INSERT INTO logs VALUES (1, 'u1', 'dev-1', '{}');",

@@ -305,11 +305,7 @@ async fn overdue_listing(kit: Kit) {
     // (The withdrawn request was overdue too until it was withdrawn: the monitor may have
     // told of it in between, so only the late request's notices are counted.)
     let about = |id: &str| r.calls("operator").into_iter().filter(|c| c.body["request"] == id).collect::<Vec<_>>();
-    let start = std::time::Instant::now();
-    while about(late_id).is_empty() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(15), "no deadline notice for {late_id}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    gebao_testkit::within(std::time::Duration::from_secs(15), || async { !about(late_id).is_empty() }).await;
     let notice = about(late_id);
     assert_eq!((notice[0].body["kind"].as_str(), notice[0].body["overdue"].as_bool()), (Some("deadline"), Some(true)));
     let mut metrics = String::new();

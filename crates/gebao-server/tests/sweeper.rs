@@ -29,11 +29,9 @@ fn manifest() -> String {
 
 /// An operator database with two logs past the 6 months and two recent ones.
 async fn operator_db(dir: &std::path::Path) -> (String, SqlitePool) {
-    let url = format!("sqlite://{}", dir.join("operator.db").display());
-    let db = SqlitePool::connect(&format!("{url}?mode=rwc")).await.unwrap();
     let now = chrono::Utc::now();
     let ago = |days: i64| (now - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S").to_string();
-    sqlx::raw_sql(&format!(
+    let sql = format!(
         "CREATE TABLE login_logs (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, ip TEXT, at TEXT NOT NULL);
          INSERT INTO login_logs (user_id, ip, at) VALUES
            ('u1', '10.0.0.1', '{}'), ('u2', '10.0.0.2', '{}'), ('u1', '10.0.0.3', '{}'), ('u2', '10.0.0.4', '{}');",
@@ -41,11 +39,8 @@ async fn operator_db(dir: &std::path::Path) -> (String, SqlitePool) {
         ago(200),
         ago(10),
         ago(1)
-    ))
-    .execute(&db)
-    .await
-    .unwrap();
-    (url, db)
+    );
+    operator_sqlite(dir, &sql).await
 }
 
 /// A server config on `kit` with the manifest and the URL of its connection `app` (given in

@@ -7,10 +7,10 @@
 mod common;
 mod reqkit;
 
-use common::{Kind, Kit, purpose};
+use common::{Kind, Kit, operator_sqlite, purpose};
 use reqkit::{Receiver, act, file, get, start, start_with, vouch, wait_for};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 gebao_testkit::on_both_engines!(crate::common::run;
     portability_goes_only_to_allowlisted_destinations,
@@ -20,21 +20,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     erasure_reaches_every_instance,
 );
 
-/// Polls `check` until it holds or `limit` passes; returns how long it took.
-async fn within<F, Fut>(limit: Duration, mut check: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    loop {
-        if check().await {
-            return start.elapsed();
-        }
-        assert!(start.elapsed() < limit, "not seen within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
+use gebao_testkit::within;
 
 /// A portability destination is sent the user's copy only when it is an allowlisted
 /// destination; every spelling of loopback, userinfo and link-local is refused at intake,
@@ -170,18 +156,17 @@ async fn erasure_leaves_nothing_behind(kit: Kit) {
     // The operator's own database: a SQLite file in WAL mode with the user's rows.
     let opdir = tempfile::tempdir().unwrap();
     let op_path = opdir.path().join("operator.db");
-    let op_url = format!("sqlite://{}", op_path.display());
-    let op = sqlx::SqlitePool::connect(&format!("{op_url}?mode=rwc")).await.unwrap();
-    sqlx::raw_sql(&format!(
-        "PRAGMA journal_mode = WAL; \
-         CREATE TABLE users (id TEXT PRIMARY KEY, phone TEXT, nickname TEXT); \
-         CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, body TEXT); \
-         INSERT INTO users VALUES ('{id}', '{phone}', '小张-7f3a'), ('other', '13800000000', '别人'); \
-         INSERT INTO posts VALUES (1, '{id}', '今天心情-7f3a'), (2, 'other', '别人的帖子');"
-    ))
-    .execute(&op)
-    .await
-    .unwrap();
+    let (op_url, op) = operator_sqlite(
+        opdir.path(),
+        &format!(
+            "PRAGMA journal_mode = WAL; \
+             CREATE TABLE users (id TEXT PRIMARY KEY, phone TEXT, nickname TEXT); \
+             CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, body TEXT); \
+             INSERT INTO users VALUES ('{id}', '{phone}', '小张-7f3a'), ('other', '13800000000', '别人'); \
+             INSERT INTO posts VALUES (1, '{id}', '今天心情-7f3a'), (2, 'other', '别人的帖子');"
+        ),
+    )
+    .await;
     op.close().await;
     let text = reqkit::manifest(&r).replace(
         "blockers = [{ id = \"paid-plan\", description = \"付费服务期限未满，请先处理\", description_en = \"A paid plan has not expired: deal with it first\" }]",
@@ -205,8 +190,9 @@ async fn erasure_leaves_nothing_behind(kit: Kit) {
         file(&s, json!({ "kind": "cancellation", "subject": id, "details": { "reason": format!("换号了 {phone}") } }))
             .await;
     let rid = v["id"].as_str().unwrap().to_owned();
-    vouch(&s, &rid, id).await;
+    // Scripted before the identity is vouched: the blockers question goes out then.
     r.answer("operator", 200, json!({ "blockers": [] }));
+    vouch(&s, &rid, id).await;
     wait_for(&s, &rid, "no blockers", |v| v["result"]["blockers"] == json!([])).await;
     let done = act(&s, &rid, "execute", json!({})).await;
     assert_eq!(done["state"], "completed");

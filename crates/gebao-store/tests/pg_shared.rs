@@ -41,7 +41,7 @@ async fn two_instances_make_one_unbroken_chain() {
                         store.append_audit(audit("admin.action", &format!("task:{t}"))).await.unwrap();
                     }
                 }
-                store.publish_policy(policy_body(), audit("policy.publish", "")).await.unwrap();
+                store.publish_policy(bare_policy(), audit("policy.publish", "")).await.unwrap();
             });
         }
         while let Some(r) = tasks.join_next().await {
@@ -60,18 +60,6 @@ async fn two_instances_make_one_unbroken_chain() {
         b.close().await;
     })
     .await;
-}
-
-fn policy_body() -> gebao_store::NewPolicyVersion {
-    gebao_store::NewPolicyVersion {
-        manifest: String::new(),
-        effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-        rendered: Default::default(),
-        diff: serde_json::Value::Null,
-        major: false,
-        reconsent: vec![],
-        published_ms: T0,
-    }
 }
 
 /// An append by one instance wakes another waiting on `NOTIFY gebao_changes`.

@@ -104,15 +104,7 @@ async fn state_edits_are_reported(env: Env) {
     let a = s.put_subject(subject("a"), audit("subject.register", "")).await.unwrap();
     let b = s.put_subject(subject("b"), audit("subject.register", "")).await.unwrap();
     s.set_subject_status("a", SubjectStatus::Restricted, audit("subject.restrict", "")).await.unwrap();
-    let v = NewPolicyVersion {
-        manifest: "[controller]".into(),
-        effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-        rendered: Default::default(),
-        diff: serde_json::Value::Null,
-        major: false,
-        reconsent: vec![],
-        published_ms: T0,
-    };
+    let v = NewPolicyVersion { manifest: "[controller]".into(), ..bare_policy() };
     s.publish_policy(v, audit("policy.publish", "")).await.unwrap();
     assert!(s.verify(None).await.unwrap().is_intact());
 
@@ -218,15 +210,7 @@ async fn first_version_is_published_once() {
         let b = SqlStore::open(&url, keys()).await.unwrap();
         a.migrate().await.unwrap();
         b.migrate().await.unwrap();
-        let v = NewPolicyVersion {
-            manifest: String::new(),
-            effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            rendered: Default::default(),
-            diff: serde_json::Value::Null,
-            major: false,
-            reconsent: vec![],
-            published_ms: T0,
-        };
+        let v = bare_policy();
         let (x, y) = tokio::join!(
             a.publish_first_policy(v.clone(), audit("policy.publish", "")),
             b.publish_first_policy(v, audit("policy.publish", ""))

@@ -47,3 +47,20 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// Polls `check` every 10 ms until it holds, and returns how long that took; fails the test
+/// when `limit` passes first.
+pub async fn within<F, Fut>(limit: std::time::Duration, mut check: F) -> std::time::Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if check().await {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < limit, "not seen within {limit:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

@@ -76,17 +76,24 @@ fn crash_keeps_acknowledged_consents_postgres() {
     }
 }
 
-/// `gebao audit verify` names the first record someone edited directly in the database.
-#[test]
-fn audit_verify_detects_a_tampered_ledger_row() {
-    let b = Backend::sqlite();
+/// Registers `t1` and records three consents of theirs (grant, withdraw, grant) through the
+/// API; the key it used.
+fn three_consents_of_t1(b: &Backend, server: &Server) -> String {
     let token = b.key("subjects:write,consents:write");
-    let server = Server::start(&b);
     register(&server.base, &token, "t1");
     for action in ["grant", "withdraw", "grant"] {
         let body = json!({"subject": "t1", "scope": {"kind": "purpose", "purpose": "recommend"}, "action": action, "channel": "app"});
         assert!(post(&server.base, &token, "/v1/consents", body).expect("consent").status().is_success());
     }
+    token
+}
+
+/// `gebao audit verify` names the first record someone edited directly in the database.
+#[test]
+fn audit_verify_detects_a_tampered_ledger_row() {
+    let b = Backend::sqlite();
+    let server = Server::start(&b);
+    three_consents_of_t1(&b, &server);
     drop(server);
     gebao().args(["audit", "verify"]).args(b.args()).assert().success();
     // Turn the withdrawal (record 2) into a grant, as someone with database access might.
@@ -125,13 +132,8 @@ fn audit_verify_detects_a_tampered_row_on_postgres() {
 #[test]
 fn audit_verify_finds_forgeries_made_by_a_database_writer() {
     let b = Backend::sqlite();
-    let token = b.key("subjects:write,consents:write");
     let server = Server::start(&b);
-    register(&server.base, &token, "t1");
-    for action in ["grant", "withdraw", "grant"] {
-        let body = json!({"subject": "t1", "scope": {"kind": "purpose", "purpose": "recommend"}, "action": action, "channel": "app"});
-        assert!(post(&server.base, &token, "/v1/consents", body).expect("consent").status().is_success());
-    }
+    three_consents_of_t1(&b, &server);
     let revoked = b.key("decisions:read");
     let id = revoked.split('_').nth(1).expect("key id").to_owned();
     gebao().args(["keys", "revoke", &id]).args(b.args()).assert().success();

@@ -245,6 +245,15 @@ impl Server {
     }
 }
 
+/// The operator's own database for a test: `operator.db` in `dir`, created with `sql`; its
+/// URL (as a manifest's connection names it) and a pool on it.
+pub async fn operator_sqlite(dir: &std::path::Path, sql: &str) -> (String, sqlx::SqlitePool) {
+    let url = format!("sqlite://{}", dir.join("operator.db").display());
+    let db = sqlx::SqlitePool::connect(&format!("{url}?mode=rwc")).await.unwrap();
+    sqlx::raw_sql(sql).execute(&db).await.unwrap();
+    (url, db)
+}
+
 pub fn purpose(p: &str) -> Value {
     json!({ "kind": "purpose", "purpose": p })
 }

@@ -7,9 +7,9 @@
 
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
-use sqlx::postgres::{PgArguments, PgListener, PgPool, PgRow, Postgres};
+use sqlx::postgres::{PgListener, PgPool, PgRow, Postgres};
 use sqlx::query::Query;
-use sqlx::sqlite::{Sqlite, SqliteArguments, SqlitePool, SqliteRow};
+use sqlx::sqlite::{Sqlite, SqlitePool, SqliteRow};
 use sqlx::{Decode, Transaction, Type};
 
 /// Which SQL dialect a statement is for, where the text must differ.
@@ -88,24 +88,19 @@ macro_rules! params {
 }
 pub(crate) use params;
 
-fn bind_lite<'q>(
-    mut q: Query<'q, Sqlite, SqliteArguments<'q>>,
+/// Binds `ps` in order, on either driver.
+fn bind<'q, DB: sqlx::Database>(
+    mut q: Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
     ps: &'q [Param],
-) -> Query<'q, Sqlite, SqliteArguments<'q>> {
-    for p in ps {
-        q = match p {
-            Param::I64(v) => q.bind(*v),
-            Param::I16(v) => q.bind(*v),
-            Param::Text(v) => q.bind(v.as_deref()),
-            Param::Bytes(v) => q.bind(v.as_deref()),
-            Param::Bool(v) => q.bind(*v),
-            Param::Date(v) => q.bind(*v),
-        };
-    }
-    q
-}
-
-fn bind_pg<'q>(mut q: Query<'q, Postgres, PgArguments>, ps: &'q [Param]) -> Query<'q, Postgres, PgArguments> {
+) -> Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    Option<i64>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<i16>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<bool>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<NaiveDate>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<&'q [u8]>: sqlx::Encode<'q, DB> + Type<DB>,
+{
     for p in ps {
         q = match p {
             Param::I64(v) => q.bind(*v),
@@ -194,10 +189,10 @@ impl Pools {
     pub(crate) async fn all(&self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
         Ok(match self {
             Pools::Sqlite { reader, .. } => {
-                bind_lite(sqlx::query(sql), &ps).fetch_all(reader).await?.into_iter().map(Row::Lite).collect()
+                bind(sqlx::query(sql), &ps).fetch_all(reader).await?.into_iter().map(Row::Lite).collect()
             }
             Pools::Postgres { pool, .. } => {
-                bind_pg(sqlx::query(sql), &ps).fetch_all(pool).await?.into_iter().map(Row::Pg).collect()
+                bind(sqlx::query(sql), &ps).fetch_all(pool).await?.into_iter().map(Row::Pg).collect()
             }
         })
     }
@@ -278,16 +273,16 @@ impl Tx {
     /// Runs a statement; the rows it changed.
     pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
         Ok(match self {
-            Tx::Lite(tx) => bind_lite(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
-            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+            Tx::Lite(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
         })
     }
 
     /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
         let r = match self {
-            Tx::Lite(tx) => bind_lite(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
-            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Tx::Lite(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
         };
         r.map_err(|e| constraint(e, what))
     }
@@ -295,9 +290,9 @@ impl Tx {
     pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
         Ok(match self {
             Tx::Lite(tx) => {
-                bind_lite(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
+                bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
             }
-            Tx::Pg(tx) => bind_pg(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
+            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
         })
     }
 

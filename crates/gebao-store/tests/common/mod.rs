@@ -5,7 +5,7 @@
 use gebao_core::decision::{ConsentAction, ConsentScope};
 use gebao_core::ids::PurposeId;
 use gebao_store::crypto::Keys;
-use gebao_store::{NewAudit, NewConsent, NewSubject, Store};
+use gebao_store::{NewAudit, NewConsent, NewPolicyVersion, NewSubject, Store};
 use std::future::Future;
 
 pub use gebao_testkit::{DbKind as Kind, Raw, TestDb};
@@ -69,6 +69,19 @@ pub fn consent(subject: &str, purpose: &str, action: ConsentAction, at_ms: i64) 
         by_guardian: false,
         actor: "api-key:k1".into(),
         at_ms,
+    }
+}
+
+/// A bare policy version (no texts, no diff), effective 2025-01-01.
+pub fn bare_policy() -> NewPolicyVersion {
+    NewPolicyVersion {
+        manifest: String::new(),
+        effective: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        rendered: Default::default(),
+        diff: serde_json::Value::Null,
+        major: false,
+        reconsent: vec![],
+        published_ms: T0,
     }
 }
 
