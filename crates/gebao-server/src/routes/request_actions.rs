@@ -106,6 +106,22 @@ fn note(n: Option<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// A staff transition with the staff's note: one audited commit, answered with the request.
+async fn transition(
+    state: &AppState,
+    actor: &str,
+    id: &str,
+    event: RequestEvent,
+    note: Option<String>,
+    detail: Value,
+) -> Viewed {
+    let note = self::note(note)?;
+    let mut change = Change::new(state, actor, change::load(state, id).await?);
+    change.transition(event, note, detail)?;
+    let req = change.commit().await?;
+    show(state, req).await
+}
+
 /// Approve the work (after its dry run): the request goes back in progress.
 #[utoipa::path(post, path = "/v1/requests/{id}/approve", operation_id = "approve_request", tag = "requests", request_body(content = Option<NoteBody>),
     params(("id" = String, Path, description = "the request id")),
@@ -116,11 +132,7 @@ pub async fn approve(
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
 ) -> Viewed {
-    let note = note(b.note)?;
-    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
-    change.transition(RequestEvent::Approve, note, json!({}))?;
-    let req = change.commit().await?;
-    show(&state, req).await
+    transition(&state, &auth.actor(), &id, RequestEvent::Approve, b.note, json!({})).await
 }
 
 /// A refusal: one of the grounds of `pipl-rules.md` part E.
@@ -148,11 +160,7 @@ pub async fn refuse(
     Path(id): Path<String>,
     Json(b): Json<RefuseBody>,
 ) -> Viewed {
-    let note = note(b.note)?;
-    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
-    change.transition(RequestEvent::Refuse(b.reason), note, json!({}))?;
-    let req = change.commit().await?;
-    show(&state, req).await
+    transition(&state, &auth.actor(), &id, RequestEvent::Refuse(b.reason), b.note, json!({})).await
 }
 
 /// The user withdraws the request (through the operator's backend).
@@ -165,11 +173,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     JsonOrEmpty(b): JsonOrEmpty<NoteBody>,
 ) -> Viewed {
-    let note = note(b.note)?;
-    let mut change = Change::new(&state, &auth.actor(), change::load(&state, &id).await?);
-    change.transition(RequestEvent::WithdrawByUser, note, json!({ "by": "requester" }))?;
-    let req = change.commit().await?;
-    show(&state, req).await
+    transition(&state, &auth.actor(), &id, RequestEvent::WithdrawByUser, b.note, json!({ "by": "requester" })).await
 }
 
 /// What blocks a cancellation (an empty list: nothing).
