@@ -37,7 +37,7 @@ mod view;
 
 use gebao_core::Manifest;
 pub use gebao_core::text::Lang;
-pub use public::public_model;
+pub use public::{is_public_path, public_model};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

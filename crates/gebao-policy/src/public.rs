@@ -77,3 +77,63 @@ pub fn public_model(m: &Manifest) -> Value {
     }
     Value::Object(out)
 }
+
+/// Whether a manifest path (as `gebao diff` names changes: `recipients[push-sdk].company`,
+/// `datasets[shop].tables[orders]`) lies in the public model: a change there may be shown to
+/// the public; one elsewhere (a dataset, a recipient's deletion endpoint, the organisation's
+/// figures) is internal.
+pub fn is_public_path(path: &str) -> bool {
+    let end = path.find(['.', '[']).unwrap_or(path.len());
+    let (section, rest) = path.split_at(end);
+    if !PUBLIC_SECTIONS.contains(&section) {
+        return false;
+    }
+    if section != "recipients" {
+        return true;
+    }
+    // `recipients`, `recipients[id]` (the recipient as a whole, shown by name) or
+    // `recipients[id].key…`, where the key must be a public one.
+    let after_item = rest.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(_, tail)| tail);
+    match after_item {
+        None => rest.is_empty(),
+        Some("") => true,
+        Some(tail) => {
+            let key = tail.trim_start_matches('.');
+            let key = &key[..key.find(['.', '[']).unwrap_or(key.len())];
+            PUBLIC_RECIPIENT_KEYS.contains(&key)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public_path;
+
+    #[test]
+    fn public_paths_are_those_of_the_public_model() {
+        for p in [
+            "controller.contact.email",
+            "purposes[recommend].retention.period",
+            "recipients",
+            "recipients[push-sdk]",
+            "recipients[push-sdk].company",
+            "recipients[push-sdk].fields[device_id]",
+            "fields[phone]",
+        ] {
+            assert!(is_public_path(p), "{p} should be public");
+        }
+        for p in [
+            "datasets",
+            "datasets[shop].tables[orders].columns.mobile",
+            "organisation.individuals",
+            "recipients[push-sdk].deletion.address",
+            "recipients[push-sdk].deletion",
+            "recipients[push-sdk].contract",
+            "recipientsx",
+            "recipients[push-sdk",
+            "",
+        ] {
+            assert!(!is_public_path(p), "{p} should be internal");
+        }
+    }
+}

@@ -111,6 +111,18 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
     let v2 = text.replacen(r#"phone = "400-000-0000""#, r#"phone = "400-000-0001""#, 1);
     let res = s.post("/v1/policy/versions", &json!({ "manifest": v2, "effective": "2026-01-01" })).await;
     assert_eq!(res.status, 201, "{}", res.body);
+    // A third whose only changes are internal: a column, the deletion endpoint, a new
+    // dataset; its public diff is empty.
+    let v3 = v2
+        .replace("col_mobile_q9", "col_mobile_q9b")
+        .replace("https://hooks-internal-zz.example/delete", "https://hooks-internal-zz.example/delete2")
+        + &DATASET.replace("ds_k3q", "ds_k3q_two");
+    let res = s.post("/v1/policy/versions", &json!({ "manifest": v3, "effective": "2026-01-01" })).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let diff = s.get_as("/v1/policy/versions/3/diff", None).await.json();
+    assert_eq!(diff["diff"]["changes"], json!([]), "{diff}");
+    let diff = s.get_as("/v1/policy/versions/2/diff", None).await.json();
+    assert!(diff["diff"]["changes"].to_string().contains("400-000-0001"), "the public change is shown: {diff}");
 
     let api = s.get_as("/openapi.json", None).await.json();
     let mut public: Vec<String> = Vec::new();
@@ -118,9 +130,13 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
         let Some(get) = ops.get("get") else { continue };
         let secured = get.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
         if !secured {
-            public.push(path.replace("{n}", "1"));
+            for n in ["1", "2", "3"] {
+                public.push(path.replace("{n}", n));
+            }
         }
     }
+    public.sort();
+    public.dedup();
     assert!(public.iter().any(|p| p == "/v1/policy") && public.iter().any(|p| p == "/readyz"), "{public:?}");
     let mut checked = 0;
     for path in &public {

@@ -171,9 +171,19 @@ pub struct DiffView {
     pub version: i64,
     pub major: bool,
     pub reconsent: Vec<String>,
-    /// The changes, as `gebao diff --format json` lists them (`null` for version 1).
+    /// The changes to what the policy discloses, as `gebao diff --format json` lists them
+    /// (`null` for version 1); changes to internal parts of the manifest (datasets,
+    /// recipients' deletion endpoints, the organisation's figures) are left out.
     #[schema(value_type = Option<Object>)]
     pub diff: serde_json::Value,
+}
+
+/// A stored diff with only the changes to the public model (`gebao_policy::is_public_path`).
+pub(crate) fn public_diff(mut diff: serde_json::Value) -> serde_json::Value {
+    if let Some(changes) = diff.get_mut("changes").and_then(serde_json::Value::as_array_mut) {
+        changes.retain(|c| c["path"].as_str().is_some_and(gebao_policy::is_public_path));
+    }
+    diff
 }
 
 /// The diff of a version to the one before it.
@@ -182,7 +192,12 @@ pub struct DiffView {
     responses((status = 200, body = DiffView), Problems))]
 pub async fn diff(State(state): State<AppState>, Path(n): Path<String>) -> Result<axum::Json<DiffView>, ApiError> {
     let v = stored(&state, &n).await?;
-    Ok(axum::Json(DiffView { version: v.version, major: v.body.major, reconsent: v.body.reconsent, diff: v.body.diff }))
+    Ok(axum::Json(DiffView {
+        version: v.version,
+        major: v.body.major,
+        reconsent: v.body.reconsent,
+        diff: public_diff(v.body.diff),
+    }))
 }
 
 /// A version to publish.
