@@ -34,7 +34,32 @@ fn toc_label(lang: Lang) -> &'static str {
 
 /// Renders a complete page from a document's plain-text title and its Markdown.
 pub(crate) fn page(lang: Lang, title: &str, markdown: &str) -> String {
+    let body = fragment(lang, markdown, Cells::Plain);
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        lang = lang.code(),
+        title = escape(title),
+    )
+}
+
+/// How table cells are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cells {
+    /// `<td>`.
+    Plain,
+    /// `<td data-label="column heading">`: a narrow screen's stylesheet can show each row
+    /// as a card of "heading: value" lines instead of a table wider than the screen.
+    Labelled,
+}
+
+/// The document's HTML without a page around it (for a page of the caller's, such as the
+/// privacy centre's): headings with stable ids (`sec-2`, `sec-2-1`) and, for two chapters
+/// or more, a linked table of contents before the first.
+pub(crate) fn fragment(lang: Lang, markdown: &str, cells: Cells) -> String {
     let mut events: Vec<Event> = Parser::new_ext(markdown, Options::ENABLE_TABLES).collect();
+    if cells == Cells::Labelled {
+        label_cells(&mut events);
+    }
 
     // Give chapter (h2) and section (h3) headings stable ids and collect the chapters.
     let (mut chapter, mut section) = (0usize, 0usize);
@@ -81,9 +106,48 @@ pub(crate) fn page(lang: Lang, title: &str, markdown: &str) -> String {
 
     let mut body = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut body, events.into_iter());
-    format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        lang = lang.code(),
-        title = escape(title),
-    )
+    body
+}
+
+/// Gives every body cell of every table its column's heading as `data-label`.
+fn label_cells(events: &mut [Event]) {
+    let mut headings: Vec<String> = Vec::new();
+    let (mut in_head, mut column) = (false, 0usize);
+    let mut heading = String::new();
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                headings.clear();
+            }
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) if in_head => heading.clear(),
+            Event::Text(t) | Event::Code(t) if in_head => heading.push_str(t),
+            Event::End(TagEnd::TableCell) if in_head => headings.push(std::mem::take(&mut heading)),
+            Event::Start(Tag::TableCell) => {
+                let label = headings.get(column).map(String::as_str).unwrap_or_default();
+                *event = Event::Html(CowStr::from(format!("<td data-label=\"{}\">", escape(label))));
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cells, fragment};
+    use gebao_core::text::Lang;
+
+    #[test]
+    fn labelled_cells_carry_their_column_heading() {
+        let md = "| 字段 | 用途 |\n|---|---|\n| 手机号 | 登录 &lt;b&gt; |\n| 昵称 | 展示 |\n";
+        let html = fragment(Lang::ZhCn, md, Cells::Labelled);
+        assert!(html.contains("<td data-label=\"字段\">手机号</td>"), "{html}");
+        assert!(html.contains("<td data-label=\"用途\">登录 &lt;b&gt;</td>"), "{html}");
+        assert!(html.contains("<th>字段</th>"), "{html}");
+        let plain = fragment(Lang::ZhCn, md, Cells::Plain);
+        assert!(!plain.contains("data-label"), "{plain}");
+    }
 }

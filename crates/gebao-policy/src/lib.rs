@@ -37,7 +37,7 @@ mod view;
 
 use gebao_core::Manifest;
 pub use gebao_core::text::Lang;
-pub use public::{is_public_path, public_model};
+pub use public::{is_public_path, public_list_model, public_model};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -75,6 +75,34 @@ pub fn render(m: &Manifest, doc: Document, lang: Lang, format: Format) -> String
         Format::Markdown => rendered.markdown,
         Format::Html => html::page(lang, &rendered.title, &rendered.markdown),
     }
+}
+
+/// A document as HTML to place inside a page of one's own, e.g. the privacy centre's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The document's title, as plain text.
+    pub title: String,
+    /// The HTML: the title as `<h1>`, a table of contents, the chapters. Manifest text in it
+    /// is escaped; it has no `<style>`, no script and no inline style.
+    pub html: String,
+}
+
+/// Renders a document of the manifest as a [`Fragment`].
+pub fn render_fragment(m: &Manifest, doc: Document, lang: Lang) -> Fragment {
+    let rendered = match doc {
+        Document::Policy => policy::render(m, lang, false),
+        Document::CollectionList => lists::collection::render(m, lang),
+        Document::SharingList => lists::sharing::render(m, lang),
+        Document::PermissionList => lists::permissions::render(m, lang),
+    };
+    Fragment { html: html::fragment(lang, &rendered.markdown, html::Cells::Labelled), title: rendered.title }
+}
+
+/// A document stored as Markdown (as published: an archived version's text) as the HTML of
+/// a [`Fragment`], with the same headings and table of contents as the HTML page.
+/// Table cells carry their column's heading (`data-label`) for narrow screens.
+pub fn markdown_fragment(lang: Lang, markdown: &str) -> String {
+    html::fragment(lang, markdown, html::Cells::Labelled)
 }
 
 /// A format or document name that is not known.

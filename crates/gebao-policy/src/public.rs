@@ -78,6 +78,22 @@ pub fn public_model(m: &Manifest) -> Value {
     Value::Object(out)
 }
 
+/// The part of the public model a list publishes: the collection list its `fields`,
+/// `purposes` and `scenarios`, the sharing list its `recipients`, the permission list its
+/// `permissions`; the policy the whole model.
+pub fn public_list_model(m: &Manifest, doc: crate::Document) -> Value {
+    let keys: &[&str] = match doc {
+        crate::Document::Policy => return public_model(m),
+        crate::Document::CollectionList => &["fields", "purposes", "scenarios"],
+        crate::Document::SharingList => &["recipients"],
+        crate::Document::PermissionList => &["permissions"],
+    };
+    let model = public_model(m);
+    Value::Object(
+        keys.iter().map(|k| ((*k).to_owned(), model.get(*k).cloned().unwrap_or(Value::Array(Vec::new())))).collect(),
+    )
+}
+
 /// Whether a manifest path (as `gebao diff` names changes: `recipients[push-sdk].company`,
 /// `datasets[shop].tables[orders]`) lies in the public model: a change there may be shown to
 /// the public; one elsewhere (a dataset, a recipient's deletion endpoint, the organisation's

@@ -152,6 +152,17 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
         }
     }
     assert!(checked >= 10, "only {checked} public answers were checked");
+    // The privacy centre's pages, every one a user can reach, in both languages.
+    for start in ["/privacy", "/privacy?lang=en"] {
+        let pages = common::crawl_centre(&s, start).await;
+        assert!(pages.iter().any(|(p, _)| p.contains("/versions/3/changes")), "{start}: the changes of v3 are linked");
+        for (path, res) in pages {
+            assert_eq!(res.status, 200, "GET {path}");
+            for name in INTERNAL {
+                assert!(!res.body.contains(name), "GET {path} shows `{name}`");
+            }
+        }
+    }
     // The public model still says what a policy must: recipients, fields, rights.
     let model = s.get_as("/v1/policy?format=json", None).await.json();
     assert!(model["recipients"].as_array().is_some_and(|r| !r.is_empty()));

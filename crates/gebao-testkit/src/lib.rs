@@ -5,15 +5,19 @@
 //! - [`Raw`]: SQL straight to it, bypassing gebao, to look at what is really stored and to
 //!   tamper with it;
 //! - the rule for servers that cannot be reached: under `CI=true` the test fails (the
-//!   database suites must run there); elsewhere it is skipped with a notice.
+//!   database suites must run there); elsewhere it is skipped with a notice;
+//! - [`Browser`]: a real headless Chromium driven over WebDriver, for the page tests (the
+//!   same rule when it is not installed).
 //!
 //! The servers are found at `GEBAO_TEST_PG_URL` and `GEBAO_TEST_MYSQL_URL` (admin URLs;
 //! defaults: `postgres://postgres@127.0.0.1:5432/postgres`, `mysql://root@127.0.0.1:3306/mysql`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod browser;
 mod db;
 mod raw;
 
+pub use browser::Browser;
 pub use db::{DbKind, TestDb, with_db};
 pub use raw::Raw;
 

@@ -2,7 +2,7 @@
 //!
 //! | scope | routes |
 //! |---|---|
-//! | public | `GET /v1/policy…`, `/healthz`, `/readyz`, `/openapi.json` |
+//! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`) |
 //! | `subjects:write` | `POST /v1/subjects`, `…/{id}/restrict`, `/unrestrict`, `/cancel` |
 //! | `subjects:read` | `GET /v1/subjects/{id}`, `GET /v1/subjects?phone=…` |
 //! | `consents:write` | `POST /v1/consents`, `POST /v1/consents/withdraw` |
@@ -19,7 +19,7 @@ mod consents;
 mod decisions;
 mod ops;
 mod policy;
-pub(crate) use policy::Warning;
+pub(crate) use policy::{Warning, public_diff};
 pub(crate) mod request_actions;
 pub(crate) mod requests;
 pub(crate) mod schema;
@@ -32,7 +32,8 @@ use crate::observe;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header;
+use axum::extract::State;
+use axum::http::{Uri, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -102,6 +103,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(policy::list, policy::publish))
         .routes(routes!(policy::archived))
         .routes(routes!(policy::diff))
+        .routes(routes!(policy::collection_list))
+        .routes(routes!(policy::sharing_list))
+        .routes(routes!(policy::permission_list))
         .routes(routes!(audit::list))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(requests::get_request))
@@ -140,7 +144,14 @@ pub fn router(state: AppState) -> Router {
             "/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) }),
         )
-        .fallback(|| async { ApiError::NotFound { field: None, text: messages::no_route() }.into_response() })
+        .merge(crate::centre::router())
+        .fallback(|State(state): State<AppState>, uri: Uri| async move {
+            if crate::centre::owns(uri.path()) {
+                crate::centre::not_found(&state, uri.query(), uri.path()).await
+            } else {
+                ApiError::NotFound { field: None, text: messages::no_route() }.into_response()
+            }
+        })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
         .layer(from_fn(crate::listen::limit_headers))
         .layer(from_fn_with_state(state.clone(), observe::middleware))

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use gebao_policy::{Format, Lang};
+use gebao_policy::{Document, Format, Lang};
 use gebao_store::AuditAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,15 +59,23 @@ impl TextQuery {
 
 /// One stored text of a version, with its media type.
 fn text_response(version: i64, texts: &BTreeMap<String, String>, q: &TextQuery) -> Result<Response, ApiError> {
-    let (key, media, lang) = match q.parse()? {
-        Wanted::Text(lang, Format::Html) => (text_key(lang, Format::Html), "text/html; charset=utf-8", Some(lang)),
-        Wanted::Text(lang, Format::Markdown) => {
-            (text_key(lang, Format::Markdown), "text/markdown; charset=utf-8", Some(lang))
-        }
-        Wanted::Json => (JSON_KEY.to_owned(), "application/json", None),
+    let wanted = q.parse()?;
+    let key = match wanted {
+        Wanted::Text(lang, format) => text_key(lang, format),
+        Wanted::Json => JSON_KEY.to_owned(),
     };
     let body =
         texts.get(&key).cloned().ok_or_else(|| ApiError::Internal(format!("version {version} has no text `{key}`")))?;
+    Ok(respond(version, &wanted, body))
+}
+
+/// A text of a version with its media type, language and version number.
+fn respond(version: i64, wanted: &Wanted, body: String) -> Response {
+    let (media, lang) = match wanted {
+        Wanted::Text(lang, Format::Html) => ("text/html; charset=utf-8", Some(lang)),
+        Wanted::Text(lang, Format::Markdown) => ("text/markdown; charset=utf-8", Some(lang)),
+        Wanted::Json => ("application/json", None),
+    };
     let mut res = (StatusCode::OK, body).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
@@ -77,7 +85,47 @@ fn text_response(version: i64, texts: &BTreeMap<String, String>, q: &TextQuery) 
     if let Ok(v) = HeaderValue::from_str(&version.to_string()) {
         h.insert("x-gebao-policy-version", v);
     }
-    Ok(res)
+    res
+}
+
+/// A list published beside the policy in force: as a page, as Markdown, or its part of the
+/// public model as JSON.
+fn list_response(state: &AppState, doc: Document, q: &TextQuery) -> Result<Response, ApiError> {
+    let current = state.policies.current();
+    let wanted = q.parse()?;
+    let body = match wanted {
+        Wanted::Text(lang, format) => gebao_policy::render(&current.manifest, doc, lang, format),
+        Wanted::Json => serde_json::to_string_pretty(&gebao_policy::public_list_model(&current.manifest, doc))
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+    };
+    Ok(respond(current.version, &wanted, body))
+}
+
+/// 个人信息收集清单, the collection list of the policy in force: every field, its category,
+/// source, purposes and functions.
+#[utoipa::path(get, path = "/v1/policy/lists/collection", tag = "policy", params(TextQuery),
+    responses((status = 200, description = "the list: HTML (default), Markdown, or as JSON the public model's `fields`, `purposes` and `scenarios`",
+        content((String = "text/html"), (String = "text/markdown"), (Object = "application/json"))), Problems))]
+pub async fn collection_list(State(state): State<AppState>, Query(q): Query<TextQuery>) -> Result<Response, ApiError> {
+    list_response(&state, Document::CollectionList, &q)
+}
+
+/// 第三方共享清单, the sharing list of the policy in force: SDKs, other processors,
+/// entrusted processors, public disclosure.
+#[utoipa::path(get, path = "/v1/policy/lists/sharing", tag = "policy", params(TextQuery),
+    responses((status = 200, description = "the list: HTML (default), Markdown, or as JSON the public model's `recipients`",
+        content((String = "text/html"), (String = "text/markdown"), (Object = "application/json"))), Problems))]
+pub async fn sharing_list(State(state): State<AppState>, Query(q): Query<TextQuery>) -> Result<Response, ApiError> {
+    list_response(&state, Document::SharingList, &q)
+}
+
+/// 应用权限列表, the permission list of the policy in force: device permissions, their
+/// purposes, prompts and how to turn them off.
+#[utoipa::path(get, path = "/v1/policy/lists/permissions", tag = "policy", params(TextQuery),
+    responses((status = 200, description = "the list: HTML (default), Markdown, or as JSON the public model's `permissions`",
+        content((String = "text/html"), (String = "text/markdown"), (Object = "application/json"))), Problems))]
+pub async fn permission_list(State(state): State<AppState>, Query(q): Query<TextQuery>) -> Result<Response, ApiError> {
+    list_response(&state, Document::PermissionList, &q)
 }
 
 /// The policy in force.

@@ -257,3 +257,34 @@ pub async fn operator_sqlite(dir: &std::path::Path, sql: &str) -> (String, sqlx:
 pub fn purpose(p: &str) -> Value {
     json!({ "kind": "purpose", "purpose": p })
 }
+
+/// Every page of the privacy centre reachable from `start` by its own links (anonymous,
+/// as a user's browser), each with its answer.
+pub async fn crawl_centre(s: &Server, start: &str) -> Vec<(String, Resp)> {
+    let mut seen: std::collections::BTreeSet<String> = [start.to_owned()].into();
+    let mut queue = vec![start.to_owned()];
+    let mut pages = Vec::new();
+    while let Some(path) = queue.pop() {
+        let res = s.get_as(&path, None).await;
+        for link in attribute_values(&res.body, "href") {
+            let link = link.replace("&amp;", "&");
+            let link = link.split('#').next().unwrap_or_default().to_owned();
+            if link.starts_with("/privacy") && !link.contains("/assets/") && seen.insert(link.clone()) {
+                queue.push(link);
+            }
+        }
+        pages.push((path, res));
+    }
+    pages
+}
+
+/// The values of every `name="…"` attribute in an HTML text.
+pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].to_owned())
+        })
+        .collect()
+}

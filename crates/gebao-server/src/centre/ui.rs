@@ -1,0 +1,98 @@
+//! The privacy centre's own words, zh-CN first and English second. Everything else on its
+//! pages comes from the manifest or the policy renderer.
+
+use gebao_core::text::Lang;
+
+/// Declares the labels once, each with its zh-CN and English text.
+macro_rules! labels {
+    ($($name:ident: $zh:expr, $en:expr;)*) => {
+        /// The labels of every page, in one language.
+        #[derive(Debug, Clone, Copy)]
+        pub struct Ui {
+            $(pub $name: &'static str,)*
+        }
+
+        impl Ui {
+            pub fn of(lang: Lang) -> Ui {
+                match lang {
+                    Lang::ZhCn => Ui { $($name: $zh,)* },
+                    Lang::En => Ui { $($name: $en,)* },
+                }
+            }
+        }
+
+        /// Every label: (name, zh-CN, English), for the tests.
+        #[cfg(test)]
+        const ALL: &[(&str, &str, &str)] = &[$((stringify!($name), $zh, $en),)*];
+    };
+}
+
+labels! {
+    centre: "隐私中心", "Privacy Centre";
+    intro: "在这里查看我们如何处理您的个人信息、与谁共享，以及您可以如何行使自己的权利。", "How we process your personal information, whom we share it with, and how you can exercise your rights.";
+    policy: "隐私政策", "Privacy policy";
+    policy_note: "现行版本：第 {n} 版，自 {date} 起生效", "In force: version {n}, effective {date}";
+    collection: "个人信息收集清单", "Personal information we collect";
+    collection_note: "我们收集哪些个人信息、在什么场景下、用于什么目的", "What we collect, in which function, for what purpose";
+    sharing: "第三方共享清单", "Third parties we share with";
+    sharing_note: "我们与哪些第三方（含第三方 SDK）共享哪些个人信息、为什么", "Which third parties (SDKs included) receive what, and why";
+    permissions: "应用权限列表", "App permissions";
+    permissions_note: "应用申请哪些设备权限、用于什么、如何关闭", "Which device permissions the app asks for, why, and how to turn them off";
+    versions: "历史版本", "Earlier versions";
+    versions_note: "以往每一版政策的全文，以及每次更新改变了什么", "The full text of every earlier version, and what each update changed";
+    rights: "行使您的权利", "Exercising your rights";
+    rights_note: "您可以查阅、复制、更正、补充、删除您的个人信息，撤回同意，注销账号，或要求我们解释处理规则。请通过以下方式联系我们：", "You can access, copy, correct, complete or delete your personal information, withdraw your consent, cancel your account, or ask us to explain how we process it. Contact us:";
+    email: "电子邮件", "Email";
+    phone: "电话", "Phone";
+    in_app: "应用内", "In the app";
+    web_form: "在线表单", "Web form";
+    post: "通信地址", "Postal address";
+    switch_label: "English", "中文";
+    switch_code: "en", "zh-CN";
+    back: "返回隐私中心", "Back to the Privacy Centre";
+    version_n: "第 {n} 版", "Version {n}";
+    changes_heading: "第 {n} 版的变化", "What changed in version {n}";
+    effective: "生效日期：", "Effective: ";
+    read: "查看全文", "Read";
+    changes: "查看变化", "What changed";
+    major: "重大变更", "Major change";
+    minor: "一般变更", "Minor change";
+    first: "首个版本", "First version";
+    in_force: "现行版本", "In force";
+    archived: "历史版本", "Archived";
+    upcoming: "待生效", "Not yet in force";
+    archived_banner: "这是第 {n} 版（自 {date} 起生效），不是现行版本。", "This is version {n} (effective {date}), not the version in force.";
+    upcoming_banner: "这是第 {n} 版，将于 {date} 起生效。", "This is version {n}; it takes effect on {date}.";
+    see_current: "查看现行版本", "Read the version in force";
+    before: "原为", "Was";
+    after: "现为", "Now";
+    reconsent: "自本版本起，以下处理目的需要重新征得您的同意：", "From this version on, these purposes ask for your consent again:";
+    no_changes: "本版本与上一版本相比，公开的政策内容没有变化。", "This version discloses nothing different from the one before.";
+    first_version: "这是首个版本，没有可比较的上一版本。", "This is the first version: there is nothing to compare it with.";
+    not_found: "页面不存在", "Page not found";
+    not_found_note: "您要找的页面不存在或已移动。", "The page you asked for does not exist or has moved.";
+    bad_lang: "不支持的语言：请使用 lang=zh-CN 或 lang=en。", "Unsupported language: use lang=zh-CN or lang=en.";
+    home: "隐私中心首页", "Privacy Centre home";
+    changes_summary: "与第 {prev} 版相比，共 {count} 处变化，其中 {major} 处为重大变更。", "Compared with version {prev}: {count} changes, {major} of them major.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_label_is_chinese_then_english() {
+        for (name, zh, en) in ALL {
+            // The language switch names the other language.
+            if *name == "switch_label" || *name == "switch_code" {
+                continue;
+            }
+            assert!(has_cjk(zh), "`{name}` has no Chinese: {zh}");
+            assert!(!has_cjk(en), "`{name}` has Chinese in its English text: {en}");
+        }
+    }
+}

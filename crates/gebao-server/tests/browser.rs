@@ -1,0 +1,83 @@
+//! The privacy centre in a real browser (headless Chromium over WebDriver), at a phone's
+//! width (390 px) and a desktop's (1280 px): the stylesheet applies, nothing is wider than
+//! the screen, the console stays empty (no Content-Security-Policy violation, no missing
+//! file), the language switch works by a click and the pages work by keyboard alone.
+//! With `GEBAO_SCREENSHOTS=dir` every page is also saved as `centre-<page>-<width>.png`
+//! (`scripts/screenshots` writes `docs/screenshots/`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Kind, clean_text};
+use gebao_testkit::Browser;
+use serde_json::json;
+
+const PAGES: [(&str, &str); 8] = [
+    ("home", "/privacy"),
+    ("policy", "/privacy/policy"),
+    ("collection", "/privacy/lists/collection"),
+    ("sharing", "/privacy/lists/sharing"),
+    ("permissions", "/privacy/lists/permissions"),
+    ("versions", "/privacy/policy/versions"),
+    ("changes", "/privacy/policy/versions/2/changes"),
+    ("home-en", "/privacy?lang=en"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_privacy_centre_in_a_real_browser() {
+    let Some(phone) = Browser::start(390, 844).await else { return };
+    let Some(desktop) = Browser::start(1280, 900).await else { return };
+    let shots = std::env::var_os("GEBAO_SCREENSHOTS").map(std::path::PathBuf::from);
+    common::run(Kind::Sqlite, |kit| async move {
+        let s = kit.start().await;
+        let v2 = clean_text().replace("privacy@example.cn", "privacy-office@example.cn");
+        let res = s.post("/v1/policy/versions", &json!({ "manifest": v2, "effective": "2026-01-01" })).await;
+        assert_eq!(res.status, 201, "{}", res.body);
+
+        for (width, b) in [(390, &phone), (1280, &desktop)] {
+            for (name, path) in PAGES {
+                b.goto(&format!("{}{path}", s.base)).await;
+                // The page is laid out for the screen (its viewport meta works on a phone).
+                assert_eq!(b.eval("return window.innerWidth").await, json!(width), "{path}");
+                let styled = b.eval("return getComputedStyle(document.body).marginTop").await;
+                assert_eq!(styled, json!("0px"), "{path} at {width} px: the stylesheet did not apply");
+                let wide = b.eval("return document.documentElement.scrollWidth").await;
+                assert!(wide.as_u64().unwrap() <= width, "{path} is {wide} px wide on a {width} px screen");
+                let console = b.console().await;
+                assert!(console.is_empty(), "{path} at {width} px: {console:?}");
+                if let Some(dir) = &shots {
+                    std::fs::create_dir_all(dir).unwrap();
+                    b.screenshot(&dir.join(format!("centre-{name}-{width}.png")), 2400).await;
+                }
+            }
+        }
+
+        // The language switch, by a click.
+        phone.goto(&format!("{}/privacy/policy", s.base)).await;
+        phone.click("a.lang").await;
+        assert!(phone.url().await.ends_with("/privacy/policy?lang=en"));
+        assert_eq!(phone.eval("return document.documentElement.lang").await, json!("en"));
+        assert!(
+            phone.eval("return document.querySelector('h1').textContent").await.as_str().unwrap().contains("Privacy")
+        );
+
+        // By keyboard alone: Tab reaches the first card with a visible focus ring, Enter opens it.
+        desktop.goto(&format!("{}/privacy", s.base)).await;
+        let mut reached = false;
+        for _ in 0..6 {
+            desktop.keys("\u{E004}").await;
+            let href = desktop.eval("return document.activeElement.getAttribute('href')").await;
+            if href == json!("/privacy/policy") {
+                let ring = desktop.eval("return getComputedStyle(document.activeElement).outlineStyle").await;
+                assert_ne!(ring, json!("none"), "the focused link shows no focus ring");
+                reached = true;
+                break;
+            }
+        }
+        assert!(reached, "Tab never reached the policy card");
+        desktop.keys("\u{E007}").await;
+        assert!(desktop.url().await.ends_with("/privacy/policy"), "{}", desktop.url().await);
+        s.stop().await;
+    })
+    .await;
+}
