@@ -136,6 +136,16 @@ pub struct Current {
     pub manifest: Manifest,
     pub engine: Engine,
     pub texts: BTreeMap<String, String>,
+    /// The policy and its lists as the privacy centre shows them, rendered once per version.
+    pub pages: HashMap<(Document, Lang), gebao_policy::Fragment>,
+}
+
+/// Every document of a manifest in both languages, as fragments for the privacy centre.
+fn centre_pages(m: &Manifest) -> HashMap<(Document, Lang), gebao_policy::Fragment> {
+    let docs = [Document::Policy, Document::CollectionList, Document::SharingList, Document::PermissionList];
+    docs.into_iter()
+        .flat_map(|doc| [Lang::ZhCn, Lang::En].map(|lang| ((doc, lang), gebao_policy::render_fragment(m, doc, lang))))
+        .collect()
 }
 
 impl Current {
@@ -153,6 +163,7 @@ impl Current {
         Ok(Current {
             version: v.version,
             effective: v.body.effective,
+            pages: centre_pages(&manifest),
             manifest,
             engine,
             texts: v.body.rendered.clone(),

@@ -21,11 +21,11 @@ struct Home {
 
 #[derive(Template)]
 #[template(path = "centre/document.html")]
-struct DocumentPage {
+struct DocumentPage<'a> {
     c: Chrome,
-    title: String,
+    title: &'a str,
     banner: Option<String>,
-    html: String,
+    html: &'a str,
 }
 
 struct VersionRow {
@@ -104,10 +104,7 @@ pub async fn home(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respo
 
 pub async fn policy(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let lang = lang_or_refuse!(state, q, "/privacy/policy");
-    let current = state.policies.current();
-    let doc = gebao_policy::render_fragment(&current.manifest, Document::Policy, lang);
-    let c = Chrome::new(&state, lang, "/privacy/policy");
-    html(StatusCode::OK, &DocumentPage { c, title: doc.title, banner: None, html: doc.html }, lang)
+    document(&state, Document::Policy, lang, "/privacy/policy")
 }
 
 pub async fn list(State(state): State<AppState>, Path(list): Path<String>, RawQuery(q): RawQuery) -> Response {
@@ -119,10 +116,23 @@ pub async fn list(State(state): State<AppState>, Path(list): Path<String>, RawQu
         "permissions" => Document::PermissionList,
         _ => return error(&state, lang, &path, StatusCode::NOT_FOUND),
     };
+    document(&state, doc, lang, &path)
+}
+
+/// A document of the version in force, rendered when the version was loaded.
+fn document(state: &AppState, doc: Document, lang: Lang, path: &str) -> Response {
     let current = state.policies.current();
-    let doc = gebao_policy::render_fragment(&current.manifest, doc, lang);
-    let c = Chrome::new(&state, lang, &path);
-    html(StatusCode::OK, &DocumentPage { c, title: doc.title, banner: None, html: doc.html }, lang)
+    let rendered;
+    let fragment = match current.pages.get(&(doc, lang)) {
+        Some(f) => f,
+        None => {
+            rendered = gebao_policy::render_fragment(&current.manifest, doc, lang);
+            &rendered
+        }
+    };
+    let c = Chrome::new(state, lang, path);
+    let page = DocumentPage { c, title: &fragment.title, banner: None, html: &fragment.html };
+    html(StatusCode::OK, &page, lang)
 }
 
 pub async fn versions(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
@@ -185,7 +195,7 @@ pub async fn archived(State(state): State<AppState>, Path(n): Path<String>, RawQ
     };
     let title = markdown.lines().next().unwrap_or_default().trim_start_matches('#').trim().to_owned();
     let html_text = gebao_policy::markdown_fragment(lang, markdown);
-    html(StatusCode::OK, &DocumentPage { c, title, banner, html: html_text }, lang)
+    html(StatusCode::OK, &DocumentPage { c, title: &title, banner, html: &html_text }, lang)
 }
 
 pub async fn changes(State(state): State<AppState>, Path(n): Path<String>, RawQuery(q): RawQuery) -> Response {
