@@ -140,16 +140,18 @@ fn rules_doc_is_up_to_date() {
     let out = gebao().args(["check", "--list-rules", "--format", "json"]).assert().success();
     let rules: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     let mut s = String::from(
-        "# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice.\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | rule | 规则 | fix |\n|---|---|---|---|---|---|\n",
+        "# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice\nor a fact to confirm (a rule's severity is the most serious its findings can be). **Binding** is\nthe text among the sources that makes the rule binding, and **force** whether that text is\nmandatory (law, administrative regulation, departmental rule, normative document, mandatory\nstandard) or not (a recommended GB/T standard, or practice with no legal text).\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | binding | force | rule | 规则 | fix |\n|---|---|---|---|---|---|---|---|\n",
     );
     for r in rules.as_array().expect("array") {
         let f = |k: &str| one_line(r[k].as_str().unwrap_or_default());
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             f("id"),
             f("severity"),
             f("source"),
+            f("binding"),
+            f("force_label_en"),
             f("title_en"),
             f("title"),
             f("hint_en")

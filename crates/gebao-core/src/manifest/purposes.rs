@@ -32,6 +32,14 @@ pub struct Purpose {
     /// The fields this purpose uses; nothing else may be used for it (PIPL 6).
     #[serde(default)]
     pub fields: Vec<FieldId>,
+    /// For a basic function that is not the basic function service NEC names for the app
+    /// type (posting or a public profile in a 网络直播 app, whose NEC basic function is
+    /// viewing), or whose PI another law requires: why. CON-01 and CON-10 then do not judge
+    /// its fields against the app type's necessary PI.
+    #[serde(default)]
+    pub beyond_nec: Option<String>,
+    #[serde(default)]
+    pub beyond_nec_en: Option<String>,
     /// Purposes whose consent this one needs first (CON-02 forbids basic → additional).
     #[serde(default)]
     pub requires: Vec<PurposeId>,

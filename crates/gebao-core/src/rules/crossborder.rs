@@ -6,7 +6,7 @@
 //! individual the operator counts (`[organisation] individuals`).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{CrossBorder, Exemption, Manifest, Mechanism, Recipient, is_outside_mainland};
 use crate::text::Text as B;
 
@@ -15,6 +15,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb01,
         severity: Error,
         source: "PIPL 39",
+        binding: "PIPL 39",
+        force: Force::Law,
         title: B::new(
             "向境外提供个人信息须取得单独同意并告知境外接收方的信息",
             "PI leaving mainland China needs separate consent and the notice items of art. 39",
@@ -29,6 +31,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb02,
         severity: Error,
         source: "PIPL 38; XB24; XBCERT",
+        binding: "PIPL 38",
+        force: Force::Law,
         title: B::new(
             "每项出境活动声明与出境规模相符的合法途径",
             "Each cross-border flow declares a legal mechanism that matches the volume thresholds",
@@ -46,6 +50,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb03,
         severity: Error,
         source: "PIPL 55(4)",
+        binding: "PIPL 55(4)",
+        force: Force::Law,
         title: B::new("每项出境活动都有个人信息保护影响评估记录", "Every cross-border flow has a PIA record"),
         message: B::new("{flow}没有个人信息保护影响评估记录", "{flow} has no PIA record"),
         hint: B::new(
@@ -57,6 +63,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb04,
         severity: Error,
         source: "PIPL 40; XB24",
+        binding: "PIPL 40",
+        force: Force::Law,
         title: B::new(
             "关键信息基础设施运营者或达到规定数量的处理者在境内存储个人信息，出境须通过安全评估",
             "CIIOs and operators above the thresholds store PI in China and pass a security assessment to send it abroad",

@@ -4,7 +4,7 @@
 //! (`[邮箱](#)`), and contact values that cannot be what their key says. gebao's own rule:
 //! the catalogue of the law has no id for it, so it extends the notice area.
 
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::text::Text as B;
 use serde_json::Value;
 
@@ -12,6 +12,8 @@ pub const RULES: &[Rule] = &[Rule {
     id: RuleId::Not14,
     severity: Error,
     source: "PIPL 7, 17",
+    binding: "PIPL 7",
+    force: Force::Law,
     title: B::new(
         "政策文本中不得残留模板占位符或编辑批注",
         "No template placeholders or editor marks left in the policy text",

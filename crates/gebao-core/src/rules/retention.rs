@@ -1,7 +1,7 @@
 //! Retention: how long PI is kept and what happens at the end (PIPL 19, 47, 73; CSL 23(3);
 //! ECL 31; AML 34; GB/T 35273 8.3; `pipl-rules.md` parts C and F).
 
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{Disposal, Field, LegalMinimum, Purpose, Retention, RetentionStart, Sector, Source};
 use crate::taxonomy::Category;
@@ -12,6 +12,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret01,
         severity: Error,
         source: "CSL 23(3)",
+        binding: "CSL 23(3)",
+        force: Force::Law,
         title: B::new(
             "网络日志、安全事件记录保存不少于六个月",
             "Network and security logs are kept for at least six months",
@@ -29,6 +31,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret02,
         severity: Error,
         source: "ECL 31",
+        binding: "ECL 31",
+        force: Force::Law,
         title: B::new(
             "电子商务平台经营者保存商品和服务信息、交易信息自交易完成之日起不少于三年",
             "An e-commerce platform keeps goods, service and transaction records for at least three years after completion",
@@ -46,6 +50,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret03,
         severity: Error,
         source: "PIPL 19",
+        binding: "PIPL 19",
+        force: Force::Law,
         title: B::new("基于同意处理的个人信息不得永久保存", "Consent-based data is not kept indefinitely"),
         message: B::new(
             "处理目的 `{purpose}` 基于同意处理，却无期限地保存个人信息",
@@ -60,6 +66,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret04,
         severity: Error,
         source: "PIPL 47, 73",
+        binding: "PIPL 47",
+        force: Force::Law,
         title: B::new(
             "保存期限届满后删除或匿名化处理，去标识化不等于匿名化",
             "At the end of retention the data is deleted or anonymised; de-identified is not anonymised",
@@ -74,6 +82,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret05,
         severity: Warning,
         source: "35273 8.3",
+        binding: "35273 8.3",
+        force: Force::RecommendedStandard,
         title: B::new("说明已删除的信息何时从备份中清除", "Say when erased data leaves the backups"),
         message: B::new(
             "未说明已删除的个人信息在多长时间内从备份中清除",
@@ -88,6 +98,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret06,
         severity: Error,
         source: "AML 34",
+        binding: "AML 34",
+        force: Force::Law,
         title: B::new(
             "金融机构保存客户身份资料和交易记录不少于十年",
             "Financial institutions keep customer identity and transaction records for at least ten years",
