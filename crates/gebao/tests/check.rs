@@ -323,3 +323,24 @@ fn seed_findings_the_review_rejected_are_not_errors() {
     }
     assert!(self_service >= 8, "the seeds declare self-service rights");
 }
+
+/// PIPL 28 names financial accounts, not transaction or consumption records (sensitive only
+/// under the recommended GB/T 35273 appendix B): order records, coins and gift records need
+/// no separate consent and no necessity statement; bank cards and payment accounts do.
+#[test]
+fn only_financial_accounts_are_sensitive_property() {
+    let text = |f: &serde_json::Value| f["message"].as_str().unwrap_or_default().to_owned();
+    let liaoliao = seed_findings("004-liaoliao");
+    for rule in ["SEN-01", "NOT-08", "NOT-13"] {
+        let found: Vec<String> = liaoliao.iter().filter(|f| f["rule"] == rule).map(text).collect();
+        assert!(found.iter().any(|t| t.contains("`bank_card`")), "{rule}: {found:?}");
+        for records in ["`order_info`", "`virtual_assets`", "`gift_records`"] {
+            assert!(found.iter().all(|t| !t.contains(records)), "{rule} names {records}: {found:?}");
+        }
+    }
+    // 000's third-party order and payment records (NEC's own 支付信息), not its bank account.
+    let weibo = seed_findings("000-weibo");
+    let not08: Vec<String> = weibo.iter().filter(|f| f["rule"] == "NOT-08").map(text).collect();
+    assert!(not08.iter().any(|t| t.contains("`bank_account`")), "{not08:?}");
+    assert!(not08.iter().all(|t| !t.contains("`order_info`") && !t.contains("`payment_info`")), "{not08:?}");
+}

@@ -154,7 +154,7 @@ const EXTRA_PI: &[(Category, &[&str])] = &[
         &["身份证", "证件", "护照", "户口", "id card", "identity card", "identity document", "passport"],
     ),
     (Category::Biometric, &["人脸", "刷脸", "手持", "自拍", "face", "selfie"]),
-    (Category::Property, &["银行卡", "bank card", "bank account"]),
+    (Category::FinancialAccount, &["银行卡", "bank card", "bank account"]),
     (Category::Location, &["定位", "location"]),
 ];
 

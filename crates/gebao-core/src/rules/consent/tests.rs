@@ -238,3 +238,32 @@ fn con_11() {
         m.storage.separate_consent = true;
     });
 }
+
+/// NEC's own necessary item for shopping, 支付信息 (time, amount, channel), is a transaction
+/// record: not PIPL-sensitive, so a basic purpose using it needs no separate consent, and it
+/// is necessary PI for the type. A bank card number is a financial account (PIPL 28).
+#[test]
+fn necessary_payment_records_need_no_separate_consent() {
+    let shop = |m: &mut Manifest, category: Category| {
+        m.controller.app_type = AppType::OnlineShopping;
+        let mut f = m.fields[0].clone();
+        f.id = "payment_info".into();
+        f.name = "支付时间、支付金额、支付渠道".into();
+        f.category = category;
+        f.necessity = None;
+        f.impact = None;
+        m.fields.push(f);
+        m.purposes[0].fields = vec!["phone".into(), "payment_info".into()];
+        m.purposes[0].basis = LegalBasis::Consent;
+        m.purposes[0].consent.withdraw = Some("我的-设置-隐私".into());
+    };
+    for id in [RuleId::Sen01, RuleId::Not08, RuleId::Con01] {
+        assert_quiet(id, |m| shop(m, Category::TransactionRecords));
+    }
+    assert_rule(RuleId::Sen01, |m| shop(m, Category::FinancialAccount));
+    assert_rule(RuleId::Not08, |m| shop(m, Category::FinancialAccount));
+    assert!(
+        !Category::TransactionRecords.pipl_sensitive(false) && Category::TransactionRecords.standard_sensitive(false)
+    );
+    assert!(Category::FinancialAccount.pipl_sensitive(false));
+}
