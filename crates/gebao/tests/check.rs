@@ -344,3 +344,30 @@ fn only_financial_accounts_are_sensitive_property() {
     assert!(not08.iter().any(|t| t.contains("`bank_account`")), "{not08:?}");
     assert!(not08.iter().all(|t| !t.contains("`order_info`") && !t.contains("`payment_info`")), "{not08:?}");
 }
+
+/// Tax records are kept ten years (税收征收管理法实施细则 第二十九条): a purpose that declares
+/// the minimum with a shorter period is an error; seed 004's withholding ("代缴税款", deleted
+/// 15 working days after cancellation) is asked to declare it.
+#[test]
+fn tax_records_are_kept_ten_years() {
+    let short = "retention = { period = \"30 days\", from = \"purpose-end\", then = \"delete\" }";
+    let text = clean_with(short, &short.replace("then", "legal_minimum = \"tax-records\", then"));
+    let (_dir, path) = manifest_file(text.as_bytes());
+    gebao()
+        .args(["check"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[RET-07]"))
+        .stdout(predicate::str::contains("少于10年"));
+    let ten = clean_with(
+        short,
+        "retention = { period = \"10 years\", from = \"purpose-end\", legal_minimum = \"tax-records\", then = \"delete\" }",
+    );
+    let (_dir, path) = manifest_file(ten.as_bytes());
+    gebao().args(["check"]).arg(&path).assert().success().stdout(predicate::str::contains("RET-07").not());
+    let liaoliao = seed_findings("004-liaoliao");
+    let ret07: Vec<_> = liaoliao.iter().filter(|f| f["rule"] == "RET-07").collect();
+    assert_eq!(ret07.len(), 1, "{ret07:?}");
+    assert!(ret07[0]["message"].as_str().is_some_and(|m| m.contains("`tax_withholding`")));
+}
