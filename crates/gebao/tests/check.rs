@@ -371,3 +371,18 @@ fn tax_records_are_kept_ten_years() {
     assert_eq!(ret07.len(), 1, "{ret07:?}");
     assert!(ret07[0]["message"].as_str().is_some_and(|m| m.contains("`tax_withholding`")));
 }
+
+/// The Cybersecurity Law as amended (in force 2026-01-01) numbers the log duty 23(3), not
+/// 21(3): seed 004's basis note still cites 第二十一条第三款 and is warned, naming 第二十三条;
+/// gebao's own rules cite CSL 23(3).
+#[test]
+fn the_cybersecurity_law_is_cited_by_its_current_numbers() {
+    let liaoliao = seed_findings("004-liaoliao");
+    let warned: Vec<_> = liaoliao.iter().filter(|f| f["rule"] == "NOT-14" && f["severity"] == "warning").collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0]["message"].as_str().is_some_and(|m| m.contains("第二十三条")), "{warned:?}");
+    let out = gebao().args(["check", "--list-rules", "--format", "json"]).output().expect("list");
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let ret01 = rules.as_array().and_then(|a| a.iter().find(|r| r["id"] == "RET-01")).cloned().unwrap_or_default();
+    assert_eq!((ret01["source"].as_str(), ret01["binding"].as_str()), (Some("CSL 23(3)"), Some("CSL 23(3)")));
+}
