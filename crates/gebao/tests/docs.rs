@@ -186,3 +186,24 @@ fn configuration_doc_is_up_to_date() {
         "docs/configuration.md is out of date: run `GEBAO_UPDATE_DOCS=1 cargo test -p gebao --test docs`"
     );
 }
+
+/// docs/manifest.md states how many rows of the necessary-PI table are confirmed and names
+/// those that are not: the same as the table gebao ships.
+#[test]
+fn necessary_pi_confirmation_in_the_guide_is_true() {
+    use gebao_core::app_types::{AppType, Confirmation};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/manifest.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/manifest.md");
+    let doc = one_line(&doc);
+    let rows: Vec<_> = AppType::NEC.iter().filter_map(|t| t.necessary_pi()).collect();
+    let unconfirmed: Vec<_> =
+        rows.iter().filter(|e| matches!(e.confirmation, Confirmation::Unconfirmed(_))).map(|e| e.app_type).collect();
+    let sentence = format!(
+        "{} rows are confirmed against the regulation's text and {} are not yet",
+        rows.len() - unconfirmed.len(),
+        unconfirmed.len()
+    );
+    assert!(doc.contains(&sentence), "docs/manifest.md should say: {sentence}");
+    let names: Vec<&str> = unconfirmed.iter().map(|t| t.name_zh()).collect();
+    assert!(doc.contains(&format!("({})", names.join(", "))), "docs/manifest.md should list: {names:?}");
+}
