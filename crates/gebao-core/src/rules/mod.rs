@@ -333,28 +333,38 @@ fn section(path: &str) -> &str {
 /// (per field, per purpose, per right) is one finding placed at its first place in the
 /// source, whose message lists every place.
 fn grouped(mut findings: Vec<Finding>) -> Vec<Finding> {
+    use std::collections::{HashMap, HashSet};
     // Stable: findings without a place keep the order they were reported in.
     findings.sort_by_key(|f| f.span.as_ref().map_or(usize::MAX, |s| s.start));
     let mut out: Vec<Finding> = Vec::new();
     let mut parts: Vec<[Vec<String>; 4]> = Vec::new();
+    let mut index: HashMap<(RuleId, Severity, String), usize> = HashMap::new();
+    // (group, text kind, text) and (group, path) already taken in, so that large manifests
+    // stay linear.
+    let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
     for f in findings {
-        let same = |g: &Finding| g.rule == f.rule && g.severity == f.severity && section(&g.path) == section(&f.path);
-        match out.iter().position(same) {
+        let key = (f.rule, f.severity, section(&f.path).to_owned());
+        match index.get(&key).copied() {
             Some(i) => {
                 let texts = [f.message_zh, f.message_en, f.hint_zh, f.hint_en];
-                for (list, text) in parts[i].iter_mut().zip(texts) {
-                    if !list.contains(&text) {
+                for (k, (list, text)) in parts[i].iter_mut().zip(texts).enumerate() {
+                    if seen.insert((i, k, text.clone())) {
                         list.push(text);
                     }
                 }
-                if f.path != out[i].path && !out[i].also.contains(&f.path) {
+                if seen.insert((i, 4, f.path.clone())) {
                     out[i].also.push(f.path);
                 }
             }
             None => {
-                parts.push(
-                    [f.message_zh.clone(), f.message_en.clone(), f.hint_zh.clone(), f.hint_en.clone()].map(|t| vec![t]),
-                );
+                let i = out.len();
+                let texts = [f.message_zh.clone(), f.message_en.clone(), f.hint_zh.clone(), f.hint_en.clone()];
+                for (k, t) in texts.iter().enumerate() {
+                    seen.insert((i, k, t.clone()));
+                }
+                seen.insert((i, 4, f.path.clone()));
+                parts.push(texts.map(|t| vec![t]));
+                index.insert(key, i);
                 out.push(f);
             }
         }
