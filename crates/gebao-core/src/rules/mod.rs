@@ -370,12 +370,52 @@ fn grouped(mut findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     for (f, [mzh, men, hzh, hen]) in out.iter_mut().zip(parts) {
-        f.message_zh = mzh.join("；");
-        f.message_en = men.join("; ");
+        f.message_zh = joined(&mzh, "、", "；");
+        f.message_en = joined(&men, ", ", "; ");
         f.hint_zh = hzh.join("；");
         f.hint_en = hen.join("; ");
     }
     out
+}
+
+/// Several messages of one rule as one text. What they share before the first differing
+/// `` `name` `` is said once: "basic function `browse` uses `a`, `b`" rather than the whole
+/// sentence per field. The tails are listed with `list` when each is one `` `name` `` and the
+/// sentences end alike, else with `sentences`; with nothing shared, the messages are joined.
+fn joined(messages: &[String], list: &str, sentences: &str) -> String {
+    let texts: Vec<Vec<char>> = messages.iter().map(|m| m.chars().collect()).collect();
+    let [first, rest @ ..] = texts.as_slice() else { return String::new() };
+    if rest.is_empty() {
+        return messages.join(sentences);
+    }
+    let text = |cs: &[char]| cs.iter().collect::<String>();
+    // The shared beginning, cut back to just before a backquote.
+    let common = rest.iter().map(|m| first.iter().zip(m).take_while(|(a, b)| a == b).count()).min().unwrap_or(0);
+    let head = first[..common].iter().rposition(|c| *c == '`').unwrap_or(0);
+    if head == 0 {
+        return messages.join(sentences);
+    }
+    // The shared end (after the beginning), cut forward to just after a backquote.
+    let common = texts
+        .iter()
+        .map(|m| first.iter().rev().zip(m.iter().rev()).take_while(|(a, b)| a == b).count().min(m.len() - head))
+        .min()
+        .unwrap_or(0);
+    let start = first.len() - common;
+    let Some(tail) = first[start..].iter().position(|c| *c == '`').map(|i| common - i - 1) else {
+        let items: Vec<String> = texts.iter().map(|m| text(&m[head..])).collect();
+        return format!("{}{}", text(&first[..head]), items.join(sentences));
+    };
+    let middles: Vec<&[char]> = texts.iter().map(|m| &m[head..m.len() - tail]).collect();
+    let name =
+        |m: &&[char]| m.first() == Some(&'`') && m.last() == Some(&'`') && m.iter().filter(|c| **c == '`').count() == 2;
+    if middles.iter().all(name) {
+        let items: Vec<String> = middles.iter().map(|m| text(m)).collect();
+        format!("{}{}{}", text(&first[..head]), items.join(list), text(&first[first.len() - tail..]))
+    } else {
+        let items: Vec<String> = texts.iter().map(|m| text(&m[head..])).collect();
+        format!("{}{}", text(&first[..head]), items.join(sentences))
+    }
 }
 
 #[cfg(test)]

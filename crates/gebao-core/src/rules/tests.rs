@@ -182,6 +182,30 @@ fn repeated_findings_are_grouped_per_section() {
     assert_eq!(f.hint_zh, RuleId::Not02.rule().hint.zh);
 }
 
+/// A grouped message says the shared part once and lists what differs.
+#[test]
+fn grouped_messages_say_the_shared_part_once() {
+    let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        super::joined(&v(&["基本业务功能 `browse` 使用了 `a`", "基本业务功能 `browse` 使用了 `bb`"]), "、", "；"),
+        "基本业务功能 `browse` 使用了 `a`、`bb`"
+    );
+    assert_eq!(
+        super::joined(
+            &v(&["field `a` has no necessity", "field `a` has no impact", "field `b` has no impact"]),
+            ", ",
+            "; "
+        ),
+        "field `a` has no necessity; `a` has no impact; `b` has no impact"
+    );
+    assert_eq!(
+        super::joined(&v(&["purpose `a` is wrong here", "purpose `b` is wrong here"]), ", ", "; "),
+        "purpose `a`, `b` is wrong here"
+    );
+    assert_eq!(super::joined(&v(&["one thing", "another"]), ", ", "; "), "one thing; another");
+    assert_eq!(super::joined(&v(&["only"]), ", ", "; "), "only");
+}
+
 /// Asserts that `change`, applied to the clean manifest, does not trigger `id`: for rules
 /// whose condition the clean manifest lacks (a recipient abroad, face recognition, …), the
 /// compliant variant of the condition must stay quiet.
