@@ -26,8 +26,13 @@ pub enum Category {
     Health,
     /// 个人教育工作信息.
     EducationWork,
-    /// 个人财产信息: bank accounts, payments, transactions, credit, virtual assets.
-    Property,
+    /// 金融账户信息: bank accounts and card numbers, payment accounts, securities and fund
+    /// accounts. PIPL 28 names 金融账户 as sensitive.
+    FinancialAccount,
+    /// 交易和消费记录 and the rest of 个人财产信息: orders, payment records (time, amount,
+    /// channel), balances, credit records, virtual assets, property details. Sensitive under
+    /// GB/T 35273 appendix B, a recommended standard, and not under PIPL 28.
+    TransactionRecords,
     /// 个人通信信息: message content, call logs, mail.
     Communication,
     /// 联系人信息: address book, friend list, group list.
@@ -47,7 +52,7 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 17] = [
+    pub const ALL: [Category; 18] = [
         Category::Basic,
         Category::Phone,
         Category::IdentityDocument,
@@ -56,7 +61,8 @@ impl Category {
         Category::Credentials,
         Category::Health,
         Category::EducationWork,
-        Category::Property,
+        Category::FinancialAccount,
+        Category::TransactionRecords,
         Category::Communication,
         Category::Contacts,
         Category::UsageRecords,
@@ -78,7 +84,8 @@ impl Category {
             Category::Credentials => "credentials",
             Category::Health => "health",
             Category::EducationWork => "education-work",
-            Category::Property => "property",
+            Category::FinancialAccount => "financial-account",
+            Category::TransactionRecords => "transaction-records",
             Category::Communication => "communication",
             Category::Contacts => "contacts",
             Category::UsageRecords => "usage-records",
@@ -100,7 +107,10 @@ impl Category {
             Category::Credentials => Text::new("个人口令及凭证", "Passwords and credentials"),
             Category::Health => Text::new("个人健康生理信息", "Health and physiological information"),
             Category::EducationWork => Text::new("个人教育工作信息", "Education and work information"),
-            Category::Property => Text::new("个人财产信息", "Property and financial information"),
+            Category::FinancialAccount => Text::new("金融账户信息", "Financial accounts"),
+            Category::TransactionRecords => {
+                Text::new("交易、消费记录及其他财产信息", "Transaction, consumption and other property records")
+            }
             Category::Communication => Text::new("个人通信信息", "Communication content"),
             Category::Contacts => Text::new("联系人信息", "Contacts"),
             Category::UsageRecords => Text::new("个人上网记录", "Online activity records"),
@@ -117,13 +127,15 @@ impl Category {
     }
 
     /// PIPL art. 28 sensitive personal information (needs separate consent, a necessity
-    /// statement and a PIA). Coarse (city-level) location is not 行踪轨迹.
+    /// statement and a PIA). Coarse (city-level) location is not 行踪轨迹. Of property
+    /// information art. 28 names financial accounts only: transaction and consumption records
+    /// are sensitive under the recommended GB/T 35273 alone ([`Category::standard_sensitive`]).
     pub fn pipl_sensitive(self, coarse: bool) -> bool {
         match self {
             Category::IdentityDocument
             | Category::Biometric
             | Category::Health
-            | Category::Property
+            | Category::FinancialAccount
             | Category::SpecificIdentity
             | Category::Minor => true,
             Category::Location => !coarse,
@@ -136,7 +148,11 @@ impl Category {
         self.pipl_sensitive(coarse)
             || matches!(
                 self,
-                Category::Credentials | Category::Communication | Category::Contacts | Category::UsageRecords
+                Category::Credentials
+                    | Category::TransactionRecords
+                    | Category::Communication
+                    | Category::Contacts
+                    | Category::UsageRecords
             )
     }
 }

@@ -32,6 +32,25 @@ fn unknown_value_suggests_the_right_one() {
     check_fails(text.as_bytes(), &["unknown-value", "`contrat`", "是否想写 `contract`"]);
 }
 
+/// `property` was split (PIPL 28 names financial accounts only): an old manifest is told
+/// which of the two categories to use, at the field, rather than guessed for.
+#[test]
+fn the_retired_property_category_names_its_successors() {
+    let text = clean_with("category = \"phone\"", "category = \"property\"");
+    check_fails(
+        text.as_bytes(),
+        &["retired-value", "`property`", "已拆分", "`financial-account`", "`transaction-records`", "gebao.toml:57:"],
+    );
+    let (_dir, path) = manifest_file(text.as_bytes());
+    gebao()
+        .args(["--lang", "en", "check"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has been split in two"))
+        .stderr(predicate::str::contains("sensitive under PIPL 28"));
+}
+
 #[test]
 fn dangling_reference_points_at_the_reference() {
     let text = clean_with("fields = [\"phone\", \"nickname\"]", "fields = [\"phone\", \"nikname\"]");

@@ -140,16 +140,18 @@ fn rules_doc_is_up_to_date() {
     let out = gebao().args(["check", "--list-rules", "--format", "json"]).assert().success();
     let rules: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     let mut s = String::from(
-        "# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice.\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | rule | 规则 | fix |\n|---|---|---|---|---|---|\n",
+        "# Rules of `gebao check` (generated)\n\nGenerated from the rule catalogue by `cargo test -p gebao --test docs`; do not edit by hand.\nIds follow the project's rules catalogue. Severity: **error** = a law, regulation or departmental\nrule is not met; **warning** = a recommended national standard or a likely gap; **info** = advice\nor a fact to confirm (a rule's severity is the most serious its findings can be). **Binding** is\nthe text among the sources that makes the rule binding, and **force** whether that text is\nmandatory (law, administrative regulation, departmental rule, normative document, mandatory\nstandard) or not (a recommended GB/T standard, or practice with no legal text).\n`gebao check --list-rules` prints the same list.\n\n| id | severity | source | binding | force | rule | 规则 | fix |\n|---|---|---|---|---|---|---|---|\n",
     );
     for r in rules.as_array().expect("array") {
         let f = |k: &str| one_line(r[k].as_str().unwrap_or_default());
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             f("id"),
             f("severity"),
             f("source"),
+            f("binding"),
+            f("force_label_en"),
             f("title_en"),
             f("title"),
             f("hint_en")
@@ -183,4 +185,25 @@ fn configuration_doc_is_up_to_date() {
         doc == want,
         "docs/configuration.md is out of date: run `GEBAO_UPDATE_DOCS=1 cargo test -p gebao --test docs`"
     );
+}
+
+/// docs/manifest.md states how many rows of the necessary-PI table are confirmed and names
+/// those that are not: the same as the table gebao ships.
+#[test]
+fn necessary_pi_confirmation_in_the_guide_is_true() {
+    use gebao_core::app_types::{AppType, Confirmation};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/manifest.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/manifest.md");
+    let doc = one_line(&doc);
+    let rows: Vec<_> = AppType::NEC.iter().filter_map(|t| t.necessary_pi()).collect();
+    let unconfirmed: Vec<_> =
+        rows.iter().filter(|e| matches!(e.confirmation, Confirmation::Unconfirmed(_))).map(|e| e.app_type).collect();
+    let sentence = format!(
+        "{} rows are confirmed against the regulation's text and {} are not yet",
+        rows.len() - unconfirmed.len(),
+        unconfirmed.len()
+    );
+    assert!(doc.contains(&sentence), "docs/manifest.md should say: {sentence}");
+    let names: Vec<&str> = unconfirmed.iter().map(|t| t.name_zh()).collect();
+    assert!(doc.contains(&format!("({})", names.join(", "))), "docs/manifest.md should list: {names:?}");
 }

@@ -171,16 +171,18 @@ fn seed_003_weimi() {
 }
 
 /// 004 Liaoliao: network logs are kept six months under the Cybersecurity Law, so they go on
-/// under a restriction; payment data is sensitive and needs a separate consent; the public
+/// under a restriction; a bank card is a financial account (PIPL 28) and needs a separate
+/// consent, while order records are not sensitive PI under PIPL 28 and need none; the public
 /// homepage is a public disclosure that needs its own.
 #[test]
 fn seed_004_liaoliao() {
     let s = serve_seed("004-liaoliao.toml");
     s.subject("l", json!({"birth_date": "2000-02-02"}));
     s.grant("l", "payment");
-    assert_eq!(s.decide("l", "payment", &["order_info"], None), "separate-consent-missing");
+    assert_eq!(s.decide("l", "payment", &["order_info"], None), "allow", "order records: not PIPL-sensitive");
+    assert_eq!(s.decide("l", "payment", &["bank_card"], None), "separate-consent-missing");
     s.consent("l", json!({"kind": "sensitive", "purpose": "payment"}), "grant", json!({}));
-    assert_eq!(s.decide("l", "payment", &["order_info"], None), "allow");
+    assert_eq!(s.decide("l", "payment", &["bank_card", "order_info"], None), "allow");
 
     s.grant("l", "public_profile");
     assert_eq!(s.decide("l", "public_profile", &["nickname"], Some("public_homepage")), "separate-consent-missing");

@@ -20,7 +20,7 @@ const fn item(text: &'static str, categories: &'static [C]) -> NecessaryItem {
 }
 
 const PHONE: NecessaryItem = item("注册用户移动电话号码", &[C::Phone]);
-const PAYMENT: NecessaryItem = item("支付时间、支付金额、支付渠道等支付信息", &[C::Property]);
+const PAYMENT: NecessaryItem = item("支付时间、支付金额、支付渠道等支付信息", &[C::TransactionRecords]);
 /// The three items shared by 网上购物 and 餐饮外卖.
 const SHOPPING: &[NecessaryItem] = &[PHONE, item("收货人姓名（名称）、地址、联系电话", &[C::Basic, C::Phone]), PAYMENT];
 
@@ -56,7 +56,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         items: &[
             PHONE,
             item("乘车人出发地、到达地、位置信息、行踪轨迹", &[C::Location]),
-            item("支付时间、支付金额、支付渠道等支付信息（网络预约出租汽车服务）", &[C::Property]),
+            item("支付时间、支付金额、支付渠道等支付信息（网络预约出租汽车服务）", &[C::TransactionRecords]),
         ],
         confirmation: Confirmation::Verified(&[A, B, SY, HS]),
     },
@@ -79,7 +79,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
             PHONE,
             item(
                 "注册用户姓名、证件类型和号码、证件有效期限、银行卡号码",
-                &[C::Basic, C::IdentityDocument, C::Property],
+                &[C::Basic, C::IdentityDocument, C::FinancialAccount],
             ),
         ],
         confirmation: Confirmation::Verified(&[B, SY, HS]),
@@ -103,8 +103,9 @@ pub static NECESSARY_PI: &[NecEntry] = &[
             item("寄件人姓名、证件类型和号码等身份信息", &[C::Basic, C::IdentityDocument]),
             item("寄件人地址、联系电话", &[C::Basic, C::Phone]),
             item("收件人姓名（名称）、地址、联系电话", &[C::Basic, C::Phone]),
-            // What is sent is an order record: 交易和消费记录, 个人财产信息 in GB/T 35273 app. A.
-            item("寄递物品的名称、性质、数量", &[C::Property]),
+            // What is sent is an order record: 交易和消费记录 (GB/T 35273 app. A), not a
+            // financial account, so not PIPL-sensitive.
+            item("寄递物品的名称、性质、数量", &[C::TransactionRecords]),
         ],
         confirmation: Confirmation::Verified(&[SY, D, HS, DK]),
     },
@@ -119,7 +120,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
             ),
             item(
                 "旅客出发地、目的地、出发时间、车次/船次/航班号、席别/舱位等级、座位号（如有）、车牌号及车牌颜色（ETC服务）",
-                &[C::Location, C::Property],
+                &[C::Location, C::TransactionRecords],
             ),
             PAYMENT,
         ],
@@ -145,14 +146,17 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         basic_function: "通过互联网平台实现的用于消费、日常生产经营周转等的个人申贷服务",
         items: &[
             PHONE,
-            item("借款人姓名、证件类型和号码、证件有效期限、银行卡号码", &[C::Basic, C::IdentityDocument, C::Property]),
+            item(
+                "借款人姓名、证件类型和号码、证件有效期限、银行卡号码",
+                &[C::Basic, C::IdentityDocument, C::FinancialAccount],
+            ),
         ],
         confirmation: Confirmation::Verified(&[DK]),
     },
     NecEntry {
         app_type: AppType::RealEstate,
         basic_function: "个人房源信息发布、房屋出租或买卖",
-        items: &[PHONE, item("房源基本信息：房屋地址、面积/户型、期望售价或租金", &[C::Property, C::Basic])],
+        items: &[PHONE, item("房源基本信息：房屋地址、面积/户型、期望售价或租金", &[C::TransactionRecords, C::Basic])],
         confirmation: Confirmation::Verified(&[DJL]),
     },
     NecEntry {
@@ -163,7 +167,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
             item("购买方姓名、证件类型和号码", &[C::Basic, C::IdentityDocument]),
             item(
                 "出售方姓名、证件类型和号码、车辆行驶证号、车辆识别号码",
-                &[C::Basic, C::IdentityDocument, C::Property],
+                &[C::Basic, C::IdentityDocument, C::TransactionRecords],
             ),
         ],
         confirmation: Confirmation::Unconfirmed("basic function and all items unconfirmed"),
@@ -234,7 +238,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         items: &[
             PHONE,
             item("投资理财用户姓名、证件类型和号码、证件有效期限、证件影印件", &[C::Basic, C::IdentityDocument]),
-            item("投资理财用户资金账户、银行卡号码或支付账号", &[C::Property]),
+            item("投资理财用户资金账户、银行卡号码或支付账号", &[C::FinancialAccount]),
         ],
         confirmation: Confirmation::Verified(&[MN]),
     },
@@ -245,9 +249,9 @@ pub static NECESSARY_PI: &[NecEntry] = &[
             PHONE,
             item(
                 "用户姓名、证件类型和号码、证件有效期限、证件影印件、银行卡号码、银行预留移动电话号码",
-                &[C::Basic, C::IdentityDocument, C::Property, C::Phone],
+                &[C::Basic, C::IdentityDocument, C::FinancialAccount, C::Phone],
             ),
-            item("转账时需提供收款人姓名、银行卡号码、开户银行信息", &[C::Basic, C::Property]),
+            item("转账时需提供收款人姓名、银行卡号码、开户银行信息", &[C::Basic, C::FinancialAccount]),
         ],
         confirmation: Confirmation::Unconfirmed("basic function and all items unconfirmed"),
     },
@@ -286,7 +290,7 @@ pub static NECESSARY_PI: &[NecEntry] = &[
         items: &[
             PHONE,
             // A seat for a given show is a purchase record.
-            item("观演场次、座位号（如有）", &[C::Property]),
+            item("观演场次、座位号（如有）", &[C::TransactionRecords]),
             PAYMENT,
         ],
         confirmation: Confirmation::Unconfirmed(

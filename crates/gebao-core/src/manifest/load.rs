@@ -47,6 +47,9 @@ fn from_toml_error(e: &toml::de::Error, offset: usize) -> Diagnostic {
         Some((word, _)) => (format!("未知的取值 `{word}`"), format!("unknown value `{word}`")),
         None => (format!("{zh}：{msg}"), msg.clone()),
     };
+    if let Some(d) = parsed.as_ref().and_then(|(word, expected)| retired(word, expected)) {
+        return d.at(span, None);
+    }
     let mut d = Diagnostic::new(code, message_zh, message_en).at(span, None);
     if let Some((word, expected)) = parsed {
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -62,6 +65,28 @@ fn from_toml_error(e: &toml::de::Error, offset: usize) -> Diagnostic {
             .help(format!("请添加 `{name}`（键或 [{name}] 表）"), format!("add `{name}` (a key, or a [{name}] table)"));
     }
     d
+}
+
+/// A value gebao no longer takes, with what replaces it: (the value, a value of the same set
+/// that tells it was expected here, message zh, message en, help zh, help en).
+type Retired = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+
+const RETIRED: &[Retired] = &[(
+    // Not mapped to either part: `financial-account` would ask separate consent for order
+    // records (what NEC's own necessary items are), `transaction-records` would drop it for
+    // bank cards (PIPL 28). Only the operator knows which the field holds.
+    "property",
+    "financial-account",
+    "个人信息类别 `property`（个人财产信息）已拆分为两类",
+    "the PI category `property` has been split in two",
+    "银行账户、银行卡号、支付账号等金融账户用 `financial-account`（《个人信息保护法》第二十八条规定的敏感个人信息，须单独同意）；订单、支付记录（时间、金额、渠道）、余额、虚拟财产等交易和消费记录用 `transaction-records`（仅在推荐性国家标准 GB/T 35273 附录B 中列为敏感）。一个字段两者都有的，拆成两个字段",
+    "use `financial-account` for bank accounts, card numbers and payment accounts (sensitive under PIPL 28: separate consent), and `transaction-records` for orders, payment records (time, amount, channel), balances and virtual assets (sensitive only under the recommended GB/T 35273 appendix B); split a field that holds both",
+)];
+
+/// The diagnostic of a retired value, when `word` is one where `expected` lists its successor.
+fn retired(word: &str, expected: &[String]) -> Option<Diagnostic> {
+    let (_, _, zh, en, help_zh, help_en) = RETIRED.iter().find(|r| r.0 == word && expected.iter().any(|e| e == r.1))?;
+    Some(Diagnostic::new("retired-value", *zh, *en).help(*help_zh, *help_en))
 }
 
 fn classify(msg: &str) -> (&'static str, &'static str) {

@@ -32,6 +32,14 @@ pub struct Purpose {
     /// The fields this purpose uses; nothing else may be used for it (PIPL 6).
     #[serde(default)]
     pub fields: Vec<FieldId>,
+    /// For a basic function that is not the basic function service NEC names for the app
+    /// type (posting or a public profile in a 网络直播 app, whose NEC basic function is
+    /// viewing), or whose PI another law requires: why. CON-01 and CON-10 then do not judge
+    /// its fields against the app type's necessary PI.
+    #[serde(default)]
+    pub beyond_nec: Option<String>,
+    #[serde(default)]
+    pub beyond_nec_en: Option<String>,
     /// Purposes whose consent this one needs first (CON-02 forbids basic → additional).
     #[serde(default)]
     pub requires: Vec<PurposeId>,
@@ -243,6 +251,9 @@ pub enum LegalMinimum {
     AmlTransactions,
     /// PIPL 56 / NDSMR 12: PIA reports and processing records, 3 years.
     ProcessingRecords,
+    /// 税收征收管理法实施细则 art. 29: books, vouchers, tax receipts and other tax records
+    /// (withholding included), 10 years.
+    TaxRecords,
 }
 
 impl LegalMinimum {
@@ -251,7 +262,9 @@ impl LegalMinimum {
         match self {
             LegalMinimum::NetworkLogs => Duration::months(6),
             LegalMinimum::EcommerceRecords | LegalMinimum::ProcessingRecords => Duration::years(3),
-            LegalMinimum::AmlCustomerIdentity | LegalMinimum::AmlTransactions => Duration::years(10),
+            LegalMinimum::AmlCustomerIdentity | LegalMinimum::AmlTransactions | LegalMinimum::TaxRecords => {
+                Duration::years(10)
+            }
         }
     }
 
@@ -261,6 +274,7 @@ impl LegalMinimum {
             LegalMinimum::EcommerceRecords => "RET-02",
             LegalMinimum::AmlCustomerIdentity | LegalMinimum::AmlTransactions => "RET-06",
             LegalMinimum::ProcessingRecords => "SHR-08",
+            LegalMinimum::TaxRecords => "RET-07",
         }
     }
 
@@ -285,6 +299,10 @@ impl LegalMinimum {
             LegalMinimum::ProcessingRecords => Text::new(
                 "个人信息保护影响评估报告和处理情况记录至少保存三年",
                 "impact assessments and processing records are kept for at least three years",
+            ),
+            LegalMinimum::TaxRecords => Text::new(
+                "《税收征收管理法实施细则》第二十九条要求账簿、记账凭证、完税凭证及其他涉税资料保存十年",
+                "art. 29 of the implementing rules of the Tax Collection Administration Law requires books, vouchers, tax receipts and other tax records to be kept for ten years",
             ),
         }
     }

@@ -2,7 +2,7 @@
 
 use super::notice::filled;
 use super::security::purpose_has_pia;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
@@ -10,6 +10,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Adm01,
         severity: Error,
         source: "PIPL 24(2); ALGO",
+        binding: "PIPL 24(2)",
+        force: Force::Law,
         title: B::new(
             "个性化推送或营销同时提供不针对个人特征的选项，或便捷的拒绝方式",
             "Personalised push or marketing offers an option not based on personal characteristics, or an easy way to refuse",
@@ -27,6 +29,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Adm02,
         severity: Error,
         source: "PIPL 24(3)",
+        binding: "PIPL 24(3)",
+        force: Force::Law,
         title: B::new(
             "对个人权益有重大影响的自动化决策，说明如何获得解释以及如何拒绝仅通过自动化决策作出的决定",
             "A decision with significant impact states how to get an explanation and how to refuse a decision made solely by automated means",
@@ -44,6 +48,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Adm03,
         severity: Error,
         source: "PIPL 24(1)",
+        binding: "PIPL 24(1)",
+        force: Force::Law,
         title: B::new(
             "不得通过自动化决策在交易价格等交易条件上实行不合理的差别待遇（“大数据杀熟”）",
             "No unreasonable differential treatment in prices or other terms through automated decisions (\"大数据杀熟\")",
@@ -59,15 +65,17 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Adm04,
-        severity: Error,
+        severity: Info,
         source: "PIPL 55(2)",
+        binding: "PIPL 55(2)",
+        force: Force::Law,
         title: B::new(
             "利用个人信息进行自动化决策前进行个人信息保护影响评估",
             "Assess the impact on personal information before automated decision-making",
         ),
         message: B::new(
-            "处理目的 `{purpose}` 进行自动化决策，但没有个人信息保护影响评估记录",
-            "purpose `{purpose}` makes automated decisions but has no PI protection impact assessment",
+            "请确认处理目的 `{purpose}` 进行自动化决策前已开展个人信息保护影响评估（清单中没有评估记录）",
+            "confirm that purpose `{purpose}`, which makes automated decisions, was assessed beforehand (the manifest records no PI protection impact assessment)",
         ),
         hint: B::new(
             "添加一条 [[pia]] 记录并在其 purposes 中列出该目的，或为该目的填写 pia",
@@ -78,6 +86,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Adm05,
         severity: Error,
         source: "ALGO 17; NDSMR 42",
+        binding: "ALGO 17",
+        force: Force::DepartmentalRule,
         title: B::new(
             "用户可以选择或删除用户标签，并可关闭个性化推荐且立即生效",
             "Users can choose or delete their tags and turn personalised recommendation off with immediate effect",
@@ -95,6 +105,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Adm06,
         severity: Warning,
         source: "ALGO 24",
+        binding: "ALGO 24",
+        force: Force::DepartmentalRule,
         title: B::new(
             "具有舆论属性或社会动员能力的算法推荐服务写明算法备案编号（上线后十个工作日内备案）",
             "A recommender with public-opinion attributes states its algorithm filing number (filed within 10 working days of launch)",

@@ -1,7 +1,7 @@
 //! Changes to the policy (PIPL 14, 17; 35273 5.5; `pipl-rules.md` part J).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::text::Text as B;
 
 pub const RULES: &[Rule] = &[
@@ -9,6 +9,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Chg01,
         severity: Error,
         source: "PIPL 14",
+        binding: "PIPL 14",
+        force: Force::Law,
         title: B::new(
             "处理目的、处理方式或个人信息种类发生变更的，基于同意的处理重新取得同意",
             "A change of purpose, method or PI categories needs new consent for consent-based purposes",
@@ -23,6 +25,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Chg02,
         severity: Warning,
         source: "35273 5.5",
+        binding: "35273 5.5",
+        force: Force::RecommendedStandard,
         title: B::new(
             "政策写明六类重大变更情形及告知用户的方式",
             "The policy states the six major-change triggers and how users are told",
@@ -37,6 +41,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Chg03,
         severity: Warning,
         source: "practice (seed 003)",
+        binding: "—",
+        force: Force::Practice,
         title: B::new("旧版本政策可供查阅", "Earlier versions stay available"),
         message: B::new(
             "未说明在哪里可以查阅旧版本的政策",

@@ -4,7 +4,7 @@
 mod nec;
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{ConsentDefault, ConsentMethod, Function, Purpose, Recipient, RecipientKind};
 use crate::text::{Lang, Text as B};
@@ -15,6 +15,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con01,
         severity: Error,
         source: "NEC art. 4–5; PIPL 6",
+        binding: "NEC art. 4–5",
+        force: Force::NormativeDocument,
         title: B::new(
             "基本业务功能只使用该类应用的必要个人信息",
             "A basic function uses only the necessary PI of its app type",
@@ -32,6 +34,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con02,
         severity: Error,
         source: "PIPL 16; 35273 5.3",
+        binding: "PIPL 16",
+        force: Force::Law,
         title: B::new(
             "拒绝扩展业务功能不影响使用基本业务功能",
             "Refusing an additional function does not disable a basic function",
@@ -49,6 +53,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con03,
         severity: Error,
         source: "35273 5.3; APP19",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new(
             "每个扩展业务功能单独征得同意，不得捆绑",
             "Each additional function is consented separately, never bundled",
@@ -63,6 +69,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con04,
         severity: Error,
         source: "APP19; 35273 5.4",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new(
             "同意的默认状态为“未同意”，不得默认勾选或以使用视为同意",
             "Consent starts as not given: no pre-ticked boxes, no consent implied by use",
@@ -75,19 +83,23 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Con05,
-        severity: Warning,
+        severity: Info,
         source: "NDSMR 22(5); APP19 三",
+        binding: "NDSMR 22(5)",
+        force: Force::Regulation,
         title: B::new("用户拒绝后不频繁重复征求同意", "No frequent re-prompting after a refusal"),
         message: B::new("处理目的 `{purpose}` {what}", "purpose `{purpose}` {what}"),
         hint: B::new(
-            "设置 consent.reprompt_after，不短于 \"48 hours\"",
-            "set `consent.reprompt_after` to at least \"48 hours\"",
+            "法规只禁止在用户拒绝后频繁征求同意，没有规定间隔；48小时是 gebao 建议的常见做法：请确认该间隔不构成频繁征求，或把 consent.reprompt_after 设为不短于 \"48 hours\"",
+            "the regulation forbids asking often after a refusal but sets no interval; 48 hours is gebao's suggestion from common practice: confirm that the interval is not frequent asking, or set `consent.reprompt_after` to at least \"48 hours\"",
         ),
     },
     Rule {
         id: RuleId::Con06,
         severity: Error,
         source: "PIPL 15",
+        binding: "PIPL 15",
+        force: Force::Law,
         title: B::new(
             "每个基于同意的处理目的都提供便捷的撤回同意方式",
             "Every consent-based purpose offers a convenient way to withdraw",
@@ -105,6 +117,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con07,
         severity: Error,
         source: "PIPL 13",
+        binding: "PIPL 13",
+        force: Force::Law,
         title: B::new(
             "不基于同意的处理目的写明适用第十三条的哪项事由及理由",
             "A purpose not based on consent names its art. 13 ground and why it applies",
@@ -122,6 +136,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con08,
         severity: Warning,
         source: "PIPL 6",
+        binding: "PIPL 6",
+        force: Force::Law,
         title: B::new("不收集任何处理目的都不使用的个人信息", "Collect no field that no purpose uses"),
         message: B::new("字段 `{field}` 没有被任何处理目的使用", "field `{field}` is used by no purpose"),
         hint: B::new(
@@ -133,6 +149,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con09,
         severity: Warning,
         source: "41391; APP19",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new("不申请任何业务场景都不使用的设备权限", "Request no device permission that no scenario uses"),
         message: B::new("权限“{permission}”没有被任何业务场景使用", "permission `{permission}` is used by no scenario"),
         hint: B::new(
@@ -144,6 +162,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con10,
         severity: Error,
         source: "NEC",
+        binding: "NEC",
+        force: Force::NormativeDocument,
         title: B::new(
             "基本功能服务无须个人信息的应用类型，不提供个人信息也能使用基本业务功能",
             "For app types whose basic function needs no PI, basic functions work without any",
@@ -161,6 +181,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Con11,
         severity: Error,
         source: "PIPL 29, 23, 25, 39; 42574",
+        binding: "PIPL 29, 23, 25, 39",
+        force: Force::Law,
         title: B::new(
             "同意整个隐私政策不视为单独同意，每项单独同意都是独立的一步",
             "Agreeing to the policy as a whole is never a separate consent: each separate consent is its own step",
@@ -300,29 +322,24 @@ fn consent_form(cx: &mut Ctx<'_>, i: usize, p: &Purpose) {
         }
         return;
     }
-    // CON-05 (NDSMR 22(5); APP19 三): 48 hours is gebao's floor, a common review practice.
-    match p.consent.reprompt_after {
-        None => cx.report_bilingual(
-            RuleId::Con05,
-            format!("{at}.consent"),
-            &purpose,
-            &[(
-                "what",
-                "没有声明用户拒绝后再次征求同意的间隔（reprompt_after）",
-                "does not declare how long it waits before asking again after a refusal (`reprompt_after`)",
-            )],
-        ),
-        Some(d) if !d.at_least(&Duration::hours(48)) => {
-            let zh = format!("在用户拒绝后{}就再次征求同意，短于48小时", d.display(Lang::ZhCn));
-            let en = format!("asks again {} after a refusal, sooner than 48 hours", d.display(Lang::En));
-            cx.report_bilingual(RuleId::Con05, format!("{at}.consent.reprompt_after"), &purpose, &[("what", &zh, &en)]);
-        }
-        Some(_) => {}
+    // CON-05 (NDSMR 22(5); APP19 三): the regulation forbids asking often after a refusal
+    // and sets no interval, so no policy has to state one; a declared interval shorter than
+    // gebao's suggested 48 hours (a common review practice) is only worth a look (info).
+    if let Some(d) = p.consent.reprompt_after.filter(|d| !d.at_least(&Duration::hours(48))) {
+        let zh = format!("在用户拒绝后{}就再次征求同意，短于 gebao 建议的48小时", d.display(Lang::ZhCn));
+        let en = format!("asks again {} after a refusal, sooner than gebao's suggested 48 hours", d.display(Lang::En));
+        cx.report_bilingual(RuleId::Con05, format!("{at}.consent.reprompt_after"), &purpose, &[("what", &zh, &en)]);
     }
-    // CON-06 (PIPL 15)
-    if !filled(p.consent.withdraw.as_deref()) {
+    // CON-06 (PIPL 15): a convenient way to withdraw, not one per purpose: a general
+    // withdrawal channel (`[rights.withdrawal] channel`) serves every purpose.
+    if !filled(p.consent.withdraw.as_deref()) && !general_withdrawal(cx.m) {
         cx.report(RuleId::Con06, format!("{at}.consent"), &purpose);
     }
+}
+
+/// The manifest offers withdrawal with a channel of its own, which covers every purpose.
+fn general_withdrawal(m: &crate::manifest::Manifest) -> bool {
+    m.rights.withdrawal.as_ref().is_some_and(|r| r.offered && filled(r.channel.as_deref()))
 }
 
 /// CON-08 (PIPL 6) and CON-09 (41391; APP19): fields and permissions nothing uses.

@@ -1,7 +1,7 @@
 //! Cookies and similar technologies, and browser privacy signals (PIPL 13, 14, 17; 35273 5.5).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{Platform, SignalHandling};
 use crate::text::Text as B;
 
@@ -10,6 +10,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Coo01,
         severity: Error,
         source: "PIPL 17",
+        binding: "PIPL 17",
+        force: Force::Law,
         title: B::new(
             "每个 Cookie 都写明类别、提供方、用途和有效期",
             "Every cookie states its category, provider, purpose and lifetime",
@@ -24,6 +26,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Coo02,
         severity: Error,
         source: "PIPL 13, 14",
+        binding: "PIPL 13, 14",
+        force: Force::Law,
         title: B::new(
             "非必要 Cookie（功能、分析、广告类）在用户同意后才能设置",
             "Non-essential cookies (functional, analytics, advertising) are set only after consent",
@@ -39,16 +43,18 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Coo03,
-        severity: Warning,
+        severity: Info,
         source: "—",
+        binding: "—",
+        force: Force::Practice,
         title: B::new(
             "说明并遵从“请勿追踪”（DNT）和全球隐私控制（GPC）信号",
             "State and honour Do-Not-Track and Global Privacy Control signals",
         ),
         message: B::new("{signal}信号{what}", "the {signal} signal {what}"),
         hint: B::new(
-            "在 [tracking] 中设置 do_not_track = \"honoured\" 和 gpc = \"honoured\"，并在收到信号时关闭非必要 Cookie 和跟踪",
-            "set `do_not_track = \"honoured\"` and `gpc = \"honoured\"` in [tracking], and turn non-essential cookies and tracking off when the signal is sent",
+            "中国法律法规和国家标准没有关于 DNT、GPC 信号的规定，这是建议做法：可在 [tracking] 中设置 do_not_track = \"honoured\" 和 gpc = \"honoured\"，并在收到信号时关闭非必要 Cookie 和跟踪",
+            "no Chinese law or standard speaks of DNT or GPC; this is a suggested practice: set `do_not_track = \"honoured\"` and `gpc = \"honoured\"` in [tracking], and turn non-essential cookies and tracking off when the signal is sent",
         ),
     },
 ];

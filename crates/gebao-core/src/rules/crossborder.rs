@@ -1,12 +1,13 @@
 //! Cross-border transfer (PIPL 38–40, 55; XB24; XBCERT; `pipl-rules.md` part G).
 //!
 //! A flow is a recipient outside mainland China or storage outside it. The volume bands of
-//! XB24 count what the operator as a whole sent abroad since 1 January, so the checks use the
-//! largest figure any flow declares; storage abroad with no figures is taken to hold every
-//! individual the operator counts (`[organisation] individuals`).
+//! XB24 (arts. 7–8) count what the operator as a whole sent abroad since 1 January, all flows
+//! together (splitting a volume to stay under a band is forbidden), so the checks add up the
+//! figures of every flow; storage abroad with no figures is taken to hold every individual
+//! the operator counts (`[organisation] individuals`), which also caps the total.
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{CrossBorder, Exemption, Manifest, Mechanism, Recipient, is_outside_mainland};
 use crate::text::Text as B;
 
@@ -15,6 +16,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb01,
         severity: Error,
         source: "PIPL 39",
+        binding: "PIPL 39",
+        force: Force::Law,
         title: B::new(
             "向境外提供个人信息须取得单独同意并告知境外接收方的信息",
             "PI leaving mainland China needs separate consent and the notice items of art. 39",
@@ -29,6 +32,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb02,
         severity: Error,
         source: "PIPL 38; XB24; XBCERT",
+        binding: "PIPL 38",
+        force: Force::Law,
         title: B::new(
             "每项出境活动声明与出境规模相符的合法途径",
             "Each cross-border flow declares a legal mechanism that matches the volume thresholds",
@@ -46,6 +51,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb03,
         severity: Error,
         source: "PIPL 55(4)",
+        binding: "PIPL 55(4)",
+        force: Force::Law,
         title: B::new("每项出境活动都有个人信息保护影响评估记录", "Every cross-border flow has a PIA record"),
         message: B::new("{flow}没有个人信息保护影响评估记录", "{flow} has no PIA record"),
         hint: B::new(
@@ -57,6 +64,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Xb04,
         severity: Error,
         source: "PIPL 40; XB24",
+        binding: "PIPL 40",
+        force: Force::Law,
         title: B::new(
             "关键信息基础设施运营者或达到规定数量的处理者在境内存储个人信息，出境须通过安全评估",
             "CIIOs and operators above the thresholds store PI in China and pass a security assessment to send it abroad",
@@ -117,26 +126,38 @@ fn flows(m: &Manifest) -> Vec<Flow<'_>> {
     out
 }
 
-/// What the operator sends abroad this year, as far as the manifest tells.
+/// What the operator sends abroad since 1 January, all flows together (XB24 arts. 7–8), as
+/// far as the manifest tells.
 struct Volume {
-    /// Individuals whose non-sensitive PI goes abroad, if any flow says.
+    /// Individuals whose non-sensitive PI goes abroad, the flows added up, if any flow says.
     individuals: Option<u64>,
-    /// Individuals whose sensitive PI goes abroad, if any flow says.
+    /// Individuals whose sensitive PI goes abroad, the flows added up, if any flow says.
     sensitive: Option<u64>,
     /// Some flow carries sensitive PI, whatever the figures.
     any_sensitive: bool,
 }
 
 impl Volume {
+    /// The flows' figures added up, not the largest one: two flows of 600,000 people are
+    /// 1,200,000 sent abroad. The same person in two flows would be counted twice, so the
+    /// sum is capped at the individuals the operator has (`[organisation] individuals`),
+    /// though never below the largest figure a flow declares.
     fn of(m: &Manifest, flows: &[Flow<'_>]) -> Volume {
-        let individuals = flows
-            .iter()
-            .filter_map(|f| {
-                f.cb.and_then(|cb| cb.individuals)
-                    .or_else(|| f.recipient.is_none().then_some(m.organisation.individuals).flatten())
-            })
-            .max();
-        let sensitive = flows.iter().filter_map(|f| f.cb.and_then(|cb| cb.sensitive_individuals)).max();
+        let total = |figures: Vec<u64>| -> Option<u64> {
+            let largest = figures.iter().copied().max()?;
+            let sum = figures.into_iter().fold(0, u64::saturating_add);
+            Some(m.organisation.individuals.map_or(sum, |all| sum.min(all)).max(largest))
+        };
+        let individuals = total(
+            flows
+                .iter()
+                .filter_map(|f| {
+                    f.cb.and_then(|cb| cb.individuals)
+                        .or_else(|| f.recipient.is_none().then_some(m.organisation.individuals).flatten())
+                })
+                .collect(),
+        );
+        let sensitive = total(flows.iter().filter_map(|f| f.cb.and_then(|cb| cb.sensitive_individuals)).collect());
         let any_sensitive = flows.iter().any(|f| f.sensitive) || sensitive.is_some_and(|s| s > 0);
         Volume { individuals, sensitive, any_sensitive }
     }
@@ -456,6 +477,48 @@ mod tests {
         });
         // Listed in a [[pia]] record is enough.
         assert_quiet(RuleId::Xb03, |m| abroad(m).pia = None);
+    }
+
+    /// XB24 arts. 7–8: the volume is the operator's, all flows together since 1 January.
+    /// Two flows of 600,000 people each under standard contracts are 1,200,000: a security
+    /// assessment (and storage in China) is needed, not a contract; the largest single flow
+    /// (600,000) would have asked for a contract only.
+    #[test]
+    fn volume_is_counted_per_operator_not_per_flow() {
+        let two_flows = |m: &mut Manifest, each: u64, all: Option<u64>| {
+            let cb = cross_border(m);
+            cb.mechanism = Mechanism::StandardContract;
+            cb.exemption = None;
+            cb.individuals = Some(each);
+            let mut second = m.recipients.iter().find(|r| r.id.as_str() == "push-sdk").cloned();
+            if let Some(r) = second.as_mut() {
+                r.id = "push-sdk-eu".into();
+                r.country = "DE".into();
+                m.recipients.push(r.clone());
+            }
+            m.organisation.individuals = all;
+        };
+        assert_rule(RuleId::Xb04, |m| two_flows(m, 600_000, Some(5_000_000)));
+        let found = crate::rules::tests::findings_of(RuleId::Xb04, |m| two_flows(m, 600_000, None));
+        assert!(found.iter().any(|f| f.message_zh.contains("1200000")), "{found:#?}");
+        // One flow of 600,000 is the contract band: no assessment.
+        assert_quiet(RuleId::Xb04, |m| {
+            let cb = cross_border(m);
+            cb.mechanism = Mechanism::StandardContract;
+            cb.exemption = None;
+            cb.individuals = Some(600_000);
+        });
+        // The same people in both flows cannot add up to more than the operator has.
+        assert_quiet(RuleId::Xb04, |m| two_flows(m, 600_000, Some(900_000)));
+        // Sensitive PI adds up too: two flows of 6,000 people are 12,000 (≥ 10,000).
+        assert_rule(RuleId::Xb04, |m| {
+            two_flows(m, 50_000, Some(5_000_000));
+            for r in m.recipients.iter_mut().filter(|r| r.is_abroad()) {
+                if let Some(cb) = r.cross_border.as_mut() {
+                    cb.sensitive_individuals = Some(6_000);
+                }
+            }
+        });
     }
 
     #[test]

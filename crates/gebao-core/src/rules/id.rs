@@ -64,6 +64,7 @@ rule_ids! {
     Xb01 = "XB-01", Xb02 = "XB-02", Xb03 = "XB-03", Xb04 = "XB-04",
     // retention.rs
     Ret01 = "RET-01", Ret02 = "RET-02", Ret03 = "RET-03", Ret04 = "RET-04", Ret05 = "RET-05", Ret06 = "RET-06",
+    Ret07 = "RET-07",
     // rights.rs
     Rgt01 = "RGT-01", Rgt02 = "RGT-02", Rgt03 = "RGT-03", Rgt04 = "RGT-04", Rgt05 = "RGT-05", Rgt06 = "RGT-06",
     Rgt07 = "RGT-07", Rgt08 = "RGT-08",

@@ -2,7 +2,7 @@
 //! access (PIPL 31; CHILD; MINOR).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{GuardianConsent, Manifest, Purpose, RightKind};
 use crate::taxonomy::Category;
 use crate::text::Text as B;
@@ -12,6 +12,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Min01,
         severity: Error,
         source: "PIPL 31",
+        binding: "PIPL 31",
+        force: Force::Law,
         title: B::new(
             "可能有不满十四周岁用户的，设定监护人同意年龄（14周岁）和监护人同意流程",
             "If users under 14 are possible, set the guardian-consent age (14) and a guardian-consent flow",
@@ -26,6 +28,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Min02,
         severity: Error,
         source: "PIPL 31, 14",
+        binding: "PIPL 31",
+        force: Force::Law,
         title: B::new("不得推定已取得监护人同意", "Guardian consent is never presumed"),
         message: B::new(
             "以注册视为已取得监护人同意（guardian_consent = \"presumed\"），这不构成同意",
@@ -40,6 +44,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Min03,
         severity: Error,
         source: "PIPL 31; CHILD 8",
+        binding: "PIPL 31",
+        force: Force::Law,
         title: B::new("制定专门的儿童个人信息处理规则", "Declare separate rules for children's PI"),
         message: B::new(
             "应用可能处理不满十四周岁儿童的个人信息，但没有专门的儿童个人信息处理规则",
@@ -54,21 +60,25 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Min04,
         severity: Error,
         source: "CHILD 8",
+        binding: "CHILD 8",
+        force: Force::DepartmentalRule,
         title: B::new("指定专人负责儿童个人信息保护", "Name a person responsible for children's PI"),
         message: B::new("没有指定负责儿童个人信息保护的专人", "no one is named responsible for children's PI"),
         hint: B::new("填写 [minors.officer] 的 name 和 contact", "fill in `name` and `contact` of [minors.officer]"),
     },
     Rule {
         id: RuleId::Min05,
-        severity: Error,
+        severity: Info,
         source: "MINOR 37",
+        binding: "MINOR 37",
+        force: Force::Regulation,
         title: B::new(
             "每年对处理未成年人个人信息的情况开展合规审计，并报告网信部门",
             "Audit the processing of minors' PI every year and report it to the CAC",
         ),
         message: B::new(
-            "没有声明每年对未成年人个人信息的处理开展合规审计",
-            "no yearly compliance audit of minors' PI is declared",
+            "请确认每年对处理未成年人个人信息的情况开展合规审计并报告网信部门（清单中没有声明）",
+            "confirm that the processing of minors' PI is audited every year and reported to the CAC (the manifest does not say so)",
         ),
         hint: B::new(
             "每年开展合规审计并将情况报告网信部门，然后在 [minors] 中设置 annual_audit = true",
@@ -79,6 +89,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Min06,
         severity: Error,
         source: "CHILD 10",
+        binding: "CHILD 10",
+        force: Force::DepartmentalRule,
         title: B::new(
             "儿童个人信息处理规则告知全部法定事项，并提供拒绝选项",
             "The children's notice states every required item and offers a way to refuse",
@@ -91,15 +103,17 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Min07,
-        severity: Error,
+        severity: Info,
         source: "MINOR 36",
+        binding: "MINOR 36",
+        force: Force::Regulation,
         title: B::new(
             "工作人员访问未成年人个人信息实行最小授权、经审批并记录",
             "Staff access to minors' PI is least-privilege, approved and logged",
         ),
         message: B::new(
-            "没有声明工作人员访问未成年人个人信息实行最小授权、审批和记录",
-            "staff access to minors' PI is not declared least-privilege, approved and logged",
+            "请确认工作人员访问未成年人个人信息实行最小授权、经审批并记录（清单中没有声明）",
+            "confirm that staff access to minors' PI is least-privilege, approved and logged (the manifest does not say so)",
         ),
         hint: B::new(
             "落实最小授权、访问审批和访问记录，然后在 [minors] 中设置 staff_access_controlled = true",

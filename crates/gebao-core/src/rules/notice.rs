@@ -1,7 +1,7 @@
 //! Notice: what the policy must tell users (PIPL 7, 17; NDSMR; APP19; GB/T 35273 5.5).
 
-use super::{Ctx, Rule, RuleId, Severity::*};
-use crate::manifest::RightKind;
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
+use crate::manifest::{Handling, RightKind};
 use crate::text::{Lang, Text as B};
 
 pub const RULES: &[Rule] = &[
@@ -9,6 +9,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not01,
         severity: Error,
         source: "PIPL 17(1)",
+        binding: "PIPL 17(1)",
+        force: Force::Law,
         title: B::new(
             "声明个人信息处理者的名称和至少一种联系方式",
             "Declare the controller's legal name and at least one contact channel",
@@ -23,6 +25,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not02,
         severity: Error,
         source: "PIPL 17(2)",
+        binding: "PIPL 17(2)",
+        force: Force::Law,
         title: B::new(
             "每个处理目的都说明用途、使用的字段和保存期限",
             "Every purpose has a description, the fields it uses and a retention",
@@ -37,6 +41,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not03,
         severity: Error,
         source: "PIPL 17(3), 50",
+        binding: "PIPL 17(3)",
+        force: Force::Law,
         title: B::new(
             "提供的每项权利都有行使渠道和答复期限",
             "Every right offered has a channel and a response deadline",
@@ -51,6 +57,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not04,
         severity: Error,
         source: "NDSMR 20; CSL 51; APP19",
+        binding: "CSL 51",
+        force: Force::Law,
         title: B::new("声明投诉、举报渠道", "Declare a complaint and report channel"),
         message: B::new("未声明投诉、举报渠道", "no complaint or report channel is declared"),
         hint: B::new(
@@ -62,6 +70,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not05,
         severity: Warning,
         source: "practice (seeds)",
+        binding: "—",
+        force: Force::Practice,
         title: B::new(
             "写明版本号、发布日期和生效日期，且生效日期不早于发布日期",
             "Set version, publication and effective dates; effective not before published",
@@ -76,6 +86,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not06,
         severity: Warning,
         source: "PIPL 52; 35273 11.1",
+        binding: "35273 11.1",
+        force: Force::RecommendedStandard,
         title: B::new(
             "指定个人信息保护部门或负责人及其联系方式",
             "Name a PI protection department or officer with contact",
@@ -93,6 +105,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not07,
         severity: Error,
         source: "NDSMR; PIPL 17(2)",
+        binding: "PIPL 17(2)",
+        force: Force::Law,
         title: B::new(
             "每个处理目的都说明保存期限或确定期限的方法",
             "State a retention, or how it is determined, for every purpose",
@@ -110,6 +124,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not08,
         severity: Error,
         source: "PIPL 30",
+        binding: "PIPL 30",
+        force: Force::Law,
         title: B::new(
             "敏感个人信息写明处理的必要性和对个人权益的影响",
             "Sensitive fields carry a necessity statement and the impact on the individual",
@@ -124,6 +140,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not09,
         severity: Warning,
         source: "NDSMR; 41391",
+        binding: "41391",
+        force: Force::RecommendedStandard,
         title: B::new(
             "个人信息收集清单和第三方共享清单所需的信息齐全",
             "The collection list and the third-party sharing list have the data they need",
@@ -138,6 +156,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not10,
         severity: Warning,
         source: "35273 5.5",
+        binding: "35273 5.5",
+        force: Force::RecommendedStandard,
         title: B::new("声明个人信息的存储地点", "Declare where PI is stored"),
         message: B::new("未声明个人信息的存储地点", "the storage location is not declared"),
         hint: B::new("在 [storage] 中填写 countries（如 [\"CN\"]）", "set `countries` in [storage] (e.g. [\"CN\"])"),
@@ -146,6 +166,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Not11,
         severity: Info,
         source: "—",
+        binding: "—",
+        force: Force::Practice,
         title: B::new(
             "面向非中文用户时同时提供英文文本",
             "Offer an English text when the app serves non-Chinese users",
@@ -158,13 +180,15 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Not12,
-        severity: Error,
+        severity: Info,
         source: "APP19 一.2–一.4",
+        binding: "APP19 一.2–一.4",
+        force: Force::NormativeDocument,
         title: B::new(
             "首次运行时以弹窗展示政策，主界面4次点击内可达，且有简体中文版本",
             "Show the policy in a first-run pop-up, within 4 taps of the main screen, in Simplified Chinese",
         ),
-        message: B::new("隐私政策的展示不符合要求：{what}", "the policy is not shown as required: {what}"),
+        message: B::new("请确认隐私政策的展示方式：{what}", "confirm how the policy is shown: {what}"),
         hint: B::new(
             "在 [policy.display] 中设置 first_run_popup = true、taps_from_home ≤ 4，并保留 languages 中的 \"zh-CN\"",
             "set `first_run_popup = true` and `taps_from_home` ≤ 4 in [policy.display], and keep \"zh-CN\" in `languages`",
@@ -172,13 +196,18 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Not13,
-        severity: Error,
+        severity: Info,
         source: "APP19; 41391",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new(
             "在申请权限或收集敏感个人信息时同步告知目的",
             "Show the purpose when a permission or sensitive field is requested",
         ),
-        message: B::new("{what} 在申请时没有同步告知的提示文字", "{what} has no prompt shown when it is requested"),
+        message: B::new(
+            "请确认{what}在申请时同步告知了目的（清单中没有提示文字）",
+            "confirm that the purpose of {what} is shown when it is requested (the manifest has no prompt)",
+        ),
         hint: B::new(
             "为权限或使用该信息的场景填写 prompt",
             "give the permission, or the scenario that uses the field, a `prompt`",
@@ -239,7 +268,10 @@ pub fn check(cx: &mut Ctx<'_>) {
                 &[("right", label.zh, label.en), ("what", "行使渠道（channel）", "channel")],
             );
         }
-        if m.rights.deadline_of(right).is_none() && kind != RightKind::Withdrawal {
+        // PIPL 50 sets no deadline; APP19's 15 working days are for requests handled by
+        // hand, so a right the user exercises at once in the app needs none.
+        let self_service = right.handling == Handling::SelfService;
+        if m.rights.deadline_of(right).is_none() && kind != RightKind::Withdrawal && !self_service {
             cx.report_bilingual(
                 RuleId::Not03,
                 &path,
@@ -465,7 +497,7 @@ pub fn check(cx: &mut Ctx<'_>) {
 mod tests {
     use crate::manifest::*;
     use crate::rules::RuleId;
-    use crate::rules::tests::assert_rule;
+    use crate::rules::tests::{assert_quiet, assert_rule};
 
     #[test]
     fn not_01() {
@@ -485,6 +517,37 @@ mod tests {
             m.rights.deadline = None;
         });
         assert_rule(RuleId::Not03, |m| m.rights.channel = None);
+        // PIPL 50 sets no deadline, and APP19's 15 working days are for requests handled by
+        // hand: a self-service right needs none.
+        let no_deadlines = |m: &mut Manifest| {
+            m.rights.deadline = None;
+            let r = &mut m.rights;
+            let all = [
+                &mut r.access,
+                &mut r.copy,
+                &mut r.portability,
+                &mut r.correction,
+                &mut r.deletion,
+                &mut r.restriction,
+                &mut r.withdrawal,
+                &mut r.cancellation,
+                &mut r.explanation,
+                &mut r.complaint,
+            ];
+            for right in all.into_iter().flatten() {
+                right.handling = Handling::SelfService;
+                right.deadline = None;
+            }
+        };
+        assert_quiet(RuleId::Not03, no_deadlines);
+        let f = crate::rules::tests::findings_of(RuleId::Not03, |m| {
+            no_deadlines(m);
+            if let Some(d) = m.rights.deletion.as_mut() {
+                d.handling = Handling::ByHand;
+            }
+        });
+        assert_eq!(f.len(), 1);
+        assert!(f[0].path == "rights.deletion" && f[0].message_zh.contains("删除"), "{f:#?}");
     }
 
     #[test]

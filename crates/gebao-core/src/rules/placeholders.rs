@@ -1,10 +1,12 @@
 //! NOT-14 (PIPL 17: notice must be true, accurate and complete): template text left in the
 //! published policy — unfilled slots (`[公司邮箱]`, `【公司名称】`), `XXX`, editor
 //! instructions (`补充…方式`, `请根据实际情况填写`), review marks (`批注 [1]`), empty links
-//! (`[邮箱](#)`), and contact values that cannot be what their key says. gebao's own rule:
-//! the catalogue of the law has no id for it, so it extends the notice area.
+//! (`[邮箱](#)`), and contact values that cannot be what their key says; and, as a warning,
+//! articles of the Cybersecurity Law cited by their numbers before the 2025 amendment (in
+//! force 2026-01-01: old 21 → 23, old 49 → 51). gebao's own rule: the catalogue of the law
+//! has no id for it, so it extends the notice area.
 
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::text::Text as B;
 use serde_json::Value;
 
@@ -12,17 +14,16 @@ pub const RULES: &[Rule] = &[Rule {
     id: RuleId::Not14,
     severity: Error,
     source: "PIPL 7, 17",
+    binding: "PIPL 7",
+    force: Force::Law,
     title: B::new(
         "政策文本中不得残留模板占位符或编辑批注",
         "No template placeholders or editor marks left in the policy text",
     ),
-    message: B::new(
-        "`{path}` 的内容像是未填写的模板占位符：{text}",
-        "`{path}` looks like an unfilled template placeholder: {text}",
-    ),
+    message: B::new("`{path}` {what}：{text}", "`{path}` {what}: {text}"),
     hint: B::new(
-        "填写真实内容，或删除该项；告知应当真实、准确、完整",
-        "fill in the real value or remove the entry: notice must be true, accurate and complete",
+        "填写真实内容（法律条文按现行编号引用），或删除该项；告知应当真实、准确、完整",
+        "fill in the real value (citing laws by their current article numbers) or remove the entry: notice must be true, accurate and complete",
     ),
 }];
 
@@ -87,6 +88,24 @@ pub(crate) fn placeholder(text: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Citations of the Cybersecurity Law by its numbering before the amendment of 2025-10-28
+/// (in force 2026-01-01), with the current article: (old, current zh, current en).
+const OUTDATED_CITATIONS: &[(&str, &str, &str)] = &[
+    ("网络安全法》第二十一条", "第二十三条", "art. 23"),
+    ("网络安全法第二十一条", "第二十三条", "art. 23"),
+    ("网络安全法》第四十九条", "第五十一条", "art. 51"),
+    ("网络安全法第四十九条", "第五十一条", "art. 51"),
+    ("Cybersecurity Law art. 21", "第二十三条", "art. 23"),
+    ("Article 21 of the Cybersecurity Law", "第二十三条", "art. 23"),
+    ("Cybersecurity Law art. 49", "第五十一条", "art. 51"),
+    ("Article 49 of the Cybersecurity Law", "第五十一条", "art. 51"),
+];
+
+/// The current article of a Cybersecurity Law article cited by its old number, (zh, en).
+pub(crate) fn outdated_citation(text: &str) -> Option<(&'static str, &'static str)> {
+    OUTDATED_CITATIONS.iter().find(|(old, _, _)| text.contains(old)).map(|(_, zh, en)| (*zh, *en))
 }
 
 /// Two or more x/X standing as a token of their own (`XXX 服务供应商`, `xx`), not inside a word.
@@ -158,7 +177,50 @@ pub fn check(cx: &mut Ctx<'_>) {
     walk(&value, String::new(), "", &mut found);
     for (path, text) in found {
         let shown: String = text.chars().take(40).collect();
-        cx.report(RuleId::Not14, path.clone(), &[("path", &path), ("text", &shown)]);
+        cx.report_bilingual(
+            RuleId::Not14,
+            path.clone(),
+            &[("path", &path), ("text", &shown)],
+            &[("what", "的内容像是未填写的模板占位符", "looks like an unfilled template placeholder")],
+        );
+    }
+    // CSL 21(3) is 23(3), and 49 is 51, from 2026-01-01: an outdated citation misinforms,
+    // though it breaks no duty by itself (a warning).
+    let mut cited = Vec::new();
+    walk_texts(&value, String::new(), "", &mut cited);
+    for (path, text) in cited {
+        let Some((zh, en)) = outdated_citation(&text) else { continue };
+        let shown: String = text.chars().take(40).collect();
+        let what_zh = format!("按修订前的编号引用《网络安全法》，2026年1月1日起应为{zh}");
+        let what_en = format!(
+            "cites the Cybersecurity Law by its numbering before the 2025 amendment; from 1 January 2026 it is {en}"
+        );
+        cx.report_at(
+            RuleId::Not14,
+            Warning,
+            path.clone(),
+            &[("path", &path), ("text", &shown)],
+            &[("what", &what_zh, &what_en)],
+        );
+    }
+}
+
+/// Every text users read, with its path.
+fn walk_texts(v: &Value, path: String, key: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) if !is_reference_key(key) => out.push((path, s.clone())),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                walk_texts(x, format!("{path}[{i}]"), key, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                walk_texts(x, p, k, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -223,5 +285,31 @@ mod tests {
         assert_rule(RuleId::Not14, |m| m.controller.contact.email = Some("[公司邮箱]".into()));
         assert_rule(RuleId::Not14, |m| m.recipients[0].name = "XXX 服务供应商".into());
         assert_quiet(RuleId::Not14, |m| m.rights.channel = Some("【我的】→【设置】→【个人信息管理】".into()));
+    }
+
+    /// CSL 21(3) is 23(3) from 2026-01-01 (the amended Cybersecurity Law): seed 004's
+    /// "《中华人民共和国网络安全法》第二十一条第三款" is a warning naming the current article;
+    /// the current numbering is quiet.
+    #[test]
+    fn csl_cited_by_its_current_numbers() {
+        let old = "《中华人民共和国网络安全法》第二十一条第三款要求网络日志留存不得少于六个月";
+        let f = crate::rules::tests::findings_of(RuleId::Not14, |m| m.purposes[2].basis_note = Some(old.into()));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, crate::rules::Severity::Warning);
+        assert!(f[0].message_zh.contains("第二十三条") && f[0].message_en.contains("art. 23"), "{f:#?}");
+        assert_eq!(super::outdated_citation("网络安全法第四十九条"), Some(("第五十一条", "art. 51")));
+        assert_quiet(RuleId::Not14, |m| {
+            m.purposes[2].basis_note = Some("《中华人民共和国网络安全法》第二十三条第三款".into());
+        });
+        // No rule of gebao's own cites the old numbers.
+        for r in crate::rules::catalogue() {
+            for t in [r.source, r.binding, r.title.zh, r.title.en, r.message.zh, r.hint.zh, r.hint.en] {
+                assert!(
+                    super::outdated_citation(t).is_none() && !t.contains("CSL 21") && !t.contains("CSL 49"),
+                    "{}",
+                    r.id
+                );
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Retention: how long PI is kept and what happens at the end (PIPL 19, 47, 73; CSL 23(3);
 //! ECL 31; AML 34; GB/T 35273 8.3; `pipl-rules.md` parts C and F).
 
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{Disposal, Field, LegalMinimum, Purpose, Retention, RetentionStart, Sector, Source};
 use crate::taxonomy::Category;
@@ -12,6 +12,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret01,
         severity: Error,
         source: "CSL 23(3)",
+        binding: "CSL 23(3)",
+        force: Force::Law,
         title: B::new(
             "网络日志、安全事件记录保存不少于六个月",
             "Network and security logs are kept for at least six months",
@@ -29,6 +31,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret02,
         severity: Error,
         source: "ECL 31",
+        binding: "ECL 31",
+        force: Force::Law,
         title: B::new(
             "电子商务平台经营者保存商品和服务信息、交易信息自交易完成之日起不少于三年",
             "An e-commerce platform keeps goods, service and transaction records for at least three years after completion",
@@ -46,6 +50,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret03,
         severity: Error,
         source: "PIPL 19",
+        binding: "PIPL 19",
+        force: Force::Law,
         title: B::new("基于同意处理的个人信息不得永久保存", "Consent-based data is not kept indefinitely"),
         message: B::new(
             "处理目的 `{purpose}` 基于同意处理，却无期限地保存个人信息",
@@ -60,6 +66,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret04,
         severity: Error,
         source: "PIPL 47, 73",
+        binding: "PIPL 47",
+        force: Force::Law,
         title: B::new(
             "保存期限届满后删除或匿名化处理，去标识化不等于匿名化",
             "At the end of retention the data is deleted or anonymised; de-identified is not anonymised",
@@ -74,6 +82,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret05,
         severity: Warning,
         source: "35273 8.3",
+        binding: "35273 8.3",
+        force: Force::RecommendedStandard,
         title: B::new("说明已删除的信息何时从备份中清除", "Say when erased data leaves the backups"),
         message: B::new(
             "未说明已删除的个人信息在多长时间内从备份中清除",
@@ -88,6 +98,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Ret06,
         severity: Error,
         source: "AML 34",
+        binding: "AML 34",
+        force: Force::Law,
         title: B::new(
             "金融机构保存客户身份资料和交易记录不少于十年",
             "Financial institutions keep customer identity and transaction records for at least ten years",
@@ -99,6 +111,22 @@ pub const RULES: &[Rule] = &[
         hint: B::new(
             "客户身份资料：retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }；交易记录：retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }",
             "customer identity: `retention = { period = \"10 years\", from = \"relationship-end\", legal_minimum = \"aml-customer-identity\" }`; transactions: `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"aml-transactions\" }`",
+        ),
+    },
+    Rule {
+        id: RuleId::Ret07,
+        severity: Error,
+        source: "税收征管法实施细则 29",
+        binding: "税收征管法实施细则 29",
+        force: Force::Regulation,
+        title: B::new(
+            "账簿、记账凭证、完税凭证等涉税资料（含代扣代缴）保存十年",
+            "Tax records (books, vouchers, tax receipts, withholding) are kept for ten years",
+        ),
+        message: B::new("涉税资料的保存不符合要求：{problem}", "tax records are not kept as required: {problem}"),
+        hint: B::new(
+            "为保存涉税资料的处理目的设置 retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"tax-records\" }",
+            "give the purpose that keeps tax records `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"tax-records\" }`",
         ),
     },
 ];
@@ -277,6 +305,9 @@ pub fn check(cx: &mut Ctx<'_>) {
         Some(_) => {}
     }
 
+    // RET-07 (税收征收管理法实施细则 29): for any operator that keeps tax records.
+    tax_records(cx);
+
     // RET-06 (AML 34): only for financial institutions.
     if m.controller.sector == Sector::Finance {
         let identity = [RetentionStart::RelationshipEnd, RetentionStart::AccountCancellation];
@@ -315,6 +346,42 @@ pub fn check(cx: &mut Ctx<'_>) {
     }
 }
 
+/// Chinese words, and English words (whole words: not "taxi"), that mark a purpose as keeping
+/// tax records (withholding, invoices, tax filings).
+const TAX_WORDS_ZH: [&str; 2] = ["税", "发票"];
+const TAX_WORDS_EN: [&str; 7] = ["tax", "taxes", "withholding", "invoice", "invoices", "invoicing", "fapiao"];
+
+fn says_tax(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    TAX_WORDS_ZH.iter().any(|w| lower.contains(w))
+        || lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| TAX_WORDS_EN.contains(&w))
+}
+
+/// RET-07 (税收征收管理法实施细则 art. 29): tax records are kept ten years. A purpose that
+/// declares the minimum is held to it; one that speaks of taxes or invoices but declares no
+/// legal minimum is asked to (a warning: the words are a guess).
+fn tax_records(cx: &mut Ctx<'_>) {
+    let allowed = [
+        RetentionStart::TransactionCompletion,
+        RetentionStart::RelationshipEnd,
+        RetentionStart::AccountCancellation,
+        RetentionStart::PurposeEnd,
+    ];
+    check_minimum(cx, RuleId::Ret07, LegalMinimum::TaxRecords, &allowed);
+    let m = cx.m;
+    for (i, p) in m.purposes.iter().enumerate() {
+        if p.retention.as_ref().is_some_and(|r| r.legal_minimum.is_some()) {
+            continue;
+        }
+        let texts = [Some(p.id.as_str()), Some(p.name.as_str()), p.name_en.as_deref(), p.basis_note.as_deref()];
+        if texts.into_iter().flatten().any(says_tax) {
+            let zh = format!("处理目的 `{}` 似乎涉及涉税资料，但没有声明法定最短保存期限（十年）", p.id);
+            let en = format!("purpose `{}` seems to keep tax records but declares no legal minimum (ten years)", p.id);
+            cx.report_at(RuleId::Ret07, Warning, format!("purposes[{i}].retention"), &[], &[("problem", &zh, &en)]);
+        }
+    }
+}
+
 /// A retention method that says the data is kept for ever.
 fn says_forever(text: &str) -> bool {
     let t = text.to_lowercase();
@@ -326,8 +393,8 @@ mod tests {
     use super::says_log;
     use crate::duration::Duration;
     use crate::manifest::*;
-    use crate::rules::RuleId;
     use crate::rules::tests::{assert_quiet, assert_rule};
+    use crate::rules::{RuleId, Severity};
 
     fn purpose(m: &Manifest, id: &str) -> usize {
         m.purposes.iter().position(|p| p.id.as_str() == id).unwrap_or_else(|| panic!("no purpose {id}"))
@@ -413,6 +480,30 @@ mod tests {
     fn ret_05() {
         assert_rule(RuleId::Ret05, |m| m.storage.backups_purged_within = None);
         assert_rule(RuleId::Ret05, |m| m.storage.backups_purged_within = Some(Duration::Indefinite));
+    }
+
+    /// Seed 004 withholds tax ("代缴税款") and deletes the records 15 working days after
+    /// cancellation; tax records are kept ten years (税收征收管理法实施细则 第二十九条).
+    #[test]
+    fn ret_07_tax_records_ten_years() {
+        let tax = |m: &mut Manifest, period: Duration| {
+            let r = retention(m, "publish");
+            r.legal_minimum = Some(LegalMinimum::TaxRecords);
+            r.period = Some(period);
+            r.from = RetentionStart::TransactionCompletion;
+        };
+        assert_rule(RuleId::Ret07, |m| tax(m, Duration::working_days(15)));
+        assert_rule(RuleId::Ret07, |m| tax(m, Duration::years(3)));
+        assert_quiet(RuleId::Ret07, |m| tax(m, Duration::years(10)));
+        assert_eq!(LegalMinimum::TaxRecords.minimum(), Duration::years(10));
+        // Named like tax withholding with no legal minimum: a warning asking for one.
+        let found = crate::rules::tests::findings_of(RuleId::Ret07, |m| {
+            let i = m.purposes.iter().position(|p| p.id.as_str() == "publish").unwrap_or_default();
+            m.purposes[i].name = "代缴税款".into();
+        });
+        assert!(found.len() == 1 && found[0].severity == Severity::Warning, "{found:#?}");
+        assert!(super::says_tax("tax_withholding") && super::says_tax("Issuing invoices"));
+        assert!(!super::says_tax("Taxi booking") && !super::says_tax("syntax help"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! part E).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::duration::Duration;
 use crate::manifest::{FeeBasis, Handling, RepeatAction, Right, RightKind};
 use crate::taxonomy::Category;
@@ -13,6 +13,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt01,
         severity: Error,
         source: "PIPL 44–48; NDSMR",
+        binding: "PIPL 44–48",
+        force: Force::Law,
         title: B::new(
             "提供全部法定权利：知情决定、限制拒绝、查阅、复制、转移、更正补充、删除、撤回同意、注销账号、解释说明",
             "Offer every right: know and decide, restrict or refuse, access, copy, portability, correction, deletion, withdrawal, cancellation, explanation",
@@ -27,6 +29,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt02,
         severity: Error,
         source: "APP19",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new(
             "人工处理的更正、删除、注销和投诉请求在15个工作日内答复",
             "Correction, deletion, cancellation and complaints handled by hand are answered within 15 working days",
@@ -44,6 +48,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt03,
         severity: Warning,
         source: "35273 8.7",
+        binding: "35273 8.7",
+        force: Force::RecommendedStandard,
         title: B::new("任何请求在30天内答复", "Any request is answered within 30 days"),
         message: B::new(
             "“{right}”请求的答复期限为{deadline}，超过30天",
@@ -55,6 +61,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt04,
         severity: Error,
         source: "APP19; NDSMR; 35273 8.5",
+        binding: "APP19",
+        force: Force::NormativeDocument,
         title: B::new("注销账号不设置不合理条件", "Account cancellation has no unreasonable conditions"),
         message: B::new(
             "注销账号设置了不合理的条件：{problem}",
@@ -69,6 +77,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt05,
         severity: Error,
         source: "NDSMR 24; APP19; 35273 8.5",
+        binding: "NDSMR 24",
+        force: Force::Regulation,
         title: B::new(
             "注销后删除或匿名化个人信息，并说明不超过15个工作日的期限",
             "After cancellation PI is deleted or anonymised within a stated deadline of at most 15 working days",
@@ -86,6 +96,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt06,
         severity: Warning,
         source: "NDSMR 25; 35273 8.7",
+        binding: "NDSMR 25",
+        force: Force::Regulation,
         title: B::new(
             "仅对明显超出合理次数的重复请求收取成本费用",
             "Only requests clearly beyond a reasonable number are charged, at cost",
@@ -100,6 +112,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt07,
         severity: Error,
         source: "PIPL 49",
+        binding: "PIPL 49",
+        force: Force::Law,
         title: B::new(
             "近亲属可为自身合法正当利益对死者的个人信息行使查阅、复制、更正、删除权利",
             "Close relatives may access, copy, correct and delete a deceased user's PI for their own legitimate interest",
@@ -114,6 +128,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Rgt08,
         severity: Warning,
         source: "NDSMR",
+        binding: "NDSMR",
+        force: Force::Regulation,
         title: B::new("说明个人信息转移的条件", "State the conditions of portability"),
         message: B::new(
             "提供个人信息转移权利，但未说明转移的条件",
@@ -138,7 +154,7 @@ const EXTRA_PI: &[(Category, &[&str])] = &[
         &["身份证", "证件", "护照", "户口", "id card", "identity card", "identity document", "passport"],
     ),
     (Category::Biometric, &["人脸", "刷脸", "手持", "自拍", "face", "selfie"]),
-    (Category::Property, &["银行卡", "bank card", "bank account"]),
+    (Category::FinancialAccount, &["银行卡", "bank card", "bank account"]),
     (Category::Location, &["定位", "location"]),
 ];
 
@@ -151,8 +167,9 @@ pub fn check(cx: &mut Ctx<'_>) {
     let m = cx.m;
     let rights = &m.rights;
 
-    // RGT-01 (PIPL 44–48): every right is offered.
-    for kind in RightKind::ALL {
+    // RGT-01 (PIPL 44–48): every right of the individual is offered. Complaints (投诉举报)
+    // are not one of them: NOT-04 asks for their channel.
+    for kind in RightKind::ALL.into_iter().filter(|k| *k != RightKind::Complaint) {
         let path = match rights.get(kind) {
             Some(r) if r.offered => continue,
             Some(_) => format!("rights.{}.offered", kind.as_str()),
@@ -329,6 +346,8 @@ mod tests {
     fn rgt_01() {
         assert_rule(RuleId::Rgt01, |m| m.rights.explanation = None);
         assert_rule(RuleId::Rgt01, |m| right(m, RightKind::Portability).offered = false);
+        // 投诉举报 is not a right of PIPL 44–48; NOT-04 asks for its channel.
+        assert_quiet(RuleId::Rgt01, |m| m.rights.complaint = None);
     }
 
     #[test]

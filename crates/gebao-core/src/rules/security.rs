@@ -2,7 +2,7 @@
 //! (PIPL 51–59; NDSMR 26–30; AUDIT; INCID; NETID).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::duration::{Duration, Unit};
 use crate::manifest::{Manifest, Measure, Purpose, Recipient, RecipientKind};
 use crate::taxonomy::Category;
@@ -11,15 +11,17 @@ use crate::text::Text as B;
 pub const RULES: &[Rule] = &[
     Rule {
         id: RuleId::Sec01,
-        severity: Error,
+        severity: Info,
         source: "PIPL 55",
+        binding: "PIPL 55",
+        force: Force::Law,
         title: B::new(
             "对敏感个人信息、自动化决策、委托处理、向他人提供、公开、出境等情形事前进行个人信息保护影响评估并记录",
             "Assess and record the impact beforehand for sensitive PI, automated decisions, entrusting, providing, disclosure and cross-border transfer",
         ),
         message: B::new(
-            "{what}需要事前进行个人信息保护影响评估，但没有评估记录",
-            "{what} needs a prior PI protection impact assessment, but none is recorded",
+            "请确认已对{what}事前开展个人信息保护影响评估并记录（清单中没有评估记录）",
+            "confirm that {what} had a prior PI protection impact assessment, kept on record (the manifest lists none)",
         ),
         hint: B::new(
             "添加一条 [[pia]] 记录并在其 purposes 或 recipients 中列出它，或填写它的 pia",
@@ -30,6 +32,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sec02,
         severity: Error,
         source: "PIPL 51, 57; INCID",
+        binding: "PIPL 57",
+        force: Force::Law,
         title: B::new(
             "声明个人信息安全事件应急预案（负责人、报告的监管部门、告知用户的方式）",
             "Declare an incident response plan (contact, regulator, how users are told)",
@@ -44,6 +48,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sec03,
         severity: Error,
         source: "PIPL 52; AUDIT 12; CAC notice 2025-07-18",
+        binding: "PIPL 52",
+        force: Force::Law,
         title: B::new(
             "处理100万人以上个人信息的，指定个人信息保护负责人，并在达到该数量之日起30个工作日内向设区的市级网信部门报送",
             "With PI of 1,000,000 or more individuals, name a PI protection officer and report them to the city-level CAC within 30 working days",
@@ -56,13 +62,15 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Sec04,
-        severity: Error,
+        severity: Info,
         source: "AUDIT; PIPL 54",
+        binding: "PIPL 54",
+        force: Force::Law,
         title: B::new(
             "定期开展个人信息保护合规审计；处理1000万人以上个人信息的，至少每两年一次",
             "Audit compliance regularly; with PI of more than 10,000,000 individuals, at least every two years",
         ),
-        message: B::new("合规审计不符合要求：{what}", "compliance audits fall short: {what}"),
+        message: B::new("请确认个人信息保护合规审计的安排：{what}", "confirm how compliance audits are done: {what}"),
         hint: B::new(
             "在 [organisation] 中填写 audit_every（审计频次，1000万人以上不超过 \"2 years\"）和 last_audit（最近一次审计日期）",
             "set `audit_every` (at most \"2 years\" above 10 million individuals) and `last_audit` (the last audit's date) in [organisation]",
@@ -72,6 +80,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sec07,
         severity: Error,
         source: "NDSMR 28, 30",
+        binding: "NDSMR 28, 30",
+        force: Force::Regulation,
         title: B::new(
             "处理1000万人以上个人信息的，从管理层成员中明确网络数据安全负责人，并设立网络数据安全管理机构",
             "With PI of 10,000,000 or more individuals, name a network data security officer from management and a management body",
@@ -89,6 +99,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sec05,
         severity: Error,
         source: "PIPL 53; NDSMR 26",
+        binding: "PIPL 53",
+        force: Force::Law,
         title: B::new(
             "境外处理者在境内设立专门机构或指定代表，并将名称和联系方式报送设区的市级网信部门",
             "An overseas operator names a representative in China and reports its name and contact to the city-level CAC",
@@ -101,22 +113,26 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Sec08,
-        severity: Warning,
+        severity: Info,
         source: "NETID",
+        binding: "NETID",
+        force: Force::DepartmentalRule,
         title: B::new(
             "实名认证支持国家网络身份认证（网号、网证），使用后不再要求提供明文身份信息",
             "Real-name verification accepts the national network identity (网号/网证) and then asks for no plaintext identity details",
         ),
         message: B::new("{what}", "{what}"),
         hint: B::new(
-            "支持使用网号、网证完成实名认证，并在 [protection.real_name] 中设置 accepts_network_identity = true",
-            "accept the national network identity for real-name verification and set `accepts_network_identity = true` in [protection.real_name]",
+            "《国家网络身份认证公共服务管理办法》鼓励（并非强制）平台支持网号、网证：如支持，在 [protection.real_name] 中设置 accepts_network_identity = true",
+            "NETID encourages platforms to accept the national network identity, it does not oblige them: if you do, set `accepts_network_identity = true` in [protection.real_name]",
         ),
     },
     Rule {
         id: RuleId::Sec06,
         severity: Warning,
         source: "PIPL 51",
+        binding: "PIPL 51",
+        force: Force::Law,
         title: B::new(
             "声明安全保护措施：访问控制、加密、去标识化、安全培训、日志记录",
             "Declare protection measures: access control, encryption, de-identification, training, logging",

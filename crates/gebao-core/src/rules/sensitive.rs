@@ -2,7 +2,7 @@
 //! GB/T 35273 6.3).
 
 use super::notice::filled;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{Field, Manifest};
 use crate::taxonomy::Category;
 use crate::text::Text as B;
@@ -13,6 +13,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sen01,
         severity: Error,
         source: "PIPL 29",
+        binding: "PIPL 29",
+        force: Force::Law,
         title: B::new(
             "基于同意处理敏感个人信息的，取得个人的单独同意",
             "Processing sensitive PI on consent needs a separate consent",
@@ -30,6 +32,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sen02,
         severity: Error,
         source: "35273 6.3; PIPL 51",
+        binding: "PIPL 51",
+        force: Force::Law,
         title: B::new("敏感个人信息加密存储", "Sensitive PI is stored encrypted"),
         message: B::new(
             "{category}（{fields}）是敏感个人信息，但没有声明加密存储",
@@ -44,6 +48,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sen03,
         severity: Error,
         source: "FACE",
+        binding: "FACE",
+        force: Force::DepartmentalRule,
         title: B::new(
             "人脸识别取得单独同意，并提供其他验证方式，不作为唯一验证方式",
             "Face recognition: a separate consent, and another way to verify so that face is never the only one",
@@ -58,6 +64,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sen04,
         severity: Error,
         source: "FACE 15",
+        binding: "FACE 15",
+        force: Force::DepartmentalRule,
         title: B::new(
             "存储人脸信息达到10万人的，30个工作日内向省级以上网信部门备案",
             "Stored face data of 100,000 individuals is filed with the provincial CAC within 30 working days",
@@ -72,6 +80,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Sen05,
         severity: Warning,
         source: "35273 6.3",
+        binding: "35273 6.3",
+        force: Force::RecommendedStandard,
         title: B::new(
             "生物识别原始数据在验证后不予保留，只保留模板或摘要",
             "Raw biometric data is not kept after verification: templates or digests only",
@@ -183,7 +193,8 @@ fn face(cx: &mut Ctx<'_>) {
                 );
             }
             match face.individuals_stored {
-                None => cx.report_bilingual(RuleId::Sen04, "protection.face.individuals_stored", &[], &[("what", "没有声明存储人脸信息的人数（individuals_stored），无法判断是否需要备案", "the number of individuals whose face data is stored (`individuals_stored`) is not declared, so whether filing is due cannot be told")]),
+                // FACE 15 binds at 100,000: an undeclared count is a question, not an error.
+                None => cx.report_at(RuleId::Sen04, Info, "protection.face.individuals_stored", &[], &[("what", "请确认存储人脸信息的人数是否达到10万人（清单没有声明 individuals_stored）", "confirm whether face data of 100,000 individuals or more is stored (the manifest does not declare `individuals_stored`)")]),
                 Some(n) if n >= FACE_FILING_THRESHOLD && face.filed.is_none() => {
                     let zh = format!("存储了 {n} 人的人脸信息，已达到10万人，但没有记录备案日期（filed）");
                     let en = format!("face data of {n} individuals is stored, 100,000 or more, but no filing date (`filed`) is recorded");
@@ -289,10 +300,13 @@ mod tests {
             compliant_face(m);
             m.protection.face = Some(face(Some("短信验证码"), Some(150_000)));
         });
-        assert_rule(RuleId::Sen04, |m| {
+        // FACE 15 binds at 100,000: an undeclared count is a question (info), not an error.
+        let f = crate::rules::tests::findings_of(RuleId::Sen04, |m| {
             compliant_face(m);
             m.protection.face = Some(face(Some("短信验证码"), None));
         });
+        assert!(f.len() == 1 && f[0].severity == crate::rules::Severity::Info, "{f:#?}");
+        assert!(f[0].message_zh.contains("请确认") && f[0].message_en.contains("confirm"), "{f:#?}");
         assert_quiet(RuleId::Sen04, |m| {
             compliant_face(m);
             let mut f = face(Some("短信验证码"), Some(150_000));

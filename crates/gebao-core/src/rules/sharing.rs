@@ -3,7 +3,7 @@
 
 use super::notice::filled;
 use super::retention::shorter_than;
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{LegalMinimum, Manifest, Recipient, RecipientKind};
 use crate::text::{Lang, Text as B};
 use std::collections::HashSet;
@@ -13,6 +13,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr01,
         severity: Error,
         source: "PIPL 23",
+        binding: "PIPL 23",
+        force: Force::Law,
         title: B::new(
             "向其他个人信息处理者提供个人信息时告知接收方信息并取得单独同意",
             "A recipient that is another processor is fully described and needs separate consent",
@@ -25,15 +27,17 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Shr02,
-        severity: Error,
+        severity: Info,
         source: "PIPL 21",
+        binding: "PIPL 21",
+        force: Force::Law,
         title: B::new(
             "委托处理约定目的、期限、处理方式、个人信息种类、保护措施及到期返还或删除",
             "An entrusted processor has a contract with purpose, period, fields, protection measures and return or deletion at the end",
         ),
         message: B::new(
-            "受托处理者 `{recipient}` 缺少：{missing}",
-            "entrusted processor `{recipient}` lacks: {missing}",
+            "请确认与受托处理者 `{recipient}` 的委托合同约定了以下事项（清单中缺少）：{missing}",
+            "confirm that the contract with entrusted processor `{recipient}` covers what the manifest lacks: {missing}",
         ),
         hint: B::new(
             "填写 purpose（或 purposes）、fields，以及 contract = { reference, period, protection, on_end }",
@@ -44,6 +48,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr03,
         severity: Error,
         source: "PIPL 25",
+        binding: "PIPL 25",
+        force: Force::Law,
         title: B::new("公开个人信息须取得单独同意", "Public disclosure of PI needs separate consent"),
         message: B::new(
             "公开披露 `{recipient}` 没有取得个人的单独同意",
@@ -58,6 +64,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr04,
         severity: Warning,
         source: "41391; NDSMR",
+        binding: "41391",
+        force: Force::RecommendedStandard,
         title: B::new(
             "第三方SDK列明所属公司、目的、收集的个人信息和其隐私政策链接",
             "Every third-party SDK lists its company, purpose, fields and a link to its own policy",
@@ -72,6 +80,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr05,
         severity: Error,
         source: "PIPL 6, 23",
+        binding: "PIPL 6, 23",
+        force: Force::Law,
         title: B::new(
             "接收方只接收其服务的处理目的所声明的字段",
             "A recipient receives only fields its purposes declare",
@@ -89,6 +99,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr06,
         severity: Warning,
         source: "PIPL 22",
+        binding: "PIPL 22",
+        force: Force::Law,
         title: B::new(
             "说明合并、分立、解散、破产时个人信息的转移规则",
             "State what happens to PI on a merger, split, dissolution or bankruptcy",
@@ -106,6 +118,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr07,
         severity: Warning,
         source: "PIPL 47; 35273 8.3",
+        binding: "35273 8.3",
+        force: Force::RecommendedStandard,
         title: B::new(
             "每个接收方都声明删除请求如何转达给它",
             "Every recipient declares how deletion requests reach it",
@@ -123,6 +137,8 @@ pub const RULES: &[Rule] = &[
         id: RuleId::Shr08,
         severity: Error,
         source: "NDSMR 12",
+        binding: "NDSMR 12",
+        force: Force::Regulation,
         title: B::new(
             "提供、委托处理个人信息的记录保存不少于三年",
             "Records of providing and entrusting PI are kept for at least three years",

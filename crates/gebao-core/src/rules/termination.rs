@@ -1,6 +1,6 @@
 //! Ending the service (35273 6.4; the seeds' 30- and 15-day notices).
 
-use super::{Ctx, Rule, RuleId, Severity::*};
+use super::{Ctx, Force, Rule, RuleId, Severity::*};
 use crate::manifest::{Disposal, Termination};
 use crate::text::Text as B;
 
@@ -8,7 +8,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: RuleId::Trm01,
         severity: Error,
-        source: "35273 6.4",
+        source: "35273 6.4; PIPL 47",
+        binding: "PIPL 47(1)(2)",
+        force: Force::Law,
         title: B::new(
             "停止运营时停止收集个人信息，逐一送达或公告通知用户，并删除或匿名化处理个人信息",
             "On termination: stop collecting, tell users individually or by announcement, delete or anonymise",
@@ -21,16 +23,18 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::Trm02,
-        severity: Warning,
+        severity: Info,
         source: "seeds 000, 002",
+        binding: "—",
+        force: Force::Practice,
         title: B::new("写明停止运营前的提前通知期", "State the notice period before the service ends"),
         message: B::new(
             "未说明停止运营前提前多久通知用户",
             "how long before the service ends users are told is not stated",
         ),
         hint: B::new(
-            "在 [termination] 中填写 notice（如 \"30 days\"）",
-            "set `notice` in [termination] (e.g. \"30 days\")",
+            "没有普遍适用的法定通知期（《电子商务法》第十六条的提前三十日公示只约束电子商务经营者）；建议在 [termination] 中填写 notice（如 \"30 days\"）",
+            "no notice period binds every operator (ECL 16's 30 days bind e-commerce operators only); consider setting `notice` in [termination] (e.g. \"30 days\")",
         ),
     },
 ];

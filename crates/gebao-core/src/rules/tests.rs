@@ -105,6 +105,107 @@ fn findings_are_placed_in_the_source() {
     assert!(f.is_some_and(|f| f.span.is_some()));
 }
 
+/// The findings of rule `id` after `change` is applied to the clean manifest.
+pub(crate) fn findings_of(id: RuleId, change: impl FnOnce(&mut Manifest)) -> Vec<Finding> {
+    let mut m = clean();
+    change(&mut m);
+    check(&m, None).into_iter().filter(|f| f.rule == id).collect()
+}
+
+/// A rule that reports errors is bound by a mandatory text, named among its sources; one
+/// bound by a recommended standard or by practice only warns or advises.
+#[test]
+fn every_rule_says_what_binds_it() {
+    for r in catalogue() {
+        assert!(!r.binding.trim().is_empty(), "{}: no binding text", r.id);
+        if r.severity == Severity::Error {
+            assert!(r.force.is_mandatory(), "{} is an error but {} is {:?}", r.id, r.binding, r.force);
+        }
+        if r.force == Force::Practice {
+            assert_eq!(r.binding, "—", "{}: practice has no binding text", r.id);
+        } else {
+            let short = r.binding.split(' ').next().unwrap_or_default();
+            assert!(r.source.contains(short), "{}: binding {} is not among the sources {}", r.id, r.binding, r.source);
+        }
+        let label = r.force.label();
+        assert!(!label.zh.is_empty() && !label.en.is_empty());
+    }
+}
+
+/// What cannot be judged from a manifest is asked, not charged: these rules only advise,
+/// and their findings ask the operator to confirm.
+#[test]
+fn what_a_manifest_cannot_show_is_asked_not_charged() {
+    let asked = [
+        RuleId::Sec01,
+        RuleId::Adm04,
+        RuleId::Not12,
+        RuleId::Not13,
+        RuleId::Min05,
+        RuleId::Min07,
+        RuleId::Sec04,
+        RuleId::Shr02,
+    ];
+    for id in asked {
+        let r = id.rule();
+        assert_eq!(r.severity, Severity::Info, "{id}");
+        assert!(r.message.zh.starts_with("请确认") && r.message.en.starts_with("confirm"), "{id}");
+    }
+    let f = findings_of(RuleId::Sec01, |m| {
+        m.purposes[3].pia = None;
+        m.pia.retain(|p| p.id.as_str() != "pia-location");
+    });
+    assert!(f.iter().all(|f| f.severity == Severity::Info && f.message_zh.starts_with("请确认")), "{f:#?}");
+}
+
+/// The same problem at several places of a section is one finding, at the first place,
+/// naming every place.
+#[test]
+fn repeated_findings_are_grouped_per_section() {
+    let mut src = CLEAN.to_owned();
+    let m0 = clean();
+    for p in &m0.purposes[..2] {
+        let line = format!("description = \"{}\"\n", p.description.as_deref().unwrap_or_default());
+        assert!(src.contains(&line), "clean.toml: {line}");
+        src = src.replacen(&line, "", 1);
+    }
+    let m = crate::manifest::load::load_manifest(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    let found: Vec<Finding> = check(&m, Some(&src)).into_iter().filter(|f| f.rule == RuleId::Not02).collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!((f.path.as_str(), f.also.as_slice()), ("purposes[0].name", &["purposes[1].name".to_owned()][..]));
+    for p in &m.purposes[..2] {
+        assert!(f.message_zh.contains(p.id.as_str()) && f.message_en.contains(p.id.as_str()), "{f:#?}");
+    }
+    assert!(f.span.as_ref().is_some_and(|s| src[s.clone()].contains(m.purposes[0].name.as_str())), "{f:#?}");
+    // One hint, not one per place.
+    assert_eq!(f.hint_zh, RuleId::Not02.rule().hint.zh);
+}
+
+/// A grouped message says the shared part once and lists what differs.
+#[test]
+fn grouped_messages_say_the_shared_part_once() {
+    let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        super::joined(&v(&["基本业务功能 `browse` 使用了 `a`", "基本业务功能 `browse` 使用了 `bb`"]), "、", "；"),
+        "基本业务功能 `browse` 使用了 `a`、`bb`"
+    );
+    assert_eq!(
+        super::joined(
+            &v(&["field `a` has no necessity", "field `a` has no impact", "field `b` has no impact"]),
+            ", ",
+            "; "
+        ),
+        "field `a` has no necessity; `a` has no impact; `b` has no impact"
+    );
+    assert_eq!(
+        super::joined(&v(&["purpose `a` is wrong here", "purpose `b` is wrong here"]), ", ", "; "),
+        "purpose `a`, `b` is wrong here"
+    );
+    assert_eq!(super::joined(&v(&["one thing", "another"]), ", ", "; "), "one thing; another");
+    assert_eq!(super::joined(&v(&["only"]), ", ", "; "), "only");
+}
+
 /// Asserts that `change`, applied to the clean manifest, does not trigger `id`: for rules
 /// whose condition the clean manifest lacks (a recipient abroad, face recognition, …), the
 /// compliant variant of the condition must stay quiet.

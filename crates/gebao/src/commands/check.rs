@@ -114,6 +114,7 @@ fn json(loaded: &Loaded, findings: &[Finding], ok: bool) -> serde_json::Value {
             "hint": f.hint_zh,
             "hint_en": f.hint_en,
             "path": f.path,
+            "also": f.also,
             "location": report::region(f.span.as_ref(), &loaded.text),
         })).collect::<Vec<_>>(),
     })
@@ -124,7 +125,15 @@ fn list_rules(format: Format, lang: Lang) -> std::io::Result<()> {
     match format {
         Format::Human => {
             for r in &all {
-                out::line(format!("{:<7} {:<8} {:<28} {}", r.id, r.severity.as_str(), r.source, r.title.get(lang)))?;
+                let force = format!("{} {}", r.binding, r.force.label().get(lang));
+                out::line(format!(
+                    "{:<7} {:<8} {:<28} {:<36} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.source,
+                    force,
+                    r.title.get(lang)
+                ))?;
             }
             let n = all.len();
             out::line(if lang == Lang::ZhCn { format!("共 {n} 条规则") } else { format!("{n} rules") })
@@ -132,7 +141,22 @@ fn list_rules(format: Format, lang: Lang) -> std::io::Result<()> {
         Format::Json | Format::Sarif => {
             let rules: Vec<_> = all
                 .iter()
-                .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "source": r.source, "title": r.title.zh, "title_en": r.title.en, "hint": r.hint.zh, "hint_en": r.hint.en}))
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "severity": r.severity,
+                        "source": r.source,
+                        "binding": r.binding,
+                        "force": r.force,
+                        "mandatory": r.force.is_mandatory(),
+                        "force_label": r.force.label().zh,
+                        "force_label_en": r.force.label().en,
+                        "title": r.title.zh,
+                        "title_en": r.title.en,
+                        "hint": r.hint.zh,
+                        "hint_en": r.hint.en,
+                    })
+                })
                 .collect();
             out::line(format!("{:#}", serde_json::Value::Array(rules)))
         }

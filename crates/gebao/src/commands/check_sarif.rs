@@ -24,7 +24,7 @@ fn driver(lang: Lang) -> Value {
                 "shortDescription": {"text": r.title.get(lang)},
                 "help": {"text": r.hint.get(lang)},
                 "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {"source": r.source, "title_zh": r.title.zh, "title_en": r.title.en},
+                "properties": {"source": r.source, "binding": r.binding, "force": r.force, "title_zh": r.title.zh, "title_en": r.title.en},
             })
         })
         .collect();

@@ -8,8 +8,12 @@ use crate::taxonomy::Category;
 /// The basic functions NEC speaks of: those that ask for PI on consent or under the service
 /// contract. Processing under a legal obligation (network logs, real-name checks) is not
 /// "necessary PI" in NEC's sense and is judged by its own rules.
+/// A basic function the manifest says is not the app type's NEC basic function, or whose PI
+/// another law requires (`beyond_nec`, with the reason), is not judged by NEC either.
 fn nec_applies(p: &Purpose) -> bool {
-    p.function == Function::Basic && matches!(p.basis, LegalBasis::Consent | LegalBasis::Contract)
+    p.function == Function::Basic
+        && matches!(p.basis, LegalBasis::Consent | LegalBasis::Contract)
+        && p.beyond_nec.as_deref().is_none_or(|r| r.trim().is_empty())
 }
 
 /// Fields NEC's lists do not count: content the user chooses to publish or send (the

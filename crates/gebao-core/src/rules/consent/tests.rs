@@ -1,8 +1,8 @@
 use crate::app_types::{AppType, Confirmation, NecEntry, NecessaryItem};
 use crate::duration::Duration;
 use crate::manifest::*;
-use crate::rules::tests::{assert_quiet, assert_rule, clean};
-use crate::rules::{Ctx, Finding, RuleId, check};
+use crate::rules::tests::{assert_quiet, assert_rule, clean, findings_of};
+use crate::rules::{Ctx, Finding, RuleId, Severity, check};
 use crate::taxonomy::Category;
 
 /// The findings of one rule on a manifest.
@@ -104,16 +104,40 @@ fn con_04() {
 
 #[test]
 fn con_05() {
-    assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = None);
     assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::hours(24)));
     assert_rule(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(1)));
     assert_quiet(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::days(7)));
+    // No rule asks a policy to state an interval (NDSMR 22(5) forbids frequent asking only).
+    assert_quiet(RuleId::Con05, |m| {
+        for p in &mut m.purposes {
+            p.consent.reprompt_after = None;
+        }
+    });
+    // 48 hours is gebao's suggestion, not the law's: advice only.
+    let f = findings_of(RuleId::Con05, |m| m.purposes[4].consent.reprompt_after = Some(Duration::hours(1)));
+    assert!(f.iter().all(|f| f.severity == Severity::Info), "{f:#?}");
 }
 
 #[test]
 fn con_06() {
     assert_rule(RuleId::Con06, |m| m.purposes[5].consent.withdraw = None);
     assert_rule(RuleId::Con06, |m| m.purposes[5].consent.withdraw = Some(" ".into()));
+    // PIPL 15 asks for a convenient way, not one per purpose: a general channel serves all.
+    assert_quiet(RuleId::Con06, |m| {
+        for p in &mut m.purposes {
+            p.consent.withdraw = None;
+        }
+        if let Some(w) = m.rights.withdrawal.as_mut() {
+            w.channel = Some("我的-设置-隐私-撤回同意".into());
+        }
+    });
+    // …but only one that is offered and says where.
+    assert_rule(RuleId::Con06, |m| {
+        m.purposes[5].consent.withdraw = None;
+        if let Some(w) = m.rights.withdrawal.as_mut() {
+            w.channel = Some(" ".into());
+        }
+    });
 }
 
 #[test]
@@ -175,6 +199,21 @@ fn con_10() {
                 }
             }
         });
+        // Seed 004: registering and posting are not a 网络直播 app's basic function service
+        // (viewing), which the manifest says with its reason.
+        assert_quiet(RuleId::Con10, |m| {
+            m.controller.app_type = t;
+            for p in &mut m.purposes {
+                p.beyond_nec = Some("发布内容不属于该类应用的基本功能服务".into());
+            }
+        });
+        // A blank reason is no reason.
+        assert_rule(RuleId::Con10, |m| {
+            m.controller.app_type = t;
+            for p in &mut m.purposes {
+                p.beyond_nec = Some(" ".into());
+            }
+        });
     }
 }
 
@@ -198,4 +237,33 @@ fn con_11() {
         m.storage.countries = vec!["SG".into()];
         m.storage.separate_consent = true;
     });
+}
+
+/// NEC's own necessary item for shopping, 支付信息 (time, amount, channel), is a transaction
+/// record: not PIPL-sensitive, so a basic purpose using it needs no separate consent, and it
+/// is necessary PI for the type. A bank card number is a financial account (PIPL 28).
+#[test]
+fn necessary_payment_records_need_no_separate_consent() {
+    let shop = |m: &mut Manifest, category: Category| {
+        m.controller.app_type = AppType::OnlineShopping;
+        let mut f = m.fields[0].clone();
+        f.id = "payment_info".into();
+        f.name = "支付时间、支付金额、支付渠道".into();
+        f.category = category;
+        f.necessity = None;
+        f.impact = None;
+        m.fields.push(f);
+        m.purposes[0].fields = vec!["phone".into(), "payment_info".into()];
+        m.purposes[0].basis = LegalBasis::Consent;
+        m.purposes[0].consent.withdraw = Some("我的-设置-隐私".into());
+    };
+    for id in [RuleId::Sen01, RuleId::Not08, RuleId::Con01] {
+        assert_quiet(id, |m| shop(m, Category::TransactionRecords));
+    }
+    assert_rule(RuleId::Sen01, |m| shop(m, Category::FinancialAccount));
+    assert_rule(RuleId::Not08, |m| shop(m, Category::FinancialAccount));
+    assert!(
+        !Category::TransactionRecords.pipl_sensitive(false) && Category::TransactionRecords.standard_sensitive(false)
+    );
+    assert!(Category::FinancialAccount.pipl_sensitive(false));
 }
