@@ -15,7 +15,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// Every migration, `(version, description, text)`, in order (`migrations/NNNN_name.sql`).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "portal_links", include_str!("../migrations/0002_portal_links.sql")),
+];
 
 /// The engine a migration is filled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -200,6 +200,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     erasure_keeps_the_proof,
     change_feed,
     another_key_cannot_vouch,
+    portal_links_are_single_use_and_short_lived,
 );
 
 /// Two instances starting together on an empty PostgreSQL publish exactly one version.
@@ -222,4 +223,26 @@ async fn first_version_is_published_once() {
         b.close().await;
     })
     .await;
+}
+
+/// A privacy-centre sign-in link works once, only before it expires, and goes with the
+/// subject's erasure; two takers at once: one wins.
+async fn portal_links_are_single_use_and_short_lived(env: Env) {
+    let s = &env.store;
+    s.put_subject(subject("u-link"), audit("subject.register", "")).await.unwrap();
+    let key = keys().subject_key("u-link");
+    let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+    s.create_portal_link(&a, &key, T0, T0 + 600_000).await.unwrap();
+    s.create_portal_link(&b, &key, T0, T0 + 600_000).await.unwrap();
+    s.create_portal_link(&c, &key, T0, T0 + 600_000).await.unwrap();
+    assert_eq!(s.take_portal_link(&[9u8; 32], T0 + 1).await.unwrap(), None, "an unknown link");
+    let (x, y) = tokio::join!(s.take_portal_link(&a, T0 + 1), s.take_portal_link(&a, T0 + 1));
+    let won: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();
+    assert_eq!(won, vec![key], "exactly one of two simultaneous uses succeeds");
+    assert_eq!(s.take_portal_link(&a, T0 + 2).await.unwrap(), None, "a used link");
+    assert_eq!(s.take_portal_link(&b, T0 + 600_000).await.unwrap(), None, "an expired link");
+    s.erase_subject("u-link", audit("subject.erase", "")).await.unwrap();
+    assert_eq!(s.take_portal_link(&c, T0 + 3).await.unwrap(), None, "a link of an erased subject");
+    let rows = env.raw.int("SELECT COUNT(*) FROM portal_links").await;
+    assert_eq!(rows, 0, "the erased subject's links are deleted");
 }

@@ -198,6 +198,49 @@ impl Store for SqlStore {
         Ok(found.filter(|r| !matches!(r, SubjectRecord::Live(s) if s.id != id)))
     }
 
+    async fn create_portal_link(
+        &self,
+        token_hash: &[u8; 32],
+        key: &SubjectKey,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
+        let mut tx = self.pools.write().await?;
+        let stale = now_ms - 24 * 3600 * 1000;
+        tx.exec("DELETE FROM portal_links WHERE expires_ms < $1", params![stale]).await?;
+        tx.exec(
+            "INSERT INTO portal_links (token_hash, subject_key, created_ms, expires_ms) VALUES ($1, $2, $3, $4)",
+            params![token_hash.as_slice(), key.0.as_slice(), now_ms, expires_ms],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64) -> Result<Option<SubjectKey>> {
+        // One statement marks it used and returns its subject: two instances taking the
+        // same link at once cannot both succeed.
+        let mut tx = self.pools.write().await?;
+        let row = tx
+            .opt(
+                "UPDATE portal_links SET used_ms = $1 WHERE token_hash = $2 AND used_ms IS NULL AND expires_ms > $1 \
+                 RETURNING subject_key",
+                params![now_ms, token_hash.as_slice()],
+            )
+            .await?;
+        let key = match row {
+            Some(r) => {
+                let bytes: Vec<u8> = r.get("subject_key")?;
+                Some(
+                    SubjectKey::from_slice(&bytes)
+                        .ok_or_else(|| StoreError::Corrupt("a portal link's subject key".into()))?,
+                )
+            }
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(key)
+    }
+
     async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>> {
         let key = *key;
         in_read!(self, |tx, k| async move { subjects::get_by_key(tx, k, &key).await })
