@@ -156,6 +156,8 @@ pub mod scope {
         RequestsRead,
         /// `requests:write`
         RequestsWrite,
+        /// `portal:write`
+        PortalWrite,
     );
 }
 

@@ -52,6 +52,36 @@ async fn the_privacy_centre_in_a_real_browser() {
             }
         }
 
+        // A user opens the link the app minted, withdraws a consent with one tap, and the
+        // decision API denies at once.
+        s.register("u1", json!({})).await;
+        s.consent("u1", "grant", common::purpose("recommend"), json!({})).await;
+        assert!(s.decide("u1", "recommend", &["browsing"]).await.0);
+        for (width, b) in [(390, &phone), (1280, &desktop)] {
+            let portal = s.key(&[gebao_store::Scope::PortalWrite]).await;
+            let link = s.post_as("/v1/subjects/u1/portal-links", Some(&portal), &json!({})).await.json();
+            b.goto(&format!("{}{}", s.base, link["path"].as_str().unwrap())).await;
+            assert!(b.url().await.ends_with("/privacy/me"), "{}", b.url().await);
+            assert!(b.console().await.is_empty());
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-me-{width}.png")), 2400).await;
+            }
+            if width == 390 {
+                b.click("form[action='/privacy/me/withdraw'] button").await;
+                let landed = gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                    b.url().await.ends_with("/privacy/me?done=1")
+                })
+                .await;
+                assert!(landed.as_secs() < 5);
+                assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (false, Some("consent-withdrawn".into())));
+                let shown = b.eval("return document.querySelector('.banner.ok').textContent").await;
+                assert!(shown.as_str().unwrap().contains("已撤回"), "{shown}");
+                if let Some(dir) = &shots {
+                    b.screenshot(&dir.join("centre-me-withdrawn-390.png"), 2400).await;
+                }
+            }
+        }
+
         // The language switch, by a click.
         phone.goto(&format!("{}/privacy/policy", s.base)).await;
         phone.click("a.lang").await;

@@ -90,13 +90,14 @@ pub trait Store: Send + Sync + 'static {
     /// `engine/subjects.rs`); `None` when it is not registered.
     async fn erase_subject(&self, id: &str, audit: NewAudit) -> Result<Option<SubjectOutcome>>;
     /// Keeps a privacy-centre sign-in link (its token's keyed hash) for the subject `key`
-    /// until `expires_ms`; links that expired a day ago are dropped on the way.
+    /// until `expires_ms`, audited in the same transaction; links that expired a day ago
+    /// are dropped on the way.
     async fn create_portal_link(
         &self,
         token_hash: &[u8; 32],
         key: &SubjectKey,
-        now_ms: i64,
         expires_ms: i64,
+        audit: NewAudit,
     ) -> Result<()>;
     /// Uses a sign-in link: the subject it was minted for, once, while it has not expired;
     /// `None` for an unknown, used or expired link (and for every later try).

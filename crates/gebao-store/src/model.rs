@@ -40,6 +40,8 @@ pub enum AuditAction {
     SubjectGuardianErased,
     ConsentGrant,
     ConsentWithdraw,
+    /// A privacy-centre sign-in link minted for a subject.
+    PortalLink,
     PolicyPublish,
     /// A step of a rights request.
     Request(crate::request::RequestStep),
@@ -54,7 +56,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 18] = [
+    const PLAIN: [(AuditAction, &'static str); 19] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -66,6 +68,7 @@ impl AuditAction {
         (AuditAction::SubjectGuardianErased, "subject.guardian-erased"),
         (AuditAction::ConsentGrant, "consent.grant"),
         (AuditAction::ConsentWithdraw, "consent.withdraw"),
+        (AuditAction::PortalLink, "portal.link"),
         (AuditAction::PolicyPublish, "policy.publish"),
         (AuditAction::OutboxDelivered, "outbox.delivered"),
         (AuditAction::OutboxFailed, "outbox.failed"),
@@ -170,13 +173,16 @@ pub enum Scope {
     RequestsRead,
     #[serde(rename = "requests:write")]
     RequestsWrite,
+    /// Mint privacy-centre sign-in links for the operator's logged-in users.
+    #[serde(rename = "portal:write")]
+    PortalWrite,
     /// Manage keys; implies nothing else.
     #[serde(rename = "keys:admin")]
     KeysAdmin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -186,6 +192,7 @@ impl Scope {
         Scope::AuditRead,
         Scope::RequestsRead,
         Scope::RequestsWrite,
+        Scope::PortalWrite,
         Scope::KeysAdmin,
     ];
 
@@ -200,6 +207,7 @@ impl Scope {
             Scope::AuditRead => "audit:read",
             Scope::RequestsRead => "requests:read",
             Scope::RequestsWrite => "requests:write",
+            Scope::PortalWrite => "portal:write",
             Scope::KeysAdmin => "keys:admin",
         }
     }

@@ -225,6 +225,10 @@ async fn first_version_is_published_once() {
     .await;
 }
 
+fn link_audit() -> NewAudit {
+    audit("portal.link", "subject-key:test")
+}
+
 /// A privacy-centre sign-in link works once, only before it expires, and goes with the
 /// subject's erasure; two takers at once: one wins.
 async fn portal_links_are_single_use_and_short_lived(env: Env) {
@@ -232,9 +236,9 @@ async fn portal_links_are_single_use_and_short_lived(env: Env) {
     s.put_subject(subject("u-link"), audit("subject.register", "")).await.unwrap();
     let key = keys().subject_key("u-link");
     let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
-    s.create_portal_link(&a, &key, T0, T0 + 600_000).await.unwrap();
-    s.create_portal_link(&b, &key, T0, T0 + 600_000).await.unwrap();
-    s.create_portal_link(&c, &key, T0, T0 + 600_000).await.unwrap();
+    s.create_portal_link(&a, &key, T0 + 600_000, link_audit()).await.unwrap();
+    s.create_portal_link(&b, &key, T0 + 600_000, link_audit()).await.unwrap();
+    s.create_portal_link(&c, &key, T0 + 600_000, link_audit()).await.unwrap();
     assert_eq!(s.take_portal_link(&[9u8; 32], T0 + 1).await.unwrap(), None, "an unknown link");
     let (x, y) = tokio::join!(s.take_portal_link(&a, T0 + 1), s.take_portal_link(&a, T0 + 1));
     let won: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();

@@ -5,6 +5,7 @@
 //! style, no request to anyone but this server (`Content-Security-Policy`).
 
 mod pages;
+pub(crate) mod portal;
 mod ui;
 
 use crate::state::AppState;
@@ -13,11 +14,11 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use gebao_core::text::Lang;
 use ui::Ui;
 
-/// Every page: what the user may load, and that nothing leaves through a referrer.
+/// Every page: what the user may load.
 const CSP: &str =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
@@ -33,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/policy/versions/{n}", get(pages::archived))
         .route("/privacy/policy/versions/{n}/changes", get(pages::changes))
         .route("/privacy/lists/{list}", get(pages::list))
+        .route("/privacy/login", get(portal::login))
+        .route("/privacy/me", get(portal::me))
+        .route("/privacy/me/withdraw", post(portal::withdraw))
+        .route("/privacy/logout", post(portal::logout))
         .route("/privacy/assets/centre.css", get(|| asset("text/css; charset=utf-8", STYLESHEET)))
         .route("/privacy/assets/icon.svg", get(|| asset("image/svg+xml", ICON)))
         .layer(from_fn(secure_headers))
@@ -53,7 +58,9 @@ fn secure(res: &mut Response) {
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Nothing leaves in a referrer; this server's own pages still see their origin (a
+    // browser sends `Origin: null` with a form under `no-referrer`).
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-cache"));
 }

@@ -66,10 +66,10 @@ struct Changes {
 
 #[derive(Template)]
 #[template(path = "centre/error.html")]
-struct ErrorPage {
-    c: Chrome,
-    heading: &'static str,
-    detail: &'static str,
+pub(super) struct ErrorPage {
+    pub c: Chrome,
+    pub heading: &'static str,
+    pub detail: &'static str,
 }
 
 /// The language of the query, or the page saying which languages exist.
@@ -249,10 +249,13 @@ fn change_row(ch: &Value, lang: Lang) -> ChangeRow {
 /// The error page: not found, or a language that does not exist.
 pub fn error(state: &AppState, lang: Lang, path: &str, status: StatusCode) -> Response {
     let c = Chrome::new(state, lang, path);
-    let (heading, detail) = if status == StatusCode::BAD_REQUEST {
-        (c.ui.bad_lang, c.ui.bad_lang)
-    } else {
-        (c.ui.not_found, c.ui.not_found_note)
+    let (heading, detail) = match status {
+        StatusCode::BAD_REQUEST if path.starts_with("/privacy/me") => (c.ui.bad_form, c.ui.bad_form_note),
+        StatusCode::BAD_REQUEST => (c.ui.bad_lang, c.ui.bad_lang),
+        StatusCode::FORBIDDEN => (c.ui.forbidden, c.ui.forbidden_note),
+        StatusCode::UNPROCESSABLE_ENTITY => (c.ui.bad_form, c.ui.bad_form_note),
+        StatusCode::NOT_FOUND => (c.ui.not_found, c.ui.not_found_note),
+        _ => (c.ui.unavailable, c.ui.unavailable_note),
     };
     html(status, &ErrorPage { c, heading, detail }, lang)
 }

@@ -73,6 +73,33 @@ labels! {
     not_found_note: "您要找的页面不存在或已移动。", "The page you asked for does not exist or has moved.";
     bad_lang: "不支持的语言：请使用 lang=zh-CN 或 lang=en。", "Unsupported language: use lang=zh-CN or lang=en.";
     home: "隐私中心首页", "Privacy Centre home";
+    link_invalid: "链接无效或已过期", "This link does not work any more";
+    link_invalid_note: "登录链接只能使用一次，并在几分钟后失效。请回到应用中，重新打开“隐私中心”。", "A sign-in link works once and only for a few minutes. Go back to the app and open the Privacy Centre again.";
+    signed_out: "请先登录", "Please sign in first";
+    signed_out_note: "为保护您的个人信息，请从应用中打开“隐私中心”，以查看和管理您的同意。", "To protect your personal information, open the Privacy Centre from the app to see and manage your consents.";
+    forbidden: "操作未完成", "Not done";
+    forbidden_note: "这个请求无法确认来自本页面，未做任何更改。请刷新页面后重试。", "This request could not be confirmed as coming from this page; nothing was changed. Reload the page and try again.";
+    bad_form: "请求不完整", "Incomplete request";
+    bad_form_note: "提交的内容不完整或无法识别，未做任何更改。请返回后重试。", "What was sent is incomplete or not understood; nothing was changed. Go back and try again.";
+    unavailable: "暂时无法完成", "Not possible right now";
+    unavailable_note: "服务暂时无法处理您的请求，未做任何更改。请稍后重试。", "The service cannot handle your request at the moment; nothing was changed. Please try again later.";
+    my_consents: "我的同意", "My consents";
+    my_consents_card: "查看并撤回您给予的同意（请从应用中打开以登录）", "See and withdraw the consents you gave (open it from the app to sign in)";
+    my_consents_note: "这里列出您给予过的同意。您可以随时撤回，撤回与给予同样便捷；撤回不影响撤回前基于同意已进行的处理。", "These are the consents you have given. You can withdraw any of them at any time, as easily as you gave it; withdrawing does not affect processing already carried out on the basis of your consent.";
+    granted: "已同意", "Given";
+    withdrawn: "已撤回", "Withdrawn";
+    withdraw: "撤回同意", "Withdraw";
+    withdrawn_done: "已撤回。自现在起，我们不再基于该同意处理您的个人信息。", "Withdrawn. From now on we no longer process your personal information on the basis of this consent.";
+    no_consents: "您尚未给予需要同意的授权。", "You have not given any consent yet.";
+    sign_out: "退出", "Sign out";
+    consent_purpose: "处理目的的同意", "Consent to a purpose";
+    consent_sensitive: "敏感个人信息的单独同意", "Separate consent for sensitive personal information";
+    consent_provision: "向第三方提供的单独同意", "Separate consent to provide to a third party";
+    consent_cross_border: "向境外提供的单独同意", "Separate consent to transfer abroad";
+    consent_public: "公开披露的单独同意", "Separate consent to public disclosure";
+    consent_cookie: "Cookie 类别", "Cookie category";
+    consent_personalisation: "基于个人特征的个性化推荐", "Recommendations based on personal characteristics";
+    personalisation: "个性化推荐", "Personalised recommendations";
     changes_summary: "与第 {prev} 版相比，共 {count} 处变化，其中 {major} 处为重大变更。", "Compared with version {prev}: {count} changes, {major} of them major.";
 }
 

@@ -138,7 +138,7 @@ async fn subject_status(state: &AppState, id: &str) -> Result<SubjectStatus, Api
 const EVIDENCE_MAX: usize = 8 * 1024;
 
 /// Validates a consent and hands it to the writer; answers once it is committed.
-async fn append(
+pub(crate) async fn append(
     state: &AppState,
     actor: String,
     b: WithdrawBody,

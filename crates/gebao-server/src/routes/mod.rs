@@ -4,6 +4,7 @@
 //! |---|---|
 //! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`) |
 //! | `subjects:write` | `POST /v1/subjects`, `…/{id}/restrict`, `/unrestrict`, `/cancel` |
+//! | `portal:write` | `POST /v1/subjects/{id}/portal-links` |
 //! | `subjects:read` | `GET /v1/subjects/{id}`, `GET /v1/subjects?phone=…` |
 //! | `consents:write` | `POST /v1/consents`, `POST /v1/consents/withdraw` |
 //! | `consents:read` | `GET /v1/subjects/{id}/consents` |
@@ -19,6 +20,8 @@ mod consents;
 mod decisions;
 mod ops;
 mod policy;
+pub(crate) use consent_scope::ScopeBody;
+pub(crate) use consents::{WithdrawBody, append as append_consent};
 pub(crate) use policy::{Warning, public_diff};
 pub(crate) mod request_actions;
 pub(crate) mod requests;
@@ -94,6 +97,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(subjects::restrict))
         .routes(routes!(subjects::unrestrict))
         .routes(routes!(subjects::cancel))
+        .routes(routes!(subjects::portal_link))
         .routes(routes!(consents::record))
         .routes(routes!(consents::withdraw))
         .routes(routes!(consents::of_subject))

@@ -3,7 +3,7 @@
 //! points encrypted at rest with a blind index (PIPL 51), and a status changed by
 //! restriction (PIPL 44) and account cancellation (PIPL 47).
 
-use super::schema::{Email, OperatorId, SubjectStatusName};
+use super::schema::{Email, LangName, OperatorId, SubjectStatusName};
 use super::{Gone, Problems, check_id};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use gebao_core::decision::SubjectStatus;
+use gebao_core::text::Lang;
 use gebao_store::AuditAction;
 use gebao_store::crypto::ContactKind;
 use gebao_store::{NewSubject, Subject, SubjectOutcome, SubjectRecord};
@@ -344,4 +345,58 @@ pub async fn cancel(
     JsonOrEmpty(body): JsonOrEmpty<StatusBody>,
 ) -> Result<axum::Json<SubjectView>, ApiError> {
     set_status(&state, auth.actor(), id, SubjectStatus::Cancelled, AuditAction::SubjectCancel, body.reason).await
+}
+
+/// What a sign-in link is for.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortalLinkBody {
+    /// The language of the pages it opens: `zh-CN` (default) or `en`.
+    #[serde(default)]
+    #[schema(value_type = Option<LangName>)]
+    pub lang: Option<String>,
+}
+
+/// A privacy-centre sign-in link.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PortalLink {
+    /// The path to send the user to, on this server (`/privacy/login?t=…`): prefix it with
+    /// the address users reach gebao at. It works once.
+    pub path: String,
+    /// Until when it works (ms since the epoch): 10 minutes.
+    pub expires_ms: i64,
+}
+
+/// Mint a single-use sign-in link to the privacy centre for a user who is logged in to the
+/// operator's app: the user sees their consents there and withdraws any in one tap
+/// (PIPL 15). Only a keyed hash of the link is stored; minting is audited.
+#[utoipa::path(post, path = "/v1/subjects/{id}/portal-links", tag = "subjects",
+    request_body(content = Option<PortalLinkBody>),
+    params(("id" = OperatorId, Path, description = "the operator's user id")),
+    responses((status = 201, body = PortalLink), Problems, Gone), security(("api_key" = ["portal:write"])))]
+pub async fn portal_link(
+    State(state): State<AppState>,
+    auth: Auth<scope::PortalWrite>,
+    Path(id): Path<String>,
+    JsonOrEmpty(body): JsonOrEmpty<PortalLinkBody>,
+) -> Result<(StatusCode, axum::Json<PortalLink>), ApiError> {
+    check_id("id", &id)?;
+    let lang = match body.lang.as_deref() {
+        None | Some("zh-CN") => Lang::ZhCn,
+        Some("en") => Lang::En,
+        Some(other) => return Err(ApiError::invalid("lang", messages::bad_param("lang", other, "`zh-CN`, `en`"))),
+    };
+    let subject = live_subject(&state, "id", &id).await?;
+    let (token, hash) = crate::centre::portal::new_link(&state);
+    let expires_ms = crate::now_ms() + crate::centre::portal::LINK_TTL_MS;
+    let entry = audit(
+        auth.actor(),
+        AuditAction::PortalLink,
+        format!("subject:{}", subject.pseudonym),
+        None,
+        json!({ "expires_ms": expires_ms }),
+    );
+    state.store.create_portal_link(&hash, &subject.key, expires_ms, entry).await?;
+    let path = crate::centre::portal::link_path(&token, lang);
+    Ok((StatusCode::CREATED, axum::Json(PortalLink { path, expires_ms })))
 }

@@ -202,9 +202,10 @@ impl Store for SqlStore {
         &self,
         token_hash: &[u8; 32],
         key: &SubjectKey,
-        now_ms: i64,
         expires_ms: i64,
+        audit: NewAudit,
     ) -> Result<()> {
+        let now_ms = audit.at_ms;
         let mut tx = self.pools.write().await?;
         let stale = now_ms - 24 * 3600 * 1000;
         tx.exec("DELETE FROM portal_links WHERE expires_ms < $1", params![stale]).await?;
@@ -213,6 +214,7 @@ impl Store for SqlStore {
             params![token_hash.as_slice(), key.0.as_slice(), now_ms, expires_ms],
         )
         .await?;
+        audit::append(&mut tx, &self.keys, vec![audit::Entry::plain(audit)], Vec::new()).await?;
         tx.commit().await
     }
 

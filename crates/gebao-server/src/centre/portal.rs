@@ -1,0 +1,362 @@
+//! The user's own pages of the privacy centre. The operator's backend mints a sign-in link
+//! for a user who is logged in to the app (`POST /v1/subjects/{id}/portal-links`, scope
+//! `portal:write`): single use, valid for minutes, only a keyed hash of it stored. Opening
+//! it starts a session — a cookie holding the subject's keyed pseudonym and an expiry,
+//! sealed with the server's key (AES-GCM), `HttpOnly`, `SameSite=Strict`, scoped to
+//! `/privacy` — and the user sees the consents they gave and withdraws any of them in one
+//! tap (PIPL 15: as easy as giving it). Every form carries a token bound to the session
+//! (CSRF); a request from another origin is refused. A session only ever reaches its own
+//! subject: no page takes a subject id.
+
+use super::pages::{ErrorPage, error};
+use super::{Chrome, html, lang_of, with_lang};
+use crate::routes::{ScopeBody, WithdrawBody, append_consent};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gebao_core::decision::{ConsentAction, ConsentScope, SeparateKind};
+use gebao_core::text::Lang;
+use gebao_store::crypto::SubjectKey;
+use gebao_store::{Subject, SubjectRecord};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How long a minted link can be used.
+pub const LINK_TTL_MS: i64 = 10 * 60 * 1000;
+/// How long a session lasts after the link was opened.
+pub const SESSION_TTL_MS: i64 = 30 * 60 * 1000;
+const COOKIE: &str = "gebao_portal";
+const SESSION_AAD: &[u8] = b"gebao-portal-session";
+
+/// A new link token (256 random bits) and the keyed hash the store keeps of it.
+pub fn new_link(state: &AppState) -> (String, [u8; 32]) {
+    let token = format!("gpl_{}", hex::encode(rand::random::<[u8; 32]>()));
+    let hash = link_hash(state, &token);
+    (token, hash)
+}
+
+fn link_hash(state: &AppState, token: &str) -> [u8; 32] {
+    state.crypto.keyed_hash("portal-link", token.as_bytes())
+}
+
+/// What the session cookie seals.
+#[derive(Serialize, Deserialize)]
+struct Claims {
+    /// The subject's keyed pseudonym, hex.
+    k: String,
+    /// When the session ends, in ms.
+    exp: i64,
+}
+
+fn seal(state: &AppState, key: &SubjectKey, exp: i64) -> Option<String> {
+    let claims = serde_json::to_vec(&Claims { k: key.to_hex(), exp }).ok()?;
+    state.crypto.encrypt(&claims, SESSION_AAD).ok().map(hex::encode)
+}
+
+/// A signed-in user.
+struct Session {
+    subject: Subject,
+    /// The token every form of this session carries.
+    csrf: String,
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+/// The session of this request: a cookie this server sealed, not expired, of a subject
+/// that still exists (an erased subject's sessions end with it).
+async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+    let raw = cookie_value(headers)?;
+    let sealed = hex::decode(raw).ok()?;
+    let claims: Claims = serde_json::from_slice(&state.crypto.decrypt(&sealed, SESSION_AAD).ok()?).ok()?;
+    if claims.exp <= crate::now_ms() {
+        return None;
+    }
+    let key = SubjectKey::from_hex(&claims.k)?;
+    let Ok(Some(SubjectRecord::Live(subject))) = state.store.subject_by_key(&key).await else { return None };
+    let csrf = hex::encode(&state.crypto.keyed_hash("portal-csrf", raw.as_bytes())[..16]);
+    Some(Session { subject, csrf })
+}
+
+fn set_cookie(value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let c = format!("{COOKIE}={value}; Path=/privacy; Max-Age={max_age_s}; HttpOnly; SameSite=Strict{secure}");
+    HeaderValue::from_str(&c).unwrap_or(HeaderValue::from_static("gebao_portal=; Max-Age=0"))
+}
+
+/// Whether the page was asked for over HTTPS (directly or through a proxy that says so).
+fn over_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+fn redirect(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+fn no_store(mut res: Response) -> Response {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `GET /privacy/login?t=…`: the minted link. Used once: a session starts and the user is
+/// sent on to their page, so the token does not stay in the address bar or the history.
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let token = q
+        .as_deref()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "t").map(|(_, v)| v.into_owned()));
+    let now = crate::now_ms();
+    let key = match token {
+        Some(t) if t.len() <= 128 => state.store.take_portal_link(&link_hash(&state, &t), now).await.ok().flatten(),
+        _ => None,
+    };
+    let live = match &key {
+        Some(k) => matches!(state.store.subject_by_key(k).await, Ok(Some(SubjectRecord::Live(_)))),
+        None => false,
+    };
+    let (Some(key), true) = (key, live) else {
+        return no_store(signed_out(&state, lang, "/privacy/login", StatusCode::FORBIDDEN, true));
+    };
+    let Some(sealed) = seal(&state, &key, now + SESSION_TTL_MS) else {
+        return no_store(error(&state, lang, "/privacy/login", StatusCode::INTERNAL_SERVER_ERROR));
+    };
+    let mut res = redirect(&with_lang("/privacy/me", lang));
+    res.headers_mut().insert(header::SET_COOKIE, set_cookie(&sealed, SESSION_TTL_MS / 1000, over_https(&headers)));
+    no_store(res)
+}
+
+/// `POST /privacy/logout`: the session ends here.
+pub async fn logout(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let mut res = redirect(&with_lang("/privacy", lang));
+    res.headers_mut().insert(header::SET_COOKIE, set_cookie("", 0, over_https(&headers)));
+    no_store(res)
+}
+
+/// The page for someone without a (valid) session: open the privacy centre from the app
+/// again; `link` says it was a link that did not work.
+fn signed_out(state: &AppState, lang: Lang, path: &str, status: StatusCode, link: bool) -> Response {
+    let c = Chrome::new(state, lang, path);
+    let (heading, detail) =
+        if link { (c.ui.link_invalid, c.ui.link_invalid_note) } else { (c.ui.signed_out, c.ui.signed_out_note) };
+    html(status, &ErrorPage { c, heading, detail }, lang)
+}
+
+/// One consent as the user sees it.
+struct ConsentRow {
+    title: String,
+    note: &'static str,
+    granted: bool,
+    since: String,
+    /// The hidden fields that name it in the withdrawal form.
+    fields: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "centre/me.html")]
+struct Me {
+    c: Chrome,
+    csrf: String,
+    done: bool,
+    rows: Vec<ConsentRow>,
+    withdraw_action: String,
+    logout_action: String,
+}
+
+/// `GET /privacy/me`: the consents the user gave, each with its state and a withdrawal.
+pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let Some(session) = session(&state, &headers).await else {
+        return no_store(signed_out(&state, lang, "/privacy/me", StatusCode::UNAUTHORIZED, false));
+    };
+    let done = q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "done" && v == "1"));
+    let rows = match state.store.consents_of(&session.subject.id).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a subject's consents for the privacy centre");
+            return no_store(error(&state, lang, "/privacy/me", StatusCode::SERVICE_UNAVAILABLE));
+        }
+    };
+    let mut latest = BTreeMap::new();
+    for r in rows {
+        latest.insert(r.record.scope.clone(), r);
+    }
+    let c = Chrome::new(&state, lang, "/privacy/me");
+    let manifest = &state.policies.current().manifest;
+    let rows = latest
+        .into_values()
+        .map(|r| {
+            let (title, note) = describe(manifest, &r.record.scope, lang, &c);
+            let since = beijing_time(r.record.at_ms);
+            ConsentRow {
+                title,
+                note,
+                granted: r.record.action == ConsentAction::Grant,
+                since,
+                fields: form_fields(&ScopeBody::from(&r.record.scope)),
+            }
+        })
+        .collect();
+    let page = Me {
+        withdraw_action: with_lang("/privacy/me/withdraw", lang),
+        logout_action: with_lang("/privacy/logout", lang),
+        c,
+        csrf: session.csrf,
+        done,
+        rows,
+    };
+    no_store(html(StatusCode::OK, &page, lang))
+}
+
+/// An instant as Beijing time, to the minute.
+fn beijing_time(ms: i64) -> String {
+    let (Some(t), Some(cst)) = (chrono::DateTime::from_timestamp_millis(ms), chrono::FixedOffset::east_opt(8 * 3600))
+    else {
+        return String::new();
+    };
+    t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A consent's name and what kind of consent it is, in the page's language.
+fn describe(m: &gebao_core::Manifest, scope: &ConsentScope, lang: Lang, c: &Chrome) -> (String, &'static str) {
+    let purpose = |id: &gebao_core::ids::PurposeId| {
+        m.purposes
+            .iter()
+            .find(|p| p.id == *id)
+            .map_or_else(|| id.0.clone(), |p| lang.pick(&p.name, p.name_en.as_deref()).to_owned())
+    };
+    match scope {
+        ConsentScope::Purpose { purpose: p } => (purpose(p), c.ui.consent_purpose),
+        ConsentScope::Sensitive { purpose: p } => (purpose(p), c.ui.consent_sensitive),
+        ConsentScope::Recipient { recipient, separate } => {
+            let name = m
+                .recipients
+                .iter()
+                .find(|r| r.id == *recipient)
+                .map_or_else(|| recipient.0.clone(), |r| lang.pick(&r.name, r.name_en.as_deref()).to_owned());
+            let note = match separate {
+                SeparateKind::Provision => c.ui.consent_provision,
+                SeparateKind::CrossBorder => c.ui.consent_cross_border,
+                SeparateKind::PublicDisclosure => c.ui.consent_public,
+            };
+            (name, note)
+        }
+        ConsentScope::Cookie { category } => (category.label().get(lang).to_owned(), c.ui.consent_cookie),
+        ConsentScope::Personalisation => (c.ui.personalisation.to_owned(), c.ui.consent_personalisation),
+    }
+}
+
+/// The form fields that name a consent, as the withdrawal form posts them back.
+fn form_fields(scope: &ScopeBody) -> Vec<(&'static str, String)> {
+    match scope {
+        ScopeBody::Purpose { purpose } => vec![("kind", "purpose".into()), ("purpose", purpose.clone())],
+        ScopeBody::Sensitive { purpose } => vec![("kind", "sensitive".into()), ("purpose", purpose.clone())],
+        ScopeBody::Recipient { recipient, separate } => {
+            let mut f = vec![("kind", "recipient".into()), ("recipient", recipient.clone())];
+            if let Some(s) = separate {
+                f.push(("separate", s.clone()));
+            }
+            f
+        }
+        ScopeBody::Cookie { category } => vec![("kind", "cookie".into()), ("category", category.clone())],
+        ScopeBody::Personalisation {} => vec![("kind", "personalisation".into())],
+    }
+}
+
+/// The withdrawal form.
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    purpose: Option<String>,
+    #[serde(default)]
+    recipient: Option<String>,
+    #[serde(default)]
+    separate: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+}
+
+impl WithdrawForm {
+    fn scope(self) -> Option<ScopeBody> {
+        Some(match self.kind.as_str() {
+            "purpose" => ScopeBody::Purpose { purpose: self.purpose? },
+            "sensitive" => ScopeBody::Sensitive { purpose: self.purpose? },
+            "recipient" => ScopeBody::Recipient { recipient: self.recipient?, separate: self.separate },
+            "cookie" => ScopeBody::Cookie { category: self.category? },
+            "personalisation" => ScopeBody::Personalisation {},
+            _ => return None,
+        })
+    }
+}
+
+/// Whether a form was posted from this server's own pages: the `Origin` (sent by every
+/// current browser with a POST) names this host, or is absent.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, h)| !host.is_empty() && h == host)
+}
+
+/// `POST /privacy/me/withdraw`: one tap, one withdrawal in the ledger; decisions deny from
+/// the moment the page answers.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    form: Result<Form<WithdrawForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/withdraw";
+    let Some(session) = session(&state, &headers).await else {
+        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    };
+    let Ok(Form(form)) = form else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
+    let token_ok = form.csrf.len() == session.csrf.len()
+        && form.csrf.bytes().zip(session.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !token_ok || !same_origin(&headers) {
+        return no_store(error(&state, lang, path, StatusCode::FORBIDDEN));
+    }
+    let Some(scope) = form.scope() else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
+    let body = WithdrawBody {
+        subject: session.subject.id.clone(),
+        scope,
+        policy_version: None,
+        channel: Some("privacy-centre".into()),
+        evidence: serde_json::json!({ "via": "privacy-centre" }),
+        by_guardian: false,
+    };
+    match append_consent(&state, "privacy-centre".into(), body, ConsentAction::Withdraw).await {
+        Ok(_) => no_store(redirect(&with_lang_and("/privacy/me", lang, "done=1"))),
+        Err(e) => {
+            tracing::warn!(error = %e, "a withdrawal from the privacy centre was refused");
+            no_store(error(&state, lang, path, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+fn with_lang_and(path: &str, lang: Lang, query: &str) -> String {
+    let base = with_lang(path, lang);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}{query}")
+}
+
+/// A link's path for the operator's backend to send the user to.
+pub fn link_path(token: &str, lang: Lang) -> String {
+    with_lang_and("/privacy/login", lang, &format!("t={token}"))
+}
