@@ -88,7 +88,7 @@ impl Executor {
             self.manifest.purpose(r.purpose.as_str()).ok_or_else(|| Error::UnknownPurpose(r.purpose.to_string()))?;
         let retention = purpose.retention.as_ref();
         let cal = &self.calendar;
-        let own = retention.and_then(|x| x.period).and_then(|p| time::before(now, &p, cal));
+        let own = retention.and_then(|x| x.end()).and_then(|p| time::before(now, &p, cal));
         let minimum = retention.and_then(|x| x.legal_minimum).map(|m| time::before(now, &m.minimum(), cal));
         // The earlier cut-off wins: never before the legal minimum.
         let cutoff = match (own, minimum) {

@@ -85,6 +85,7 @@ async fn holds_outlast_retention(env: Env) {
     aml.id = "aml".into();
     aml.retention = Some(Retention {
         period: Some(Duration::years(10)),
+        at_least: false,
         from: Default::default(),
         method: None,
         method_en: None,

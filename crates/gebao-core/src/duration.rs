@@ -215,6 +215,11 @@ impl Duration {
         limit.at_least(self)
     }
 
+    /// "At once" (立即): a moment, not a period, which a sentence names as such.
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Duration::Finite { amount: 0, .. })
+    }
+
     pub fn is_working_days(&self) -> bool {
         matches!(self, Duration::Finite { unit: Unit::WorkingDays, .. })
     }

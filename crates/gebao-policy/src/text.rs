@@ -28,6 +28,25 @@ pub(crate) fn clause(md: &str) -> String {
     md.trim_end_matches(|ch: char| ch.is_whitespace() || "。．.!！;；,，、:：".contains(ch)).to_owned()
 }
 
+/// A list of manifest strings in a language: the English list when it has one item for each
+/// Chinese item, else the Chinese list; escaped, as clauses.
+pub(crate) fn items_in(lang: Lang, zh: &[String], en: &[String]) -> Vec<String> {
+    let chosen = match lang {
+        Lang::En if en.len() == zh.len() && en.iter().all(|s| !s.trim().is_empty()) => en,
+        _ => zh,
+    };
+    chosen.iter().map(|s| clause(&esc(s))).filter(|s| !s.is_empty()).collect()
+}
+
+/// A path or channel put into "通过“{path}”": a manifest value that itself starts with "通过"
+/// ("通过短信回复退订") would read "通过“通过…”", so the word is not repeated.
+pub(crate) fn via(md: String) -> String {
+    match md.trim_start().strip_prefix("通过") {
+        Some(rest) if !rest.trim().is_empty() => rest.trim_start().to_owned(),
+        _ => md,
+    }
+}
+
 /// A manifest text as a whole sentence, ending with a full stop that suits its script: a
 /// Chinese text shown in English (no English text in the manifest) keeps "。".
 pub(crate) fn sentence(lang: Lang, md: &str) -> Option<String> {
@@ -95,7 +114,9 @@ pub(crate) fn label(lang: Lang, b: Text) -> String {
 /// A country or region by its ISO 3166 code, named when gebao knows it.
 pub(crate) fn country(lang: Lang, code: &str) -> String {
     let known = match code.trim().to_ascii_uppercase().as_str() {
-        "CN" | "CHN" | "" => Some(c::COUNTRY_CN),
+        "CN" | "CHN" => Some(c::COUNTRY_CN),
+        // Left out in the manifest: the policy does not say, and neither do we.
+        "" => Some(c::COUNTRY_UNSTATED),
         "HK" => Some(c::COUNTRY_HK),
         "MO" => Some(c::COUNTRY_MO),
         "TW" => Some(c::COUNTRY_TW),
@@ -132,7 +153,7 @@ pub(crate) fn platform(lang: Lang, p: Platform) -> &'static str {
 
 /// The channels of a contact as "电子邮件：x" / "Email: x", in the model's fixed order.
 pub(crate) fn channels(lang: Lang, contact: &Contact) -> Vec<String> {
-    contact.channels().filter_map(|(kind, value)| fill_label(lang, kind.label(), &esc(value))).collect()
+    contact.channels_in(lang).filter_map(|(kind, value)| fill_label(lang, kind.label(), &esc(value))).collect()
 }
 
 /// "label：value" / "label: value".

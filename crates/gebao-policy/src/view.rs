@@ -3,7 +3,7 @@
 
 use crate::catalogue::{common as c, storage as st};
 use crate::md::{bold, esc};
-use crate::text::{dedup, join, md, pick};
+use crate::text::{dedup, join, md, pick, upper_first};
 use gebao_core::Manifest;
 use gebao_core::duration::Duration;
 use gebao_core::ids::FieldId;
@@ -99,12 +99,29 @@ pub(crate) fn duration(lang: Lang, d: &Duration) -> String {
 pub(crate) fn retention_period(lang: Lang, r: &Retention) -> Option<String> {
     match r.period {
         Some(Duration::Indefinite) => Some(st::RETENTION_KEPT.get(lang).to_owned()),
-        Some(d) => gebao_core::text::fill(
-            st::RETENTION_FROM.get(lang),
-            &[("start", r.from.label().get(lang)), ("period", &duration(lang, &d))],
-        ),
+        Some(d) => {
+            let period = duration(lang, &d);
+            // A floor ("不少于六个月") stays a floor: "不少于6个月", never a fixed term.
+            let period = if r.at_least {
+                gebao_core::text::fill(st::RETENTION_AT_LEAST.get(lang), &[("period", &period)])?
+            } else {
+                period
+            };
+            gebao_core::text::fill(
+                st::RETENTION_FROM.get(lang),
+                &[("start", r.from.label().get(lang)), ("period", &period)],
+            )
+            .map(|cell| upper_first(&cell))
+        }
         None => crate::text::md_opt(lang, &r.method, &r.method_en),
     }
+}
+
+/// What a permission is used for; a permission whose use the policy does not state says so
+/// rather than show an empty cell.
+pub(crate) fn permission_purpose(lang: Lang, p: &gebao_core::manifest::Permission) -> String {
+    let text = md(lang, &p.purpose, &p.purpose_en);
+    if text.trim().is_empty() { c::NOT_STATED.get(lang).to_owned() } else { text }
 }
 
 /// Whether a field appears in a scenario.
@@ -130,6 +147,12 @@ pub(crate) fn recipient_fields(lang: Lang, m: &Manifest, r: &Recipient) -> Optio
 /// The company behind a recipient.
 pub(crate) fn recipient_company(lang: Lang, r: &Recipient) -> Option<String> {
     crate::text::md_opt(lang, &r.company, &r.company_en)
+}
+
+/// How to reach a recipient. PIPL 23 has users told the contact of every other processor
+/// that receives their PI, so a missing one says "未说明" rather than leave the column out.
+pub(crate) fn recipient_contact(lang: Lang, r: &Recipient) -> String {
+    crate::text::md_opt(lang, &r.contact, &r.contact_en).unwrap_or_else(|| c::NOT_STATED.get(lang).to_owned())
 }
 
 /// How a recipient processes the data.

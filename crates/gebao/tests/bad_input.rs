@@ -23,7 +23,7 @@ fn malformed_toml() {
 #[test]
 fn unknown_key_suggests_the_right_one() {
     let text = clean_with("email = \"privacy@example.cn\"", "emial = \"privacy@example.cn\"");
-    check_fails(text.as_bytes(), &["unknown-key", "未知的键 `emial`", "是否想写 `email`", "gebao.toml:30:1"]);
+    check_fails(text.as_bytes(), &["unknown-key", "未知的键 `emial`", "是否想写 `email`", "gebao.toml:31:1"]);
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn the_retired_property_category_names_its_successors() {
     let text = clean_with("category = \"phone\"", "category = \"property\"");
     check_fails(
         text.as_bytes(),
-        &["retired-value", "`property`", "已拆分", "`financial-account`", "`transaction-records`", "gebao.toml:57:"],
+        &["retired-value", "`property`", "已拆分", "`financial-account`", "`transaction-records`", "gebao.toml:59:"],
     );
     let (_dir, path) = manifest_file(text.as_bytes());
     gebao()
@@ -116,7 +116,7 @@ fn bad_input_as_json_is_machine_readable() {
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     assert_eq!(v["ok"], false);
     assert_eq!(v["errors"][0]["code"], "unknown-key");
-    assert_eq!(v["errors"][0]["location"]["line"], 30);
+    assert_eq!(v["errors"][0]["location"]["line"], 31);
 }
 
 #[test]

@@ -17,9 +17,9 @@ fn default_file_is_gebao_toml() {
     gebao().current_dir(dir.path()).arg("check").assert().success();
 }
 
-/// The clean manifest with one error: a pre-ticked consent (CON-04) on line 167.
+/// The clean manifest with one error: a pre-ticked consent (CON-04) on line 169.
 fn one_error() -> String {
-    let consent = "consent = { withdraw = \"我的-设置-隐私-个性化推荐\", reprompt_after = \"48 hours\" }";
+    let consent = "consent = { withdraw = \"我的-设置-隐私-个性化推荐\", withdraw_en = \"Me > Settings > Privacy > Personalised recommendations\", reprompt_after = \"48 hours\" }";
     clean_with(consent, &consent.replace(" }", ", default = \"granted\" }"))
 }
 
@@ -32,7 +32,7 @@ fn an_error_exits_one_and_shows_place_and_fix() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("error[CON-04]"))
-        .stdout(predicate::str::contains("gebao.toml:167:81"))
+        .stdout(predicate::str::contains("gebao.toml:169:153"))
         .stdout(predicate::str::contains("修复建议"))
         .stdout(predicate::str::contains("APP19"));
 }
@@ -94,7 +94,7 @@ fn json_output() {
     assert_eq!(f["rule"], "CON-04");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["path"], "purposes[4].consent.default");
-    assert_eq!(f["location"]["line"], 167);
+    assert_eq!(f["location"]["line"], 169);
     assert!(f["message_en"].as_str().is_some_and(|s| s.contains("pre-ticks")));
 }
 
@@ -124,7 +124,7 @@ fn sarif_output() {
     let r = &run["results"][0];
     assert_eq!(r["ruleId"], "CON-04");
     assert_eq!(r["level"], "error");
-    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 167);
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 169);
     let idx = r["ruleIndex"].as_u64().expect("index") as usize;
     assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "CON-04");
 }

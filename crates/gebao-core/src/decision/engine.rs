@@ -167,7 +167,7 @@ impl Engine {
                     legal_hold: retention.is_some_and(|r| r.legal_minimum.is_some()),
                     retention_from_collection: retention
                         .filter(|r| r.from == RetentionStart::Collection && r.legal_minimum.is_none())
-                        .and_then(|r| r.period),
+                        .and_then(|r| r.end()),
                     reconsent_since: reconsent_since.get(&p.id).copied().unwrap_or(0),
                 };
                 (p.id.as_str().into(), compiled)

@@ -64,12 +64,18 @@ pub struct Contact {
     /// A web form or feedback page.
     #[serde(default)]
     pub web_form: Option<String>,
+    #[serde(default)]
+    pub web_form_en: Option<String>,
     /// In-app path, e.g. "我的-设置-帮助与反馈".
     #[serde(default)]
     pub in_app: Option<String>,
+    #[serde(default)]
+    pub in_app_en: Option<String>,
     /// Postal address.
     #[serde(default)]
     pub post: Option<String>,
+    #[serde(default)]
+    pub post_en: Option<String>,
 }
 
 impl Contact {
@@ -89,6 +95,20 @@ impl Contact {
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().filter(|s| !s.trim().is_empty()).map(|v| (k, v)))
+    }
+
+    /// The channels that are set, in a language: a web form, in-app path or postal address
+    /// in English where the manifest gives one, else as written.
+    pub fn channels_in(&self, lang: crate::text::Lang) -> impl Iterator<Item = (ContactKind, &str)> {
+        self.channels().map(move |(k, v)| {
+            let en = match k {
+                ContactKind::WebForm => self.web_form_en.as_deref(),
+                ContactKind::InApp => self.in_app_en.as_deref(),
+                ContactKind::Post => self.post_en.as_deref(),
+                ContactKind::Email | ContactKind::Phone | ContactKind::Qq => None,
+            };
+            (k, lang.pick(v, en))
+        })
     }
 }
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Cookie {
     pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
     pub category: CookieCategory,
     /// Who sets it: "first-party" or the third party's name (COO-01).
     #[serde(default)]

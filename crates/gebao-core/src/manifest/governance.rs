@@ -53,6 +53,10 @@ pub struct Storage {
     /// Countries or regions of storage, ISO 3166 alpha-2 ("CN" = mainland China).
     #[serde(default)]
     pub countries: Vec<String>,
+    /// Storage abroad is possible, not certain: the policy says the data "may be" kept
+    /// outside mainland China ("可能位于国内或国外"), and the render says "may be" too.
+    #[serde(default)]
+    pub abroad_possible: bool,
     /// How the storage is described in the policy.
     #[serde(default)]
     pub description: Option<String>,
@@ -88,6 +92,9 @@ pub struct Protection {
     /// Certifications, e.g. "网络安全等级保护三级".
     #[serde(default)]
     pub certifications: Vec<String>,
+    /// `certifications` in English, item for item.
+    #[serde(default)]
+    pub certifications_en: Vec<String>,
     /// Encryption at rest (SEN-02).
     #[serde(default)]
     pub encryption: Encryption,
@@ -125,7 +132,8 @@ impl Measure {
             Measure::AccessControl => {
                 B::new("严格的访问控制和权限管理", "strict access control and permission management")
             }
-            Measure::Encryption => B::new("传输和存储加密", "encryption in transit and at rest"),
+            // Where it applies (in transit, at rest) is `[protection.encryption]`, said on its own.
+            Measure::Encryption => B::new("加密技术", "encryption"),
             Measure::DeIdentification => B::new("去标识化处理", "de-identification"),
             Measure::Training => B::new("员工安全培训", "security training for staff"),
             Measure::Logging => B::new("操作日志记录与审计", "logging and review of operations"),
@@ -155,8 +163,12 @@ pub struct Encryption {
 pub struct IncidentPlan {
     /// Who handles incidents.
     pub contact: String,
+    #[serde(default)]
+    pub contact_en: Option<String>,
     /// The regulator reported to, e.g. "所在地省级网信部门".
     pub regulator: String,
+    #[serde(default)]
+    pub regulator_en: Option<String>,
     /// How individuals are told.
     pub notify: Vec<NoticeChannel>,
     /// Time to report an incident graded 较大 or above (INCID: 4 hours; CIIO 1 hour).

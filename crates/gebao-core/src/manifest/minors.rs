@@ -22,12 +22,16 @@ pub struct Minors {
     /// Where the separate children's rules are (MIN-03): a URL or chapter title.
     #[serde(default)]
     pub children_rules: Option<String>,
+    #[serde(default)]
+    pub children_rules_en: Option<String>,
     /// The person responsible for children's PI (MIN-04).
     #[serde(default)]
     pub officer: Option<Officer>,
     /// How a guardian reaches the operator.
     #[serde(default)]
     pub guardian_contact: Option<String>,
+    #[serde(default)]
+    pub guardian_contact_en: Option<String>,
     /// A yearly compliance audit of minors' PI, reported to the CAC (MIN-05).
     #[serde(default)]
     pub annual_audit: bool,
@@ -49,8 +53,10 @@ impl Default for Minors {
             guardian_consent: GuardianConsent::default(),
             teen_rule: TeenRule::default(),
             children_rules: None,
+            children_rules_en: None,
             officer: None,
             guardian_contact: None,
+            guardian_contact_en: None,
             annual_audit: false,
             staff_access_controlled: false,
             refusal_consequence: None,

@@ -7,6 +7,7 @@ pub mod controller;
 pub mod cookies;
 pub mod datasets;
 pub mod date;
+pub mod english;
 pub mod fields;
 pub mod governance;
 pub mod load;

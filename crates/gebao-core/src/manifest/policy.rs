@@ -16,6 +16,12 @@ pub struct Policy {
     pub title: Option<String>,
     #[serde(default)]
     pub title_en: Option<String>,
+    /// What the policy covers: the products, sites, clients and SDKs, as the policy says it,
+    /// e.g. "聊聊App、PC客户端、聊聊网站及开放平台SDK/API". Rendered as "本政策适用于{scope}".
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub scope_en: Option<String>,
     /// The version label, e.g. "V3.2" or "2024-05".
     #[serde(default)]
     pub version: Option<String>,
@@ -58,6 +64,9 @@ pub struct Display {
     /// Where in the app the policy can be found, e.g. "我的-设置-关于-隐私政策".
     #[serde(default)]
     pub places: Vec<String>,
+    /// `places` in English, item for item.
+    #[serde(default)]
+    pub places_en: Vec<String>,
 }
 
 /// How users are told about something (a change, an incident, the end of service).
@@ -102,6 +111,12 @@ pub struct Changes {
     /// Consent-based purposes ask again after a major change (CHG-01). gebao enforces this.
     #[serde(default = "yes")]
     pub reconsent_on_major: bool,
+    /// PI is used for a purpose, or collected beyond the kinds, that the policy does not state
+    /// only after users are told and consent again (APP19 三.4; "将重新征得你的明示同意").
+    /// The decision engine holds a new consent-based purpose to a consent of its own anyway;
+    /// this is the promise the policy makes of it.
+    #[serde(default)]
+    pub new_use_consent: bool,
     /// The policy claims that continuing to use the service means accepting a change
     /// (invalid for consent-based processing, PIPL 14; CHG-01).
     #[serde(default)]
@@ -109,6 +124,8 @@ pub struct Changes {
     /// Where earlier versions can be read (CHG-03).
     #[serde(default)]
     pub archive: Option<String>,
+    #[serde(default)]
+    pub archive_en: Option<String>,
     /// How a merger, split or bankruptcy is handled (SHR-06).
     #[serde(default)]
     pub ownership_transfer: Option<OwnershipTransfer>,
@@ -124,8 +141,10 @@ impl Default for Changes {
         Changes {
             notify: Vec::new(),
             reconsent_on_major: true,
+            new_use_consent: false,
             accepted_by_continued_use: false,
             archive: None,
+            archive_en: None,
             ownership_transfer: None,
         }
     }
@@ -135,6 +154,9 @@ impl Default for Changes {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnershipTransfer {
+    /// Users are told before their PI is transferred ("我们将在转移前通知你").
+    #[serde(default)]
+    pub notify_before: bool,
     /// Users are told the new recipient's name and contact.
     pub notify_recipient: bool,
     /// The recipient asks for consent again if it changes the purpose or method.

@@ -193,6 +193,10 @@ pub struct Retention {
     /// How long, e.g. "6 months"; or leave out and give `method`.
     #[serde(default)]
     pub period: Option<Duration>,
+    /// `period` is a floor ("不少于六个月"): the data is kept at least that long, and
+    /// nothing is promised about when it ends.
+    #[serde(default)]
+    pub at_least: bool,
     /// What starts the period.
     #[serde(default)]
     pub from: RetentionStart,
@@ -219,6 +223,36 @@ pub enum RetentionStart {
     PurposeEnd,
     TransactionCompletion,
     RelationshipEnd,
+}
+
+impl Retention {
+    /// When the data's retention ends: the period, unless it is only a floor (`at_least`),
+    /// which promises nothing about the end. The decision engine and the sweeper count with
+    /// this, so that a floor is never turned into a deletion date.
+    pub fn end(&self) -> Option<Duration> {
+        self.period.filter(|_| !self.at_least)
+    }
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+
+    #[test]
+    fn a_floor_has_no_end() {
+        let mut r = Retention {
+            period: Some(Duration::months(6)),
+            at_least: false,
+            from: RetentionStart::Collection,
+            method: None,
+            method_en: None,
+            legal_minimum: None,
+            then: None,
+        };
+        assert_eq!(r.end(), Some(Duration::months(6)));
+        r.at_least = true;
+        assert_eq!(r.end(), None, "a floor is never a deletion date");
+    }
 }
 
 impl RetentionStart {
@@ -322,6 +356,8 @@ pub struct AutomatedDecision {
     /// How the user gets an explanation (ADM-02).
     #[serde(default)]
     pub explanation: Option<String>,
+    #[serde(default)]
+    pub explanation_en: Option<String>,
     /// How the user refuses or turns personalisation off (ADM-01, ADM-05).
     #[serde(default)]
     pub opt_out: Option<String>,

@@ -22,9 +22,11 @@ pub struct Recipient {
     pub company: Option<String>,
     #[serde(default)]
     pub company_en: Option<String>,
-    /// How to reach it (SHR-01, XB-01).
+    /// How to reach it (SHR-01, XB-01; PIPL 23: its contact details are told to users).
     #[serde(default)]
     pub contact: Option<String>,
+    #[serde(default)]
+    pub contact_en: Option<String>,
     /// Purposes of ours it serves.
     #[serde(default)]
     pub purposes: Vec<PurposeId>,
@@ -45,8 +47,9 @@ pub struct Recipient {
     #[serde(default)]
     pub policy_url: Option<String>,
     /// Country or region where it processes the data (ISO 3166 alpha-2; "CN" = mainland
-    /// China; HK, MO and TW are outside mainland China). Defaults to "CN".
-    #[serde(default = "mainland")]
+    /// China; HK, MO and TW are outside mainland China). Left out, the place is unstated:
+    /// the policy says "未说明" rather than guess, and no cross-border rule applies.
+    #[serde(default)]
     pub country: String,
     /// Users give a separate consent for this recipient (SHR-01, SHR-03, XB-01).
     #[serde(default)]
@@ -63,10 +66,6 @@ pub struct Recipient {
     /// The PIA record covering this flow (SEC-01, XB-03).
     #[serde(default)]
     pub pia: Option<PiaId>,
-}
-
-fn mainland() -> String {
-    "CN".to_owned()
 }
 
 /// Whether a country code is outside mainland China.
@@ -146,6 +145,8 @@ pub struct Contract {
     /// How long the entrustment runs.
     #[serde(default)]
     pub period: Option<String>,
+    #[serde(default)]
+    pub period_en: Option<String>,
     /// The protection measures the processor must take.
     #[serde(default)]
     pub protection: Option<String>,

@@ -84,6 +84,10 @@ pub struct Rights {
     /// The deadline used for a right that names none.
     #[serde(default)]
     pub deadline: Option<Duration>,
+    /// Where a deadline's clock starts: `receipt` of the request (the default, as PIPL 50
+    /// and APP19 count it) or the end of identity `verification`.
+    #[serde(default)]
+    pub deadline_from: DeadlineStart,
     /// A calendar-day deadline that ends on a non-working day moves to the next working day.
     #[serde(default)]
     pub calendar_deadline_moves_to_working_day: bool,
@@ -154,6 +158,11 @@ impl Rights {
     pub fn deadline_of(&self, right: &Right) -> Option<Duration> {
         right.deadline.or(self.deadline)
     }
+
+    /// Where a right's deadline starts: its own statement, else the default.
+    pub fn deadline_from_of(&self, right: &Right) -> DeadlineStart {
+        right.deadline_from.unwrap_or(self.deadline_from)
+    }
 }
 
 /// One right.
@@ -171,6 +180,9 @@ pub struct Right {
     /// The response deadline, e.g. "15 working days".
     #[serde(default)]
     pub deadline: Option<Duration>,
+    /// Where the deadline's clock starts, if not where `[rights]` says.
+    #[serde(default)]
+    pub deadline_from: Option<DeadlineStart>,
     /// Done by the user in the app at once, or handled by staff.
     #[serde(default)]
     pub handling: Handling,
@@ -182,6 +194,9 @@ pub struct Right {
     /// Cancellation: conditions the user must meet (RGT-04).
     #[serde(default)]
     pub conditions: Vec<String>,
+    /// `conditions` in English, item for item.
+    #[serde(default)]
+    pub conditions_en: Vec<String>,
     /// Cancellation: blockers the operator checks first, e.g. an unexpired paid plan.
     #[serde(default)]
     pub blockers: Vec<Blocker>,
@@ -194,10 +209,24 @@ pub struct Right {
     /// Portability: the conditions (RGT-08).
     #[serde(default)]
     pub portability_conditions: Vec<String>,
+    /// `portability_conditions` in English, item for item.
+    #[serde(default)]
+    pub portability_conditions_en: Vec<String>,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// Where a reply deadline's clock starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineStart {
+    /// When the request is received (收到请求后): PIPL 50 and APP19 六 count from here.
+    #[default]
+    Receipt,
+    /// When the requester's identity has been verified (验证身份后).
+    Verification,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -253,4 +282,6 @@ pub struct DeceasedRights {
     pub relatives: bool,
     #[serde(default)]
     pub channel: Option<String>,
+    #[serde(default)]
+    pub channel_en: Option<String>,
 }

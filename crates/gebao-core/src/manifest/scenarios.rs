@@ -49,6 +49,8 @@ pub struct Permission {
     /// How to turn it off.
     #[serde(default)]
     pub withdraw: Option<String>,
+    #[serde(default)]
+    pub withdraw_en: Option<String>,
 }
 
 /// Platforms of the app.

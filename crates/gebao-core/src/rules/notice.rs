@@ -395,24 +395,21 @@ pub fn check(cx: &mut Ctx<'_>) {
             )],
         );
     }
+    // One finding per manifest section, naming every text of it that has no `_en` twin: the
+    // English policy would print those in Chinese.
     if pol.languages.contains(&Lang::En) {
-        let missing: Vec<&str> = m
-            .purposes
-            .iter()
-            .filter(|p| !filled(p.name_en.as_deref()))
-            .map(|p| p.id.as_str())
-            .chain(m.fields.iter().filter(|f| !filled(f.name_en.as_deref())).map(|f| f.id.as_str()))
-            .collect();
-        if !missing.is_empty() {
-            let list = missing.join(", ");
+        for (section, keys) in crate::manifest::english::missing(m) {
+            let list = keys.join(", ");
             cx.report_bilingual(
                 RuleId::Not11,
-                "policy.languages",
+                section,
                 &[],
                 &[(
                     "what",
-                    &format!("政策提供英文版本，但这些项缺少英文名称（name_en）：{list}"),
-                    &format!("the policy is offered in English but these lack `name_en`: {list}"),
+                    &format!("政策提供英文版本，但 [{section}] 中这些文本缺少英文（_en）：{list}"),
+                    &format!(
+                        "the policy is offered in English but these texts of [{section}] have no `_en` twin: {list}"
+                    ),
                 )],
             );
         }
@@ -592,10 +589,33 @@ mod tests {
     #[test]
     fn not_11() {
         assert_rule(RuleId::Not11, |m| m.fields[0].name_en = None);
+        // The keys that had no English twin before issue 10 part 5.
+        assert_rule(RuleId::Not11, |m| m.cookies[0].name = "登录Cookie".into());
+        assert_rule(RuleId::Not11, |m| m.permissions[0].withdraw_en = None);
+        assert_rule(RuleId::Not11, |m| m.protection.incident.as_mut().unwrap().regulator_en = None);
+        assert_rule(RuleId::Not11, |m| m.minors.children_rules_en = None);
+        assert_rule(RuleId::Not11, |m| m.controller.contact.post = Some("北京市海淀区示例路1号".into()));
         assert_rule(RuleId::Not11, |m| {
             m.policy.languages = vec![crate::text::Lang::ZhCn];
             m.policy.serves_non_chinese_users = true;
         });
+    }
+
+    /// One finding per manifest section, naming each key without its English twin.
+    #[test]
+    fn not_11_groups_missing_english_by_section() {
+        let mut m = crate::rules::tests::clean();
+        m.permissions[0].withdraw_en = None;
+        m.permissions[1].withdraw_en = None;
+        m.changes.archive = Some("我的-设置-历史版本".into());
+        let found: Vec<_> = crate::rules::check(&m, None).into_iter().filter(|f| f.rule == RuleId::Not11).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().any(|f| f.message_en.contains("[permissions]")
+            && f.message_en.contains("permissions[0].withdraw, permissions[1].withdraw")));
+        assert!(found.iter().any(|f| f.message_en.contains("[changes]") && f.message_en.contains("changes.archive")));
+        // A policy only in Chinese needs no English.
+        m.policy.languages = vec![crate::text::Lang::ZhCn];
+        assert!(crate::rules::check(&m, None).iter().all(|f| f.rule != RuleId::Not11));
     }
 
     #[test]

@@ -410,7 +410,9 @@ mod tests {
     #[test]
     fn rgt_07() {
         assert_rule(RuleId::Rgt07, |m| m.rights.deceased = None);
-        assert_rule(RuleId::Rgt07, |m| m.rights.deceased = Some(DeceasedRights { relatives: false, channel: None }));
+        assert_rule(RuleId::Rgt07, |m| {
+            m.rights.deceased = Some(DeceasedRights { relatives: false, channel: None, channel_en: None })
+        });
     }
 
     #[test]

@@ -411,6 +411,7 @@ mod tests {
             company: None,
             company_en: None,
             contact: None,
+            contact_en: None,
             purposes: vec!["nearby".into()],
             purpose: Some("在主页公开展示您的位置".into()),
             purpose_en: Some("Showing your location on your public profile".into()),

@@ -98,7 +98,7 @@ fn findings_serialise_their_rule_as_its_id() {
 
 #[test]
 fn findings_are_placed_in_the_source() {
-    let mut src = CLEAN.replace("[controller.contact]\nemail = \"privacy@example.cn\"\nphone = \"400-000-0000\"\nin_app = \"我的-设置-帮助与反馈\"\n", "");
+    let mut src = CLEAN.replace("[controller.contact]\nemail = \"privacy@example.cn\"\nphone = \"400-000-0000\"\nin_app = \"我的-设置-帮助与反馈\"\nin_app_en = \"Me > Settings > Help and feedback\"\n", "");
     src.push('\n');
     let m = crate::manifest::load::load_manifest(&src).unwrap_or_else(|e| panic!("{e:?}"));
     let f = check(&m, Some(&src)).into_iter().find(|f| f.rule == RuleId::Not01);

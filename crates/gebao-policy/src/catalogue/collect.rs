@@ -32,6 +32,7 @@ catalogue! {
     RETENTION_METHOD = "保存期限的确定方式：{method}。" / "How the retention period is determined: {method}.";
     RETENTION_LEGAL = "法定要求：{rule}。" / "Legal requirement: {rule}.";
     RETENTION_THEN = "期限届满后，我们会对上述信息进行{disposal}。" / "When the period ends, the information is {disposal}.";
+    RETENTION_THEN_FLOOR = "不再需要保存时，我们会对上述信息进行{disposal}。" / "Once it no longer needs to be kept, the information is {disposal}.";
 
     SEC_NO_CONSENT = "依法无需取得您同意的处理" / "Processing that does not require your consent";
     NO_CONSENT_INTRO = "根据《中华人民共和国个人信息保护法》第十三条，以下处理活动依据同意以外的合法性基础进行，无需取得您的同意：" / "Under Article 13 of the Personal Information Protection Law, the following processing relies on a legal basis other than consent and does not require your consent:";

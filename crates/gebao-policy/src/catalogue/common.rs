@@ -4,6 +4,7 @@
 catalogue! {
     TITLE_DEFAULT = "{product}个人信息保护政策" / "{product} Privacy Policy";
     META_VERSION = "版本：{version}" / "Version: {version}";
+    META_VERSION_DATED = "版本：{date}版" / "Version: {date}";
     META_PUBLISHED = "发布日期：{date}" / "Published: {date}";
     META_EFFECTIVE = "生效日期：{date}" / "Effective: {date}";
 
@@ -11,6 +12,7 @@ catalogue! {
     INTRO_ADDRESS = "我们的地址为{address}。" / "Our address is {address}.";
     INTRO_COMMITMENT = "我们深知个人信息对您的重要性，将依照《中华人民共和国个人信息保护法》等法律法规和国家标准处理您的个人信息，并采取相应的安全保护措施。" / "We know how much your personal information matters to you. We process it in accordance with the Personal Information Protection Law of the People's Republic of China and other laws, regulations and national standards, and we protect it with appropriate security measures.";
     INTRO_SCOPE = "本政策说明我们如何收集、使用、存储、共享和保护您的个人信息，以及您享有哪些权利、如何行使这些权利。" / "This policy explains how we collect, use, store, share and protect your personal information, which rights you have, and how to exercise them.";
+    INTRO_COVERS = "本政策适用于{scope}。" / "This policy applies to {scope}.";
     INTRO_READ = "请您在使用本产品前仔细阅读并充分理解本政策。敏感个人信息及与您的权益密切相关的内容以粗体标示，请您重点阅读。" / "Please read this policy carefully before you use the Product. Sensitive personal information and terms that closely affect your rights are shown in bold.";
     INTRO_URL = "本政策的最新版本发布于{url}。" / "The current version of this policy is published at {url}.";
     INTRO_PLACES = "您可以在以下位置随时查阅本政策：{places}。" / "You can read this policy at any time here: {places}.";
@@ -37,6 +39,8 @@ catalogue! {
     FIRST_PARTY = "我们（第一方）" / "Us (first party)";
 
     COUNTRY_CN = "中华人民共和国境内" / "mainland China";
+    COUNTRY_UNSTATED = "未说明" / "not stated";
+    NOT_STATED = "未说明" / "Not stated";
     COUNTRY_HK = "中国香港特别行政区" / "Hong Kong SAR, China";
     COUNTRY_MO = "中国澳门特别行政区" / "Macao SAR, China";
     COUNTRY_TW = "中国台湾地区" / "Taiwan, China";

@@ -29,6 +29,7 @@ catalogue! {
     CANCEL_CONDITIONS = "注销账号需满足以下条件：" / "To cancel your account:";
     CANCEL_BLOCKERS = "存在以下情形的，请您先处理完毕再申请注销：" / "If any of the following applies, please settle it before asking to cancel:";
     CANCEL_ERASE = "账号注销后，我们会在{time}内删除您的个人信息或者对其进行匿名化处理，法律、行政法规另有规定的除外。" / "After cancellation we delete or anonymise your personal information within {time}, unless laws or administrative regulations provide otherwise.";
+    CANCEL_ERASE_NOW = "账号注销后，我们会立即删除您的个人信息或者对其进行匿名化处理，法律、行政法规另有规定的除外。" / "After cancellation we immediately delete or anonymise your personal information, unless laws or administrative regulations provide otherwise.";
     RIGHT_EXPLANATION_TITLE = "要求解释说明" / "Ask for an explanation";
     RIGHT_EXPLANATION = "您有权要求我们对我们的个人信息处理规则进行解释说明。" / "You have the right to ask us to explain our rules for processing personal information.";
     RIGHT_COMPLAINT_TITLE = "投诉举报" / "Complain";
@@ -37,8 +38,12 @@ catalogue! {
 
     RIGHT_CHANNEL = "您可以通过“{channel}”行使该权利。" / "You can exercise this right at “{channel}”.";
     RIGHT_SELF_SERVICE = "您可以自行操作，无需等待我们处理。" / "You can do this yourself, without waiting for us.";
-    RIGHT_DEADLINE = "我们会在收到您的请求并验证身份后{time}内答复。" / "We reply within {time} of receiving your request and verifying your identity.";
-    RIGHT_DEADLINE_ASSIST = "如需我们协助，我们会在收到您的请求并验证身份后{time}内答复。" / "If you need our help, we reply within {time} of receiving your request and verifying your identity.";
+    RIGHT_DEADLINE = "我们会在收到您的请求后{time}内答复。" / "We reply within {time} of receiving your request.";
+    RIGHT_DEADLINE_ASSIST = "如需我们协助，我们会在收到您的请求后{time}内答复。" / "If you need our help, we reply within {time} of receiving your request.";
+    RIGHT_DEADLINE_VERIFIED = "我们会在验证您的身份后{time}内答复。" / "We reply within {time} of verifying your identity.";
+    RIGHT_DEADLINE_VERIFIED_ASSIST = "如需我们协助，我们会在验证您的身份后{time}内答复。" / "If you need our help, we reply within {time} of verifying your identity.";
+    RIGHT_DEADLINE_NOW = "我们会在收到您的请求后立即答复。" / "We reply as soon as we receive your request.";
+    RIGHT_DEADLINE_VERIFIED_NOW = "我们会在验证您的身份后立即答复。" / "We reply as soon as we have verified your identity.";
 
     SEC_ADM = "自动化决策" / "Automated decision-making";
     ADM_INTRO = "我们在以下功能中利用您的个人信息进行自动化决策：" / "We use your personal information for automated decision-making in the following functions:";

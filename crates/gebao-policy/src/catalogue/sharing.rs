@@ -12,7 +12,8 @@ catalogue! {
     SHARE_SEPARATE = "在提供前，我们会向您告知接收方的名称、联系方式、处理目的、处理方式和个人信息的种类，并取得您的单独同意。" / "Before doing so we tell you the recipient's name, contact details, purpose, processing method and the kinds of personal information involved, and we ask for your separate consent.";
 
     SEC_SDK = "第三方SDK" / "Third-party SDKs";
-    SDK_INTRO = "为实现部分功能，本产品中嵌入了以下第三方软件开发工具包（SDK）。SDK的提供方会按照下表所列的目的和方式处理您的个人信息，详情请阅读其隐私政策。" / "To provide some functions, the Product embeds the following third-party software development kits (SDKs). Their providers process your personal information for the purposes and in the ways listed below; see their privacy policies for details.";
+    SDK_INTRO = "为实现部分功能，本产品中嵌入了以下第三方软件开发工具包（SDK）。SDK的提供方会按照下表所列的目的和方式处理您的个人信息。" / "To provide some functions, the Product embeds the following third-party software development kits (SDKs). Their providers process your personal information for the purposes and in the ways listed below.";
+    SDK_POLICIES = "详情请阅读下表所列的SDK隐私政策。" / "For details, see the SDK privacy policies linked in the table.";
     SDK_SEPARATE = "在SDK收集您的个人信息前，我们会取得您的单独同意。" / "We ask for your separate consent before an SDK collects your personal information.";
 
     SEC_ENTRUSTED = "委托处理" / "Entrusted processing";
@@ -21,8 +22,10 @@ catalogue! {
     ON_END_DELETE = "删除个人信息" / "Personal information deleted";
 
     SEC_TRANSFER = "转让" / "Transfer";
-    TRANSFER_NOTIFY = "如因合并、分立、解散、被宣告破产等原因需要转移您的个人信息，我们会向您告知接收方的名称和联系方式。" / "If your personal information has to be transferred because of a merger, division, dissolution or bankruptcy, we will tell you the recipient's name and contact details.";
-    TRANSFER_RECONSENT = "接收方应当继续履行个人信息处理者的义务；接收方变更原先的处理目的、处理方式的，会重新取得您的同意。" / "The recipient must continue to meet the obligations of a personal information processor; if it changes the original purpose or method of processing, it will ask for your consent again.";
+    TRANSFER_TRIGGERS = "因合并、分立、解散、被宣告破产等原因需要转移您的个人信息的，我们会向您告知接收方的名称或者姓名和联系方式。" / "If your personal information has to be transferred because of a merger, division, dissolution, bankruptcy or a similar reason, we will tell you the recipient's name and contact details.";
+    TRANSFER_NOTIFY_BEFORE = "我们会在转移前通知您。" / "We will tell you before the transfer.";
+    TRANSFER_DUTY = "接收方应当继续履行个人信息处理者的义务。" / "The recipient must continue to meet our obligations as a personal information processor.";
+    TRANSFER_RECONSENT = "接收方变更原先的处理目的、处理方式的，应当重新取得您的同意。" / "If the recipient changes the original purpose or method of processing, it must ask for your consent again.";
     TRANSFER_OTHERWISE = "除上述情形外，我们不会转让您的个人信息。" / "Apart from that, we do not transfer your personal information.";
 
     SEC_DISCLOSURE = "公开披露" / "Public disclosure";

@@ -12,6 +12,7 @@ catalogue! {
     COL_AT_END = "期限届满后" / "At the end";
     COL_LEGAL = "法定要求" / "Legal requirement";
     RETENTION_FROM = "{start}{period}" / "{period} {start}";
+    RETENTION_AT_LEAST = "不少于{period}" / "at least {period}";
     RETENTION_KEPT = "长期保存" / "No fixed end";
     RETENTION_HOLD = "法律、行政法规规定的保存期限未届满，或者删除个人信息从技术上难以实现的，我们会停止除存储和采取必要的安全保护措施之外的处理。" / "Where a retention period set by law has not yet ended, or deletion is technically infeasible, we stop all processing other than storage and necessary security measures.";
 
@@ -19,6 +20,7 @@ catalogue! {
     XB_NONE = "我们不会向中华人民共和国境外提供您的个人信息。" / "We do not provide your personal information outside mainland China.";
     XB_FUTURE = "如确需向境外提供，我们会事先告知您境外接收方的情况并取得您的单独同意，并依法履行安全评估、标准合同或者认证等程序。" / "Should that ever be necessary, we will first tell you about the overseas recipient, ask for your separate consent, and complete the security assessment, standard contract or certification the law requires.";
     XB_STORAGE = "您的个人信息存储于中华人民共和国境外：{places}。" / "Your personal information is stored outside mainland China: {places}.";
+    XB_STORAGE_POSSIBLE = "您的个人信息可能存储于中华人民共和国境外：{places}。" / "Your personal information may be stored outside mainland China: {places}.";
     XB_MECHANISM = "出境依据：{mechanism}。" / "Legal mechanism: {mechanism}.";
     XB_SEPARATE = "我们会在出境前取得您的单独同意。" / "We ask for your separate consent before the transfer.";
     XB_RECIPIENTS = "我们向以下境外接收方提供您的个人信息：" / "We provide your personal information to the following recipients outside mainland China:";

@@ -4,7 +4,7 @@
 use super::head;
 use crate::catalogue::{collect as col, lists as k};
 use crate::md::{Rendered, Writer};
-use crate::text::{join, md, md_opt, platform};
+use crate::text::{join, md_opt, platform};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::text::Lang;
@@ -25,11 +25,11 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
                 crate::text::dedup(p.platforms.iter().map(|pl| platform(lang, *pl).to_owned()));
             vec![
                 Some(p.id.label().get(lang).to_owned()),
-                Some(md(lang, &p.purpose, &p.purpose_en)),
+                Some(view::permission_purpose(lang, p)),
                 (!used_in.is_empty()).then(|| join(lang, &used_in)),
                 (!platforms.is_empty()).then(|| join(lang, &platforms)),
                 md_opt(lang, &p.prompt, &p.prompt_en),
-                view::plain(&p.withdraw),
+                md_opt(lang, &p.withdraw, &p.withdraw_en),
             ]
         })
         .collect();

@@ -5,7 +5,7 @@
 use super::head;
 use crate::catalogue::{common as c, lists as k, sharing as sh};
 use crate::md::{Rendered, Writer};
-use crate::text::{country, label, upper_first};
+use crate::text::{country, label, md_opt, upper_first};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::manifest::{Recipient, RecipientKind};
@@ -42,11 +42,11 @@ pub(crate) fn render(m: &Manifest, lang: Lang) -> Rendered {
                     view::recipient_fields(lang, m, r),
                     view::recipient_method(lang, r),
                     Some(upper_first(&country(lang, &r.country))),
-                    view::plain(&r.contact),
+                    md_opt(lang, &r.contact, &r.contact_en),
                     view::plain(&r.policy_url),
                     (r.kind != RecipientKind::Entrusted)
                         .then(|| w.t(if r.separate_consent { c::YES } else { c::NO }).to_owned()),
-                    r.contract.as_ref().and_then(|ct| view::plain(&ct.period)),
+                    r.contract.as_ref().and_then(|ct| md_opt(lang, &ct.period, &ct.period_en)),
                     r.contract.as_ref().and_then(|ct| ct.on_end).map(|e| view::on_end(lang, e).to_owned()),
                 ]
             })

@@ -3,7 +3,7 @@
 //! versions are kept (CHG-03).
 
 use crate::catalogue::changes as k;
-use crate::md::{Writer, esc};
+use crate::md::Writer;
 use crate::view;
 use gebao_core::Manifest;
 
@@ -16,6 +16,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
     w.para([
         channels.and_then(|ch| w.f(k::CHANGES_MAJOR_NOTIFY, &[("channels", &ch)])),
         c.reconsent_on_major.then(|| w.t(k::CHANGES_RECONSENT).to_owned()),
+        c.new_use_consent.then(|| w.t(k::CHANGES_NEW_USE).to_owned()),
     ]);
     w.say(k::CHANGES_MAJOR_INTRO);
     let triggers = [
@@ -28,7 +29,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
     ];
     let items: Vec<String> = triggers.iter().map(|b| w.t(*b).to_owned()).collect();
     w.numbered(&items);
-    let archive = c.archive.as_deref().map(esc).filter(|s| !s.is_empty());
+    let archive = crate::text::md_opt(w.lang, &c.archive, &c.archive_en);
     // A link reads well inside the sentence; a description of the archive gets a label.
     let text = archive.and_then(|a| {
         let template = if a.contains("://") && !a.contains(char::is_whitespace) {

@@ -72,7 +72,7 @@ fn purpose(w: &mut Writer, m: &Manifest, n: usize, p: &Purpose) {
     let description = md_opt(lang, &p.description, &p.description_en).and_then(|d| sentence(lang, &d));
     let fields = view::field_list(lang, &view::fields(m, &p.fields));
     let consent = p.basis == LegalBasis::Consent;
-    let withdraw = md_opt(lang, &p.consent.withdraw, &p.consent.withdraw_en).filter(|_| consent);
+    let withdraw = md_opt(lang, &p.consent.withdraw, &p.consent.withdraw_en).map(crate::text::via).filter(|_| consent);
     w.para([
         description,
         fields.and_then(|f| w.f(k::PURPOSE_FIELDS, &[("fields", &f)])),
@@ -122,16 +122,24 @@ fn retention(w: &Writer, r: &Retention) -> Vec<Option<String>> {
     let period = match r.period {
         Some(Duration::Indefinite) => Some(w.t(k::RETENTION_INDEFINITE).to_owned()),
         Some(d) => {
-            w.f(k::RETENTION_PERIOD, &[("start", r.from.label().get(lang)), ("period", &view::duration(lang, &d))])
+            let period = view::duration(lang, &d);
+            // A floor ("不少于六个月") stays a floor, and its end is not a date to delete on.
+            let period = if r.at_least {
+                w.f(crate::catalogue::storage::RETENTION_AT_LEAST, &[("period", &period)])
+            } else {
+                Some(period)
+            };
+            period.and_then(|p| w.f(k::RETENTION_PERIOD, &[("start", r.from.label().get(lang)), ("period", &p)]))
         }
         None => None,
     };
+    let then = if r.at_least { k::RETENTION_THEN_FLOOR } else { k::RETENTION_THEN };
     let method = md_opt(lang, &r.method, &r.method_en).map(|t| clause(&t));
     vec![
         period,
         method.and_then(|t| w.f(k::RETENTION_METHOD, &[("method", &t)])),
         r.legal_minimum.and_then(|l| w.f(k::RETENTION_LEGAL, &[("rule", l.label().get(lang))])),
-        r.then.and_then(|d| w.f(k::RETENTION_THEN, &[("disposal", d.label().get(lang))])),
+        r.then.and_then(|d| w.f(then, &[("disposal", d.label().get(lang))])),
     ]
 }
 
@@ -179,9 +187,9 @@ fn permissions(w: &mut Writer, m: &Manifest) {
                 m.scenarios.iter().filter(|s| s.permissions.contains(&p.id)).map(|s| view::scenario(lang, s)).collect();
             vec![
                 Some(p.id.label().get(lang).to_owned()),
-                Some(md(lang, &p.purpose, &p.purpose_en)),
+                Some(view::permission_purpose(lang, p)),
                 (!used_in.is_empty()).then(|| join(lang, &used_in)),
-                p.withdraw.as_deref().filter(|s| !s.trim().is_empty()).map(esc),
+                md_opt(lang, &p.withdraw, &p.withdraw_en),
             ]
         })
         .collect();

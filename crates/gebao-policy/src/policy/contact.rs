@@ -7,7 +7,7 @@ use crate::md::Writer;
 use crate::text::{channels, fill_label, md, md_opt};
 use crate::view;
 use gebao_core::Manifest;
-use gebao_core::manifest::{Officer, RightKind};
+use gebao_core::manifest::{DeadlineStart, Officer, RightKind};
 
 pub(super) fn write(w: &mut Writer, m: &Manifest) {
     let lang = w.lang;
@@ -34,14 +34,19 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         w.bullets(&channels(lang, complaints));
     }
     // The reply time is the complaint right's own, else the default deadline of [rights].
-    let reply = m
-        .rights
-        .get(RightKind::Complaint)
-        .filter(|rt| rt.offered)
-        .and_then(|rt| m.rights.deadline_of(rt))
-        .or(m.rights.deadline)
-        .map(|d| view::duration(lang, &d));
-    w.para([reply.and_then(|t| w.f(k::CONTACT_REPLY, &[("time", &t)]))]);
+    let complaint = m.rights.get(RightKind::Complaint).filter(|rt| rt.offered);
+    let reply = complaint.and_then(|rt| m.rights.deadline_of(rt)).or(m.rights.deadline);
+    let from = complaint.map_or(m.rights.deadline_from, |rt| m.rights.deadline_from_of(rt));
+    let reply = reply.and_then(|d| {
+        let text = match (d.is_zero(), from) {
+            (true, DeadlineStart::Receipt) => k::CONTACT_REPLY_NOW,
+            (true, DeadlineStart::Verification) => k::CONTACT_REPLY_VERIFIED_NOW,
+            (false, DeadlineStart::Receipt) => k::CONTACT_REPLY,
+            (false, DeadlineStart::Verification) => k::CONTACT_REPLY_VERIFIED,
+        };
+        w.f(text, &[("time", &view::duration(lang, &d))])
+    });
+    w.para([reply]);
     w.say(k::CONTACT_REMEDY);
 }
 

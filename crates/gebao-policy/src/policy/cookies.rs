@@ -3,7 +3,7 @@
 
 use crate::catalogue::{common as c, cookies as k};
 use crate::md::{Writer, esc};
-use crate::text::{label, md_opt};
+use crate::text::{label, md, md_opt};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::manifest::{Cookie, CookieCategory, SignalHandling};
@@ -47,7 +47,12 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
                     (None, true) => Some(w.t(c::SESSION).to_owned()),
                     (None, false) => None,
                 };
-                vec![Some(esc(&ck.name)), provider, md_opt(lang, &ck.purpose, &ck.purpose_en), lifetime]
+                vec![
+                    Some(md(lang, &ck.name, &ck.name_en)),
+                    provider,
+                    md_opt(lang, &ck.purpose, &ck.purpose_en),
+                    lifetime,
+                ]
             })
             .collect();
         w.table(&[k::COL_COOKIE_NAME, k::COL_COOKIE_PROVIDER, k::COL_COOKIE_PURPOSE, k::COL_COOKIE_LIFETIME], &rows);

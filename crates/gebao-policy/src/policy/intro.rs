@@ -11,9 +11,16 @@ use gebao_core::text::{Lang, Text};
 pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Text]) {
     let lang = w.lang;
     let p = &m.policy;
-    let version = p.version.as_deref().map(esc);
+    let version = p.version.as_deref().map(esc).filter(|v| !v.trim().is_empty());
+    // Without a version label the version is named by its date, so that a reader can always
+    // tell which version they read.
+    let dated = p.published.or(p.effective).map(|d| date(lang, d));
     let meta = [
-        version.and_then(|v| w.f(c::META_VERSION, &[("version", &v)])),
+        match (version, dated) {
+            (Some(v), _) => w.f(c::META_VERSION, &[("version", &v)]),
+            (None, Some(d)) => w.f(c::META_VERSION_DATED, &[("date", &d)]),
+            (None, None) => None,
+        },
         p.published.and_then(|d| w.f(c::META_PUBLISHED, &[("date", &date(lang, d))])),
         p.effective.and_then(|d| w.f(c::META_EFFECTIVE, &[("date", &date(lang, d))])),
     ];
@@ -28,11 +35,18 @@ pub(super) fn write(w: &mut Writer, m: &Manifest, contents: &[Text]) {
         address.and_then(|a| w.f(c::INTRO_ADDRESS, &[("address", &a)])),
         Some(w.t(c::INTRO_COMMITMENT).to_owned()),
     ]);
-    w.para([Some(w.t(c::INTRO_SCOPE).to_owned()), Some(w.t(c::INTRO_READ).to_owned())]);
+    let scope = md_opt(lang, &p.scope, &p.scope_en).map(|s| crate::text::clause(&s));
+    w.para([
+        scope.and_then(|s| w.f(c::INTRO_COVERS, &[("scope", &s)])),
+        Some(w.t(c::INTRO_SCOPE).to_owned()),
+        Some(w.t(c::INTRO_READ).to_owned()),
+    ]);
 
     let url = p.url.as_deref().filter(|u| !u.trim().is_empty()).map(esc);
-    let places: Vec<String> =
-        p.display.places.iter().map(|s| esc(s)).filter(|s| !s.is_empty()).map(|s| format!("“{s}”")).collect();
+    let places: Vec<String> = crate::text::items_in(lang, &p.display.places, &p.display.places_en)
+        .into_iter()
+        .map(|s| format!("“{s}”"))
+        .collect();
     let both_languages = p.languages.contains(&Lang::ZhCn) && p.languages.contains(&Lang::En);
     w.para([
         url.and_then(|u| w.f(c::INTRO_URL, &[("url", &u)])),

@@ -4,7 +4,7 @@
 //! guardian's contact, and incident notice to guardians (MINOR 35).
 
 use crate::catalogue::minors as k;
-use crate::md::{Writer, esc};
+use crate::md::Writer;
 use crate::text::{channels, md, md_opt, sentence};
 use gebao_core::Manifest;
 use gebao_core::manifest::{Audience, GuardianConsent, TeenRule};
@@ -34,7 +34,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         verified.then(|| w.t(k::MINORS_VERIFIED).to_owned()),
         w.f(teen, &[("age", &age)]),
     ]);
-    let rules = mn.children_rules.as_deref().filter(|s| !s.trim().is_empty()).map(|s| crate::text::clause(&esc(s)));
+    let rules = md_opt(lang, &mn.children_rules, &mn.children_rules_en).map(|s| crate::text::clause(&s));
     let refusal = md_opt(lang, &mn.refusal_consequence, &mn.refusal_consequence_en).and_then(|t| sentence(lang, &t));
     w.para([rules.and_then(|r| w.f(k::MINORS_RULES, &[("rules", &r)])), refusal]);
 
@@ -45,8 +45,9 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         w.para([w.f(intro, &[("officer", &name)])]);
         w.bullets(&contact);
     }
-    let guardian_contact =
-        mn.guardian_contact.as_deref().map(|s| crate::text::clause(&esc(s))).filter(|s| !s.is_empty());
+    let guardian_contact = md_opt(lang, &mn.guardian_contact, &mn.guardian_contact_en)
+        .map(|s| crate::text::clause(&s))
+        .filter(|s| !s.is_empty());
     w.para([guardian_contact.and_then(|c| w.f(k::MINORS_GUARDIAN_CONTACT, &[("contact", &c)]))]);
     w.para([
         mn.staff_access_controlled.then(|| w.t(k::MINORS_STAFF).to_owned()),

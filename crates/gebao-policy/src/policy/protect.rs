@@ -2,8 +2,8 @@
 //! encryption (SEN-02), certifications, and incident response (PIPL 57, SEC-02; INCID).
 
 use crate::catalogue::protect as k;
-use crate::md::{Writer, esc};
-use crate::text::{join, label};
+use crate::md::Writer;
+use crate::text::{join, label, md};
 use crate::view;
 use gebao_core::Manifest;
 use gebao_core::manifest::NoticeChannel;
@@ -22,7 +22,7 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
         .into_iter()
         .map(|ct| ct.name(lang).to_owned())
         .collect();
-    let certs: Vec<String> = p.certifications.iter().map(|s| esc(s)).filter(|s| !s.is_empty()).collect();
+    let certs: Vec<String> = crate::text::items_in(lang, &p.certifications, &p.certifications_en);
     w.para([
         p.encryption.sensitive_at_rest.then(|| w.t(k::PROTECT_AT_REST).to_owned()),
         (!categories.is_empty())
@@ -35,10 +35,10 @@ pub(super) fn write(w: &mut Writer, m: &Manifest) {
 
     let Some(plan) = &p.incident else { return };
     w.section(k::SEC_INCIDENT);
-    let regulator = esc(&plan.regulator);
+    let regulator = md(lang, &plan.regulator, &plan.regulator_en);
     let within = plan.report_within.map(|d| view::duration(lang, &d));
     let channels = view::notice_channels(lang, &plan.notify);
-    let contact = esc(&plan.contact);
+    let contact = md(lang, &plan.contact, &plan.contact_en);
     w.para([
         w.f(k::INCIDENT_REMEDY, &[("regulator", &regulator)]),
         within.and_then(|t| w.f(k::INCIDENT_REPORT_WITHIN, &[("time", &t)])),

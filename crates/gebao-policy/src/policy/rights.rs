@@ -5,10 +5,10 @@
 
 use crate::catalogue::rights as k;
 use crate::md::{Writer, esc};
-use crate::text::{channels, clause, md, md_opt, sentence};
+use crate::text::{channels, clause, items_in, md, md_opt, sentence, via};
 use crate::view;
 use gebao_core::Manifest;
-use gebao_core::manifest::{FeeBasis, Handling, LegalBasis, RepeatAction, Right, RightKind};
+use gebao_core::manifest::{DeadlineStart, FeeBasis, Handling, LegalBasis, RepeatAction, Right, RightKind};
 use gebao_core::text::Text;
 
 pub(super) fn write(w: &mut Writer, m: &Manifest) {
@@ -36,11 +36,6 @@ fn texts(kind: RightKind) -> (Text, Text) {
     }
 }
 
-/// Manifest strings that have no English variant in the model, escaped.
-fn plain_items(items: &[String]) -> Vec<String> {
-    items.iter().map(|s| clause(&esc(s))).filter(|s| !s.is_empty()).collect()
-}
-
 fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
     let lang = w.lang;
     let mut listed: Vec<String> = Vec::new();
@@ -61,7 +56,7 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
             w.bullets(&items);
         }
         RightKind::Portability => {
-            let items = plain_items(&r.portability_conditions);
+            let items = items_in(lang, &r.portability_conditions, &r.portability_conditions_en);
             if !items.is_empty() {
                 w.say(k::PORTABILITY_CONDITIONS);
                 w.bullets(&items);
@@ -71,7 +66,7 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
             // Purposes withdrawn the same way share one line, in the manifest's order.
             let mut by_path: Vec<(String, Vec<String>)> = Vec::new();
             for p in m.purposes.iter().filter(|p| p.basis == LegalBasis::Consent) {
-                let Some(path) = md_opt(lang, &p.consent.withdraw, &p.consent.withdraw_en) else { continue };
+                let Some(path) = md_opt(lang, &p.consent.withdraw, &p.consent.withdraw_en).map(via) else { continue };
                 let name = view::purpose(lang, p);
                 match by_path.iter_mut().find(|(known, _)| *known == path) {
                     Some((_, names)) => names.push(name),
@@ -93,7 +88,7 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
             }
         }
         RightKind::Cancellation => {
-            let conditions = plain_items(&r.conditions);
+            let conditions = items_in(lang, &r.conditions, &r.conditions_en);
             if !conditions.is_empty() {
                 w.say(k::CANCEL_CONDITIONS);
                 w.bullets(&conditions);
@@ -126,22 +121,39 @@ fn one_right(w: &mut Writer, m: &Manifest, kind: RightKind, r: &Right) {
         Some(zh) => Some(esc(lang.pick(zh, r.channel_en.as_deref()))),
         None => md_opt(lang, &m.rights.channel, &m.rights.channel_en),
     }
+    .map(via)
     .filter(|s| !s.is_empty())
     // The complaint channels are listed above; do not name one of them twice.
     .filter(|c| !listed.iter().any(|item| item.ends_with(c.as_str())));
     let self_service = r.handling == Handling::SelfService;
-    let deadline = m.rights.deadline_of(r).map(|d| view::duration(lang, &d));
-    let erase = (kind == RightKind::Cancellation).then(|| r.erase_within.map(|d| view::duration(lang, &d))).flatten();
+    let verified = m.rights.deadline_from_of(r) == DeadlineStart::Verification;
+    // "立即" is a moment, not a period: never "在立即内" / "within immediately".
+    let deadline = m.rights.deadline_of(r).and_then(|d| {
+        let text = match (d.is_zero(), verified, self_service) {
+            (true, false, _) => k::RIGHT_DEADLINE_NOW,
+            (true, true, _) => k::RIGHT_DEADLINE_VERIFIED_NOW,
+            (false, false, false) => k::RIGHT_DEADLINE,
+            (false, false, true) => k::RIGHT_DEADLINE_ASSIST,
+            (false, true, false) => k::RIGHT_DEADLINE_VERIFIED,
+            (false, true, true) => k::RIGHT_DEADLINE_VERIFIED_ASSIST,
+        };
+        w.f(text, &[("time", &view::duration(lang, &d))])
+    });
+    let erase = (kind == RightKind::Cancellation).then_some(r.erase_within).flatten().and_then(|d| {
+        if d.is_zero() {
+            Some(w.t(k::CANCEL_ERASE_NOW).to_owned())
+        } else {
+            w.f(k::CANCEL_ERASE, &[("time", &view::duration(lang, &d))])
+        }
+    });
     // The note comes after the lists: some right texts end with a colon that opens a list.
     let note = md_opt(lang, &r.note, &r.note_en).and_then(|n| sentence(lang, &n));
     w.para([
         note,
         channel.and_then(|c| w.f(k::RIGHT_CHANNEL, &[("channel", &c)])),
         self_service.then(|| w.t(k::RIGHT_SELF_SERVICE).to_owned()),
-        deadline.and_then(|d| {
-            w.f(if self_service { k::RIGHT_DEADLINE_ASSIST } else { k::RIGHT_DEADLINE }, &[("time", &d)])
-        }),
-        erase.and_then(|d| w.f(k::CANCEL_ERASE, &[("time", &d)])),
+        deadline,
+        erase,
     ]);
 }
 
@@ -157,8 +169,8 @@ fn automated(w: &mut Writer, m: &Manifest) {
     for (p, a) in &list {
         w.item_heading(&view::purpose(lang, p));
         let description = sentence(lang, &esc(lang.pick(&a.description, a.description_en.as_deref())));
-        let explanation = view::plain(&a.explanation);
-        let opt_out = md_opt(lang, &a.opt_out, &a.opt_out_en);
+        let explanation = md_opt(lang, &a.explanation, &a.explanation_en).map(via);
+        let opt_out = md_opt(lang, &a.opt_out, &a.opt_out_en).map(via);
         let filing = view::plain(&a.algorithm_filing);
         w.para([
             description,
@@ -206,6 +218,6 @@ fn requests(w: &mut Writer, m: &Manifest) {
 fn deceased(w: &mut Writer, m: &Manifest) {
     let Some(d) = m.rights.deceased.as_ref().filter(|d| d.relatives) else { return };
     w.section(k::SEC_DECEASED);
-    let channel = view::plain(&d.channel);
+    let channel = md_opt(w.lang, &d.channel, &d.channel_en);
     w.para([Some(w.t(k::DECEASED).to_owned()), channel.and_then(|c| w.f(k::DECEASED_CHANNEL, &[("channel", &c)]))]);
 }

@@ -58,7 +58,7 @@ fn processors(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
                 view::recipient_fields(lang, m, r),
                 view::recipient_method(lang, r),
                 Some(upper_first(&country(lang, &r.country))),
-                view::plain(&r.contact),
+                Some(view::recipient_contact(lang, r)),
             ]
         })
         .collect();
@@ -84,7 +84,13 @@ fn sdk_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
     }
     let lang = w.lang;
     w.section(k::SEC_SDK);
-    w.para([Some(w.t(k::SDK_INTRO).to_owned()), all_separate(list).then(|| w.t(k::SDK_SEPARATE).to_owned())]);
+    // Point to the SDKs' own policies only where the table links to them.
+    let linked = list.iter().any(|r| r.policy_url.as_deref().is_some_and(|u| !u.trim().is_empty()));
+    w.para([
+        Some(w.t(k::SDK_INTRO).to_owned()),
+        linked.then(|| w.t(k::SDK_POLICIES).to_owned()),
+        all_separate(list).then(|| w.t(k::SDK_SEPARATE).to_owned()),
+    ]);
     let rows: Vec<Vec<Option<String>>> = list
         .iter()
         .map(|r| {
@@ -94,6 +100,7 @@ fn sdk_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
                 view::recipient_purpose(lang, m, r),
                 view::recipient_fields(lang, m, r),
                 view::recipient_method(lang, r),
+                Some(view::recipient_contact(lang, r)),
                 view::plain(&r.policy_url),
             ]
         })
@@ -105,6 +112,7 @@ fn sdk_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
             k::COL_RECIPIENT_PURPOSE,
             k::COL_RECIPIENT_FIELDS,
             k::COL_METHOD,
+            k::COL_CONTACT,
             k::COL_POLICY,
         ],
         &rows,
@@ -129,7 +137,7 @@ fn entrusted_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
                 view::recipient_company(lang, r),
                 view::recipient_purpose(lang, m, r),
                 view::recipient_fields(lang, m, r),
-                contract.and_then(|ct| view::plain(&ct.period)),
+                contract.and_then(|ct| crate::text::md_opt(lang, &ct.period, &ct.period_en)),
                 on_end,
             ]
         })
@@ -151,8 +159,13 @@ fn entrusted_list(w: &mut Writer, m: &Manifest, list: &[&Recipient]) {
 fn transfer(w: &mut Writer, m: &Manifest) {
     w.section(k::SEC_TRANSFER);
     let t = m.changes.ownership_transfer.as_ref();
+    // PIPL 22 binds whatever the policy says: the triggers, the recipient's name or name and
+    // contact told to the user, the recipient bound by the duties. The manifest's promises
+    // (notice before the transfer, new consent on a change of purpose) come on top.
     w.para([
-        t.filter(|t| t.notify_recipient).map(|_| w.t(k::TRANSFER_NOTIFY).to_owned()),
+        Some(w.t(k::TRANSFER_TRIGGERS).to_owned()),
+        t.filter(|t| t.notify_before).map(|_| w.t(k::TRANSFER_NOTIFY_BEFORE).to_owned()),
+        Some(w.t(k::TRANSFER_DUTY).to_owned()),
         t.filter(|t| t.reconsent_on_purpose_change).map(|_| w.t(k::TRANSFER_RECONSENT).to_owned()),
         Some(w.t(k::TRANSFER_OTHERWISE).to_owned()),
     ]);

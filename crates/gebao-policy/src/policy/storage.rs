@@ -23,8 +23,11 @@ fn location(w: &mut Writer, m: &Manifest) {
     let countries: Vec<String> = crate::text::dedup(s.countries.iter().map(|code| country(lang, code)));
     // `description` is either a place ("中华人民共和国境内（北京）"), which goes into the
     // catalogue sentence, or a statement of its own, which is printed as it is.
+    // Whether the description is a statement is read from the zh-CN text, so that both
+    // languages print it the same way.
+    let statement = s.description.as_deref().is_some_and(view::is_statement);
     let text = match md_opt(lang, &s.description, &s.description_en) {
-        Some(d) if view::is_statement(&d) => crate::text::sentence(lang, &d),
+        Some(d) if statement => crate::text::sentence(lang, &d),
         Some(d) => w.f(k::STORAGE_PLACE, &[("place", &d)]),
         None if !countries.is_empty() => w.f(k::STORAGE_PLACE, &[("place", &join(lang, &countries))]),
         None => None,
@@ -76,8 +79,9 @@ fn cross_border(w: &mut Writer, m: &Manifest) {
         let xb = s.cross_border.as_ref();
         let rights = xb.and_then(|x| md_opt(lang, &x.rights_how, &x.rights_how_en)).map(|t| crate::text::clause(&t));
         let mechanism = mechanism(w, xb).map(|t| crate::text::clause(&t));
+        let storage = if s.abroad_possible { k::XB_STORAGE_POSSIBLE } else { k::XB_STORAGE };
         w.para([
-            w.f(k::XB_STORAGE, &[("places", &join(lang, &places))]),
+            w.f(storage, &[("places", &join(lang, &places))]),
             mechanism.and_then(|t| w.f(k::XB_MECHANISM, &[("mechanism", &t)])),
             rights.and_then(|t| w.f(k::XB_RIGHTS, &[("how", &t)])),
             s.separate_consent.then(|| w.t(k::XB_SEPARATE).to_owned()),
@@ -94,7 +98,7 @@ fn cross_border(w: &mut Writer, m: &Manifest) {
                     Some(bold(&view::recipient(lang, r))),
                     view::recipient_company(lang, r),
                     Some(upper_first(&country(lang, &r.country))),
-                    view::plain(&r.contact),
+                    md_opt(lang, &r.contact, &r.contact_en),
                     view::recipient_purpose(lang, m, r),
                     view::recipient_method(lang, r),
                     view::recipient_fields(lang, m, r),
