@@ -66,6 +66,21 @@ async fn the_privacy_centre_in_a_real_browser() {
             if let Some(dir) = &shots {
                 b.screenshot(&dir.join(format!("centre-me-{width}.png")), 2400).await;
             }
+            // Filing a request: the first kind offered (查阅), one tap.
+            b.goto(&format!("{}/privacy/me/requests", s.base)).await;
+            b.click("form.file button").await;
+            let filed = gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/privacy/me/requests?filed=1")
+            })
+            .await;
+            assert!(filed.as_secs() < 5);
+            assert!(b.console().await.is_empty());
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the requests page is {wide} px wide");
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-requests-{width}.png")), 2400).await;
+            }
+            b.goto(&format!("{}/privacy/me", s.base)).await;
             if width == 390 {
                 b.click("form[action='/privacy/me/withdraw'] button").await;
                 let landed = gebao_testkit::within(std::time::Duration::from_secs(5), || async {

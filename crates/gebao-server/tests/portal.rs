@@ -15,6 +15,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     withdrawal_is_one_tap_and_decisions_deny_at_once,
     forged_foreign_or_stale_requests_change_nothing,
     a_session_ends_with_its_subject,
+    requests_are_filed_and_followed_in_the_centre,
 );
 
 /// A browser without redirects followed, so that each answer can be looked at.
@@ -70,6 +71,12 @@ async fn sign_in(s: &Server, path: &str) -> String {
         assert!(set.contains(attr), "{set}");
     }
     set.split(';').next().unwrap().to_owned()
+}
+
+/// The session's form token on a page.
+fn csrf_of(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("a form token") + "name=\"csrf\" value=\"".len();
+    body[at..at + 32].to_owned()
 }
 
 /// The hidden fields of the first withdrawal form on a page.
@@ -212,5 +219,76 @@ async fn a_session_ends_with_its_subject(kit: Kit) {
     let out = post_form(&s, "/privacy/logout", Some(&c2), &[], None).await;
     assert_eq!(out.status, 303);
     assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    s.stop().await;
+}
+
+async fn requests_are_filed_and_followed_in_the_centre(kit: Kit) {
+    let s = kit.start().await;
+    s.register("u1", json!({})).await;
+    let cookie = sign_in(&s, &mint(&s, "u1").await).await;
+    let me = get(&s, "/privacy/me", Some(&cookie)).await.body;
+    assert!(me.contains("href=\"/privacy/me/requests\""), "{me}");
+    let page = get(&s, "/privacy/me/requests", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("您还没有提出过请求") && page.body.contains("<option value=\"copy\">复制</option>"),
+        "{}",
+        page.body
+    );
+    let csrf = csrf_of(&page.body);
+
+    // A copy request: filed, the identity vouched by the signed-in session, due in working days.
+    let res =
+        post_form(&s, "/privacy/me/requests", Some(&cookie), &[("csrf", &csrf), ("kind", "copy"), ("note", "")], None)
+            .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(res.headers["location"], "/privacy/me/requests?filed=1");
+    let listed = s.get("/v1/requests?subject=u1").await.json();
+    let r = &listed["items"][0];
+    assert_eq!((r["kind"].as_str(), r["channel"].as_str()), (Some("copy"), Some("privacy-centre")), "{listed}");
+    assert_eq!(r["verification"]["method"], "operator-asserted", "{r}");
+    let due = r["due"]["date"].as_str().unwrap().to_owned();
+    let page = get(&s, "/privacy/me/requests?filed=1", Some(&cookie)).await.body;
+    assert!(
+        page.contains("请求已提交")
+            && page.contains("<strong>复制</strong>")
+            && page.contains(&format!("答复期限：{due}")),
+        "{page}"
+    );
+
+    // A complaint needs its text: the page says so, and nothing is filed.
+    let res = post_form(
+        &s,
+        "/privacy/me/requests",
+        Some(&cookie),
+        &[("csrf", &csrf), ("kind", "complaint"), ("note", " ")],
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.body.contains("请求未提交"), "{}", res.body);
+    // Nor without the session's token, nor a kind the form does not offer.
+    let res = post_form(
+        &s,
+        "/privacy/me/requests",
+        Some(&cookie),
+        &[("csrf", "0".repeat(32).as_str()), ("kind", "copy")],
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 403);
+    let res =
+        post_form(&s, "/privacy/me/requests", Some(&cookie), &[("csrf", &csrf), ("kind", "portability")], None).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(s.get("/v1/requests?subject=u1").await.json()["items"].as_array().unwrap().len(), 1);
+
+    // Refused by staff: the user reads the ground and the remedy.
+    let id = r["id"].as_str().unwrap().to_owned();
+    let res =
+        s.post(&format!("/v1/requests/{id}/refuse"), &json!({ "reason": "manifestly-unfounded-or-excessive" })).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let page = get(&s, "/privacy/me/requests", Some(&cookie)).await.body;
+    assert!(page.contains("已拒绝") && page.contains("未能办理的原因"), "{page}");
+    assert!(page.contains("投诉") || page.contains("诉讼"), "the remedy is told: {page}");
     s.stop().await;
 }

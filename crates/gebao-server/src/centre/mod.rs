@@ -6,6 +6,7 @@
 
 mod pages;
 pub(crate) mod portal;
+mod requests;
 mod ui;
 
 use crate::state::AppState;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/login", get(portal::login))
         .route("/privacy/me", get(portal::me))
         .route("/privacy/me/withdraw", post(portal::withdraw))
+        .route("/privacy/me/requests", get(requests::page).post(requests::file))
         .route("/privacy/logout", post(portal::logout))
         .route("/privacy/assets/centre.css", get(|| asset("text/css; charset=utf-8", STYLESHEET)))
         .route("/privacy/assets/icon.svg", get(|| asset("image/svg+xml", ICON)))

@@ -68,8 +68,8 @@ struct Changes {
 #[template(path = "centre/error.html")]
 pub(super) struct ErrorPage {
     pub c: Chrome,
-    pub heading: &'static str,
-    pub detail: &'static str,
+    pub heading: String,
+    pub detail: String,
 }
 
 /// The language of the query, or the page saying which languages exist.
@@ -257,5 +257,5 @@ pub fn error(state: &AppState, lang: Lang, path: &str, status: StatusCode) -> Re
         StatusCode::NOT_FOUND => (c.ui.not_found, c.ui.not_found_note),
         _ => (c.ui.unavailable, c.ui.unavailable_note),
     };
-    html(status, &ErrorPage { c, heading, detail }, lang)
+    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned() }, lang)
 }

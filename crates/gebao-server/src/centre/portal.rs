@@ -56,10 +56,10 @@ fn seal(state: &AppState, key: &SubjectKey, exp: i64) -> Option<String> {
 }
 
 /// A signed-in user.
-struct Session {
-    subject: Subject,
+pub(super) struct Session {
+    pub subject: Subject,
     /// The token every form of this session carries.
-    csrf: String,
+    pub csrf: String,
 }
 
 fn cookie_value(headers: &HeaderMap) -> Option<&str> {
@@ -73,9 +73,19 @@ fn cookie_value(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
+impl Session {
+    /// Whether a form posted in this session may act: it carries the session's token
+    /// (compared in constant time) and comes from this server's own pages.
+    pub(super) fn accepts(&self, csrf: &str, headers: &HeaderMap) -> bool {
+        let same = csrf.len() == self.csrf.len()
+            && csrf.bytes().zip(self.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        same && same_origin(headers)
+    }
+}
+
 /// The session of this request: a cookie this server sealed, not expired, of a subject
 /// that still exists (an erased subject's sessions end with it).
-async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+pub(super) async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let raw = cookie_value(headers)?;
     let sealed = hex::decode(raw).ok()?;
     let claims: Claims = serde_json::from_slice(&state.crypto.decrypt(&sealed, SESSION_AAD).ok()?).ok()?;
@@ -99,7 +109,7 @@ fn over_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-fn redirect(to: &str) -> Response {
+pub(super) fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -107,7 +117,7 @@ fn redirect(to: &str) -> Response {
     res
 }
 
-fn no_store(mut res: Response) -> Response {
+pub(super) fn no_store(mut res: Response) -> Response {
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
@@ -149,11 +159,11 @@ pub async fn logout(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
 
 /// The page for someone without a (valid) session: open the privacy centre from the app
 /// again; `link` says it was a link that did not work.
-fn signed_out(state: &AppState, lang: Lang, path: &str, status: StatusCode, link: bool) -> Response {
+pub(super) fn signed_out(state: &AppState, lang: Lang, path: &str, status: StatusCode, link: bool) -> Response {
     let c = Chrome::new(state, lang, path);
     let (heading, detail) =
         if link { (c.ui.link_invalid, c.ui.link_invalid_note) } else { (c.ui.signed_out, c.ui.signed_out_note) };
-    html(status, &ErrorPage { c, heading, detail }, lang)
+    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned() }, lang)
 }
 
 /// One consent as the user sees it.
@@ -175,6 +185,7 @@ struct Me {
     rows: Vec<ConsentRow>,
     withdraw_action: String,
     logout_action: String,
+    requests_href: String,
 }
 
 /// `GET /privacy/me`: the consents the user gave, each with its state and a withdrawal.
@@ -214,6 +225,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
     let page = Me {
         withdraw_action: with_lang("/privacy/me/withdraw", lang),
         logout_action: with_lang("/privacy/logout", lang),
+        requests_href: with_lang("/privacy/me/requests", lang),
         c,
         csrf: session.csrf,
         done,
@@ -223,7 +235,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
 }
 
 /// An instant as Beijing time, to the minute.
-fn beijing_time(ms: i64) -> String {
+pub(super) fn beijing_time(ms: i64) -> String {
     let (Some(t), Some(cst)) = (chrono::DateTime::from_timestamp_millis(ms), chrono::FixedOffset::east_opt(8 * 3600))
     else {
         return String::new();
@@ -327,9 +339,7 @@ pub async fn withdraw(
         return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
     };
     let Ok(Form(form)) = form else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
-    let token_ok = form.csrf.len() == session.csrf.len()
-        && form.csrf.bytes().zip(session.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if !token_ok || !same_origin(&headers) {
+    if !session.accepts(&form.csrf, &headers) {
         return no_store(error(&state, lang, path, StatusCode::FORBIDDEN));
     }
     let Some(scope) = form.scope() else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
@@ -350,7 +360,7 @@ pub async fn withdraw(
     }
 }
 
-fn with_lang_and(path: &str, lang: Lang, query: &str) -> String {
+pub(super) fn with_lang_and(path: &str, lang: Lang, query: &str) -> String {
     let base = with_lang(path, lang);
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}{query}")

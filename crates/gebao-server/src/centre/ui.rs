@@ -100,6 +100,22 @@ labels! {
     consent_cookie: "Cookie 类别", "Cookie category";
     consent_personalisation: "基于个人特征的个性化推荐", "Recommendations based on personal characteristics";
     personalisation: "个性化推荐", "Personalised recommendations";
+    my_requests: "我的请求", "My requests";
+    my_requests_note: "您可以在这里提出查阅、复制、删除、限制处理、解释说明、注销账号和投诉等请求，并查看每个请求的进度。我们会在法定或承诺的期限内答复（按中国大陆工作日计算）。", "Here you can ask to access, copy or delete your personal information, restrict its processing, have it explained, cancel your account or complain, and follow each request. We answer within the legal or promised time (counted in mainland-China working days).";
+    new_request: "提出新的请求", "A new request";
+    request_kind: "请求类型", "What you ask for";
+    request_note: "说明（选填；投诉请写明内容）", "Details (optional; for a complaint, what it is about)";
+    submit_request: "提交请求", "Send the request";
+    request_filed: "请求已提交。我们已核验您的身份，并会在期限内答复。", "Your request was sent. Your identity is verified, and we will answer in time.";
+    followed: "请求进度", "Your requests";
+    no_requests: "您还没有提出过请求。", "You have not made any request yet.";
+    received: "提出时间：", "Made: ";
+    due_by: "答复期限：", "Answer due by: ";
+    due_estimated: "{date}（预计，节假日安排尚未公布）", "{date} (estimated: the holiday calendar is not yet published)";
+    refused_because: "未能办理的原因：{reason}", "Not done because: {reason}";
+    request_done: "已办理完成。", "Done.";
+    held_until: "依法保留部分信息至 {until}：{reason}。期满后删除。", "Some information is kept until {until} as the law requires ({reason}); it is deleted then.";
+    not_filed: "请求未提交", "The request was not sent";
     changes_summary: "与第 {prev} 版相比，共 {count} 处变化，其中 {major} 处为重大变更。", "Compared with version {prev}: {count} changes, {major} of them major.";
 }
 

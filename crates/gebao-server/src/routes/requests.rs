@@ -116,7 +116,7 @@ fn text_ok(field: &str, s: &str, max: usize) -> Result<(), ApiError> {
 
 /// Checks the details against the kind and the manifest, into their stored form: one
 /// typed variant per kind; a key that does not belong to the kind is refused, naming it.
-fn details(kind: RequestKind, b: DetailsBody, state: &AppState) -> Result<Details, ApiError> {
+pub(crate) fn details(kind: RequestKind, b: DetailsBody, state: &AppState) -> Result<Details, ApiError> {
     let current = state.policies.current();
     let m = &current.manifest;
     let not_for = |key: &str| ApiError::invalid(format!("details.{key}"), text::details_not_for_kind(key, kind));

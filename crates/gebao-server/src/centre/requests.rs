@@ -1,0 +1,194 @@
+//! The user's rights requests in the privacy centre: filing one (PIPL 44–50) and following
+//! each — its state, the day it is due (mainland-China working days, Beijing time), what
+//! was done, what is kept under a legal hold and until when, and, if refused, the ground
+//! and the user's remedy. Filed here, a request is the operator-asserted identity of the
+//! signed-in user (the operator's backend minted the link for a logged-in user), and goes
+//! through the same intake and rules as the API.
+
+use super::pages::{ErrorPage, error};
+use super::portal::{beijing_time, no_store, redirect, session, signed_out, with_lang_and};
+use super::{Chrome, html, lang_of, with_lang};
+use crate::requests::intake::{self, Intake};
+use crate::requests::verify::{self, Method};
+use crate::routes::{DetailsBody, request_details};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gebao_core::requests::{RequestKind, RequestState};
+use gebao_core::text::{Lang, fill_keeping};
+use gebao_store::{RequestFilter, Requester, RequesterRole, RightsRequest};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The kinds a user files here, in the order the form lists them. Withdrawal is one tap on
+/// "my consents"; correction and portability need what this form does not ask yet.
+const FILED_HERE: [RequestKind; 7] = [
+    RequestKind::Access,
+    RequestKind::Copy,
+    RequestKind::Deletion,
+    RequestKind::Restriction,
+    RequestKind::Explanation,
+    RequestKind::Cancellation,
+    RequestKind::Complaint,
+];
+
+struct KindOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+struct RequestRow {
+    kind: &'static str,
+    state: &'static str,
+    open: bool,
+    received: String,
+    due: String,
+    lines: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "centre/requests.html")]
+struct Requests {
+    c: Chrome,
+    csrf: String,
+    filed: bool,
+    kinds: Vec<KindOption>,
+    rows: Vec<RequestRow>,
+    action: String,
+}
+
+/// `GET /privacy/me/requests`.
+pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let Some(session) = session(&state, &headers).await else {
+        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    };
+    let filed =
+        q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "filed" && v == "1"));
+    let filter = RequestFilter { subject: Some(session.subject.id.clone()), limit: 200, ..RequestFilter::default() };
+    let mut requests = match state.store.list_requests(&filter).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot list a subject's requests for the privacy centre");
+            return no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE));
+        }
+    };
+    requests.sort_by_key(|r| std::cmp::Reverse(r.received_ms));
+    let c = Chrome::new(&state, lang, path);
+    let rows = requests.iter().map(|r| row(r, lang, &c)).collect();
+    let kinds = FILED_HERE.iter().map(|k| KindOption { value: k.as_str(), label: k.label().get(lang) }).collect();
+    let page = Requests { action: with_lang(path, lang), c, csrf: session.csrf, filed, kinds, rows };
+    no_store(html(StatusCode::OK, &page, lang))
+}
+
+/// What the user reads of one request. Never a dataset, table or column name: a legal hold
+/// is told by its ground and its end.
+fn row(r: &RightsRequest, lang: Lang, c: &Chrome) -> RequestRow {
+    let mut lines = Vec::new();
+    if let Some(refusal) = &r.refusal {
+        lines.push(fill_keeping(c.ui.refused_because, &[("reason", refusal.reason.label().get(lang))]));
+        lines.push(refusal.reason.remedy().get(lang).to_owned());
+    }
+    if r.state == RequestState::Completed {
+        lines.push(c.ui.request_done.to_owned());
+    }
+    for h in r.result.get("held").and_then(Value::as_array).into_iter().flatten() {
+        let reason = match lang {
+            Lang::ZhCn => h["reason"].as_str(),
+            Lang::En => h["reason_en"].as_str(),
+        }
+        .unwrap_or_default();
+        let until = h["until"].as_str().unwrap_or_default();
+        lines.push(fill_keeping(c.ui.held_until, &[("reason", reason), ("until", until)]));
+    }
+    let due = if r.due_estimated {
+        fill_keeping(c.ui.due_estimated, &[("date", &r.due_date.to_string())])
+    } else {
+        r.due_date.to_string()
+    };
+    RequestRow {
+        kind: r.kind.label().get(lang),
+        state: r.state.label().get(lang),
+        open: !r.state.is_terminal(),
+        received: beijing_time(r.received_ms),
+        due,
+        lines,
+    }
+}
+
+/// The filing form.
+#[derive(Debug, Deserialize)]
+pub struct FileForm {
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /privacy/me/requests`.
+pub async fn file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    form: Result<Form<FileForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let Some(session) = session(&state, &headers).await else {
+        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    };
+    let Ok(Form(form)) = form else { return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST)) };
+    if !session.accepts(&form.csrf, &headers) {
+        return no_store(error(&state, lang, path, StatusCode::FORBIDDEN));
+    }
+    let Some(kind) = FILED_HERE.into_iter().find(|k| k.as_str() == form.kind) else {
+        return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
+    };
+    let note = form.note.trim();
+    let note = (!note.is_empty()).then(|| note.to_owned());
+    let body = match kind {
+        RequestKind::Complaint => DetailsBody { text: note, ..DetailsBody::default() },
+        RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation => {
+            DetailsBody { reason: note, ..DetailsBody::default() }
+        }
+        _ => DetailsBody::default(),
+    };
+    let subject = session.subject.id.clone();
+    let actor = "privacy-centre";
+    let outcome = async {
+        let details = request_details(kind, body, &state)?;
+        let requester = Requester { id: subject.clone(), role: RequesterRole::Subject, interest: None };
+        let intake = Intake {
+            kind,
+            subject: subject.clone(),
+            requester,
+            channel: "privacy-centre".into(),
+            details,
+            received_at: chrono::Utc::now(),
+        };
+        let req = intake::file(&state, actor, intake).await?;
+        if matches!(req.state, RequestState::Received | RequestState::VerifyingIdentity) {
+            verify::start(&state, actor, &req.id, Method::OperatorAsserted { user: subject.clone() }).await?;
+        }
+        Ok::<_, crate::error::ApiError>(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => no_store(redirect(&with_lang_and(path, lang, "filed=1"))),
+        Err(e) => {
+            // The reason, in the user's words (a problem's detail), on the centre's page.
+            let p = e.problem();
+            let c = Chrome::new(&state, lang, path);
+            let detail = match lang {
+                Lang::ZhCn => p.detail.clone(),
+                Lang::En => p.detail_en.clone(),
+            };
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let page = ErrorPage { heading: c.ui.not_filed.to_owned(), detail, c };
+            no_store(html(status, &page, lang))
+        }
+    }
+}
