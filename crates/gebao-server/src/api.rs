@@ -4,5 +4,5 @@
 
 pub use crate::error::Problem;
 pub use crate::requests::view::{DeliveryView, DueView, RequestView, VerificationView};
-pub use crate::routes::request_actions::{DryRun, Executed, RefuseBody};
-pub use crate::routes::requests::{ListQuery, RequestPage};
+pub use crate::routes::request_actions::{AckBody, CodeBody, DryRun, Executed, RefuseBody, VerifyBody};
+pub use crate::routes::requests::{CorrectionBody, DetailsBody, ListQuery, NewRequestBody, RequestPage, RequesterBody};

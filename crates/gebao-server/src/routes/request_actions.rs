@@ -30,7 +30,7 @@ async fn show(state: &AppState, req: gebao_store::RightsRequest) -> Viewed {
 }
 
 /// How identity is verified.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum VerifyBody {
     /// The operator's backend authenticated `user` (its user id) and vouches for them.
@@ -66,7 +66,7 @@ pub async fn verify_identity(
 }
 
 /// A one-time code.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeBody {
     pub code: String,
@@ -267,7 +267,7 @@ pub async fn execute_request(
 }
 
 /// An acknowledgement.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AckBody {
     /// The per-delivery token the deletion notice carried (`acknowledge.token`): how a

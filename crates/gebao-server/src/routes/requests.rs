@@ -25,7 +25,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 /// Who files the request, when it is not the subject themself.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequesterBody {
     /// The requester's own user id at the operator.
@@ -42,7 +42,7 @@ pub struct RequesterBody {
 }
 
 /// What the request asks; each kind takes its own keys.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DetailsBody {
     /// correction: `[{"field": "nickname", "value": "新昵称"}]` (PIPL 46).
@@ -72,7 +72,7 @@ pub struct DetailsBody {
 }
 
 /// One correction.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionBody {
     pub field: String,
@@ -82,7 +82,7 @@ pub struct CorrectionBody {
 }
 
 /// A request to file.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequestBody {
     /// `access`, `copy`, `portability`, `correction`, `deletion`, `restriction`,

@@ -1,12 +1,20 @@
 //! `gebao requests`: the staff's view of users' rights requests, through the running
-//! server's API (`--server`, `--token`): list (overdue, due soon), show, approve, refuse with
-//! a legal ground, execute (with a dry run first), withdraw.
+//! server's API (`--server`, `--token`): list (overdue, due soon), show, file one received
+//! by phone, email or at the counter, verify the requester, approve, refuse with a legal
+//! ground, execute (with a dry run first, shown as a table), withdraw, and acknowledge a
+//! delivery a recipient confirmed by other means.
+
+mod dry_run;
 
 use crate::{Outcome, out};
 use anyhow::{Context, Result, bail};
+use gebao_core::requests::RequestKind;
 use gebao_core::requests::{RefusalReason, RequestState};
 use gebao_core::text::Lang;
-use gebao_server::api::{Executed, ListQuery, Problem, RefuseBody, RequestPage, RequestView};
+use gebao_server::api::{
+    AckBody, CodeBody, CorrectionBody, DeliveryView, DetailsBody, Executed, ListQuery, NewRequestBody, Problem,
+    RefuseBody, RequestPage, RequestView, VerifyBody,
+};
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -62,6 +70,60 @@ enum RequestsCommand {
     },
     /// Withdraw the request on the user's behalf.
     Withdraw { id: String },
+    /// File a request the operator received outside the app (phone, email, counter).
+    File {
+        /// access, copy, portability, correction, deletion, restriction, cancellation,
+        /// explanation or complaint.
+        #[arg(long, value_parser = parse_kind)]
+        kind: RequestKind,
+        /// The operator's user id of the person whose data it concerns.
+        #[arg(long)]
+        subject: String,
+        /// Where it came in: phone, email, counter, support, …
+        #[arg(long, default_value = "support")]
+        channel: String,
+        /// When it was received (RFC 3339, e.g. 2026-12-01T10:00:00+08:00): the deadline
+        /// runs from then. Now when left out.
+        #[arg(long)]
+        received_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// deletion: the fields to delete (comma-separated; all when left out).
+        #[arg(long, value_delimiter = ',')]
+        fields: Vec<String>,
+        /// correction: `field=new value`, repeatable.
+        #[arg(long = "correct", value_parser = parse_correction)]
+        corrections: Vec<(String, String)>,
+        /// portability: where the copy goes (an allowlisted destination).
+        #[arg(long)]
+        destination: Option<String>,
+        /// deletion, restriction, cancellation: why, as the user said it.
+        #[arg(long)]
+        reason: Option<String>,
+        /// complaint: what it is about.
+        #[arg(long)]
+        text: Option<String>,
+    },
+    /// Verify the requester: `--user` when your system authenticated them (operator
+    /// asserted), or `--otp` to send a one-time code through the notifier.
+    Verify {
+        id: String,
+        #[arg(long, conflicts_with = "otp", required_unless_present = "otp")]
+        user: Option<String>,
+        #[arg(long)]
+        otp: bool,
+    },
+    /// Check the one-time code the requester gives.
+    Code { id: String, code: String },
+    /// Record that the target of a delivery confirmed it (a recipient deleted the data),
+    /// e.g. by email or letter.
+    Ack {
+        /// The outbox item id (shown by `show`, under deliveries).
+        outbox_id: String,
+        /// What they said: their ticket number, a letter's date.
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
@@ -103,6 +165,51 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             }
         }
         RequestsCommand::Withdraw { id } => Shown::One(api.act(&id, "withdraw", &Empty {})?),
+        RequestsCommand::File {
+            kind,
+            subject,
+            channel,
+            received_at,
+            fields,
+            corrections,
+            destination,
+            reason,
+            text,
+        } => {
+            let details = DetailsBody {
+                corrections: corrections
+                    .into_iter()
+                    .map(|(field, value)| CorrectionBody { field, value: serde_json::Value::String(value) })
+                    .collect(),
+                destination,
+                fields,
+                reason,
+                text,
+                ..DetailsBody::default()
+            };
+            let body = NewRequestBody {
+                kind,
+                subject,
+                requester: None,
+                channel: Some(channel),
+                details: Some(details),
+                received_at,
+            };
+            Shown::One(Box::new(api.call(Method::POST, "/v1/requests", None, Some(&body))?))
+        }
+        RequestsCommand::Verify { id, user, otp: _ } => {
+            let body = match user {
+                Some(user) => VerifyBody::OperatorAsserted { user },
+                None => VerifyBody::Otp {},
+            };
+            Shown::One(api.act(&id, "verify", &body)?)
+        }
+        RequestsCommand::Code { id, code } => Shown::One(api.act(&id, "otp", &CodeBody { code })?),
+        RequestsCommand::Ack { outbox_id, reference, note } => {
+            let body = AckBody { token: None, reference, note };
+            let path = format!("/v1/outbox/{}/ack", segment(&outbox_id));
+            Shown::Delivery(api.call(Method::POST, &path, None, Some(&body))?)
+        }
     };
     match shown {
         Shown::One(r) if !args.json => out::line(summary(&r, lang))?,
@@ -113,16 +220,20 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
         }
         Shown::One(r) => out::line(serde_json::to_string_pretty(&r)?)?,
         Shown::Page(p) => out::line(serde_json::to_string_pretty(&p)?)?,
-        Shown::Plan(plan) => out::line(serde_json::to_string_pretty(&plan)?)?,
+        Shown::Plan(plan) if args.json => out::line(serde_json::to_string_pretty(&plan)?)?,
+        Shown::Plan(plan) => out::line(dry_run::render(&plan, lang).trim_end())?,
+        Shown::Delivery(d) if args.json => out::line(serde_json::to_string_pretty(&d)?)?,
+        Shown::Delivery(d) => out::line(format!("{} {} {}", d.id, d.state.as_str(), d.target).trim_end())?,
     }
     Ok(Outcome::Ok)
 }
 
-/// What a command prints: a request, a page of them, or a dry run's plan (always JSON).
+/// What a command prints: a request, a page of them, a dry run's plan, or a delivery.
 enum Shown {
     One(Box<RequestView>),
     Page(RequestPage),
     Plan(serde_json::Value),
+    Delivery(DeliveryView),
 }
 
 /// The body of the actions that take none.
@@ -181,14 +292,17 @@ impl Api {
 
 /// `/v1/requests/{id}{rest}`, the id percent-encoded as one path segment.
 fn path(id: &str, rest: &str) -> String {
-    let segment: String = id
-        .bytes()
+    format!("/v1/requests/{}{rest}", segment(id))
+}
+
+/// An id percent-encoded as one path segment.
+fn segment(id: &str) -> String {
+    id.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    format!("/v1/requests/{segment}{rest}")
+        .collect()
 }
 
 fn parse_state(s: &str) -> Result<RequestState, String> {
@@ -196,6 +310,20 @@ fn parse_state(s: &str) -> Result<RequestState, String> {
         let all: Vec<_> = RequestState::ALL.iter().map(|s| s.as_str()).collect();
         format!("unknown state `{s}`: use one of {}", all.join(", "))
     })
+}
+
+fn parse_kind(s: &str) -> Result<RequestKind, String> {
+    RequestKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| {
+        let all: Vec<_> = RequestKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind `{s}`: use one of {}", all.join(", "))
+    })
+}
+
+fn parse_correction(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((field, value)) if !field.trim().is_empty() => Ok((field.trim().to_owned(), value.to_owned())),
+        _ => Err(format!("`{s}`: write a correction as field=new value, e.g. nickname=小明")),
+    }
 }
 
 fn parse_reason(s: &str) -> Result<RefusalReason, String> {

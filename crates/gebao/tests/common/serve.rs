@@ -17,6 +17,8 @@ pub struct Backend {
     manifest_text: String,
     /// Flags `gebao serve` gets beyond the store's.
     pub serve_flags: Vec<String>,
+    /// Environment variables `gebao serve` gets (named connections, …).
+    pub serve_env: Vec<(String, String)>,
 }
 
 impl Backend {
@@ -38,6 +40,7 @@ impl Backend {
             pg: None,
             manifest_text: CLEAN.to_owned(),
             serve_flags: Vec::new(),
+            serve_env: Vec::new(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Backend {
             pg: Some(pg),
             manifest_text: CLEAN.to_owned(),
             serve_flags: Vec::new(),
+            serve_env: Vec::new(),
         })
     }
 
@@ -95,6 +99,7 @@ impl Server {
             .arg(b.manifest())
             .args(b.args())
             .args(&b.serve_flags)
+            .envs(b.serve_env.iter().map(|(k, v)| (k, v)))
             .env("GEBAO_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
