@@ -36,13 +36,31 @@ fn staff_file_verify_dry_run_approve_execute_and_acknowledge() {
     };
 
     // Filed as received by phone yesterday: the deadline runs from then.
-    let filed = json_of(&["file", "--kind", "deletion", "--subject", "u1", "--channel", "phone", "--received-at", "2026-12-02T10:00:00+08:00", "--reason", "不再使用"]);
+    let filed = json_of(&[
+        "file",
+        "--kind",
+        "deletion",
+        "--subject",
+        "u1",
+        "--channel",
+        "phone",
+        "--received-at",
+        "2026-12-02T10:00:00+08:00",
+        "--reason",
+        "不再使用",
+    ]);
     let id = filed["id"].as_str().unwrap().to_owned();
     assert_eq!((filed["channel"].as_str(), filed["state"].as_str()), (Some("phone"), Some("received")), "{filed:#}");
     assert_eq!(filed["details"]["reason"], "不再使用");
     // Bad input is named before any call.
-    cli(&["file", "--kind", "erase", "--subject", "u1"]).assert().code(2).stderr(predicates::str::contains("unknown kind `erase`"));
-    cli(&["file", "--kind", "correction", "--subject", "u1", "--correct", "nickname"]).assert().code(2).stderr(predicates::str::contains("field=new value"));
+    cli(&["file", "--kind", "erase", "--subject", "u1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown kind `erase`"));
+    cli(&["file", "--kind", "correction", "--subject", "u1", "--correct", "nickname"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("field=new value"));
 
     let verified = json_of(&["verify", &id, "--user", "u1"]);
     assert_eq!(verified["verification"]["method"], "operator-asserted", "{verified:#}");
@@ -50,7 +68,17 @@ fn staff_file_verify_dry_run_approve_execute_and_acknowledge() {
     // The dry run as a table: the statement, its rows, the fields, the recipient to tell.
     let out = cli(&["--lang", "zh-CN", "execute", &id, "--dry-run"]).assert().success();
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    for needle in ["预演：未做任何更改", "数据集 app（sqlite）", "users", "删除", "1 行", "DELETE FROM", "删除的字段：", "phone", "dpo@cloud.example.cn"] {
+    for needle in [
+        "预演：未做任何更改",
+        "数据集 app（sqlite）",
+        "users",
+        "删除",
+        "1 行",
+        "DELETE FROM",
+        "删除的字段：",
+        "phone",
+        "dpo@cloud.example.cn",
+    ] {
         assert!(table.contains(needle), "`{needle}` missing from the dry run:\n{table}");
     }
     assert_eq!(sqlite_count(&db), 1, "the dry run changed nothing");
@@ -74,7 +102,13 @@ fn staff_file_verify_dry_run_approve_execute_and_acknowledge() {
 fn rusqlite_free_setup(db: &std::path::Path) -> String {
     let script = "CREATE TABLE users (id TEXT PRIMARY KEY, phone TEXT, nickname TEXT); INSERT INTO users VALUES ('u1', '13912345678', '小张'), ('u2', '13800000000', '别人');";
     let out = std::process::Command::new("python3")
-        .args(["-c", &format!("import sqlite3; c=sqlite3.connect({:?}); c.executescript({script:?}); c.commit()", db.display().to_string())])
+        .args([
+            "-c",
+            &format!(
+                "import sqlite3; c=sqlite3.connect({:?}); c.executescript({script:?}); c.commit()",
+                db.display().to_string()
+            ),
+        ])
         .output()
         .expect("python3");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -13,6 +13,7 @@ use super::{Chrome, html, lang_of, with_lang};
 use crate::routes::{ScopeBody, WithdrawBody, append_consent};
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -319,6 +320,37 @@ impl WithdrawForm {
 
 /// Whether a form was posted from this server's own pages: the `Origin` (sent by every
 /// current browser with a POST) names this host, or is absent.
+/// A form of the user's pages: it carries the session's token.
+pub(super) trait Posted {
+    fn csrf(&self) -> &str;
+}
+
+impl Posted for WithdrawForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A form posted in a session, or the page refusing it: no session (401), a form that
+/// does not parse (400), a missing or wrong token or another origin (403). Nothing is
+/// changed by a refused form.
+pub(super) async fn posted<F: Posted>(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    path: &str,
+    form: Result<Form<F>, FormRejection>,
+) -> Result<(Session, F), Response> {
+    let Some(session) = session(state, headers).await else {
+        return Err(no_store(signed_out(state, lang, path, StatusCode::UNAUTHORIZED, false)));
+    };
+    let Ok(Form(form)) = form else { return Err(no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST))) };
+    if !session.accepts(form.csrf(), headers) {
+        return Err(no_store(error(state, lang, path, StatusCode::FORBIDDEN)));
+    }
+    Ok((session, form))
+}
+
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -331,17 +363,14 @@ pub async fn withdraw(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-    form: Result<Form<WithdrawForm>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<WithdrawForm>, FormRejection>,
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/withdraw";
-    let Some(session) = session(&state, &headers).await else {
-        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    let (session, form) = match posted(&state, &headers, lang, path, form).await {
+        Ok(ok) => ok,
+        Err(refused) => return refused,
     };
-    let Ok(Form(form)) = form else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
-    if !session.accepts(&form.csrf, &headers) {
-        return no_store(error(&state, lang, path, StatusCode::FORBIDDEN));
-    }
     let Some(scope) = form.scope() else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
     let body = WithdrawBody {
         subject: session.subject.id.clone(),

@@ -6,13 +6,14 @@
 //! through the same intake and rules as the API.
 
 use super::pages::{ErrorPage, error};
-use super::portal::{beijing_time, no_store, redirect, session, signed_out, with_lang_and};
+use super::portal::{Posted, beijing_time, no_store, posted, redirect, session, signed_out, with_lang_and};
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
 use crate::routes::{DetailsBody, request_details};
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -128,22 +129,25 @@ pub struct FileForm {
     note: String,
 }
 
+impl Posted for FileForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /privacy/me/requests`.
 pub async fn file(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-    form: Result<Form<FileForm>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<FileForm>, FormRejection>,
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let Some(session) = session(&state, &headers).await else {
-        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    let (session, form) = match posted(&state, &headers, lang, path, form).await {
+        Ok(ok) => ok,
+        Err(refused) => return refused,
     };
-    let Ok(Form(form)) = form else { return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST)) };
-    if !session.accepts(&form.csrf, &headers) {
-        return no_store(error(&state, lang, path, StatusCode::FORBIDDEN));
-    }
     let Some(kind) = FILED_HERE.into_iter().find(|k| k.as_str() == form.kind) else {
         return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
     };
