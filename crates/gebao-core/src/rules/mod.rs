@@ -5,9 +5,11 @@
 
 mod adm;
 mod changes;
+mod conditions;
 mod consent;
 mod cookies;
 mod crossborder;
+mod grounds;
 mod id;
 mod minors;
 mod notice;
@@ -160,12 +162,14 @@ static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
     notice::RULES,
     placeholders::RULES,
     consent::RULES,
+    grounds::RULES,
     sensitive::RULES,
     minors::RULES,
     sharing::RULES,
     crossborder::RULES,
     retention::RULES,
     rights::RULES,
+    conditions::RULES,
     adm::RULES,
     security::RULES,
     cookies::RULES,
@@ -298,12 +302,14 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     notice::check(&mut cx);
     placeholders::check(&mut cx);
     consent::check(&mut cx);
+    grounds::check(&mut cx);
     sensitive::check(&mut cx);
     minors::check(&mut cx);
     sharing::check(&mut cx);
     crossborder::check(&mut cx);
     retention::check(&mut cx);
     rights::check(&mut cx);
+    conditions::check(&mut cx);
     adm::check(&mut cx);
     security::check(&mut cx);
     cookies::check(&mut cx);
