@@ -411,6 +411,8 @@ fn the_reviews_false_negatives_are_found() {
         ("002-lanhu", "RGT-10", "error", "除非您行使删除权"),
         ("002-lanhu", "CON-12", "error", "安全稳定运行"),
         ("002-lanhu", "RET-08", "warning", "`order_records`"),
+        // 002 7.3: deletion of a minor's PI "我们不承担由于此等删除对您造成的损失".
+        ("002-lanhu", "NOT-15", "warning", "不承担由于此等删除对您造成的损失"),
         // 003: access "只要我们不需要过多投入".
         ("003-weimi", "RGT-09", "error", "过多投入"),
         // 004: clipboard and app lists; disclosure on its own finding; tipping open to minors;

@@ -49,6 +49,8 @@ rule_ids! {
     Not13 = "NOT-13",
     // placeholders.rs
     Not14 = "NOT-14",
+    // waivers.rs (ahead of pipl-rules.md)
+    Not15 = "NOT-15",
     // consent.rs
     Con01 = "CON-01", Con02 = "CON-02", Con03 = "CON-03", Con04 = "CON-04", Con05 = "CON-05", Con06 = "CON-06",
     Con07 = "CON-07", Con08 = "CON-08", Con09 = "CON-09", Con10 = "CON-10", Con11 = "CON-11",

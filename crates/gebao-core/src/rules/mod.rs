@@ -20,6 +20,7 @@ mod security;
 mod sensitive;
 mod sharing;
 mod termination;
+mod waivers;
 
 pub use id::RuleId;
 pub use placeholders::is_placeholder;
@@ -161,6 +162,7 @@ pub struct Rule {
 static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
     notice::RULES,
     placeholders::RULES,
+    waivers::RULES,
     consent::RULES,
     grounds::RULES,
     sensitive::RULES,
@@ -301,6 +303,7 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     let mut cx = Ctx { m, out: Vec::new() };
     notice::check(&mut cx);
     placeholders::check(&mut cx);
+    waivers::check(&mut cx);
     consent::check(&mut cx);
     grounds::check(&mut cx);
     sensitive::check(&mut cx);
