@@ -12,6 +12,11 @@ pub struct Controller {
     pub name: String,
     #[serde(default)]
     pub name_en: Option<String>,
+    /// What kind of processor `name` is, when it is not a company or other registered
+    /// entity whose name says so (NOT-01 takes a name ending in 有限公司, 集团, Co., Ltd.
+    /// and the like as a legal entity; anything else must be marked here).
+    #[serde(default)]
+    pub legal_form: Option<LegalForm>,
     /// The product the policy covers, e.g. "微博".
     pub product: String,
     #[serde(default)]
@@ -38,6 +43,17 @@ pub struct Controller {
     /// Where users can complain or report (NOT-04); defaults to `contact`.
     #[serde(default)]
     pub complaints: Option<Contact>,
+}
+
+/// The kind of a processor whose name does not show it (NOT-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LegalForm {
+    /// A natural person (an individual developer or sole trader).
+    Individual,
+    /// An organisation other than a company: a public institution, association,
+    /// foundation, school or hospital.
+    Organisation,
 }
 
 /// Sector of the operator.

@@ -49,14 +49,18 @@ rule_ids! {
     Not13 = "NOT-13",
     // placeholders.rs
     Not14 = "NOT-14",
+    // waivers.rs (ahead of pipl-rules.md)
+    Not15 = "NOT-15",
     // consent.rs
     Con01 = "CON-01", Con02 = "CON-02", Con03 = "CON-03", Con04 = "CON-04", Con05 = "CON-05", Con06 = "CON-06",
     Con07 = "CON-07", Con08 = "CON-08", Con09 = "CON-09", Con10 = "CON-10", Con11 = "CON-11",
+    // grounds.rs (ahead of pipl-rules.md)
+    Con12 = "CON-12", Con13 = "CON-13", Con14 = "CON-14",
     // sensitive.rs
     Sen01 = "SEN-01", Sen02 = "SEN-02", Sen03 = "SEN-03", Sen04 = "SEN-04", Sen05 = "SEN-05",
     // minors.rs
     Min01 = "MIN-01", Min02 = "MIN-02", Min03 = "MIN-03", Min04 = "MIN-04", Min05 = "MIN-05", Min06 = "MIN-06",
-    Min07 = "MIN-07",
+    Min07 = "MIN-07", Min08 = "MIN-08",
     // sharing.rs
     Shr01 = "SHR-01", Shr02 = "SHR-02", Shr03 = "SHR-03", Shr04 = "SHR-04", Shr05 = "SHR-05", Shr06 = "SHR-06",
     Shr07 = "SHR-07", Shr08 = "SHR-08",
@@ -64,10 +68,12 @@ rule_ids! {
     Xb01 = "XB-01", Xb02 = "XB-02", Xb03 = "XB-03", Xb04 = "XB-04",
     // retention.rs
     Ret01 = "RET-01", Ret02 = "RET-02", Ret03 = "RET-03", Ret04 = "RET-04", Ret05 = "RET-05", Ret06 = "RET-06",
-    Ret07 = "RET-07",
+    Ret07 = "RET-07", Ret08 = "RET-08",
     // rights.rs
     Rgt01 = "RGT-01", Rgt02 = "RGT-02", Rgt03 = "RGT-03", Rgt04 = "RGT-04", Rgt05 = "RGT-05", Rgt06 = "RGT-06",
     Rgt07 = "RGT-07", Rgt08 = "RGT-08",
+    // conditions.rs (ahead of pipl-rules.md)
+    Rgt09 = "RGT-09", Rgt10 = "RGT-10",
     // adm.rs
     Adm01 = "ADM-01", Adm02 = "ADM-02", Adm03 = "ADM-03", Adm04 = "ADM-04", Adm05 = "ADM-05", Adm06 = "ADM-06",
     // security.rs

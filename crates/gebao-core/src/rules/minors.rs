@@ -3,7 +3,8 @@
 
 use super::notice::filled;
 use super::{Ctx, Force, Rule, RuleId, Severity::*};
-use crate::manifest::{GuardianConsent, Manifest, Purpose, RightKind};
+use crate::app_types::AppType;
+use crate::manifest::{Audience, GuardianConsent, Manifest, Purpose, RightKind};
 use crate::taxonomy::Category;
 use crate::text::Text as B;
 
@@ -120,6 +121,25 @@ pub const RULES: &[Rule] = &[
             "put least privilege, approval and access logs in place, then set `staff_access_controlled = true` in [minors]",
         ),
     },
+    Rule {
+        id: RuleId::Min08,
+        severity: Warning,
+        source: "MINOR 45; 关于规范网络直播打赏 加强未成年人保护的意见 (2022)",
+        binding: "MINOR 45",
+        force: Force::Regulation,
+        title: B::new(
+            "直播、短视频服务不向未成年人提供打赏等与其民事行为能力不符的付费服务",
+            "A live-streaming or short-video service offers minors no tipping or other paid service beyond their capacity",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 涉及打赏或虚拟礼物，但清单没有说明禁止未成年人打赏",
+            "purpose `{purpose}` involves tipping or virtual gifts, but the manifest does not say minors are barred from it",
+        ),
+        hint: B::new(
+            "禁止未成年人参与直播打赏（2022年《关于规范网络直播打赏 加强未成年人保护的意见》），并在 [minors] 的 children_rules 或 refusal_consequence 中写明；服务不面向未成年人且核验年龄的，设 audience = \"adults-only\"",
+            "bar minors from tipping (the 2022 opinion on live-stream tipping and minors) and say so in [minors] `children_rules` or `refusal_consequence`; if the service is not for minors and checks age, set `audience = \"adults-only\"`",
+        ),
+    },
 ];
 
 /// PIPL 31: below this age a guardian consents.
@@ -131,7 +151,31 @@ fn may_have_children(m: &Manifest) -> bool {
     m.minors.may_have_children() || m.fields.iter().any(|f| f.category == Category::Minor)
 }
 
+/// MIN-08: a purpose of tipping or virtual gifts, by its words.
+fn tipping(p: &Purpose) -> bool {
+    let says = |t: &str| ["打赏", "礼物道具", "虚拟礼物", "收礼"].iter().any(|w| t.contains(w));
+    says(&p.name) || p.description.as_deref().is_some_and(says)
+}
+
+/// MIN-08 (MINOR 45; the 2022 opinion on tipping): in a live-streaming or short-video
+/// service open to minors, tipping must be barred for them, and the manifest must say so.
+fn minors_tipping(cx: &mut Ctx<'_>) {
+    let m = cx.m;
+    let streams = matches!(m.controller.app_type, AppType::LiveStreaming | AppType::ShortVideo);
+    let said = [m.minors.children_rules.as_deref(), m.minors.refusal_consequence.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|t| t.contains("打赏"));
+    if !streams || m.minors.audience == Audience::AdultsOnly || said {
+        return;
+    }
+    for (i, p) in m.purposes.iter().enumerate().filter(|(_, p)| tipping(p)) {
+        cx.report(RuleId::Min08, format!("purposes[{i}].name"), &[("purpose", p.id.as_str())]);
+    }
+}
+
 pub fn check(cx: &mut Ctx<'_>) {
+    minors_tipping(cx);
     let m = cx.m;
     let mi = &m.minors;
 
@@ -351,5 +395,23 @@ mod tests {
     fn min_07() {
         assert_rule(RuleId::Min07, |m| m.minors.staff_access_controlled = false);
         assert_quiet(RuleId::Min07, adults_only);
+    }
+
+    #[test]
+    fn min_08() {
+        // Seed 004: a live-streaming app selling gifts, open to minors.
+        let gifts = |m: &mut Manifest| {
+            m.controller.app_type = crate::app_types::AppType::LiveStreaming;
+            m.purposes[0].name = "下单与支付（购买礼物道具、会员增值服务）".into();
+        };
+        assert_rule(RuleId::Min08, gifts);
+        assert_quiet(RuleId::Min08, |m| {
+            gifts(m);
+            m.minors.children_rules = Some("禁止未成年人参与直播打赏".into());
+        });
+        assert_quiet(RuleId::Min08, |m| {
+            gifts(m);
+            adults_only(m);
+        });
     }
 }

@@ -5,9 +5,11 @@
 
 mod adm;
 mod changes;
+mod conditions;
 mod consent;
 mod cookies;
 mod crossborder;
+mod grounds;
 mod id;
 mod minors;
 mod notice;
@@ -18,6 +20,7 @@ mod security;
 mod sensitive;
 mod sharing;
 mod termination;
+mod waivers;
 
 pub use id::RuleId;
 pub use placeholders::is_placeholder;
@@ -159,13 +162,16 @@ pub struct Rule {
 static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
     notice::RULES,
     placeholders::RULES,
+    waivers::RULES,
     consent::RULES,
+    grounds::RULES,
     sensitive::RULES,
     minors::RULES,
     sharing::RULES,
     crossborder::RULES,
     retention::RULES,
     rights::RULES,
+    conditions::RULES,
     adm::RULES,
     security::RULES,
     cookies::RULES,
@@ -297,13 +303,16 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     let mut cx = Ctx { m, out: Vec::new() };
     notice::check(&mut cx);
     placeholders::check(&mut cx);
+    waivers::check(&mut cx);
     consent::check(&mut cx);
+    grounds::check(&mut cx);
     sensitive::check(&mut cx);
     minors::check(&mut cx);
     sharing::check(&mut cx);
     crossborder::check(&mut cx);
     retention::check(&mut cx);
     rights::check(&mut cx);
+    conditions::check(&mut cx);
     adm::check(&mut cx);
     security::check(&mut cx);
     cookies::check(&mut cx);

@@ -17,8 +17,8 @@ pub const RULES: &[Rule] = &[
         ),
         message: B::new("未声明个人信息处理者的{what}", "the controller's {what} is not declared"),
         hint: B::new(
-            "在 [controller] 中填写 name，并在 [controller.contact] 中至少填写 email、phone、web_form、in_app、qq 或 post 之一",
-            "fill in `name` in [controller] and at least one of email, phone, web_form, in_app, qq or post in [controller.contact]",
+            "在 [controller] 中填写 name（营业执照或登记证书上的名称，如“…有限公司”；处理者是个人或公司以外的组织时，另填 legal_form = \"individual\" 或 \"organisation\"），并在 [controller.contact] 中至少填写 email、phone、web_form、in_app、qq 或 post 之一",
+            "fill in `name` in [controller] (the name on the business licence or registration certificate, such as “… Co., Ltd.”; for an individual or an organisation that is not a company, also set `legal_form = \"individual\"` or `\"organisation\"`) and at least one of email, phone, web_form, in_app, qq or post in [controller.contact]",
         ),
     },
     Rule {
@@ -215,6 +215,60 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// The endings of the names of registered entities: companies and enterprises (公司法,
+/// 合伙企业法, 个体工商户), and the public institutions, associations and foundations that
+/// also process PI. A name without one (a product's, "微博") does not say who answers for it.
+const ENTITY_ENDINGS: &[&str] = &[
+    "公司",
+    "集团",
+    "企业",
+    "合伙）",
+    "合伙)",
+    "事务所",
+    "个体工商户",
+    "工作室",
+    "商行",
+    "经营部",
+    "研究院",
+    "研究所",
+    "医院",
+    "学校",
+    "大学",
+    "学院",
+    "协会",
+    "学会",
+    "基金会",
+    "中心",
+    "委员会",
+    "局",
+    "厅",
+    "银行",
+    "分行",
+    "支行",
+    "co., ltd",
+    "co.,ltd",
+    "ltd",
+    "limited",
+    "inc",
+    "llc",
+    "llp",
+    "plc",
+    "gmbh",
+    "corporation",
+    "corp",
+    "company",
+];
+
+/// NOT-01 (PIPL 17(1)): whether a controller's name reads as a legal entity's.
+fn names_an_entity(name: &str) -> bool {
+    let name = name.trim().trim_end_matches(['.', '。']).to_lowercase();
+    ENTITY_ENDINGS.iter().map(|e| e.trim_end_matches('.')).any(|e| {
+        // A Latin ending is a word of its own ("Zinc" is not "Inc").
+        name.strip_suffix(e)
+            .is_some_and(|head| !e.is_ascii() || head.chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric()))
+    })
+}
+
 /// A text is there and not a placeholder left from a template.
 pub(crate) fn filled(s: Option<&str>) -> bool {
     s.is_some_and(|s| !s.trim().is_empty())
@@ -226,6 +280,14 @@ pub fn check(cx: &mut Ctx<'_>) {
     // NOT-01
     if m.controller.name.trim().is_empty() {
         cx.report_bilingual(RuleId::Not01, "controller.name", &[], &[("what", "名称", "legal name")]);
+    } else if m.controller.legal_form.is_none() && !names_an_entity(&m.controller.name) {
+        let zh =
+            format!("法定名称：“{}”不像公司或其他组织的名称（如“…有限公司”），像是产品名", m.controller.name.trim());
+        let en = format!(
+            "legal name: “{}” does not read as a company or other organisation (such as “… Co., Ltd.”); it reads as a product",
+            m.controller.name.trim()
+        );
+        cx.report_bilingual(RuleId::Not01, "controller.name", &[], &[("what", &zh, &en)]);
     }
     if m.controller.contact.is_empty() {
         cx.report_bilingual(RuleId::Not01, "controller.contact", &[], &[("what", "联系方式", "contact channel")]);
@@ -500,6 +562,14 @@ mod tests {
     fn not_01() {
         assert_rule(RuleId::Not01, |m| m.controller.contact = Contact::default());
         assert_rule(RuleId::Not01, |m| m.controller.name = " ".into());
+        // A product name is not the processor's (seed 000 names only "微博").
+        assert_rule(RuleId::Not01, |m| m.controller.name = "微博".into());
+        assert_quiet(RuleId::Not01, |m| m.controller.name = "北京微梦创科网络技术有限公司".into());
+        assert_quiet(RuleId::Not01, |m| m.controller.name = "Example Network Technology Co., Ltd.".into());
+        assert_quiet(RuleId::Not01, |m| {
+            m.controller.name = "张三".into();
+            m.controller.legal_form = Some(LegalForm::Individual);
+        });
     }
 
     #[test]

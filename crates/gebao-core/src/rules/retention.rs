@@ -18,13 +18,10 @@ pub const RULES: &[Rule] = &[
             "网络日志、安全事件记录保存不少于六个月",
             "Network and security logs are kept for at least six months",
         ),
-        message: B::new(
-            "处理目的 `{purpose}` 保存网络日志{period}，少于法律要求的六个月",
-            "purpose `{purpose}` keeps network logs for {period}, less than the six months the law requires",
-        ),
+        message: B::new("{problem}", "{problem}"),
         hint: B::new(
-            "将 retention.period 设为不少于 \"6 months\"，并填写 legal_minimum = \"network-logs\"",
-            "set `retention.period` to at least \"6 months\" and `legal_minimum = \"network-logs\"`",
+            "为保存网络日志的处理目的将 retention.period 设为不少于 \"6 months\"（可加 at_least = true），并填写 legal_minimum = \"network-logs\"：注销或删除时日志依法保留",
+            "give the purpose that keeps network logs a `retention.period` of at least \"6 months\" (`at_least = true` if it is a floor) and `legal_minimum = \"network-logs\"`: logs are then held through cancellation and deletion",
         ),
     },
     Rule {
@@ -129,6 +126,25 @@ pub const RULES: &[Rule] = &[
             "give the purpose that keeps tax records `retention = { period = \"10 years\", from = \"transaction-completion\", legal_minimum = \"tax-records\" }`",
         ),
     },
+    Rule {
+        id: RuleId::Ret08,
+        severity: Warning,
+        source: "PIPL 19; ECL 31",
+        binding: "PIPL 19",
+        force: Force::Law,
+        title: B::new(
+            "只在法律确实适用时以法定保存期限为由延长保存：《电子商务法》第三十一条只约束电子商务平台经营者",
+            "Keep data longer on a legal minimum only where that law applies: ECL 31 binds e-commerce platform operators only",
+        ),
+        message: B::new(
+            "处理目的 `{purpose}` 以《电子商务法》第三十一条的三年最短期限保存，但处理者没有声明为电子商务平台经营者",
+            "purpose `{purpose}` keeps data for ECL 31's three-year minimum, but the operator is not declared an e-commerce platform",
+        ),
+        hint: B::new(
+            "第三十一条只约束平台经营者；自营商品或服务的，按第十九条保存到目的所必需的最短时间，或写明真正适用的法律（如涉税资料 legal_minimum = \"tax-records\"）；确为平台的，在 [controller] 中设 ecommerce_platform = true",
+            "art. 31 binds platform operators only; a seller of its own goods or services keeps data no longer than its purpose needs (PIPL 19) or names the law that does apply (e.g. `legal_minimum = \"tax-records\"`); a platform sets `ecommerce_platform = true` in [controller]",
+        ),
+    },
 ];
 
 /// The purpose's retention period when it is shorter than `minimum`.
@@ -177,6 +193,47 @@ fn keeps_network_logs(cx: &Ctx<'_>, p: &Purpose, r: &Retention) -> bool {
             named_log && p.fields.iter().filter_map(|f| cx.m.field(f.as_str())).any(is_log_field)
         }
     }
+}
+
+/// RET-01: log data is collected (an automatic network identifier, or a field named a log), yet no purpose keeps network logs under their legal minimum; worse when
+/// cancellation erases everything sooner than six months (seed 000: "即刻删除").
+fn no_log_keeper(cx: &mut Ctx<'_>) {
+    let m = cx.m;
+    let keeps = m.purposes.iter().any(|p| p.retention.as_ref().is_some_and(|r| keeps_network_logs(cx, p, r)));
+    if keeps {
+        return;
+    }
+    // Network identifiers collected automatically (an IP address and its time), or a field
+    // that calls itself a log; browsing records alone are not the network log.
+    let log = |f: &&Field| {
+        (f.category == Category::NetworkIdentity && f.source == Source::Automatic)
+            || says_log(&f.name)
+            || f.name_en.as_deref().is_some_and(says_log)
+    };
+    // A declared field is collected, whether or not a purpose claims it (seed 000 lists the
+    // IP address in its introduction only).
+    let logs: Vec<&Field> = m.fields.iter().filter(log).collect();
+    let Some(first) = logs.first() else { return };
+    let Some(i) = m.fields.iter().position(|f| f.id == first.id) else { return };
+    let names: Vec<String> = logs.iter().map(|f| format!("`{}`", f.id)).collect();
+    let mut zh =
+        format!("收集了网络日志类信息（{}），但没有任何处理目的依法留存网络日志不少于六个月", names.join("、"));
+    let mut en = format!(
+        "log data is collected ({}), but no purpose keeps network logs for the six months the law requires",
+        names.join(", ")
+    );
+    let minimum = LegalMinimum::NetworkLogs.minimum();
+    let erase = m.rights.cancellation.as_ref().filter(|c| c.offered).and_then(|c| c.erase_within);
+    if let Some(d) = erase.filter(|d| !d.at_least(&minimum)) {
+        let (when_zh, when_en) = if d.at_least(&Duration::days(1)) {
+            (format!("{}内", d.display(Lang::ZhCn)), format!("within {}", d.display(Lang::En)))
+        } else {
+            (d.display(Lang::ZhCn), d.display(Lang::En))
+        };
+        zh.push_str(&format!("；注销账号后{when_zh}删除全部信息，日志也随之删除"));
+        en.push_str(&format!("; cancellation erases everything {when_en}, the logs included"));
+    }
+    cx.report_bilingual(RuleId::Ret01, format!("fields[{i}]"), &[], &[("problem", &zh, &en)]);
 }
 
 /// A purpose's period counted from an event that may come before the one the law counts
@@ -246,12 +303,13 @@ pub fn check(cx: &mut Ctx<'_>) {
         if keeps_network_logs(cx, p, r)
             && let Some(period) = shorter_than(r, &LegalMinimum::NetworkLogs.minimum())
         {
-            cx.report_bilingual(
-                RuleId::Ret01,
-                format!("{at}.period"),
-                &[("purpose", p.id.as_str())],
-                &[("period", &period.display(Lang::ZhCn), &period.display(Lang::En))],
+            let zh = format!("处理目的 `{}` 保存网络日志{}，少于法律要求的六个月", p.id, period.display(Lang::ZhCn));
+            let en = format!(
+                "purpose `{}` keeps network logs for {}, less than the six months the law requires",
+                p.id,
+                period.display(Lang::En)
             );
+            cx.report_bilingual(RuleId::Ret01, format!("{at}.period"), &[], &[("problem", &zh, &en)]);
         }
 
         // RET-03 (PIPL 19): consent-based data is kept no longer than the purpose needs.
@@ -281,6 +339,10 @@ pub fn check(cx: &mut Ctx<'_>) {
         }
     }
 
+    // RET-01 (CSL 23(3)): every network operator keeps its logs six months, so a manifest
+    // that collects log data must say which purpose keeps them.
+    no_log_keeper(cx);
+
     // RET-02 (ECL 31): only for a declared e-commerce platform.
     if m.controller.ecommerce_platform {
         let allowed = [
@@ -295,6 +357,17 @@ pub fn check(cx: &mut Ctx<'_>) {
                 "声明了电子商务平台经营者身份，但没有任何处理目的声明保存商品、服务和交易信息的法定最短期限",
                 "the operator is declared an e-commerce platform but no purpose declares the legal minimum for goods, service and transaction records",
             )]);
+        }
+    }
+
+    // RET-08 (PIPL 19): ECL 31's minimum claimed by an operator it does not bind (seed 002).
+    if !m.controller.ecommerce_platform {
+        for (i, p) in m.purposes.iter().enumerate() {
+            let claims = p.retention.as_ref().is_some_and(|r| r.legal_minimum == Some(LegalMinimum::EcommerceRecords));
+            if claims {
+                let at = format!("purposes[{i}].retention.legal_minimum");
+                cx.report(RuleId::Ret08, at, &[("purpose", p.id.as_str())]);
+            }
         }
     }
 
@@ -393,7 +466,7 @@ mod tests {
     use super::says_log;
     use crate::duration::Duration;
     use crate::manifest::*;
-    use crate::rules::tests::{assert_quiet, assert_rule};
+    use crate::rules::tests::{assert_quiet, assert_rule, findings_of};
     use crate::rules::{RuleId, Severity};
 
     fn purpose(m: &Manifest, id: &str) -> usize {
@@ -417,6 +490,22 @@ mod tests {
     }
 
     #[test]
+    fn ret_08() {
+        // Seed 002: order records kept under ECL 31 by a seller of its own service.
+        let orders = |m: &mut Manifest| {
+            let r = retention(m, "recommend");
+            r.period = Some(Duration::years(3));
+            r.from = RetentionStart::TransactionCompletion;
+            r.legal_minimum = Some(LegalMinimum::EcommerceRecords);
+        };
+        assert_rule(RuleId::Ret08, orders);
+        assert_quiet(RuleId::Ret08, |m| {
+            orders(m);
+            m.controller.ecommerce_platform = true;
+        });
+    }
+
+    #[test]
     fn ret_01() {
         assert_rule(RuleId::Ret01, |m| retention(m, "security_logs").period = Some(Duration::days(90)));
         // Named as a log and keeping automatic network identifiers, with no legal minimum.
@@ -429,6 +518,32 @@ mod tests {
         assert_quiet(RuleId::Ret01, |m| {
             let i = purpose(m, "recommend");
             m.purposes[i].fields.push("ip_log".into());
+        });
+        // Log data collected, and no purpose keeps the logs (seeds 000 and 001).
+        let no_keeper = |m: &mut Manifest| {
+            m.purposes.retain(|p| p.id.as_str() != "security_logs");
+            let i = purpose(m, "recommend");
+            m.purposes[i].fields.push("ip_log".into());
+        };
+        assert_rule(RuleId::Ret01, no_keeper);
+        let f = findings_of(RuleId::Ret01, |m| {
+            no_keeper(m);
+            if let Some(c) = m.rights.cancellation.as_mut() {
+                c.erase_within = Some(Duration::days(0));
+            }
+        });
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].message_zh.contains("`ip_log`") && f[0].message_zh.contains("注销账号后立即删除全部信息"),
+            "{f:#?}"
+        );
+        assert!(f[0].message_en.contains("cancellation erases everything immediately"), "{f:#?}");
+        // Declared log data is collected even when no purpose claims it (seed 000's IP address).
+        assert_rule(RuleId::Ret01, |m| m.purposes.retain(|p| p.id.as_str() != "security_logs"));
+        // Without log data there is no log to keep.
+        assert_quiet(RuleId::Ret01, |m| {
+            m.purposes.retain(|p| p.id.as_str() != "security_logs");
+            m.fields.retain(|f| f.id.as_str() != "ip_log");
         });
     }
 

@@ -3,6 +3,7 @@
 
 use super::notice::filled;
 use super::{Ctx, Force, Rule, RuleId, Severity::*};
+use crate::app_types::AppType;
 use crate::duration::{Duration, Unit};
 use crate::manifest::{Manifest, Measure, Purpose, Recipient, RecipientKind};
 use crate::taxonomy::Category;
@@ -54,7 +55,7 @@ pub const RULES: &[Rule] = &[
             "处理100万人以上个人信息的，指定个人信息保护负责人，并在达到该数量之日起30个工作日内向设区的市级网信部门报送",
             "With PI of 1,000,000 or more individuals, name a PI protection officer and report them to the city-level CAC within 30 working days",
         ),
-        message: B::new("处理{count}人的个人信息，{what}", "PI of {count} individuals is processed, and {what}"),
+        message: B::new("{count}，{what}", "{count}, and {what}"),
         hint: B::new(
             "在 [controller.officer] 中指定个人信息保护负责人，报送后在 [organisation] 中填写 officer_reported（报送日期）",
             "name the officer in [controller.officer] and, once reported, set `officer_reported` (the date) in [organisation]",
@@ -86,10 +87,7 @@ pub const RULES: &[Rule] = &[
             "处理1000万人以上个人信息的，从管理层成员中明确网络数据安全负责人，并设立网络数据安全管理机构",
             "With PI of 10,000,000 or more individuals, name a network data security officer from management and a management body",
         ),
-        message: B::new(
-            "处理{count}人的个人信息，但未明确{what}",
-            "PI of {count} individuals is processed, but no {what} is named",
-        ),
+        message: B::new("{count}，{what}", "{count}, and {what}"),
         hint: B::new(
             "在 [organisation] 中填写 data_security_officer（管理层成员）和 management_body",
             "set `data_security_officer` (a member of management) and `management_body` in [organisation]",
@@ -180,6 +178,25 @@ const REAL_NAME_WORDS: [&str; 9] = [
     "real_name",
     "identity verification",
 ];
+
+/// App types whose services commonly reach millions of users (social, messaging, streaming,
+/// shopping, payment, media): without a declared figure, SEC-03 and SEC-07 ask.
+fn mass_market(t: AppType) -> bool {
+    matches!(
+        t,
+        AppType::InstantMessaging
+            | AppType::OnlineCommunity
+            | AppType::LiveStreaming
+            | AppType::ShortVideo
+            | AppType::OnlineShopping
+            | AppType::OnlinePayment
+            | AppType::AudioVideo
+            | AppType::News
+            | AppType::MapNavigation
+            | AppType::Browser
+            | AppType::InputMethod
+    )
+}
 
 pub fn check(cx: &mut Ctx<'_>) {
     let m = cx.m;
@@ -273,25 +290,31 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // SEC-03 (PIPL 52; AUDIT 12)
     if let Some(n) = org.individuals.filter(|n| *n >= MILLION) {
-        let count = n.to_string();
+        let count = (format!("处理{n}人的个人信息"), format!("PI of {n} individuals is processed"));
         if m.controller.officer.as_ref().is_none_or(|o| o.name.trim().is_empty()) {
             cx.report_bilingual(
                 RuleId::Sec03,
                 "controller.officer",
-                &[("count", &count)],
-                &[("what", "未指定个人信息保护负责人", "no PI protection officer is named")],
+                &[],
+                &[
+                    ("count", &count.0, &count.1),
+                    ("what", "未指定个人信息保护负责人", "no PI protection officer is named"),
+                ],
             );
         }
         if org.officer_reported.is_none() {
             cx.report_bilingual(
                 RuleId::Sec03,
                 "organisation.officer_reported",
-                &[("count", &count)],
-                &[(
-                    "what",
-                    "未声明已向设区的市级网信部门报送负责人信息",
-                    "the officer is not declared as reported to the city-level CAC",
-                )],
+                &[],
+                &[
+                    ("count", &count.0, &count.1),
+                    (
+                        "what",
+                        "未声明已向设区的市级网信部门报送负责人信息",
+                        "the officer is not declared as reported to the city-level CAC",
+                    ),
+                ],
             );
         }
     }
@@ -300,22 +323,61 @@ pub fn check(cx: &mut Ctx<'_>) {
 
     // SEC-07 (NDSMR 28, 30)
     if let Some(n) = org.individuals.filter(|n| *n >= TEN_MILLION) {
-        let count = n.to_string();
+        let count = (format!("处理{n}人的个人信息"), format!("PI of {n} individuals is processed"));
         if !filled(org.data_security_officer.as_deref()) {
             cx.report_bilingual(
                 RuleId::Sec07,
                 "organisation.data_security_officer",
-                &[("count", &count)],
-                &[("what", "网络数据安全负责人", "network data security officer")],
+                &[],
+                &[
+                    ("count", &count.0, &count.1),
+                    ("what", "但未明确网络数据安全负责人", "no network data security officer is named"),
+                ],
             );
         }
         if !filled(org.management_body.as_deref()) {
             cx.report_bilingual(
                 RuleId::Sec07,
                 "organisation.management_body",
-                &[("count", &count)],
-                &[("what", "网络数据安全管理机构", "network data security management body")],
+                &[],
+                &[
+                    ("count", &count.0, &count.1),
+                    ("what", "但未明确网络数据安全管理机构", "no network data security management body is named"),
+                ],
             );
+        }
+    }
+
+    // SEC-03, SEC-07: no figure, yet an app of a kind that commonly serves millions; a
+    // manifest cannot show the count, so the operator is asked.
+    if org.individuals.is_none() && mass_market(m.controller.app_type) {
+        let kind = m.controller.app_type;
+        let count = (
+            format!(
+                "未声明处理个人信息的人数（[organisation] individuals），{}类应用常达百万乃至千万级",
+                kind.name_zh()
+            ),
+            format!(
+                "the number of individuals is not declared ([organisation] `individuals`), and {} apps often reach millions",
+                kind.name_en().to_lowercase()
+            ),
+        );
+        let asks: [(RuleId, &str, &str, &str); 2] = [
+            (
+                RuleId::Sec03,
+                "请确认是否已达100万人：达到的，须指定个人信息保护负责人并报送设区的市级网信部门",
+                "confirm whether it reaches 1,000,000: then a PI protection officer must be named and reported to the city-level CAC",
+                "organisation",
+            ),
+            (
+                RuleId::Sec07,
+                "请确认是否已达1000万人：达到的，须从管理层明确网络数据安全负责人并设立管理机构",
+                "confirm whether it reaches 10,000,000: then a network data security officer from management and a management body must be named",
+                "organisation",
+            ),
+        ];
+        for (id, zh, en, path) in asks {
+            cx.report_at(id, Info, path, &[], &[("count", &count.0, &count.1), ("what", zh, en)]);
         }
     }
 

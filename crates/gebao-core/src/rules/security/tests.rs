@@ -1,7 +1,7 @@
 use crate::duration::Duration;
 use crate::manifest::*;
-use crate::rules::RuleId;
-use crate::rules::tests::{assert_quiet, assert_rule};
+use crate::rules::tests::{assert_quiet, assert_rule, findings_of};
+use crate::rules::{RuleId, Severity};
 use chrono::NaiveDate;
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -65,6 +65,22 @@ fn sec_03() {
         m.organisation.individuals = Some(2_000_000);
         m.organisation.officer_reported = date(2025, 3, 1);
     });
+}
+
+/// Without a declared figure, an app of a kind that commonly reaches millions is asked
+/// (seed 000, Weibo, declares none); another kind is not.
+#[test]
+fn sec_03_and_07_ask_when_the_figure_is_missing() {
+    for id in [RuleId::Sec03, RuleId::Sec07] {
+        assert_rule(id, |m| m.organisation.individuals = None);
+        let f = findings_of(id, |m| m.organisation.individuals = None);
+        assert!(f.iter().all(|f| f.severity == Severity::Info && f.message_zh.contains("请确认")), "{f:#?}");
+        assert!(f[0].message_zh.contains("网络社区"), "{f:#?}");
+        assert_quiet(id, |m| {
+            m.organisation.individuals = None;
+            m.controller.app_type = crate::app_types::AppType::Other;
+        });
+    }
 }
 
 /// A manifest of a very large operator that meets SEC-03, SEC-04 and SEC-07.
