@@ -282,6 +282,19 @@ async fn requests_are_filed_and_followed_in_the_centre(kit: Kit) {
     assert_eq!(res.status, 400);
     assert_eq!(s.get("/v1/requests?subject=u1").await.json()["items"].as_array().unwrap().len(), 1);
 
+    // A correction: which field, the right value.
+    assert!(page.contains("<option value=\"nickname\">昵称</option>") || page.contains("value=\"nickname\""), "{page}");
+    let form = [("csrf", csrf.as_str()), ("kind", "correction"), ("field", "nickname"), ("value", "小明")];
+    assert_eq!(post_form(&s, "/privacy/me/requests", Some(&cookie), &form, None).await.status, 303);
+    let all = s.get("/v1/requests?subject=u1").await.json();
+    let correction = all["items"].as_array().unwrap().iter().find(|r| r["kind"] == "correction").cloned().unwrap();
+    assert_eq!(correction["details"]["corrections"][0]["value"], "小明", "{correction}");
+    for (field, value, status) in [("nickname", " ", 400), ("no_such_field", "x", 422)] {
+        let form = [("csrf", csrf.as_str()), ("kind", "correction"), ("field", field), ("value", value)];
+        assert_eq!(post_form(&s, "/privacy/me/requests", Some(&cookie), &form, None).await.status, status, "{field}");
+    }
+    assert_eq!(s.get("/v1/requests?subject=u1").await.json()["items"].as_array().unwrap().len(), 2);
+
     // Refused by staff: the user reads the ground and the remedy.
     let id = r["id"].as_str().unwrap().to_owned();
     let res =

@@ -10,7 +10,7 @@ use super::portal::{Posted, beijing_time, no_store, posted, redirect, session, s
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
-use crate::routes::{DetailsBody, request_details};
+use crate::routes::{CorrectionBody, DetailsBody, request_details};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;
@@ -23,8 +23,9 @@ use gebao_store::{RequestFilter, Requester, RequesterRole, RightsRequest};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The kinds a user files here, in the order the form lists them. Withdrawal is one tap on
-/// "my consents"; correction and portability need what this form does not ask yet.
+/// The kinds the general form lists, in its order. Correction has a form of its own (which
+/// field, the new value); withdrawal is one tap on "my consents"; portability needs a
+/// destination the operator allowlisted, and is filed through the operator's app.
 const FILED_HERE: [RequestKind; 7] = [
     RequestKind::Access,
     RequestKind::Copy,
@@ -38,6 +39,11 @@ const FILED_HERE: [RequestKind; 7] = [
 struct KindOption {
     value: &'static str,
     label: &'static str,
+}
+
+struct FieldOption {
+    id: String,
+    name: String,
 }
 
 struct RequestRow {
@@ -56,6 +62,7 @@ struct Requests {
     csrf: String,
     filed: bool,
     kinds: Vec<KindOption>,
+    fields: Vec<FieldOption>,
     rows: Vec<RequestRow>,
     action: String,
 }
@@ -81,7 +88,15 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q)
     let c = Chrome::new(&state, lang, path);
     let rows = requests.iter().map(|r| row(r, lang, &c)).collect();
     let kinds = FILED_HERE.iter().map(|k| KindOption { value: k.as_str(), label: k.label().get(lang) }).collect();
-    let page = Requests { action: with_lang(path, lang), c, csrf: session.csrf, filed, kinds, rows };
+    let fields = state
+        .policies
+        .current()
+        .manifest
+        .fields
+        .iter()
+        .map(|f| FieldOption { id: f.id.to_string(), name: lang.pick(&f.name, f.name_en.as_deref()).to_owned() })
+        .collect();
+    let page = Requests { action: with_lang(path, lang), c, csrf: session.csrf, filed, kinds, fields, rows };
     no_store(html(StatusCode::OK, &page, lang))
 }
 
@@ -127,6 +142,12 @@ pub struct FileForm {
     kind: String,
     #[serde(default)]
     note: String,
+    /// correction: which field.
+    #[serde(default)]
+    field: Option<String>,
+    /// correction: the right value.
+    #[serde(default)]
+    value: Option<String>,
 }
 
 impl Posted for FileForm {
@@ -148,13 +169,22 @@ pub async fn file(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let Some(kind) = FILED_HERE.into_iter().find(|k| k.as_str() == form.kind) else {
+    let offered = FILED_HERE.into_iter().chain([RequestKind::Correction]);
+    let Some(kind) = offered.into_iter().find(|k| k.as_str() == form.kind) else {
         return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
     };
     let note = form.note.trim();
     let note = (!note.is_empty()).then(|| note.to_owned());
     let body = match kind {
         RequestKind::Complaint => DetailsBody { text: note, ..DetailsBody::default() },
+        RequestKind::Correction => {
+            let value = form.value.as_deref().map(str::trim).unwrap_or_default();
+            let (Some(field), false, true) = (form.field, value.is_empty(), value.chars().count() <= 1000) else {
+                return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
+            };
+            let corrections = vec![CorrectionBody { field, value: Value::String(value.to_owned()) }];
+            DetailsBody { corrections, ..DetailsBody::default() }
+        }
         RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation => {
             DetailsBody { reason: note, ..DetailsBody::default() }
         }

@@ -101,11 +101,15 @@ labels! {
     consent_personalisation: "基于个人特征的个性化推荐", "Recommendations based on personal characteristics";
     personalisation: "个性化推荐", "Personalised recommendations";
     my_requests: "我的请求", "My requests";
-    my_requests_note: "您可以在这里提出查阅、复制、删除、限制处理、解释说明、注销账号和投诉等请求，并查看每个请求的进度。我们会在法定或承诺的期限内答复（按中国大陆工作日计算）。", "Here you can ask to access, copy or delete your personal information, restrict its processing, have it explained, cancel your account or complain, and follow each request. We answer within the legal or promised time (counted in mainland-China working days).";
+    my_requests_note: "您可以在这里提出查阅、复制、更正、删除、限制处理、解释说明、注销账号和投诉等请求，并查看每个请求的进度。我们会在法定或承诺的期限内答复（按中国大陆工作日计算）。", "Here you can ask to access, copy, correct or delete your personal information, restrict its processing, have it explained, cancel your account or complain, and follow each request. We answer within the legal or promised time (counted in mainland-China working days).";
     new_request: "提出新的请求", "A new request";
     request_kind: "请求类型", "What you ask for";
     request_note: "说明（选填；投诉请写明内容）", "Details (optional; for a complaint, what it is about)";
     submit_request: "提交请求", "Send the request";
+    correct_heading: "更正或补充我的信息", "Correct or complete my information";
+    correct_field: "哪一项信息", "Which information";
+    correct_value: "正确的内容", "What it should be";
+    submit_correction: "提交更正请求", "Ask for the correction";
     request_filed: "请求已提交。我们已核验您的身份，并会在期限内答复。", "Your request was sent. Your identity is verified, and we will answer in time.";
     followed: "请求进度", "Your requests";
     no_requests: "您还没有提出过请求。", "You have not made any request yet.";
