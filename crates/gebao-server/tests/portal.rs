@@ -120,6 +120,7 @@ async fn a_minted_link_opens_my_consents_once(kit: Kit) {
     let fields = first_form(&me.body);
     assert!(fields.iter().any(|(n, v)| n == "csrf" && v.len() == 32), "{fields:?}");
     assert!(fields.contains(&("purpose".into(), "recommend".into())), "{fields:?}");
+    assert!(me.body.contains("aria-label=\"撤回对“个性化推荐”的同意\""), "the button names what it withdraws");
     // Without the cookie: the page says to open the centre from the app.
     let anon = get(&s, "/privacy/me", None).await;
     assert_eq!(anon.status, 401);

@@ -18,7 +18,7 @@ use axum::extract::{Form, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gebao_core::decision::{ConsentAction, ConsentScope, SeparateKind};
-use gebao_core::text::Lang;
+use gebao_core::text::{Lang, fill_keeping};
 use gebao_store::crypto::SubjectKey;
 use gebao_store::{Subject, SubjectRecord};
 use serde::{Deserialize, Serialize};
@@ -170,6 +170,8 @@ pub(super) fn signed_out(state: &AppState, lang: Lang, path: &str, status: Statu
 /// One consent as the user sees it.
 struct ConsentRow {
     title: String,
+    /// What a screen reader says of its button: which consent it withdraws.
+    withdraw_label: String,
     note: &'static str,
     granted: bool,
     since: String,
@@ -215,6 +217,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
             let (title, note) = describe(manifest, &r.record.scope, lang, &c);
             let since = beijing_time(r.record.at_ms);
             ConsentRow {
+                withdraw_label: fill_keeping(c.ui.withdraw_label, &[("title", &title)]),
                 title,
                 note,
                 granted: r.record.action == ConsentAction::Grant,

@@ -89,6 +89,7 @@ labels! {
     granted: "已同意", "Given";
     withdrawn: "已撤回", "Withdrawn";
     withdraw: "撤回同意", "Withdraw";
+    withdraw_label: "撤回对“{title}”的同意", "Withdraw the consent to “{title}”";
     withdrawn_done: "已撤回。自现在起，我们不再基于该同意处理您的个人信息。", "Withdrawn. From now on we no longer process your personal information on the basis of this consent.";
     no_consents: "您尚未给予需要同意的授权。", "You have not given any consent yet.";
     sign_out: "退出", "Sign out";
