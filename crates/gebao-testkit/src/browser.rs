@@ -139,7 +139,25 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Ends the browser with its driver (chromedriver takes chromium down with it).
+        // Ends the session first: chromedriver then quits chromium and all its helper
+        // processes (killing the driver alone leaves them running). A plain blocking
+        // request, as a drop cannot await.
+        if !self.session.is_empty() {
+            let addr = self.base.trim_start_matches("http://").to_owned();
+            if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
+                use std::io::{Read, Write};
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let request = format!(
+                    "DELETE /session/{} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    self.session
+                );
+                if stream.write_all(request.as_bytes()).is_ok() {
+                    // The answer comes once the browser has quit; its first bytes are enough.
+                    let mut answer = [0u8; 1024];
+                    let _ = stream.read(&mut answer);
+                }
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
