@@ -296,6 +296,10 @@ async fn requests_are_filed_and_followed_in_the_centre(kit: Kit) {
     }
     assert_eq!(s.get("/v1/requests?subject=u1").await.json()["items"].as_array().unwrap().len(), 2);
 
+    // Not done yet: no copy to download, not even by its address.
+    let copy_path = format!("/privacy/me/requests/{}/copy", r["id"].as_str().unwrap());
+    assert_eq!(get(&s, &copy_path, Some(&cookie)).await.status, 404);
+
     // Refused by staff: the user reads the ground and the remedy.
     let id = r["id"].as_str().unwrap().to_owned();
     let res =
@@ -304,5 +308,27 @@ async fn requests_are_filed_and_followed_in_the_centre(kit: Kit) {
     let page = get(&s, "/privacy/me/requests", Some(&cookie)).await.body;
     assert!(page.contains("已拒绝") && page.contains("未能办理的原因"), "{page}");
     assert!(page.contains("投诉") || page.contains("诉讼"), "the remedy is told: {page}");
+
+    // A copy request carried out by staff: the user downloads the copy, and no one else can.
+    let res = post_form(&s, "/privacy/me/requests", Some(&cookie), &[("csrf", &csrf), ("kind", "access")], None).await;
+    assert_eq!(res.status, 303);
+    let all = s.get("/v1/requests?subject=u1&state=in-progress").await.json();
+    let access = all["items"].as_array().unwrap().iter().find(|r| r["kind"] == "access").cloned().unwrap();
+    let aid = access["id"].as_str().unwrap().to_owned();
+    let done = s.post(&format!("/v1/requests/{aid}/execute"), &json!({})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.json()["state"], "completed", "{}", done.body);
+    let page = get(&s, "/privacy/me/requests", Some(&cookie)).await.body;
+    let href = format!("/privacy/me/requests/{aid}/copy");
+    assert!(page.contains(&format!("href=\"{href}\"")), "{page}");
+    let res = browser().get(format!("{}{href}", s.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip archive");
+    s.register("u9", json!({})).await;
+    let other = sign_in(&s, &mint(&s, "u9").await).await;
+    assert_eq!(get(&s, &href, Some(&other)).await.status, 404, "another user's copy is not found");
+    assert_eq!(get(&s, &href, None).await.status, 401);
     s.stop().await;
 }

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/me", get(portal::me))
         .route("/privacy/me/withdraw", post(portal::withdraw))
         .route("/privacy/me/requests", get(requests::page).post(requests::file))
+        .route("/privacy/me/requests/{id}/copy", get(requests::copy))
         .route("/privacy/logout", post(portal::logout))
         .route("/privacy/assets/centre.css", get(|| asset("text/css; charset=utf-8", STYLESHEET)))
         .route("/privacy/assets/icon.svg", get(|| asset("image/svg+xml", ICON)))

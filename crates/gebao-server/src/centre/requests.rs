@@ -10,11 +10,11 @@ use super::portal::{Posted, beijing_time, no_store, posted, redirect, session, s
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
-use crate::routes::{CorrectionBody, DetailsBody, request_details};
+use crate::routes::{CorrectionBody, DetailsBody, copy_download, request_details};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, RawQuery, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gebao_core::requests::{RequestKind, RequestState};
@@ -47,6 +47,8 @@ struct FieldOption {
 }
 
 struct RequestRow {
+    /// Where the user downloads their copy, once an access or copy request is done.
+    copy_href: Option<String>,
     kind: &'static str,
     state: &'static str,
     open: bool,
@@ -125,7 +127,9 @@ fn row(r: &RightsRequest, lang: Lang, c: &Chrome) -> RequestRow {
     } else {
         r.due_date.to_string()
     };
+    let copy_ready = matches!(r.kind, RequestKind::Access | RequestKind::Copy) && r.state == RequestState::Completed;
     RequestRow {
+        copy_href: copy_ready.then(|| with_lang(&format!("/privacy/me/requests/{}/copy", r.id), lang)),
         kind: r.kind.label().get(lang),
         state: r.state.label().get(lang),
         open: !r.state.is_terminal(),
@@ -223,6 +227,42 @@ pub async fn file(
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             let page = ErrorPage { heading: c.ui.not_filed.to_owned(), detail, c };
             no_store(html(status, &page, lang))
+        }
+    }
+}
+
+/// `GET /privacy/me/requests/{id}/copy`: the user's copy (PIPL 45) of a completed access or
+/// copy request of their own, as the zip the operator's staff get from the API. Another
+/// user's request, or one not done, is not found.
+pub async fn copy(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let Some(session) = session(&state, &headers).await else {
+        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    };
+    let req = match state.store.request(&id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return no_store(error(&state, lang, path, StatusCode::NOT_FOUND)),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a request for the privacy centre");
+            return no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE));
+        }
+    };
+    let own = req.subject == session.subject.id && req.requester.id == session.subject.id;
+    let ready = matches!(req.kind, RequestKind::Access | RequestKind::Copy) && req.state == RequestState::Completed;
+    if !own || !ready {
+        return no_store(error(&state, lang, path, StatusCode::NOT_FOUND));
+    }
+    match copy_download(&state, &req).await {
+        Ok(res) => no_store(res),
+        Err(e) => {
+            tracing::warn!(error = %e.problem().detail_en, "a copy could not be made for the privacy centre");
+            no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE))
         }
     }
 }

@@ -119,6 +119,7 @@ labels! {
     due_estimated: "{date}（预计，节假日安排尚未公布）", "{date} (estimated: the holiday calendar is not yet published)";
     refused_because: "未能办理的原因：{reason}", "Not done because: {reason}";
     request_done: "已办理完成。", "Done.";
+    download_copy: "下载我的个人信息副本（ZIP：JSON、CSV 和可阅读的网页）", "Download my copy (ZIP: JSON, CSV and a readable page)";
     held_until: "依法保留部分信息至 {until}：{reason}。期满后删除。", "Some information is kept until {until} as the law requires ({reason}); it is deleted then.";
     not_filed: "请求未提交", "The request was not sent";
     changes_summary: "与第 {prev} 版相比，共 {count} 处变化，其中 {major} 处为重大变更。", "Compared with version {prev}: {count} changes, {major} of them major.";

@@ -23,7 +23,7 @@ mod policy;
 pub(crate) use consent_scope::ScopeBody;
 pub(crate) use consents::{WithdrawBody, append as append_consent};
 pub(crate) use policy::{Warning, public_diff};
-pub(crate) use requests::{CorrectionBody, DetailsBody, details as request_details};
+pub(crate) use requests::{CorrectionBody, DetailsBody, copy_download, details as request_details};
 pub(crate) mod request_actions;
 pub(crate) mod requests;
 pub(crate) mod schema;

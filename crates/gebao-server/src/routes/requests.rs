@@ -427,9 +427,14 @@ pub async fn bundle(
     {
         return Err(ApiError::Conflict { field: "state".into(), text: text::bundle_not_ready() });
     }
-    let exec = state.datasets.executor(&state)?;
+    copy_download(&state, &req).await
+}
+
+/// The subject's copy as a zip download, read from the operator's databases now and
+/// streamed as it is written (ZIP64, no seeking): the archive is never held in memory.
+pub(crate) async fn copy_download(state: &AppState, req: &gebao_store::RightsRequest) -> Result<Response, ApiError> {
+    let exec = state.datasets.executor(state)?;
     let b = exec.export(&req.subject).await.map_err(|e| crate::requests::datasets::failed(&e))?;
-    // Streamed as it is written (ZIP64, no seeking): the archive is never held in memory.
     let body = super::stream::blocking_body(move |w| b.write_zip_stream(w).map(|_| ()));
     let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
