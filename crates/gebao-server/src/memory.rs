@@ -29,6 +29,10 @@ struct Entry {
     seqs: HashMap<ConsentScope, i64>,
     /// The registration held: its pseudonym (`None` once erased).
     pseudonym: Option<Box<str>>,
+    /// Bumped by every profile write and erasure: a reader of the database that saw an
+    /// older generation must not overwrite what was written meanwhile (see
+    /// [`Subjects::put_profile_if`]).
+    generation: u64,
 }
 
 /// Subject key → decision state.
@@ -99,8 +103,34 @@ impl Subjects {
     pub fn put_profile(&self, s: &Subject) {
         let mut shard = write(self.shard(&s.key));
         let entry = self.entry(&mut shard, s.key);
+        Self::put(entry, s);
+    }
+
+    /// The generation of a subject's entry (0 when not held): read it before reading the
+    /// subject from the database, and hand it to [`Subjects::put_profile_if`].
+    pub fn generation(&self, key: &SubjectKey) -> u64 {
+        read(self.shard(key)).get(key).map_or(0, |e| e.generation)
+    }
+
+    /// [`Subjects::put_profile`], unless the entry was written or erased since `seen` was
+    /// read: then what was read from the database may be older than what this instance
+    /// wrote meanwhile (a restriction, an erasure), and is dropped — the change feed brings
+    /// the newer state. Returns whether it was applied.
+    pub fn put_profile_if(&self, s: &Subject, seen: u64) -> bool {
+        let mut shard = write(self.shard(&s.key));
+        let entry = self.entry(&mut shard, s.key);
+        if entry.generation != seen {
+            return false;
+        }
+        Self::put(entry, s);
+        true
+    }
+
+    fn put(entry: &mut Entry, s: &Subject) {
+        entry.generation += 1;
         if entry.pseudonym.as_deref() != Some(s.pseudonym.as_str()) {
-            *entry = Entry { pseudonym: Some(s.pseudonym.as_str().into()), ..Entry::default() };
+            let generation = entry.generation;
+            *entry = Entry { pseudonym: Some(s.pseudonym.as_str().into()), generation, ..Entry::default() };
         }
         entry.state.status = s.status;
         entry.state.birth_date = s.birth_date;
@@ -114,7 +144,8 @@ impl Subjects {
     pub fn erase(&self, t: &Tombstone) {
         let mut shard = write(self.shard(&t.key));
         let entry = self.entry(&mut shard, t.key);
-        *entry = Entry::default();
+        let generation = entry.generation + 1;
+        *entry = Entry { generation, ..Entry::default() };
         entry.state.status = SubjectStatus::Cancelled;
     }
 
@@ -230,5 +261,30 @@ mod tests {
         m.put_profile(&subject("p_b"));
         assert_eq!(m.with(&key(1), |s| (s.status, s.consents.len())), Some((SubjectStatus::Active, 0)));
         assert_eq!(m.len(), 1);
+    }
+
+    /// A reader of the database that saw the subject before this instance restricted or
+    /// erased it does not put the older state back (the change feed brings the newer one).
+    #[test]
+    fn a_stale_read_never_undoes_a_newer_write() {
+        let m = Subjects::new();
+        m.put_profile(&subject("p_a"));
+        let seen = m.generation(&key(1));
+        let stale = subject("p_a");
+        let mut restricted = subject("p_a");
+        restricted.status = SubjectStatus::Restricted;
+        m.put_profile(&restricted);
+        assert!(!m.put_profile_if(&stale, seen));
+        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Restricted));
+
+        let seen = m.generation(&key(1));
+        m.erase(&Tombstone { key: key(1), erased_ms: 5 });
+        assert!(!m.put_profile_if(&stale, seen), "an erased subject is not revived by a read from before");
+        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Cancelled));
+
+        // Read after the last write: applied.
+        let seen = m.generation(&key(1));
+        assert!(m.put_profile_if(&subject("p_b"), seen));
+        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Active));
     }
 }

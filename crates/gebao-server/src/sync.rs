@@ -67,11 +67,17 @@ async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> R
         let changes = store.changes_after(cursors.changes, PAGE).await?;
         for c in &changes {
             match &c.change {
-                ChangeKind::Subject(key) => match store.subject_by_key(key).await? {
-                    Some(SubjectRecord::Live(s)) => state.subjects.put_profile(&s),
-                    Some(SubjectRecord::Erased(t)) => state.subjects.erase(&t),
-                    None => {}
-                },
+                ChangeKind::Subject(key) => {
+                    // Read before the database: a write of this instance in between wins.
+                    let seen = state.subjects.generation(key);
+                    match store.subject_by_key(key).await? {
+                        Some(SubjectRecord::Live(s)) => {
+                            state.subjects.put_profile_if(&s, seen);
+                        }
+                        Some(SubjectRecord::Erased(t)) => state.subjects.erase(&t),
+                        None => {}
+                    }
+                }
                 ChangeKind::ApiKey(_) => state.keys.invalidate(),
                 ChangeKind::Policy(_) => policy_changed = true,
             }

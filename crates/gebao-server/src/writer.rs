@@ -141,9 +141,10 @@ pub async fn apply(state: &AppState, row: &ConsentRow) -> bool {
         return true;
     }
     let Some(key) = row.subject_key else { return true };
+    let seen = state.subjects.generation(&key);
     match state.store.subject_by_key(&key).await {
         Ok(Some(SubjectRecord::Live(s))) => {
-            state.subjects.put_profile(&s);
+            state.subjects.put_profile_if(&s, seen);
             state.subjects.apply(row);
             true
         }

@@ -128,8 +128,9 @@ async fn subject_status(state: &AppState, id: &str) -> Result<SubjectStatus, Api
         Some(status) => return Ok(status),
         None => {}
     }
+    let seen = state.subjects.generation(&key);
     let s = super::subjects::live_subject(state, "subject", id).await?;
-    state.subjects.put_profile(&s);
+    state.subjects.put_profile_if(&s, seen);
     Ok(s.status)
 }
 
