@@ -4,7 +4,7 @@
 use super::{Calendar, Reckoned};
 use crate::duration::{Duration, Unit};
 use crate::text::Text;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991).
@@ -56,8 +56,13 @@ pub enum DueError {
 
 /// The date in Asia/Shanghai of an instant.
 pub fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
+    shanghai_time(at).date()
+}
+
+/// The wall-clock time in Asia/Shanghai of an instant.
+pub fn shanghai_time(at: DateTime<Utc>) -> NaiveDateTime {
     let naive = at.naive_utc();
-    naive.checked_add_signed(TimeDelta::milliseconds(SHANGHAI_OFFSET_MS)).unwrap_or(naive).date()
+    naive.checked_add_signed(TimeDelta::milliseconds(SHANGHAI_OFFSET_MS)).unwrap_or(naive)
 }
 
 /// The end of a day in Asia/Shanghai (23:59:59.999 +08:00), as an instant.

@@ -26,7 +26,7 @@ mod due;
 mod file;
 mod reckon;
 
-pub use due::{Due, DueError, ESTIMATED_NOTE, end_of_day, shanghai_date};
+pub use due::{Due, DueError, ESTIMATED_NOTE, end_of_day, shanghai_date, shanghai_time};
 pub use file::CalendarError;
 pub use reckon::{Reckoned, start_of_day};
 

@@ -84,9 +84,22 @@ impl Session {
     }
 }
 
+/// The signed-in user of a page of theirs, or the page asking an anonymous visitor to open
+/// the centre from the app (401).
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    path: &str,
+) -> Result<Session, Response> {
+    session(state, headers)
+        .await
+        .ok_or_else(|| no_store(signed_out(state, lang, path, StatusCode::UNAUTHORIZED, false)))
+}
+
 /// The session of this request: a cookie this server sealed, not expired, of a subject
 /// that still exists (an erased subject's sessions end with it).
-pub(super) async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let raw = cookie_value(headers)?;
     let sealed = hex::decode(raw).ok()?;
     let claims: Claims = serde_json::from_slice(&state.crypto.decrypt(&sealed, SESSION_AAD).ok()?).ok()?;
@@ -194,8 +207,9 @@ struct Me {
 /// `GET /privacy/me`: the consents the user gave, each with its state and a withdrawal.
 pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
-    let Some(session) = session(&state, &headers).await else {
-        return no_store(signed_out(&state, lang, "/privacy/me", StatusCode::UNAUTHORIZED, false));
+    let session = match signed_in(&state, &headers, lang, "/privacy/me").await {
+        Ok(s) => s,
+        Err(page) => return page,
     };
     let done = q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "done" && v == "1"));
     let rows = match state.store.consents_of(&session.subject.id).await {
@@ -240,11 +254,9 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
 
 /// An instant as Beijing time, to the minute.
 pub(super) fn beijing_time(ms: i64) -> String {
-    let (Some(t), Some(cst)) = (chrono::DateTime::from_timestamp_millis(ms), chrono::FixedOffset::east_opt(8 * 3600))
-    else {
-        return String::new();
-    };
-    t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| gebao_core::calendar::shanghai_time(t).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 /// A consent's name and what kind of consent it is, in the page's language.
@@ -344,9 +356,7 @@ pub(super) async fn posted<F: Posted>(
     path: &str,
     form: Result<Form<F>, FormRejection>,
 ) -> Result<(Session, F), Response> {
-    let Some(session) = session(state, headers).await else {
-        return Err(no_store(signed_out(state, lang, path, StatusCode::UNAUTHORIZED, false)));
-    };
+    let session = signed_in(state, headers, lang, path).await?;
     let Ok(Form(form)) = form else { return Err(no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST))) };
     if !session.accepts(form.csrf(), headers) {
         return Err(no_store(error(state, lang, path, StatusCode::FORBIDDEN)));

@@ -6,7 +6,7 @@
 //! through the same intake and rules as the API.
 
 use super::pages::{ErrorPage, error};
-use super::portal::{Posted, beijing_time, no_store, posted, redirect, session, signed_out, with_lang_and};
+use super::portal::{Posted, beijing_time, no_store, posted, redirect, signed_in, with_lang_and};
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
@@ -73,8 +73,9 @@ struct Requests {
 pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let Some(session) = session(&state, &headers).await else {
-        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    let session = match signed_in(&state, &headers, lang, path).await {
+        Ok(s) => s,
+        Err(page) => return page,
     };
     let filed =
         q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "filed" && v == "1"));
@@ -242,8 +243,9 @@ pub async fn copy(
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let Some(session) = session(&state, &headers).await else {
-        return no_store(signed_out(&state, lang, path, StatusCode::UNAUTHORIZED, false));
+    let session = match signed_in(&state, &headers, lang, path).await {
+        Ok(s) => s,
+        Err(page) => return page,
     };
     let req = match state.store.request(&id).await {
         Ok(Some(r)) => r,
