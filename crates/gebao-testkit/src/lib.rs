@@ -7,12 +7,15 @@
 //! - the rule for servers that cannot be reached: under `CI=true` the test fails (the
 //!   database suites must run there); elsewhere it is skipped with a notice;
 //! - [`Browser`]: a real headless Chromium driven over WebDriver, for the page tests (the
-//!   same rule when it is not installed).
+//!   same rule when it is not installed);
+//! - [`android::build_apk`]: a real APK built from source by Debian's apktool, for the scan
+//!   tests (the same rule).
 //!
 //! The servers are found at `GEBAO_TEST_PG_URL` and `GEBAO_TEST_MYSQL_URL` (admin URLs;
 //! defaults: `postgres://postgres@127.0.0.1:5432/postgres`, `mysql://root@127.0.0.1:3306/mysql`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod android;
 mod browser;
 mod db;
 mod raw;

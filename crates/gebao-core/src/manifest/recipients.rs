@@ -17,6 +17,10 @@ pub struct Recipient {
     #[serde(default)]
     pub name_en: Option<String>,
     pub kind: RecipientKind,
+    /// For an SDK: its id in gebao's SDK catalogue (`gebao scan apk --list-sdks`), by which a
+    /// scan of the app finds it. Without it, a scan matches the SDK by name.
+    #[serde(default)]
+    pub sdk: Option<String>,
     /// The company behind it (SHR-01, SHR-04).
     #[serde(default)]
     pub company: Option<String>,

@@ -89,6 +89,57 @@ pub enum PermissionKind {
 }
 
 impl PermissionKind {
+    /// The kind of an Android permission (`android.permission.READ_CONTACTS` → contacts),
+    /// for the permissions whose use a policy explains; `None` for the rest (wake locks,
+    /// vibration, foreground services…).
+    pub fn from_android(permission: &str) -> Option<PermissionKind> {
+        use PermissionKind as K;
+        let name = permission.strip_prefix("android.permission.").unwrap_or(permission);
+        Some(match name {
+            "ACCESS_FINE_LOCATION"
+            | "ACCESS_COARSE_LOCATION"
+            | "ACCESS_BACKGROUND_LOCATION"
+            | "ACCESS_MEDIA_LOCATION" => K::Location,
+            "CAMERA" => K::Camera,
+            "RECORD_AUDIO" => K::Microphone,
+            "READ_CONTACTS" | "WRITE_CONTACTS" | "GET_ACCOUNTS" => K::Contacts,
+            "READ_EXTERNAL_STORAGE" | "WRITE_EXTERNAL_STORAGE" | "MANAGE_EXTERNAL_STORAGE" | "READ_MEDIA_AUDIO" => {
+                K::Storage
+            }
+            "READ_MEDIA_IMAGES" | "READ_MEDIA_VIDEO" | "READ_MEDIA_VISUAL_USER_SELECTED" => K::Photos,
+            "READ_PHONE_STATE"
+            | "READ_PHONE_NUMBERS"
+            | "READ_PRIVILEGED_PHONE_STATE"
+            | "CALL_PHONE"
+            | "ANSWER_PHONE_CALLS" => K::PhoneState,
+            "READ_CALENDAR" | "WRITE_CALENDAR" => K::Calendar,
+            "BLUETOOTH" | "BLUETOOTH_ADMIN" | "BLUETOOTH_CONNECT" | "BLUETOOTH_SCAN" | "BLUETOOTH_ADVERTISE" => {
+                K::Bluetooth
+            }
+            "POST_NOTIFICATIONS" => K::Notifications,
+            "SEND_SMS" | "READ_SMS" | "RECEIVE_SMS" | "RECEIVE_MMS" | "RECEIVE_WAP_PUSH" => K::Sms,
+            "READ_CALL_LOG" | "WRITE_CALL_LOG" | "PROCESS_OUTGOING_CALLS" => K::CallLog,
+            "BODY_SENSORS" | "BODY_SENSORS_BACKGROUND" | "ACTIVITY_RECOGNITION" | "HIGH_SAMPLING_RATE_SENSORS" => {
+                K::Sensors
+            }
+            "NFC" => K::Nfc,
+            "QUERY_ALL_PACKAGES" | "GET_TASKS" | "PACKAGE_USAGE_STATS" => K::InstalledApps,
+            "INTERNET"
+            | "ACCESS_NETWORK_STATE"
+            | "ACCESS_WIFI_STATE"
+            | "CHANGE_WIFI_STATE"
+            | "CHANGE_NETWORK_STATE" => K::Network,
+            _ => return None,
+        })
+    }
+
+    /// Whether granting it lets the app collect personal information, so that asking for it
+    /// must come with its purpose (APP19 二(3)): everything but network access and
+    /// notifications.
+    pub fn collects_pi(self) -> bool {
+        !matches!(self, PermissionKind::Network | PermissionKind::Notifications)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PermissionKind::Camera => "camera",

@@ -85,6 +85,8 @@ rule_ids! {
     Chg01 = "CHG-01", Chg02 = "CHG-02", Chg03 = "CHG-03",
     // termination.rs
     Trm01 = "TRM-01", Trm02 = "TRM-02",
+    // scan.rs (ahead of pipl-rules.md): the app package against the manifest
+    Scan01 = "SCAN-01", Scan02 = "SCAN-02", Scan03 = "SCAN-03", Scan04 = "SCAN-04", Scan05 = "SCAN-05",
 }
 
 impl RuleId {

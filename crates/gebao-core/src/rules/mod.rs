@@ -16,6 +16,7 @@ mod notice;
 mod placeholders;
 mod retention;
 mod rights;
+pub mod scan;
 mod security;
 mod sensitive;
 mod sharing;
@@ -177,6 +178,7 @@ static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
     cookies::RULES,
     changes::RULES,
     termination::RULES,
+    scan::RULES,
 ]);
 
 /// The areas' entries as one array, checked against [`RuleId::ALL`]. Only evaluated at
@@ -318,7 +320,12 @@ pub fn check(m: &Manifest, src: Option<&str>) -> Vec<Finding> {
     cookies::check(&mut cx);
     changes::check(&mut cx);
     termination::check(&mut cx);
-    let mut out = cx.out;
+    finish(cx.out, src)
+}
+
+/// Places findings in the manifest's text (when given), groups them per section and sorts
+/// them: most serious first, then in the order of the source.
+fn finish(mut out: Vec<Finding>, src: Option<&str>) -> Vec<Finding> {
     if let Some(src) = src {
         let map = SourceMap::new(src);
         for f in &mut out {

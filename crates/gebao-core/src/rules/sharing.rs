@@ -408,6 +408,7 @@ mod tests {
             name: "公开主页".into(),
             name_en: Some("Public profile".into()),
             kind: RecipientKind::PublicDisclosure,
+            sdk: None,
             company: None,
             company_en: None,
             contact: None,

@@ -77,7 +77,7 @@ fn the_catalogue_is_keyed_by_rule_id() {
         assert_eq!((id.index(), id.rule().id), (i, *id));
         let code = id.as_str();
         let (area, n) = code.split_once('-').unwrap_or_default();
-        assert!((2..=3).contains(&area.len()) && area.chars().all(|c| c.is_ascii_uppercase()), "{code}");
+        assert!((2..=4).contains(&area.len()) && area.chars().all(|c| c.is_ascii_uppercase()), "{code}");
         assert!(n.len() == 2 && n.chars().all(|c| c.is_ascii_digit()), "{code}");
         assert_eq!(code.parse::<RuleId>(), Ok(*id));
         assert_eq!(code.to_lowercase().parse::<RuleId>(), Ok(*id));
