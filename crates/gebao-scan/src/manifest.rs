@@ -48,6 +48,17 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// The manifest's tag for it (`activity-alias`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentKind::Activity => "activity",
+            ComponentKind::ActivityAlias => "activity-alias",
+            ComponentKind::Service => "service",
+            ComponentKind::Receiver => "receiver",
+            ComponentKind::Provider => "provider",
+        }
+    }
+
     fn from_tag(tag: &str) -> Option<ComponentKind> {
         Some(match tag {
             "activity" => ComponentKind::Activity,

@@ -47,6 +47,8 @@ enum Command {
     Requests(commands::requests::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
+    /// What the app really contains: scan an Android package (APK) and compare it with the manifest.
+    Scan(commands::scan::Args),
     /// Check the manifest's datasets against the operator's databases.
     Datasets(commands::datasets::Args),
     /// Print the manifest's JSON Schema (for editor completion).
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(args, lang),
         Command::Requests(args) => commands::requests::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
+        Command::Scan(args) => commands::scan::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),
     };
     match result {

@@ -5,28 +5,35 @@ use crate::{Outcome, out, report};
 use anyhow::Result;
 use gebao_core::rules::{self, Finding, Severity};
 use gebao_core::text::Lang;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The manifest (default: gebao.toml).
     file: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    /// Print every rule (id, severity, legal source, title) and exit.
+    #[arg(long)]
+    list_rules: bool,
+}
+
+/// How findings are reported: shared by `check` and `scan`.
+#[derive(clap::Args)]
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    pub format: Format,
     /// Exit with 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = Level::Error)]
     fail_on: Level,
     /// Show only findings at or above this severity.
     #[arg(long, value_enum, default_value_t = Level::Info)]
     severity: Level,
-    /// Print every rule (id, severity, legal source, title) and exit.
-    #[arg(long)]
-    list_rules: bool,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
     Human,
     Json,
     Sarif,
@@ -50,31 +57,59 @@ impl From<Level> for Severity {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
+    let format = args.report.format;
     if args.list_rules {
-        list_rules(args.format, lang)?;
+        list_rules(format, lang)?;
         return Ok(Outcome::Ok);
     }
-    let loaded = match input::load(args.file.as_deref()) {
-        Ok(l) => l,
+    let loaded = match load_or_report(args.file.as_deref(), format, lang)? {
+        Some(loaded) => loaded,
+        None => return Ok(Outcome::BadInput),
+    };
+    let findings = rules::check(&loaded.manifest, Some(&loaded.text));
+    report(&loaded, findings, &args.report, lang, None)
+}
+
+/// Loads a manifest, or prints why it could not be read (in `format`) and returns `None`.
+pub(crate) fn load_or_report(file: Option<&Path>, format: Format, lang: Lang) -> Result<Option<Loaded>> {
+    match input::load(file) {
+        Ok(l) => Ok(Some(l)),
         Err(bad) => {
-            match args.format {
+            match format {
                 Format::Human => bad.print(lang),
                 Format::Json => out::line(format!("{:#}", bad.to_json()))?,
                 Format::Sarif => out::line(format!("{:#}", super::check_sarif::unreadable(&bad, lang)))?,
             }
-            return Ok(Outcome::BadInput);
+            Ok(None)
         }
-    };
-    let shown: Severity = args.severity.into();
-    let findings: Vec<Finding> =
-        rules::check(&loaded.manifest, Some(&loaded.text)).into_iter().filter(|f| f.severity >= shown).collect();
-    let fail: Severity = args.fail_on.into();
+    }
+}
+
+/// Prints the findings about a manifest as `opts` asks and gives the exit outcome: flagged
+/// when a finding is at or above `--fail-on`. `extra` is one more member of the JSON
+/// object (what `scan` found).
+pub(crate) fn report(
+    loaded: &Loaded,
+    findings: Vec<Finding>,
+    opts: &ReportArgs,
+    lang: Lang,
+    extra: Option<(&str, serde_json::Value)>,
+) -> Result<Outcome> {
+    let shown: Severity = opts.severity.into();
+    let findings: Vec<Finding> = findings.into_iter().filter(|f| f.severity >= shown).collect();
+    let fail: Severity = opts.fail_on.into();
     // `ok` in the JSON and the exit code say the same: no finding at or above --fail-on.
     let ok = !findings.iter().any(|f| f.severity >= fail);
-    match args.format {
-        Format::Human => print_human(&loaded, &findings, lang)?,
-        Format::Json => out::line(format!("{:#}", json(&loaded, &findings, ok)))?,
-        Format::Sarif => out::line(format!("{:#}", super::check_sarif::report(&loaded, &findings, lang)))?,
+    match opts.format {
+        Format::Human => print_human(loaded, &findings, lang)?,
+        Format::Json => {
+            let mut v = json(loaded, &findings, ok);
+            if let Some((key, value)) = extra {
+                v[key] = value;
+            }
+            out::line(format!("{v:#}"))?
+        }
+        Format::Sarif => out::line(format!("{:#}", super::check_sarif::report(loaded, &findings, lang)))?,
     }
     Ok(if ok { Outcome::Ok } else { Outcome::Flagged })
 }

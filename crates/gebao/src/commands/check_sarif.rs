@@ -65,6 +65,11 @@ pub fn report(loaded: &Loaded, findings: &[Finding], lang: Lang) -> Value {
     json!({"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver(lang)}, "results": results}]})
 }
 
+/// A SARIF log of a run with nothing to report (a scan without a manifest to compare).
+pub fn empty(lang: Lang) -> Value {
+    json!({"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver(lang)}, "results": []}]})
+}
+
 /// An unreadable manifest as a SARIF log with a failed invocation.
 pub fn unreadable(bad: &Unreadable, lang: Lang) -> Value {
     let uri = bad.path.display().to_string();

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod publish;
 pub mod render;
 pub mod requests;
+pub mod scan;
 pub mod schema;
 pub mod serve;
 mod store_args;

@@ -7,6 +7,7 @@ use gebao_core::diagnostic::did_you_mean;
 use gebao_core::text::Lang;
 use std::path::PathBuf;
 
+mod from_apk;
 mod template;
 
 #[derive(clap::Args)]
@@ -36,6 +37,13 @@ pub struct Args {
     /// List the app types and exit.
     #[arg(long)]
     list_types: bool,
+    /// Draft from an Android package: its SDKs become recipients and its permissions
+    /// permissions and scenarios, each marked for you to complete.
+    #[arg(long, value_name = "FILE.apk")]
+    from_apk: Option<PathBuf>,
+    /// The SDK catalogue for --from-apk (default: the built-in one).
+    #[arg(long, value_name = "FILE", requires = "from_apk")]
+    catalogue: Option<PathBuf>,
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
@@ -59,7 +67,15 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let raw = args.app_type.as_deref().unwrap_or_default();
     let app_type = parse_app_type(raw, lang)?;
     let date = args.date.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
-    let text = template::starter(app_type, &args.controller, &args.product, date);
+    let mut text = template::starter(app_type, &args.controller, &args.product, date);
+    if let Some(apk) = &args.from_apk {
+        let max = gebao_scan::Limits::default().max_entry_bytes;
+        let human = super::check::Format::Human;
+        let Some(scan) = super::scan::scan_or_report(apk, args.catalogue.as_deref(), max, human, lang)? else {
+            return Ok(Outcome::BadInput);
+        };
+        text.push_str(&from_apk::sections(&scan, &apk.display().to_string()));
+    }
     if args.stdout {
         out::line(text.trim_end())?;
         return Ok(Outcome::Ok);
