@@ -411,6 +411,18 @@ fn joined(messages: &[String], list: &str, sentences: &str) -> String {
     if head == 0 {
         return messages.join(sentences);
     }
+    // A shared part that ends after a whole `name` (an even number of backquotes) is said
+    // up to the first break after the name ("recipient `x`: "), not cut inside its quotes.
+    if first[..=head].iter().filter(|c| **c == '`').count() % 2 == 0 {
+        let after = head + 1;
+        let mut cut =
+            first[after..common].iter().position(|c| "：:，,；;".contains(*c)).map_or(after, |i| after + i + 1);
+        while cut < common && first[cut].is_whitespace() {
+            cut += 1;
+        }
+        let items: Vec<String> = texts.iter().map(|m| text(&m[cut..])).collect();
+        return format!("{}{}", text(&first[..cut]), items.join(sentences));
+    }
     // The shared end (after the beginning), cut forward to just after a backquote.
     let common = texts
         .iter()

@@ -198,6 +198,15 @@ fn grouped_messages_say_the_shared_part_once() {
         ),
         "field `a` has no necessity; `a` has no impact; `b` has no impact"
     );
+    // What follows a shared whole name is listed after it, not after a stray backquote.
+    assert_eq!(
+        super::joined(&v(&["接收方 `sdk`：缺少联系方式", "接收方 `sdk`：没有取得单独同意"]), "、", "；"),
+        "接收方 `sdk`：缺少联系方式；没有取得单独同意"
+    );
+    assert_eq!(
+        super::joined(&v(&["recipient `sdk`: no contact", "recipient `sdk`: no separate consent"]), ", ", "; "),
+        "recipient `sdk`: no contact; no separate consent"
+    );
     assert_eq!(
         super::joined(&v(&["purpose `a` is wrong here", "purpose `b` is wrong here"]), ", ", "; "),
         "purpose `a`, `b` is wrong here"
