@@ -117,6 +117,8 @@ async fn a_minted_link_opens_my_consents_once(kit: Kit) {
     let audit = s.get("/v1/audit?limit=100").await.body;
     assert!(audit.contains("portal.link") && !audit.contains(link.trim_start_matches("/privacy/login?t=")), "{audit}");
     let cookie = sign_in(&s, &link).await;
+    let audit = s.get("/v1/audit?limit=100").await.body;
+    assert!(audit.contains("portal.sign-in") && audit.contains("\"via\":\"link\""), "the sign-in is audited: {audit}");
     // Once only.
     let again = get(&s, &link, None).await;
     assert_eq!(again.status, 403);

@@ -103,8 +103,10 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<()>;
     /// Uses a sign-in link: the subject it was minted for, once, while it has not expired;
-    /// `None` for an unknown, used or expired link (and for every later try).
-    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64) -> Result<Option<SubjectKey>>;
+    /// `None` for an unknown, used or expired link (and for every later try). The sign-in
+    /// is audited (`audit`, target set to the subject's pseudonym) in the same transaction.
+    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64, audit: NewAudit)
+    -> Result<Option<SubjectKey>>;
     /// Keeps a privacy-centre sign-in code unless `limits` are reached for its contact
     /// point or client address; with its message to the notifier (`outbox`) and its audit
     /// entry (target set to the subject's pseudonym) when the contact point is registered,

@@ -240,16 +240,33 @@ async fn portal_links_are_single_use_and_short_lived(env: Env) {
     s.create_portal_link(&a, &key, T0 + 600_000, link_audit()).await.unwrap();
     s.create_portal_link(&b, &key, T0 + 600_000, link_audit()).await.unwrap();
     s.create_portal_link(&c, &key, T0 + 600_000, link_audit()).await.unwrap();
-    assert_eq!(s.take_portal_link(&[9u8; 32], T0 + 1).await.unwrap(), None, "an unknown link");
-    let (x, y) = tokio::join!(s.take_portal_link(&a, T0 + 1), s.take_portal_link(&a, T0 + 1));
+    assert_eq!(
+        s.take_portal_link(&[9u8; 32], T0 + 1, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "an unknown link"
+    );
+    let (x, y) = tokio::join!(
+        s.take_portal_link(&a, T0 + 1, audit("portal.sign-in", "")),
+        s.take_portal_link(&a, T0 + 1, audit("portal.sign-in", ""))
+    );
     let won: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();
     assert_eq!(won, vec![key], "exactly one of two simultaneous uses succeeds");
-    assert_eq!(s.take_portal_link(&a, T0 + 2).await.unwrap(), None, "a used link");
-    assert_eq!(s.take_portal_link(&b, T0 + 600_000).await.unwrap(), None, "an expired link");
+    assert_eq!(s.take_portal_link(&a, T0 + 2, audit("portal.sign-in", "")).await.unwrap(), None, "a used link");
+    assert_eq!(
+        s.take_portal_link(&b, T0 + 600_000, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "an expired link"
+    );
     s.erase_subject("u-link", audit("subject.erase", "")).await.unwrap();
-    assert_eq!(s.take_portal_link(&c, T0 + 3).await.unwrap(), None, "a link of an erased subject");
+    assert_eq!(
+        s.take_portal_link(&c, T0 + 3, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "a link of an erased subject"
+    );
     let rows = env.raw.int("SELECT COUNT(*) FROM portal_links").await;
     assert_eq!(rows, 0, "the erased subject's links are deleted");
+    let signed_in = env.raw.int("SELECT COUNT(*) FROM audit_log WHERE action = 'portal.sign-in'").await;
+    assert_eq!(signed_in, 1, "the one use is audited");
 }
 
 /// A privacy-centre sign-in code: limits per contact point and per address, five tries,

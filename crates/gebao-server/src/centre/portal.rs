@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use gebao_core::decision::{ConsentAction, ConsentScope, SeparateKind};
 use gebao_core::text::{Lang, fill_keeping};
 use gebao_store::crypto::SubjectKey;
-use gebao_store::{Subject, SubjectRecord};
+use gebao_store::{AuditAction, NewAudit, Subject, SubjectRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -170,7 +170,15 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawQuery(q
     let Some(token) = token else { return super::code::ask(&state, &headers, lang).await };
     let now = crate::now_ms();
     let key = if token.len() <= 128 {
-        state.store.take_portal_link(&link_hash(&state, &token), now).await.ok().flatten()
+        let entry = NewAudit {
+            actor: "privacy-centre".into(),
+            action: AuditAction::PortalSignIn,
+            target: String::new(),
+            reason: None,
+            detail: serde_json::json!({ "via": "link" }),
+            at_ms: now,
+        };
+        state.store.take_portal_link(&link_hash(&state, &token), now, entry).await.ok().flatten()
     } else {
         None
     };

@@ -219,7 +219,12 @@ impl Store for SqlStore {
         tx.commit().await
     }
 
-    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64) -> Result<Option<SubjectKey>> {
+    async fn take_portal_link(
+        &self,
+        token_hash: &[u8; 32],
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Option<SubjectKey>> {
         // One statement marks it used and returns its subject: two instances taking the
         // same link at once cannot both succeed.
         let mut tx = self.pools.write().await?;
@@ -240,6 +245,12 @@ impl Store for SqlStore {
             }
             None => None,
         };
+        if let Some(k) = &key
+            && let Some(SubjectRecord::Live(subject)) = subjects::get_by_key(&mut tx, &self.keys, k).await?
+        {
+            audit.target = format!("subject:{}", subject.pseudonym);
+            audit::append(&mut tx, &self.keys, vec![audit::Entry::plain(audit)], Vec::new()).await?;
+        }
         tx.commit().await?;
         Ok(key)
     }
