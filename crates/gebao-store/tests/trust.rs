@@ -318,6 +318,15 @@ async fn portal_codes_are_limited_counted_and_single_use(env: Env) {
     assert_eq!(s.check_portal_code(&[4; 32], &[104; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::Wrong { left: 4 });
     s.issue_portal_code(code(6, 4, 4, true), limits, vec![], sent(6)).await.unwrap();
     assert_eq!(s.check_portal_code(&[6; 32], &[106; 32], 5, at(T0 + 600_000)).await.unwrap(), CodeCheck::Expired);
+    // Asked for at the same instant: still no more than the limit.
+    let (a, b, c, d) = tokio::join!(
+        s.issue_portal_code(code(20, 9, 20, false), limits, vec![], None),
+        s.issue_portal_code(code(21, 9, 21, false), limits, vec![], None),
+        s.issue_portal_code(code(22, 9, 22, false), limits, vec![], None),
+        s.issue_portal_code(code(23, 9, 23, false), limits, vec![], None),
+    );
+    let kept = [a, b, c, d].into_iter().filter(|r| r.as_ref().unwrap() == &CodeIssued::Kept).count();
+    assert_eq!(kept, 2, "two of four simultaneous codes for one contact point");
     let actions = env.raw.int("SELECT COUNT(*) FROM audit_log WHERE action IN ('portal.code', 'portal.sign-in')").await;
     assert_eq!(actions, 4, "three codes sent, one sign-in");
     let target = env.raw.text("SELECT target FROM audit_log WHERE action = 'portal.sign-in'").await;

@@ -3,7 +3,7 @@
 //! right code used up with its audit entry, in another.
 
 use super::audit::{self, Entry};
-use super::db::{Tx, params};
+use super::db::{Dialect, Tx, params};
 use super::{outbox, subjects};
 use crate::crypto::{Keys, SubjectKey};
 use crate::model::{NewAudit, SubjectRecord};
@@ -32,6 +32,12 @@ pub(crate) async fn issue(
     audit: Option<NewAudit>,
 ) -> Result<CodeIssued> {
     let now = code.created_ms;
+    // The limits are counted and the code kept by one writer at a time: on PostgreSQL two
+    // requests at the same instant would otherwise both see the last free place (SQLite has
+    // one writer already). Sign-ins are rare; the lock is held for a few statements.
+    if tx.dialect() == Dialect::Postgres {
+        tx.exec("LOCK TABLE portal_codes IN SHARE ROW EXCLUSIVE MODE", Vec::new()).await?;
+    }
     tx.exec("DELETE FROM portal_codes WHERE expires_ms < $1", params![now - KEEP_MS]).await?;
     let since = now - limits.window_ms;
     if count(tx, "contact_index", &code.contact_index, since).await? >= limits.per_contact
