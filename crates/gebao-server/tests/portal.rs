@@ -421,6 +421,13 @@ async fn a_code_signs_in_once(kit: Kit) {
     let s = with_notifier(&kit, &r).await;
     s.register("u1", json!({ "phone": "13800138000" })).await;
     s.consent("u1", "grant", purpose("recommend"), json!({})).await;
+    // In English too, and the language is kept through the forms.
+    let en = get(&s, "/privacy/login?lang=en", None).await;
+    assert!(
+        en.body.contains("Sign in to the Privacy Centre") && en.body.contains("action=\"/privacy/login?lang=en\""),
+        "{}",
+        en.body
+    );
     // A signed-out visitor is offered the code sign-in.
     let anon = get(&s, "/privacy/me", None).await;
     assert!(anon.status == 401 && anon.body.contains("href=\"/privacy/login\""), "{}", anon.body);
