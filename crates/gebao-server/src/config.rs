@@ -94,6 +94,26 @@ pub struct RequestsConfig {
     /// manifest); when `None`, the environment's
     /// `GEBAO_CONNECTION_<NAME>` variables. `Debug` shows no URL.
     pub connections: Option<gebao_connectors::Connections>,
+    /// Where users may have their data sent (PIPL 45): the destinations the privacy
+    /// centre's portability form offers by name. Each URL must be allowed by the egress
+    /// allowlist (checked at start). Empty by default: the form is not offered.
+    pub portability: Vec<PortabilityDestination>,
+}
+
+/// A destination for portability requests (PIPL 45), offered to users by its label; the
+/// form posts its `name`, never a URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortabilityDestination {
+    /// A short name, unique in the list: what the form posts.
+    pub name: String,
+    /// What the user reads, in Chinese.
+    pub label: String,
+    /// What the user reads, in English (the Chinese label when absent).
+    #[serde(default)]
+    pub label_en: Option<String>,
+    /// Where the copy is sent: an egress destination must allow it.
+    pub url: String,
 }
 
 impl RequestsConfig {
@@ -114,6 +134,7 @@ impl RequestsConfig {
             otp_ttl: Duration::from_secs(600),
             calendar: None,
             connections: None,
+            portability: Vec::new(),
         }
     }
 }
@@ -196,6 +217,7 @@ impl std::fmt::Debug for RequestsConfig {
             .field("otp_ttl", &self.otp_ttl)
             .field("calendar", &self.calendar)
             .field("connections", &self.connections)
+            .field("portability", &self.portability.iter().map(|d| d.name.as_str()).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }

@@ -14,8 +14,16 @@ use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// The address a request's connection came from (a request extension): what the privacy
+/// centre's sign-in counts its per-address limit by. Behind a reverse proxy it is the
+/// proxy's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub SocketAddr);
 
 /// The most bytes the request line and header fields of one request may take together;
 /// larger is a 431 problem document.
@@ -52,9 +60,9 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: impl 
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(&e).await;
                     continue;
@@ -62,7 +70,10 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: impl 
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        let service = TowerToHyperService::new(router.clone().map_request(move |mut req: Request<_>| {
+            req.extensions_mut().insert(Peer(peer));
+            req
+        }));
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

@@ -188,6 +188,18 @@ fn build_egress(config: &ServerConfig) -> Result<Arc<gebao_egress::Egress>, Serv
             egress.check(url).map_err(|e| ServerError::Egress(format!("the {what}: {} ({})", e.en(), e.code())))?;
         }
     }
+    let mut names = std::collections::BTreeSet::new();
+    for d in &config.requests.portability {
+        if d.name.trim().is_empty() || d.label.trim().is_empty() || !names.insert(d.name.as_str()) {
+            return Err(ServerError::Egress(format!(
+                "portability destination `{}`: needs a unique name and a label",
+                d.name
+            )));
+        }
+        egress.check(&d.url).map_err(|e| {
+            ServerError::Egress(format!("portability destination `{}`: {} ({})", d.name, e.en(), e.code()))
+        })?;
+    }
     Ok(Arc::new(egress))
 }
 

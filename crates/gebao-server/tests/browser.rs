@@ -3,10 +3,12 @@
 //! the screen, the console stays empty (no Content-Security-Policy violation, no missing
 //! file), the language switch works by a click and the pages work by keyboard alone.
 //! With `GEBAO_SCREENSHOTS=dir` every page is also saved as `centre-<page>-<width>.png`
-//! (`scripts/screenshots` writes `docs/screenshots/`).
+//! (`scripts/screenshots` writes `docs/screenshots/`). Without the app, a user signs in
+//! with a one-time code sent to their phone, and a guardian opens their child's page.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod reqkit;
 
 use common::{Kind, clean_text};
 use gebao_testkit::Browser;
@@ -122,6 +124,94 @@ async fn the_privacy_centre_in_a_real_browser() {
         assert!(reached, "Tab never reached the policy card");
         desktop.keys("\u{E007}").await;
         assert!(desktop.url().await.ends_with("/privacy/policy"), "{}", desktop.url().await);
+        s.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_by_code_in_a_real_browser() {
+    let Some(phone) = Browser::start(390, 844).await else { return };
+    let Some(desktop) = Browser::start(1280, 900).await else { return };
+    let shots = std::env::var_os("GEBAO_SCREENSHOTS").map(std::path::PathBuf::from);
+    common::run(Kind::Sqlite, |kit| async move {
+        let r = reqkit::Receiver::start().await;
+        let mut cfg = kit.config();
+        cfg.requests.notifier_url = Some(r.url("notify"));
+        cfg.requests.outbox_interval = std::time::Duration::from_millis(30);
+        cfg.egress = r.egress();
+        cfg.requests.portability = vec![gebao_server::config::PortabilityDestination {
+            name: "partner".into(),
+            label: "示例伙伴".into(),
+            label_en: Some("Example partner".into()),
+            url: r.url("port/partner"),
+        }];
+        let s = common::Server::start(cfg).await;
+        for (n, (width, b)) in [(390, &phone), (1280, &desktop)].into_iter().enumerate() {
+            let (parent, child, number) = (format!("g{n}"), format!("kid{n}"), format!("1380013800{n}"));
+            s.register(&parent, json!({ "age": 38, "phone": number })).await;
+            s.register(&child, json!({ "age": 9, "guardian": parent })).await;
+            s.consent(&child, "grant", common::purpose("recommend"), json!({ "by_guardian": true })).await;
+
+            b.goto(&format!("{}/privacy/login", s.base)).await;
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the sign-in page is {wide} px wide");
+            if let Some(dir) = &shots {
+                std::fs::create_dir_all(dir).unwrap();
+                b.screenshot(&dir.join(format!("centre-login-{width}.png")), 2400).await;
+            }
+            b.click("#contact").await;
+            b.keys(&number).await;
+            b.click("form.file button").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/privacy/login/code")
+            })
+            .await;
+            let sent = r.wait_calls("notify", n + 1).await;
+            let code = sent[n].body["code"].as_str().unwrap().to_owned();
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-code-{width}.png")), 2400).await;
+            }
+            b.click("#code").await;
+            b.keys(&code).await;
+            b.click("form.file button").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/privacy/me")
+            })
+            .await;
+            let heading = b.eval("return document.querySelector('#wards').textContent").await;
+            assert_eq!(heading, json!("我监护的未成年人"));
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-me-guardian-{width}.png")), 2400).await;
+            }
+            // The guardian opens the child's page.
+            b.click("section[aria-labelledby='wards'] a").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.contains("/privacy/me/wards/")
+            })
+            .await;
+            let title = b.eval("return document.querySelector('h1').textContent").await;
+            assert!(title.as_str().unwrap().contains(&child), "{title}");
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the ward's page is {wide} px wide");
+            assert!(b.console().await.is_empty(), "{:?}", b.console().await);
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-ward-{width}.png")), 2400).await;
+            }
+            // Portability: the destinations the operator configured, by name.
+            b.goto(&format!("{}/privacy/me/requests", s.base)).await;
+            let offered = b.eval("return document.querySelector('#destination option').textContent").await;
+            assert_eq!(offered, json!("示例伙伴"));
+            b.click("form[aria-labelledby='transfer'] button").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/privacy/me/requests?filed=1")
+            })
+            .await;
+            assert!(b.console().await.is_empty(), "{:?}", b.console().await);
+            if let Some(dir) = &shots {
+                b.screenshot(&dir.join(format!("centre-portability-{width}.png")), 2400).await;
+            }
+        }
         s.stop().await;
     })
     .await;

@@ -25,6 +25,7 @@ mod error;
 mod migrations;
 pub mod model;
 pub mod outbox;
+pub mod portal;
 pub mod request;
 
 pub use engine::SqlStore;
@@ -83,6 +84,8 @@ pub trait Store: Send + Sync + 'static {
     async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>>;
     /// Finds subjects by the blind index of a contact point.
     async fn subjects_by_index(&self, index: &[u8; 32]) -> Result<Vec<Subject>>;
+    /// The subjects whose registered guardian is `guardian` (an operator's user id), by id.
+    async fn wards_of(&self, guardian: &str) -> Result<Vec<Subject>>;
     /// Sets a subject's status to active or restricted (a cancelled account is erased
     /// instead: [`Store::erase_subject`]).
     async fn set_subject_status(&self, id: &str, status: SubjectStatus, audit: NewAudit) -> Result<Option<Subject>>;
@@ -100,8 +103,32 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<()>;
     /// Uses a sign-in link: the subject it was minted for, once, while it has not expired;
-    /// `None` for an unknown, used or expired link (and for every later try).
-    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64) -> Result<Option<SubjectKey>>;
+    /// `None` for an unknown, used or expired link (and for every later try). The sign-in
+    /// is audited (`audit`, target set to the subject's pseudonym) in the same transaction.
+    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64, audit: NewAudit)
+    -> Result<Option<SubjectKey>>;
+    /// Keeps a privacy-centre sign-in code unless `limits` are reached for its contact
+    /// point or client address; with its message to the notifier (`outbox`) and its audit
+    /// entry (target set to the subject's pseudonym) when the contact point is registered,
+    /// in one transaction. Codes that expired a day ago are dropped on the way.
+    async fn issue_portal_code(
+        &self,
+        code: portal::NewPortalCode,
+        limits: portal::CodeLimits,
+        outbox: Vec<NewOutbox>,
+        audit: Option<NewAudit>,
+    ) -> Result<portal::CodeIssued>;
+    /// Tries a sign-in code: counts the try, and when `code_hash` is right, fewer than
+    /// `max_attempts` tries were made, it has not expired and its subject is still
+    /// registered and not cancelled, uses it up and writes `audit` (target set to the
+    /// subject's pseudonym) in the same transaction.
+    async fn check_portal_code(
+        &self,
+        challenge_hash: &[u8; 32],
+        code_hash: &[u8; 32],
+        max_attempts: u32,
+        audit: NewAudit,
+    ) -> Result<portal::CodeCheck>;
     /// Every registered subject with its ledger, and the tombstones, in one snapshot: how a
     /// starting instance fills its memory.
     async fn load_all(&self) -> Result<Loaded>;

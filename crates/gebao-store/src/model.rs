@@ -42,6 +42,10 @@ pub enum AuditAction {
     ConsentWithdraw,
     /// A privacy-centre sign-in link minted for a subject.
     PortalLink,
+    /// A privacy-centre sign-in code sent to a subject's registered contact point.
+    PortalCode,
+    /// A subject signed in to the privacy centre with a one-time code.
+    PortalSignIn,
     PolicyPublish,
     /// A step of a rights request.
     Request(crate::request::RequestStep),
@@ -56,7 +60,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 19] = [
+    const PLAIN: [(AuditAction, &'static str); 21] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -69,6 +73,8 @@ impl AuditAction {
         (AuditAction::ConsentGrant, "consent.grant"),
         (AuditAction::ConsentWithdraw, "consent.withdraw"),
         (AuditAction::PortalLink, "portal.link"),
+        (AuditAction::PortalCode, "portal.code"),
+        (AuditAction::PortalSignIn, "portal.sign-in"),
         (AuditAction::PolicyPublish, "policy.publish"),
         (AuditAction::OutboxDelivered, "outbox.delivered"),
         (AuditAction::OutboxFailed, "outbox.failed"),

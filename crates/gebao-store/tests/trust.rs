@@ -201,6 +201,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     change_feed,
     another_key_cannot_vouch,
     portal_links_are_single_use_and_short_lived,
+    portal_codes_are_limited_counted_and_single_use,
 );
 
 /// Two instances starting together on an empty PostgreSQL publish exactly one version.
@@ -239,14 +240,97 @@ async fn portal_links_are_single_use_and_short_lived(env: Env) {
     s.create_portal_link(&a, &key, T0 + 600_000, link_audit()).await.unwrap();
     s.create_portal_link(&b, &key, T0 + 600_000, link_audit()).await.unwrap();
     s.create_portal_link(&c, &key, T0 + 600_000, link_audit()).await.unwrap();
-    assert_eq!(s.take_portal_link(&[9u8; 32], T0 + 1).await.unwrap(), None, "an unknown link");
-    let (x, y) = tokio::join!(s.take_portal_link(&a, T0 + 1), s.take_portal_link(&a, T0 + 1));
+    assert_eq!(
+        s.take_portal_link(&[9u8; 32], T0 + 1, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "an unknown link"
+    );
+    let (x, y) = tokio::join!(
+        s.take_portal_link(&a, T0 + 1, audit("portal.sign-in", "")),
+        s.take_portal_link(&a, T0 + 1, audit("portal.sign-in", ""))
+    );
     let won: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();
     assert_eq!(won, vec![key], "exactly one of two simultaneous uses succeeds");
-    assert_eq!(s.take_portal_link(&a, T0 + 2).await.unwrap(), None, "a used link");
-    assert_eq!(s.take_portal_link(&b, T0 + 600_000).await.unwrap(), None, "an expired link");
+    assert_eq!(s.take_portal_link(&a, T0 + 2, audit("portal.sign-in", "")).await.unwrap(), None, "a used link");
+    assert_eq!(
+        s.take_portal_link(&b, T0 + 600_000, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "an expired link"
+    );
     s.erase_subject("u-link", audit("subject.erase", "")).await.unwrap();
-    assert_eq!(s.take_portal_link(&c, T0 + 3).await.unwrap(), None, "a link of an erased subject");
+    assert_eq!(
+        s.take_portal_link(&c, T0 + 3, audit("portal.sign-in", "")).await.unwrap(),
+        None,
+        "a link of an erased subject"
+    );
     let rows = env.raw.int("SELECT COUNT(*) FROM portal_links").await;
     assert_eq!(rows, 0, "the erased subject's links are deleted");
+    let signed_in = env.raw.int("SELECT COUNT(*) FROM audit_log WHERE action = 'portal.sign-in'").await;
+    assert_eq!(signed_in, 1, "the one use is audited");
+}
+
+/// A privacy-centre sign-in code: limits per contact point and per address, five tries,
+/// once, before it expires, audited under the pseudonym, and gone with the subject.
+async fn portal_codes_are_limited_counted_and_single_use(env: Env) {
+    use gebao_store::portal::{CodeCheck, CodeIssued, CodeLimits, NewPortalCode};
+    let s = &env.store;
+    let subject = s.put_subject(subject("u-code"), audit("subject.register", "")).await.unwrap();
+    let key = subject.key;
+    let limits = CodeLimits { window_ms: 900_000, per_contact: 2, per_client: 3 };
+    let code = |n: u8, contact: u8, client: u8, known: bool| NewPortalCode {
+        challenge_hash: [n; 32],
+        contact_index: [contact; 32],
+        client_hash: [client; 32],
+        code: known.then_some((key, [100 + n; 32])),
+        created_ms: T0,
+        expires_ms: T0 + 600_000,
+    };
+    let sent = |n: u8| {
+        let mut a = audit("portal.code", "");
+        a.detail = serde_json::json!({ "n": n });
+        Some(a)
+    };
+    let at = |ms: i64| {
+        let mut a = audit("portal.sign-in", "");
+        a.at_ms = ms;
+        a
+    };
+    assert_eq!(s.issue_portal_code(code(1, 1, 1, true), limits, vec![], sent(1)).await.unwrap(), CodeIssued::Kept);
+    assert_eq!(s.issue_portal_code(code(2, 1, 1, true), limits, vec![], sent(2)).await.unwrap(), CodeIssued::Kept);
+    assert_eq!(s.issue_portal_code(code(3, 1, 2, true), limits, vec![], sent(3)).await.unwrap(), CodeIssued::Limited);
+    assert_eq!(s.issue_portal_code(code(4, 2, 1, false), limits, vec![], None).await.unwrap(), CodeIssued::Kept);
+    assert_eq!(s.issue_portal_code(code(5, 3, 1, false), limits, vec![], None).await.unwrap(), CodeIssued::Limited);
+    assert_eq!(env.raw.int("SELECT COUNT(*) FROM portal_codes").await, 3);
+
+    // Wrong four times, then right: in; then used.
+    for left in (1..=4).rev() {
+        assert_eq!(s.check_portal_code(&[1; 32], &[0; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::Wrong { left });
+    }
+    assert_eq!(s.check_portal_code(&[1; 32], &[101; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::SignedIn(key));
+    assert_eq!(s.check_portal_code(&[1; 32], &[101; 32], 5, at(T0 + 2)).await.unwrap(), CodeCheck::Unknown);
+    // Five wrong: locked, even the right code.
+    for _ in 0..4 {
+        s.check_portal_code(&[2; 32], &[0; 32], 5, at(T0 + 1)).await.unwrap();
+    }
+    assert_eq!(s.check_portal_code(&[2; 32], &[0; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::Locked);
+    assert_eq!(s.check_portal_code(&[2; 32], &[102; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::Locked);
+    // An unknown contact point's row signs in no one; an expired code neither.
+    assert_eq!(s.check_portal_code(&[4; 32], &[104; 32], 5, at(T0 + 1)).await.unwrap(), CodeCheck::Wrong { left: 4 });
+    s.issue_portal_code(code(6, 4, 4, true), limits, vec![], sent(6)).await.unwrap();
+    assert_eq!(s.check_portal_code(&[6; 32], &[106; 32], 5, at(T0 + 600_000)).await.unwrap(), CodeCheck::Expired);
+    // Asked for at the same instant: still no more than the limit.
+    let (a, b, c, d) = tokio::join!(
+        s.issue_portal_code(code(20, 9, 20, false), limits, vec![], None),
+        s.issue_portal_code(code(21, 9, 21, false), limits, vec![], None),
+        s.issue_portal_code(code(22, 9, 22, false), limits, vec![], None),
+        s.issue_portal_code(code(23, 9, 23, false), limits, vec![], None),
+    );
+    let kept = [a, b, c, d].into_iter().filter(|r| r.as_ref().unwrap() == &CodeIssued::Kept).count();
+    assert_eq!(kept, 2, "two of four simultaneous codes for one contact point");
+    let actions = env.raw.int("SELECT COUNT(*) FROM audit_log WHERE action IN ('portal.code', 'portal.sign-in')").await;
+    assert_eq!(actions, 4, "three codes sent, one sign-in");
+    let target = env.raw.text("SELECT target FROM audit_log WHERE action = 'portal.sign-in'").await;
+    assert_eq!(target, format!("subject:{}", subject.pseudonym));
+    s.erase_subject("u-code", audit("subject.erase", "")).await.unwrap();
+    assert_eq!(env.raw.int("SELECT COUNT(*) FROM portal_codes WHERE subject_key IS NOT NULL").await, 0);
 }

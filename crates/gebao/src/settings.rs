@@ -39,11 +39,14 @@ macro_rules! settings {
             /// Never serialised: its secrets leave only towards the destinations.
             #[serde(skip_serializing)]
             pub egress: gebao_egress::EgressConfig,
+            /// Where users may have their data sent (`[[portability]]`: `name`, `label`,
+            /// `label_en`, `url`); each URL must be allowed by `[[egress.destinations]]`.
+            pub portability: Vec<gebao_server::config::PortabilityDestination>,
         }
 
         impl Default for Settings {
             fn default() -> Self {
-                Settings { $( $name: $default, )* connections: BTreeMap::new(), egress: Default::default() }
+                Settings { $( $name: $default, )* connections: BTreeMap::new(), egress: Default::default(), portability: Vec::new() }
             }
         }
 
@@ -69,6 +72,7 @@ macro_rules! settings {
                 )*
                 d.field("connections", &self.connections.keys().collect::<Vec<_>>());
                 d.field("egress", &self.egress);
+                d.field("portability", &self.portability.iter().map(|p| p.name.as_str()).collect::<Vec<_>>());
                 d.finish()
             }
         }
@@ -200,6 +204,7 @@ pub fn reference() -> String {
     }
     out.push_str("| `[connections]` | table: name = URL | — | `GEBAO_CONNECTION_<NAME>` | yes | The operator's databases the manifest's `[[datasets]]` name by `connection`. |\n");
     out.push_str("| `[[egress.destinations]]` | `name`, `url`, `secret`, `allow_private` | none | — | `secret` | Where gebao may send anything, each with its signing secret (docs/webhooks.md). |\n");
+    out.push_str("| `[[portability]]` | `name`, `label`, `label_en`, `url` | none | — | | The destinations the privacy centre offers for portability requests (PIPL 45), by label; each `url` must be allowed by an egress destination. |\n");
     out
 }
 

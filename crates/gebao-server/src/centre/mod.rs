@@ -4,6 +4,7 @@
 //! model (the policy, its lists, every version and what changed); no script, no inline
 //! style, no request to anyone but this server (`Content-Security-Policy`).
 
+mod code;
 mod pages;
 pub(crate) mod portal;
 mod requests;
@@ -35,11 +36,16 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/policy/versions/{n}", get(pages::archived))
         .route("/privacy/policy/versions/{n}/changes", get(pages::changes))
         .route("/privacy/lists/{list}", get(pages::list))
-        .route("/privacy/login", get(portal::login))
+        .route("/privacy/login", get(portal::login).post(code::send))
+        .route("/privacy/login/code", get(code::enter).post(code::check))
         .route("/privacy/me", get(portal::me))
         .route("/privacy/me/withdraw", post(portal::withdraw))
         .route("/privacy/me/requests", get(requests::page).post(requests::file))
         .route("/privacy/me/requests/{id}/copy", get(requests::copy))
+        .route("/privacy/me/wards/{key}", get(portal::ward_me))
+        .route("/privacy/me/wards/{key}/withdraw", post(portal::ward_withdraw))
+        .route("/privacy/me/wards/{key}/requests", get(requests::ward_page).post(requests::ward_file))
+        .route("/privacy/me/wards/{key}/requests/{id}/copy", get(requests::ward_copy))
         .route("/privacy/logout", post(portal::logout))
         .route("/privacy/assets/centre.css", get(|| asset("text/css; charset=utf-8", STYLESHEET)))
         .route("/privacy/assets/icon.svg", get(|| asset("image/svg+xml", ICON)))

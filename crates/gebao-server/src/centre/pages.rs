@@ -70,6 +70,8 @@ pub(super) struct ErrorPage {
     pub c: Chrome,
     pub heading: String,
     pub detail: String,
+    /// For a signed-out visitor: where to sign in by a one-time code.
+    pub sign_in_href: Option<String>,
 }
 
 /// The language of the query, or the page saying which languages exist.
@@ -257,5 +259,5 @@ pub fn error(state: &AppState, lang: Lang, path: &str, status: StatusCode) -> Re
         StatusCode::NOT_FOUND => (c.ui.not_found, c.ui.not_found_note),
         _ => (c.ui.unavailable, c.ui.unavailable_note),
     };
-    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned() }, lang)
+    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned(), sign_in_href: None }, lang)
 }

@@ -14,13 +14,13 @@ use crate::routes::{ScopeBody, WithdrawBody, append_consent};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, RawQuery, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gebao_core::decision::{ConsentAction, ConsentScope, SeparateKind};
 use gebao_core::text::{Lang, fill_keeping};
 use gebao_store::crypto::SubjectKey;
-use gebao_store::{Subject, SubjectRecord};
+use gebao_store::{AuditAction, NewAudit, Subject, SubjectRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -64,13 +64,18 @@ pub(super) struct Session {
 }
 
 fn cookie_value(headers: &HeaderMap) -> Option<&str> {
+    cookie_named(headers, COOKIE)
+}
+
+/// The value of the request's cookie `name`.
+pub(super) fn cookie_named<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
 }
 
@@ -118,6 +123,24 @@ fn set_cookie(value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&c).unwrap_or(HeaderValue::from_static("gebao_portal=; Max-Age=0"))
 }
 
+/// A `Set-Cookie` of this centre's: `HttpOnly`, `SameSite=Strict`, `Secure` over HTTPS.
+pub(super) fn cookie_header(name: &str, value: &str, path: &str, max_age_s: i64, headers: &HeaderMap) -> HeaderValue {
+    let secure = if over_https(headers) { "; Secure" } else { "" };
+    let c = format!("{name}={value}; Path={path}; Max-Age={max_age_s}; HttpOnly; SameSite=Strict{secure}");
+    HeaderValue::from_str(&c).unwrap_or(HeaderValue::from_static("gebao_invalid=; Max-Age=0"))
+}
+
+/// Starts a session for the subject `key` (a link opened, a code entered): the sealed
+/// cookie, and the user sent on to their page.
+pub(super) fn start_session(state: &AppState, key: &SubjectKey, headers: &HeaderMap, lang: Lang) -> Response {
+    let Some(sealed) = seal(state, key, crate::now_ms() + SESSION_TTL_MS) else {
+        return no_store(error(state, lang, "/privacy/login", StatusCode::INTERNAL_SERVER_ERROR));
+    };
+    let mut res = redirect(&with_lang("/privacy/me", lang));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&sealed, SESSION_TTL_MS / 1000, over_https(headers)));
+    no_store(res)
+}
+
 /// Whether the page was asked for over HTTPS (directly or through a proxy that says so).
 fn over_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
@@ -136,17 +159,28 @@ pub(super) fn no_store(mut res: Response) -> Response {
     res
 }
 
-/// `GET /privacy/login?t=…`: the minted link. Used once: a session starts and the user is
-/// sent on to their page, so the token does not stay in the address bar or the history.
+/// `GET /privacy/login?t=…`: the minted link (without `t`: sign-in by a one-time code,
+/// [`super::code`]). Used once: a session starts and the user is sent on to their page, so
+/// the token does not stay in the address bar or the history.
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let token = q
         .as_deref()
         .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "t").map(|(_, v)| v.into_owned()));
+    let Some(token) = token else { return super::code::ask(&state, &headers, lang).await };
     let now = crate::now_ms();
-    let key = match token {
-        Some(t) if t.len() <= 128 => state.store.take_portal_link(&link_hash(&state, &t), now).await.ok().flatten(),
-        _ => None,
+    let key = if token.len() <= 128 {
+        let entry = NewAudit {
+            actor: "privacy-centre".into(),
+            action: AuditAction::PortalSignIn,
+            target: String::new(),
+            reason: None,
+            detail: serde_json::json!({ "via": "link" }),
+            at_ms: now,
+        };
+        state.store.take_portal_link(&link_hash(&state, &token), now, entry).await.ok().flatten()
+    } else {
+        None
     };
     let live = match &key {
         Some(k) => matches!(state.store.subject_by_key(k).await, Ok(Some(SubjectRecord::Live(_)))),
@@ -155,12 +189,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawQuery(q
     let (Some(key), true) = (key, live) else {
         return no_store(signed_out(&state, lang, "/privacy/login", StatusCode::FORBIDDEN, true));
     };
-    let Some(sealed) = seal(&state, &key, now + SESSION_TTL_MS) else {
-        return no_store(error(&state, lang, "/privacy/login", StatusCode::INTERNAL_SERVER_ERROR));
-    };
-    let mut res = redirect(&with_lang("/privacy/me", lang));
-    res.headers_mut().insert(header::SET_COOKIE, set_cookie(&sealed, SESSION_TTL_MS / 1000, over_https(&headers)));
-    no_store(res)
+    start_session(&state, &key, &headers, lang)
 }
 
 /// `POST /privacy/logout`: the session ends here.
@@ -177,7 +206,9 @@ pub(super) fn signed_out(state: &AppState, lang: Lang, path: &str, status: Statu
     let c = Chrome::new(state, lang, path);
     let (heading, detail) =
         if link { (c.ui.link_invalid, c.ui.link_invalid_note) } else { (c.ui.signed_out, c.ui.signed_out_note) };
-    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned() }, lang)
+    // Without the app: sign in by a one-time code, when a notifier can send one.
+    let sign_in_href = state.requests.notifier_url.is_some().then(|| with_lang("/privacy/login", lang));
+    html(status, &ErrorPage { c, heading: heading.to_owned(), detail: detail.to_owned(), sign_in_href }, lang)
 }
 
 /// One consent as the user sees it.
@@ -198,10 +229,82 @@ struct Me {
     c: Chrome,
     csrf: String,
     done: bool,
+    /// The page's heading: my consents, or a ward's.
+    heading: String,
+    /// For a ward's page: whose consents these are and who acts on them.
+    ward_note: Option<String>,
     rows: Vec<ConsentRow>,
+    /// On the user's own page: their wards under the guardian-consent age (PIPL 31).
+    wards: Vec<WardLink>,
+    wards_note: String,
     withdraw_action: String,
     logout_action: String,
     requests_href: String,
+}
+
+/// A ward on the guardian's page.
+struct WardLink {
+    title: String,
+    href: String,
+}
+
+/// Whose page this is: the signed-in user's own, or a ward's under the age at which the
+/// guardian consents (PIPL 31), acted on by the guardian.
+pub(super) struct Whose {
+    pub subject: Subject,
+    /// The guardian acts (the signed-in user is the ward's guardian).
+    pub guardian: bool,
+    /// The page's path: `/privacy/me` or `/privacy/me/wards/{key}`.
+    pub base: String,
+}
+
+impl Whose {
+    pub(super) fn own(session: &Session) -> Whose {
+        Whose { subject: session.subject.clone(), guardian: false, base: "/privacy/me".into() }
+    }
+}
+
+/// The age under which a guardian acts for a child (the manifest's, 14 by PIPL 31).
+fn guardian_age(state: &AppState) -> u8 {
+    state.policies.current().manifest.minors.guardian_consent_age
+}
+
+/// Whether `s` is a ward the signed-in user acts for: registered with them as guardian,
+/// under the guardian-consent age today, not cancelled.
+fn is_ward(state: &AppState, session: &Session, s: &Subject) -> bool {
+    s.guardian.as_deref() == Some(session.subject.id.as_str())
+        && s.status != gebao_core::decision::SubjectStatus::Cancelled
+        && crate::requests::verify::under(s, guardian_age(state))
+}
+
+/// The ward named by `key` (its keyed pseudonym, hex) in a page's address, or the 404 page:
+/// another subject, a child who has reached the age, or a key that names no one are all
+/// not found.
+pub(super) async fn ward(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    lang: Lang,
+    path: &str,
+) -> Result<Whose, Response> {
+    let not_found = || no_store(error(state, lang, path, StatusCode::NOT_FOUND));
+    let key = SubjectKey::from_hex(key).ok_or_else(not_found)?;
+    match state.store.subject_by_key(&key).await {
+        Ok(Some(SubjectRecord::Live(s))) if is_ward(state, session, &s) => {
+            let base = format!("/privacy/me/wards/{}", key.to_hex());
+            Ok(Whose { subject: s, guardian: true, base })
+        }
+        Ok(_) => Err(not_found()),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a ward for the privacy centre");
+            Err(no_store(error(state, lang, path, StatusCode::SERVICE_UNAVAILABLE)))
+        }
+    }
+}
+
+/// A ward's name on the guardian's pages: the operator's user id (gebao knows no names).
+pub(super) fn ward_title(c: &Chrome, whose: &Whose) -> String {
+    fill_keeping(c.ui.ward_title, &[("id", &whose.subject.id)])
 }
 
 /// `GET /privacy/me`: the consents the user gave, each with its state and a withdrawal.
@@ -211,19 +314,55 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
         Ok(s) => s,
         Err(page) => return page,
     };
-    let done = q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "done" && v == "1"));
-    let rows = match state.store.consents_of(&session.subject.id).await {
+    let whose = Whose::own(&session);
+    consents_page(&state, lang, q.as_deref(), session, whose).await
+}
+
+/// `GET /privacy/me/wards/{key}`: a ward's consents, for the guardian to withdraw.
+pub async fn ward_me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me";
+    let session = match signed_in(&state, &headers, lang, path).await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    let whose = match ward(&state, &session, &key, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
+    consents_page(&state, lang, q.as_deref(), session, whose).await
+}
+
+async fn consents_page(state: &AppState, lang: Lang, q: Option<&str>, session: Session, whose: Whose) -> Response {
+    let done = q.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "done" && v == "1"));
+    let rows = match state.store.consents_of(&whose.subject.id).await {
         Ok(rows) => rows,
         Err(e) => {
             tracing::error!(error = %e, "cannot read a subject's consents for the privacy centre");
-            return no_store(error(&state, lang, "/privacy/me", StatusCode::SERVICE_UNAVAILABLE));
+            return no_store(error(state, lang, "/privacy/me", StatusCode::SERVICE_UNAVAILABLE));
+        }
+    };
+    let wards = if whose.guardian {
+        Vec::new()
+    } else {
+        match state.store.wards_of(&session.subject.id).await {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read a guardian's wards for the privacy centre");
+                return no_store(error(state, lang, "/privacy/me", StatusCode::SERVICE_UNAVAILABLE));
+            }
         }
     };
     let mut latest = BTreeMap::new();
     for r in rows {
         latest.insert(r.record.scope.clone(), r);
     }
-    let c = Chrome::new(&state, lang, "/privacy/me");
+    let c = Chrome::new(state, lang, &whose.base);
     let manifest = &state.policies.current().manifest;
     let rows = latest
         .into_values()
@@ -240,10 +379,28 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
             }
         })
         .collect();
+    let wards = wards
+        .into_iter()
+        .filter(|w| is_ward(state, &session, w))
+        .map(|w| WardLink {
+            title: fill_keeping(c.ui.ward_title, &[("id", &w.id)]),
+            href: with_lang(&format!("/privacy/me/wards/{}", w.key.to_hex()), lang),
+        })
+        .collect();
+    let (heading, ward_note) = if whose.guardian {
+        let age = guardian_age(state).to_string();
+        (ward_title(&c, &whose), Some(fill_keeping(c.ui.ward_note, &[("age", &age)])))
+    } else {
+        (c.ui.my_consents.to_owned(), None)
+    };
     let page = Me {
-        withdraw_action: with_lang("/privacy/me/withdraw", lang),
+        withdraw_action: with_lang(&format!("{}/withdraw", whose.base), lang),
         logout_action: with_lang("/privacy/logout", lang),
-        requests_href: with_lang("/privacy/me/requests", lang),
+        requests_href: with_lang(&format!("{}/requests", whose.base), lang),
+        heading,
+        ward_note,
+        wards,
+        wards_note: fill_keeping(c.ui.wards_note, &[("age", &guardian_age(state).to_string())]),
         c,
         csrf: session.csrf,
         done,
@@ -364,7 +521,7 @@ pub(super) async fn posted<F: Posted>(
     Ok((session, form))
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, h)| !host.is_empty() && h == host)
@@ -384,20 +541,49 @@ pub async fn withdraw(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let Some(scope) = form.scope() else { return no_store(error(&state, lang, path, StatusCode::BAD_REQUEST)) };
+    let whose = Whose::own(&session);
+    withdraw_for(&state, lang, whose, form).await
+}
+
+/// `POST /privacy/me/wards/{key}/withdraw`: the guardian withdraws a ward's consent
+/// (recorded as the guardian's).
+pub async fn ward_withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+    form: Result<Form<WithdrawForm>, FormRejection>,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/withdraw";
+    let (session, form) = match posted(&state, &headers, lang, path, form).await {
+        Ok(ok) => ok,
+        Err(refused) => return refused,
+    };
+    let whose = match ward(&state, &session, &key, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
+    withdraw_for(&state, lang, whose, form).await
+}
+
+async fn withdraw_for(state: &AppState, lang: Lang, whose: Whose, form: WithdrawForm) -> Response {
+    let path = "/privacy/me/withdraw";
+    let Some(scope) = form.scope() else { return no_store(error(state, lang, path, StatusCode::BAD_REQUEST)) };
+    let via = if whose.guardian { "privacy-centre-guardian" } else { "privacy-centre" };
     let body = WithdrawBody {
-        subject: session.subject.id.clone(),
+        subject: whose.subject.id.clone(),
         scope,
         policy_version: None,
         channel: Some("privacy-centre".into()),
-        evidence: serde_json::json!({ "via": "privacy-centre" }),
-        by_guardian: false,
+        evidence: serde_json::json!({ "via": via }),
+        by_guardian: whose.guardian,
     };
-    match append_consent(&state, "privacy-centre".into(), body, ConsentAction::Withdraw).await {
-        Ok(_) => no_store(redirect(&with_lang_and("/privacy/me", lang, "done=1"))),
+    match append_consent(state, "privacy-centre".into(), body, ConsentAction::Withdraw).await {
+        Ok(_) => no_store(redirect(&with_lang_and(&whose.base, lang, "done=1"))),
         Err(e) => {
             tracing::warn!(error = %e, "a withdrawal from the privacy centre was refused");
-            no_store(error(&state, lang, path, StatusCode::UNPROCESSABLE_ENTITY))
+            no_store(error(state, lang, path, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
 }

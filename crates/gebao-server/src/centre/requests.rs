@@ -6,7 +6,9 @@
 //! through the same intake and rules as the API.
 
 use super::pages::{ErrorPage, error};
-use super::portal::{Posted, beijing_time, no_store, posted, redirect, signed_in, with_lang_and};
+use super::portal::{
+    Posted, Session, Whose, beijing_time, no_store, posted, redirect, signed_in, ward, ward_title, with_lang_and,
+};
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
@@ -24,8 +26,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// The kinds the general form lists, in its order. Correction has a form of its own (which
-/// field, the new value); withdrawal is one tap on "my consents"; portability needs a
-/// destination the operator allowlisted, and is filed through the operator's app.
+/// field, the new value), and so has portability (which of the destinations the operator
+/// configured); withdrawal is one tap on "my consents" (the withdrawal request kind of the
+/// API is for channels without one).
 const FILED_HERE: [RequestKind; 7] = [
     RequestKind::Access,
     RequestKind::Copy,
@@ -57,16 +60,25 @@ struct RequestRow {
     lines: Vec<String>,
 }
 
+struct DestinationOption {
+    name: String,
+    label: String,
+}
+
 #[derive(Template)]
 #[template(path = "centre/requests.html")]
 struct Requests {
     c: Chrome,
     csrf: String,
     filed: bool,
+    /// For a ward's page: whose requests these are.
+    ward: Option<(String, String)>,
     kinds: Vec<KindOption>,
     fields: Vec<FieldOption>,
+    destinations: Vec<DestinationOption>,
     rows: Vec<RequestRow>,
     action: String,
+    back_href: String,
 }
 
 /// `GET /privacy/me/requests`.
@@ -77,19 +89,44 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q)
         Ok(s) => s,
         Err(page) => return page,
     };
-    let filed =
-        q.as_deref().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "filed" && v == "1"));
-    let filter = RequestFilter { subject: Some(session.subject.id.clone()), limit: 200, ..RequestFilter::default() };
+    let whose = Whose::own(&session);
+    requests_page(&state, lang, q.as_deref(), session, whose).await
+}
+
+/// `GET /privacy/me/wards/{key}/requests`: a ward's requests, for the guardian.
+pub async fn ward_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let session = match signed_in(&state, &headers, lang, path).await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    let whose = match ward(&state, &session, &key, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
+    requests_page(&state, lang, q.as_deref(), session, whose).await
+}
+
+async fn requests_page(state: &AppState, lang: Lang, q: Option<&str>, session: Session, whose: Whose) -> Response {
+    let path = format!("{}/requests", whose.base);
+    let filed = q.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "filed" && v == "1"));
+    let filter = RequestFilter { subject: Some(whose.subject.id.clone()), limit: 200, ..RequestFilter::default() };
     let mut requests = match state.store.list_requests(&filter).await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "cannot list a subject's requests for the privacy centre");
-            return no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE));
+            return no_store(error(state, lang, &path, StatusCode::SERVICE_UNAVAILABLE));
         }
     };
     requests.sort_by_key(|r| std::cmp::Reverse(r.received_ms));
-    let c = Chrome::new(&state, lang, path);
-    let rows = requests.iter().map(|r| row(r, lang, &c)).collect();
+    let c = Chrome::new(state, lang, &path);
+    let rows = requests.iter().map(|r| row(state, r, lang, &c, &session, &whose)).collect();
     let kinds = FILED_HERE.iter().map(|k| KindOption { value: k.as_str(), label: k.label().get(lang) }).collect();
     let fields = state
         .policies
@@ -99,13 +136,37 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q)
         .iter()
         .map(|f| FieldOption { id: f.id.to_string(), name: lang.pick(&f.name, f.name_en.as_deref()).to_owned() })
         .collect();
-    let page = Requests { action: with_lang(path, lang), c, csrf: session.csrf, filed, kinds, fields, rows };
+    let destinations = state
+        .requests
+        .portability
+        .iter()
+        .map(|d| DestinationOption {
+            name: d.name.clone(),
+            label: lang.pick(&d.label, d.label_en.as_deref()).to_owned(),
+        })
+        .collect();
+    let ward = whose.guardian.then(|| {
+        let age = state.policies.current().manifest.minors.guardian_consent_age.to_string();
+        (ward_title(&c, &whose), fill_keeping(c.ui.ward_note, &[("age", &age)]))
+    });
+    let page = Requests {
+        action: with_lang(&path, lang),
+        back_href: with_lang(&whose.base, lang),
+        c,
+        csrf: session.csrf,
+        filed,
+        ward,
+        kinds,
+        fields,
+        destinations,
+        rows,
+    };
     no_store(html(StatusCode::OK, &page, lang))
 }
 
 /// What the user reads of one request. Never a dataset, table or column name: a legal hold
 /// is told by its ground and its end.
-fn row(r: &RightsRequest, lang: Lang, c: &Chrome) -> RequestRow {
+fn row(state: &AppState, r: &RightsRequest, lang: Lang, c: &Chrome, session: &Session, whose: &Whose) -> RequestRow {
     let mut lines = Vec::new();
     if let Some(refusal) = &r.refusal {
         lines.push(fill_keeping(c.ui.refused_because, &[("reason", refusal.reason.label().get(lang))]));
@@ -128,9 +189,19 @@ fn row(r: &RightsRequest, lang: Lang, c: &Chrome) -> RequestRow {
     } else {
         r.due_date.to_string()
     };
-    let copy_ready = matches!(r.kind, RequestKind::Access | RequestKind::Copy) && r.state == RequestState::Completed;
+    let copy_ready = matches!(r.kind, RequestKind::Access | RequestKind::Copy)
+        && r.state == RequestState::Completed
+        && r.requester.id == session.subject.id;
+    if let Some(to) = r.details.get("destination").and_then(Value::as_str) {
+        // The receiver by the label the operator gave it.
+        let shown = state.requests.portability.iter().find(|d| d.url == to).map_or_else(
+            || gebao_egress::redact_url(to).to_string(),
+            |d| lang.pick(&d.label, d.label_en.as_deref()).to_owned(),
+        );
+        lines.push(fill_keeping(c.ui.sent_to, &[("to", &shown)]));
+    }
     RequestRow {
-        copy_href: copy_ready.then(|| with_lang(&format!("/privacy/me/requests/{}/copy", r.id), lang)),
+        copy_href: copy_ready.then(|| with_lang(&format!("{}/requests/{}/copy", whose.base, r.id), lang)),
         kind: r.kind.label().get(lang),
         state: r.state.label().get(lang),
         open: !r.state.is_terminal(),
@@ -153,6 +224,9 @@ pub struct FileForm {
     /// correction: the right value.
     #[serde(default)]
     value: Option<String>,
+    /// portability: the name of a configured destination.
+    #[serde(default)]
+    destination: Option<String>,
 }
 
 impl Posted for FileForm {
@@ -174,9 +248,37 @@ pub async fn file(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let offered = FILED_HERE.into_iter().chain([RequestKind::Correction]);
+    let whose = Whose::own(&session);
+    file_for(&state, lang, &session, whose, form).await
+}
+
+/// `POST /privacy/me/wards/{key}/requests`: the guardian files for a ward (requester role
+/// guardian, as the API's intake has it).
+pub async fn ward_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+    form: Result<Form<FileForm>, FormRejection>,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let (session, form) = match posted(&state, &headers, lang, path, form).await {
+        Ok(ok) => ok,
+        Err(refused) => return refused,
+    };
+    let whose = match ward(&state, &session, &key, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
+    file_for(&state, lang, &session, whose, form).await
+}
+
+async fn file_for(state: &AppState, lang: Lang, session: &Session, whose: Whose, form: FileForm) -> Response {
+    let path = format!("{}/requests", whose.base);
+    let offered = FILED_HERE.into_iter().chain([RequestKind::Correction, RequestKind::Portability]);
     let Some(kind) = offered.into_iter().find(|k| k.as_str() == form.kind) else {
-        return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
+        return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
     };
     let note = form.note.trim();
     let note = (!note.is_empty()).then(|| note.to_owned());
@@ -185,21 +287,33 @@ pub async fn file(
         RequestKind::Correction => {
             let value = form.value.as_deref().map(str::trim).unwrap_or_default();
             let (Some(field), false, true) = (form.field, value.is_empty(), value.chars().count() <= 1000) else {
-                return no_store(error(&state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
+                return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
             };
             let corrections = vec![CorrectionBody { field, value: Value::String(value.to_owned()) }];
             DetailsBody { corrections, ..DetailsBody::default() }
+        }
+        RequestKind::Portability => {
+            // A destination by the name the operator configured, never a URL from the form:
+            // a user's data goes nowhere else (PIPL 45; the must-not "send data to any URL").
+            let chosen =
+                form.destination.as_deref().and_then(|n| state.requests.portability.iter().find(|d| d.name == n));
+            let Some(dest) = chosen else {
+                return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
+            };
+            DetailsBody { destination: Some(dest.url.clone()), ..DetailsBody::default() }
         }
         RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation => {
             DetailsBody { reason: note, ..DetailsBody::default() }
         }
         _ => DetailsBody::default(),
     };
-    let subject = session.subject.id.clone();
+    let subject = whose.subject.id.clone();
+    let user = session.subject.id.clone();
+    let role = if whose.guardian { RequesterRole::Guardian } else { RequesterRole::Subject };
     let actor = "privacy-centre";
     let outcome = async {
-        let details = request_details(kind, body, &state)?;
-        let requester = Requester { id: subject.clone(), role: RequesterRole::Subject, interest: None };
+        let details = request_details(kind, body, state)?;
+        let requester = Requester { id: user.clone(), role, interest: None };
         let intake = Intake {
             kind,
             subject: subject.clone(),
@@ -208,25 +322,25 @@ pub async fn file(
             details,
             received_at: chrono::Utc::now(),
         };
-        let req = intake::file(&state, actor, intake).await?;
+        let req = intake::file(state, actor, intake).await?;
         if matches!(req.state, RequestState::Received | RequestState::VerifyingIdentity) {
-            verify::start(&state, actor, &req.id, Method::OperatorAsserted { user: subject.clone() }).await?;
+            verify::start(state, actor, &req.id, Method::OperatorAsserted { user: user.clone() }).await?;
         }
         Ok::<_, crate::error::ApiError>(())
     }
     .await;
     match outcome {
-        Ok(()) => no_store(redirect(&with_lang_and(path, lang, "filed=1"))),
+        Ok(()) => no_store(redirect(&with_lang_and(&path, lang, "filed=1"))),
         Err(e) => {
             // The reason, in the user's words (a problem's detail), on the centre's page.
             let p = e.problem();
-            let c = Chrome::new(&state, lang, path);
+            let c = Chrome::new(state, lang, &path);
             let detail = match lang {
                 Lang::ZhCn => p.detail.clone(),
                 Lang::En => p.detail_en.clone(),
             };
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let page = ErrorPage { heading: c.ui.not_filed.to_owned(), detail, c };
+            let page = ErrorPage { heading: c.ui.not_filed.to_owned(), detail, c, sign_in_href: None };
             no_store(html(status, &page, lang))
         }
     }
@@ -247,24 +361,51 @@ pub async fn copy(
         Ok(s) => s,
         Err(page) => return page,
     };
-    let req = match state.store.request(&id).await {
+    let whose = Whose::own(&session);
+    copy_for(&state, lang, &session, &whose, &id).await
+}
+
+/// `GET /privacy/me/wards/{key}/requests/{id}/copy`: the copy of a request the guardian
+/// filed for a ward.
+pub async fn ward_copy(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((key, id)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
+    let path = "/privacy/me/requests";
+    let session = match signed_in(&state, &headers, lang, path).await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    let whose = match ward(&state, &session, &key, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
+    copy_for(&state, lang, &session, &whose, &id).await
+}
+
+async fn copy_for(state: &AppState, lang: Lang, session: &Session, whose: &Whose, id: &str) -> Response {
+    let path = "/privacy/me/requests";
+    let req = match state.store.request(id).await {
         Ok(Some(r)) => r,
-        Ok(None) => return no_store(error(&state, lang, path, StatusCode::NOT_FOUND)),
+        Ok(None) => return no_store(error(state, lang, path, StatusCode::NOT_FOUND)),
         Err(e) => {
             tracing::error!(error = %e, "cannot read a request for the privacy centre");
-            return no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE));
+            return no_store(error(state, lang, path, StatusCode::SERVICE_UNAVAILABLE));
         }
     };
-    let own = req.subject == session.subject.id && req.requester.id == session.subject.id;
+    let own = req.subject == whose.subject.id && req.requester.id == session.subject.id;
     let ready = matches!(req.kind, RequestKind::Access | RequestKind::Copy) && req.state == RequestState::Completed;
     if !own || !ready {
-        return no_store(error(&state, lang, path, StatusCode::NOT_FOUND));
+        return no_store(error(state, lang, path, StatusCode::NOT_FOUND));
     }
-    match copy_download(&state, &req).await {
+    match copy_download(state, &req).await {
         Ok(res) => no_store(res),
         Err(e) => {
             tracing::warn!(error = %e.problem().detail_en, "a copy could not be made for the privacy centre");
-            no_store(error(&state, lang, path, StatusCode::SERVICE_UNAVAILABLE))
+            no_store(error(state, lang, path, StatusCode::SERVICE_UNAVAILABLE))
         }
     }
 }

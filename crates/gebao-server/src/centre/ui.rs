@@ -122,6 +122,34 @@ labels! {
     download_copy: "下载我的个人信息副本（ZIP：JSON、CSV 和可阅读的网页）", "Download my copy (ZIP: JSON, CSV and a readable page)";
     held_until: "依法保留部分信息至 {until}：{reason}。期满后删除。", "Some information is kept until {until} as the law requires ({reason}); it is deleted then.";
     not_filed: "请求未提交", "The request was not sent";
+    sign_in: "登录隐私中心", "Sign in to the Privacy Centre";
+    sign_in_note: "输入您在我们这里登记的手机号或电子邮箱，我们会向它发送一个 6 位验证码。也可以从应用中直接打开“隐私中心”。", "Enter the phone number or email address you registered with us and we send a 6-digit code to it. You can also open the Privacy Centre straight from the app.";
+    contact: "手机号或电子邮箱", "Phone number or email address";
+    send_code: "获取验证码", "Send me a code";
+    contact_invalid: "请输入有效的手机号或电子邮箱。", "Enter a valid phone number or email address.";
+    code_heading: "输入验证码", "Enter your code";
+    code_sent: "如果该手机号或电子邮箱已登记，我们已向它发送 6 位验证码，10 分钟内有效，最多可尝试 5 次。", "If this phone number or email address is registered, a 6-digit code is on its way to it: it works for 10 minutes and for 5 tries.";
+    code: "验证码", "Code";
+    transfer_heading: "将我的个人信息转移给其他服务", "Send my personal information to another service";
+    transfer_note: "您可以请求我们将您的个人信息副本转移至以下经我们核验的接收方（《个人信息保护法》第四十五条）。", "You can ask us to send a copy of your personal information to one of these receivers we have checked (PIPL article 45).";
+    transfer_to: "接收方", "Receiver";
+    submit_transfer: "提交转移请求", "Ask for the transfer";
+    sent_to: "转移至：{to}", "To be sent to: {to}";
+    wards: "我监护的未成年人", "Children in my care";
+    sign_in_by_code: "用手机号或电子邮箱验证码登录", "Sign in with a code to your phone or email";
+    ward_consents_note: "这里列出为该未成年人给予过的同意。您可以随时撤回，撤回与给予同样便捷；撤回不影响撤回前基于同意已进行的处理。", "These are the consents given for this child. You can withdraw any of them at any time, as easily as it was given; withdrawing does not affect processing already carried out on the basis of the consent.";
+    ward_requests: "为该未成年人提出的请求", "Requests for this child";
+    wards_note: "以下未满 {age} 周岁的未成年人登记由您担任监护人。您可以查看并撤回其同意，或代其提出和查看请求。", "You are the registered guardian of these children under {age}. You can see and withdraw their consents, and make and follow requests for them.";
+    ward_title: "被监护人（用户 {id}）", "Your ward (user {id})";
+    ward_note: "您以监护人身份查看。该未成年人未满 {age} 周岁，其个人信息的处理需要您的同意；撤回和请求都以您的名义记录。", "You are seeing this as the guardian: the child is under {age}, so processing their personal information needs your consent. Withdrawals and requests are recorded as yours.";
+    code_format: "请输入 6 位数字验证码。", "Enter the 6-digit code.";
+    sign_in_button: "登录", "Sign in";
+    code_wrong: "验证码不正确，还可以再试 {left} 次。", "That code is not right; {left} tries left.";
+    code_locked: "尝试次数过多，这个验证码已失效。请重新获取验证码。", "Too many tries: this code no longer works. Ask for a new one.";
+    code_expired: "验证码已过期或已使用。请重新获取验证码。", "The code has expired or was used. Ask for a new one.";
+    code_limited: "获取验证码过于频繁，请 15 分钟后再试。", "Too many codes were asked for; try again in 15 minutes.";
+    code_unavailable: "暂不支持验证码登录。请从应用中打开“隐私中心”。", "Signing in by code is not available; open the Privacy Centre from the app.";
+    new_code: "重新获取验证码", "Ask for a new code";
     changes_summary: "与第 {prev} 版相比，共 {count} 处变化，其中 {major} 处为重大变更。", "Compared with version {prev}: {count} changes, {major} of them major.";
 }
 

@@ -279,6 +279,15 @@ pub fn otp_message(code: &str, minutes: u64, product: &str) -> Text {
     )
 }
 
+pub fn sign_in_message(code: &str, minutes: i64, product: &str) -> Text {
+    t(
+        format!("【{product}】您正在登录隐私中心，验证码 {code}，{minutes} 分钟内有效。如非本人操作，请忽略。"),
+        format!(
+            "[{product}] Your code to sign in to the Privacy Centre is {code}, valid for {minutes} minutes. Ignore this if it was not you."
+        ),
+    )
+}
+
 pub fn blockers_message(kind: RequestKind, blockers: &[(String, String)]) -> Text {
     let zh: Vec<&str> = blockers.iter().map(|b| b.0.as_str()).collect();
     let en: Vec<&str> = blockers.iter().map(|b| b.1.as_str()).collect();

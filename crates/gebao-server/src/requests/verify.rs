@@ -35,7 +35,7 @@ fn otp_hash(state: &AppState, request: &str, code: &str) -> String {
 }
 
 /// Whether `s` is under `age` today (Asia/Shanghai), as far as gebao knows.
-fn under(s: &Subject, age: u8) -> bool {
+pub(crate) fn under(s: &Subject, age: u8) -> bool {
     let st =
         SubjectState { birth_date: s.birth_date, age: s.age, age_known_on: s.age_known_on, ..SubjectState::default() };
     st.age_on(crate::versions::today()).is_some_and(|a| a < u32::from(age))

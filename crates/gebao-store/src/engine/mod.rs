@@ -15,6 +15,7 @@
 //! audit), so they queue instead of deadlocking; writes announce themselves with `NOTIFY`.
 
 mod audit;
+mod codes;
 mod consents;
 pub(crate) mod db;
 mod json;
@@ -218,7 +219,12 @@ impl Store for SqlStore {
         tx.commit().await
     }
 
-    async fn take_portal_link(&self, token_hash: &[u8; 32], now_ms: i64) -> Result<Option<SubjectKey>> {
+    async fn take_portal_link(
+        &self,
+        token_hash: &[u8; 32],
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Option<SubjectKey>> {
         // One statement marks it used and returns its subject: two instances taking the
         // same link at once cannot both succeed.
         let mut tx = self.pools.write().await?;
@@ -239,13 +245,55 @@ impl Store for SqlStore {
             }
             None => None,
         };
+        if let Some(k) = &key
+            && let Some(SubjectRecord::Live(subject)) = subjects::get_by_key(&mut tx, &self.keys, k).await?
+        {
+            audit.target = format!("subject:{}", subject.pseudonym);
+            audit::append(&mut tx, &self.keys, vec![audit::Entry::plain(audit)], Vec::new()).await?;
+        }
         tx.commit().await?;
         Ok(key)
+    }
+
+    async fn issue_portal_code(
+        &self,
+        code: crate::portal::NewPortalCode,
+        limits: crate::portal::CodeLimits,
+        outbox: Vec<NewOutbox>,
+        audit: Option<NewAudit>,
+    ) -> Result<crate::portal::CodeIssued> {
+        let mut tx = self.pools.write().await?;
+        let issued = codes::issue(&mut tx, &self.keys, code, limits, outbox, audit).await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    async fn check_portal_code(
+        &self,
+        challenge_hash: &[u8; 32],
+        code_hash: &[u8; 32],
+        max_attempts: u32,
+        audit: NewAudit,
+    ) -> Result<crate::portal::CodeCheck> {
+        let mut tx = self.pools.write().await?;
+        let checked = codes::check(&mut tx, &self.keys, challenge_hash, code_hash, max_attempts, audit).await?;
+        tx.commit().await?;
+        Ok(checked)
     }
 
     async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>> {
         let key = *key;
         in_read!(self, |tx, k| async move { subjects::get_by_key(tx, k, &key).await })
+    }
+
+    async fn wards_of(&self, guardian: &str) -> Result<Vec<Subject>> {
+        let sql = format!(
+            "SELECT {} FROM subjects WHERE guardian = $1 ORDER BY id{}",
+            subjects::SUBJECT_COLS,
+            self.pools.dialect().bytewise()
+        );
+        let rows = self.pools.all(&sql, params![guardian]).await?;
+        rows.iter().map(|r| subjects::SubjectRow::read(r)?.decode(&self.keys)).collect()
     }
 
     async fn subjects_by_index(&self, index: &[u8; 32]) -> Result<Vec<Subject>> {

@@ -342,6 +342,7 @@ pub(crate) async fn erase(tx: &mut Tx, keys: &Keys, id: &str, mut audit: NewAudi
     let p = row.pseudonym.clone();
     tx.exec("DELETE FROM subjects WHERE key = $1", params![key.0.as_slice()]).await?;
     tx.exec("DELETE FROM portal_links WHERE subject_key = $1", params![key.0.as_slice()]).await?;
+    tx.exec("DELETE FROM portal_codes WHERE subject_key = $1", params![key.0.as_slice()]).await?;
     tx.exec(
         "INSERT INTO tombstones (key, erased_ms) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET erased_ms = excluded.erased_ms",
         params![key.0.as_slice(), audit.at_ms],
