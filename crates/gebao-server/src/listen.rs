@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -16,6 +16,7 @@ use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// The most bytes the request line and header fields of one request may take together;
 /// larger is a 431 problem document.
@@ -52,9 +53,9 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: impl 
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(&e).await;
                     continue;
@@ -62,7 +63,11 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: impl 
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        // The client's address, for the routes that limit per address (`ConnectInfo`).
+        let service = TowerToHyperService::new(router.clone().map_request(move |mut req: axum::http::Request<_>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        }));
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
