@@ -211,6 +211,14 @@ async fn a_visitor_never_writes_to_a_registered_subject(kit: Kit) {
     let mine = s.get(&format!("/v1/subjects/{VISITOR}/consents")).await.json();
     assert_eq!(mine["history"], json!([]), "{mine}");
     assert_eq!(ledger(&s).await.len(), 1);
+    // Another instance on the same store starts over a ledger with visitors' records, and
+    // the subject's decisions are still its own.
+    let other = start(&kit, 100).await;
+    let ready = other.get_as("/readyz", None).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    let mine = other.get(&format!("/v1/subjects/{VISITOR}/consents")).await.json();
+    assert_eq!(mine["history"], json!([]), "{mine}");
+    assert!(other.state.store.verify(None).await.unwrap().is_intact());
 }
 
 /// Each request spends one record per choice from its address's allowance: past it, 429
