@@ -55,6 +55,28 @@ pub struct ServerConfig {
     /// The external anchor file the chain heads are appended to (see `gebao audit verify
     /// --anchor`); `None` disables anchoring.
     pub anchor: Option<PathBuf>,
+    /// The consent banner for websites: which sites may record their visitors' choices.
+    pub banner: BannerConfig,
+}
+
+/// `[banner]`: the public route the consent banner records visitors' choices through
+/// (`POST /v1/banner/consents`). No origin by default: the script is served, but nothing is
+/// recorded until the operator names its sites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BannerConfig {
+    /// The sites allowed to record choices, as exact origins (`https://www.example.cn`):
+    /// a request from any other origin, or with none, is refused (403), and only these get
+    /// an answer to a CORS preflight.
+    pub origins: Vec<String>,
+    /// Records accepted per client address and minute (each request records at most one
+    /// choice per cookie category); more get 429.
+    pub per_minute: u32,
+}
+
+impl Default for BannerConfig {
+    fn default() -> Self {
+        BannerConfig { origins: Vec::new(), per_minute: 20 }
+    }
 }
 
 /// Environment variable: the notifier's webhook (one-time codes, notices to users).
@@ -158,6 +180,7 @@ impl ServerConfig {
             allow_findings: false,
             egress: gebao_egress::EgressConfig::default(),
             anchor: None,
+            banner: BannerConfig::default(),
         }
     }
 

@@ -26,7 +26,7 @@ pub struct JsonOrEmpty<T>(pub T);
 
 /// `application/json`, and nothing else: not `text/plain`, not a `+json` type of other
 /// semantics (`application/merge-patch+json`), and no `charset` but UTF-8 (RFC 8259 8.1).
-fn is_json(req: &Request) -> bool {
+pub(crate) fn is_json(req: &Request) -> bool {
     let Some(value) = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };

@@ -21,6 +21,7 @@
 mod anchor;
 pub mod api;
 pub mod auth;
+mod banner;
 mod centre;
 pub mod config;
 pub mod deadlines;

@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -19,11 +19,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// The address a request's connection came from (a request extension): what the privacy
-/// centre's sign-in counts its per-address limit by. Behind a reverse proxy it is the
-/// proxy's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Peer(pub SocketAddr);
+/// The address a request's connection came from (a request extension, axum's
+/// `ConnectInfo`): what the privacy centre's sign-in and the banner's route count their
+/// per-address limits by. Behind a reverse proxy it is the proxy's.
+pub type Peer = ConnectInfo<SocketAddr>;
 
 /// The most bytes the request line and header fields of one request may take together;
 /// larger is a 431 problem document.
@@ -70,8 +69,9 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: impl 
             },
             () = &mut shutdown => break,
         };
+        // The client's address, for the routes that limit per address (`Peer`).
         let service = TowerToHyperService::new(router.clone().map_request(move |mut req: Request<_>| {
-            req.extensions_mut().insert(Peer(peer));
+            req.extensions_mut().insert(ConnectInfo(peer));
             req
         }));
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();

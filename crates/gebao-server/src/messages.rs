@@ -29,6 +29,8 @@ pub fn title(slug: &str) -> Text {
         "conflict" => t("与当前状态冲突", "Conflict"),
         "gone" => t("已注销并删除", "Gone"),
         "unavailable" => t("服务暂不可用", "Service unavailable"),
+        "origin-refused" => t("来源未获允许", "Origin not allowed"),
+        "too-many-requests" => t("请求过于频繁", "Too many requests"),
         _ => t("服务器内部错误", "Internal server error"),
     }
 }
@@ -334,5 +336,63 @@ pub fn evidence_too_large(max: usize) -> Text {
         format!(
             "`evidence` exceeds {max} bytes: record a reference (the UI version, the text's hash), not the document itself (the ledger cannot be edited)"
         ),
+    )
+}
+
+// --- the consent banner's public route -------------------------------------------------
+
+pub fn banner_origin_refused(origin: Option<&str>) -> Text {
+    match origin {
+        Some(o) => t(
+            format!("来源 `{o}` 不在 `[banner] origins` 中：只有配置的网站可以记录访客的选择"),
+            format!(
+                "the origin `{o}` is not in `[banner] origins`: only the configured sites may record visitors' choices"
+            ),
+        ),
+        None => t(
+            "请求没有 `Origin`：访客的选择只能由配置的网站上的横幅记录",
+            "the request has no `Origin`: visitors' choices are recorded only by the banner on a configured site",
+        ),
+    }
+}
+
+pub fn banner_too_many(seconds: u64) -> Text {
+    t(
+        format!("此地址记录的选择过多，请 {seconds} 秒后再试"),
+        format!("too many choices recorded from this address; try again in {seconds} s"),
+    )
+}
+
+pub fn banner_visitor_invalid() -> Text {
+    t(
+        "`visitor` 应为横幅生成的随机标识：32 至 64 位小写十六进制数字",
+        "`visitor` must be the random id the banner makes: 32 to 64 lower-case hex digits",
+    )
+}
+
+pub fn banner_version_stale(given: i64, current: i64) -> Text {
+    t(
+        format!("横幅展示的是第 {given} 版政策，现行为第 {current} 版：请重新加载页面后再选择"),
+        format!(
+            "the banner showed policy version {given}, but version {current} is in force: reload the page and choose again"
+        ),
+    )
+}
+
+pub fn banner_choices_count(max: usize) -> Text {
+    t(
+        format!("`choices` 应有 1 至 {max} 项，每个类别一项"),
+        format!("`choices` must have 1 to {max} items, one per category"),
+    )
+}
+
+pub fn banner_choice_repeated(cat: &str) -> Text {
+    t(format!("类别 `{cat}` 重复出现"), format!("the category `{cat}` appears twice"))
+}
+
+pub fn banner_version_missing() -> Text {
+    t(
+        "缺少 `policy_version`：横幅所展示的政策版本",
+        "`policy_version` is missing: the policy version the banner showed",
     )
 }

@@ -75,6 +75,8 @@ pub struct Inner {
     pub egress: Arc<gebao_egress::Egress>,
     /// The operator's databases (the manifest's datasets).
     pub datasets: Datasets,
+    /// The consent banner: its sites, its per-address limit, its script.
+    pub banner: crate::banner::Banner,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -142,6 +144,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         calendar,
         egress,
         datasets: Datasets::default(),
+        banner: crate::banner::Banner::new(&config.banner),
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),

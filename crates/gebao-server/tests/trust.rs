@@ -135,6 +135,8 @@ async fn public_routes_reveal_nothing_internal(kit: Kit) {
             }
         }
     }
+    // The consent banner's script, public and built from the same manifest.
+    public.push("/privacy/banner.js".into());
     public.sort();
     public.dedup();
     assert!(public.iter().any(|p| p == "/v1/policy") && public.iter().any(|p| p == "/readyz"), "{public:?}");

@@ -243,6 +243,15 @@ impl Keys {
         format!("p_{}", hex::encode(&mac[..12]))
     }
 
+    /// The ledger's name for a website visitor of the consent banner (`v_` and 24 hex
+    /// digits), from the random id the banner keeps in the visitor's browser: keyed, so the
+    /// ledger never holds the id, and never equal to a registration's `p_` pseudonym, so a
+    /// visitor's record can never be read as a registered subject's.
+    pub fn visitor_pseudonym(&self, visitor: &str) -> String {
+        let mac = hmac(&self.subject, &[b"visitor\0", visitor.as_bytes()]);
+        format!("v_{}", hex::encode(&mac[..12]))
+    }
+
     /// The keyed blind index of a contact point: equal for equal (normalised) values, and
     /// useless without the master key.
     pub fn blind_index(&self, kind: ContactKind, value: &str) -> [u8; 32] {
@@ -398,6 +407,16 @@ mod tests {
         // The chain MAC depends on the key: without it a record cannot be re-linked.
         assert_ne!(k.chain_mac("0", "x"), keys(2).chain_mac("0", "x"));
         assert_ne!(k.head_mac("audit", 1, "h"), k.head_mac("audit", 2, "h"));
+    }
+
+    #[test]
+    fn visitor_pseudonyms_are_keyed_and_never_a_registration_s() {
+        let k = keys(1);
+        let v = k.visitor_pseudonym("0123456789abcdef0123456789abcdef");
+        assert!(v.starts_with("v_") && v.len() == 26 && !v.contains("0123456789abcdef"), "{v}");
+        assert_eq!(v, k.visitor_pseudonym("0123456789abcdef0123456789abcdef"));
+        assert_ne!(v, keys(2).visitor_pseudonym("0123456789abcdef0123456789abcdef"));
+        assert_ne!(v[2..], k.subject_pseudonym("0123456789abcdef0123456789abcdef", &[0; 16])[2..]);
     }
 
     #[test]

@@ -138,6 +138,10 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a batch of consent records in one transaction, extending the chain, with one
     /// audit entry per record. Either every record is stored or none is.
     async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>>;
+    /// Appends a website visitor's consent-banner choices in one transaction, like
+    /// [`Store::append_consents`]: each record's `subject` is the visitor's random id, which
+    /// the ledger holds only as its keyed `v_` pseudonym (never a registered subject).
+    async fn append_visitor_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>>;
     /// Ledger records with `seq > after`, oldest first, at most `limit` (how instances that
     /// share a database learn each other's writes).
     async fn consents_after(&self, after: i64, limit: i64) -> Result<Vec<ConsentRow>>;

@@ -42,11 +42,19 @@ macro_rules! settings {
             /// Where users may have their data sent (`[[portability]]`: `name`, `label`,
             /// `label_en`, `url`); each URL must be allowed by `[[egress.destinations]]`.
             pub portability: Vec<gebao_server::config::PortabilityDestination>,
+            /// The consent banner for websites (`[banner]`, docs/banner.md).
+            pub banner: BannerSettings,
         }
 
         impl Default for Settings {
             fn default() -> Self {
-                Settings { $( $name: $default, )* connections: BTreeMap::new(), egress: Default::default(), portability: Vec::new() }
+                Settings {
+                    $( $name: $default, )*
+                    connections: BTreeMap::new(),
+                    egress: Default::default(),
+                    portability: Vec::new(),
+                    banner: BannerSettings::default(),
+                }
             }
         }
 
@@ -73,6 +81,7 @@ macro_rules! settings {
                 d.field("connections", &self.connections.keys().collect::<Vec<_>>());
                 d.field("egress", &self.egress);
                 d.field("portability", &self.portability.iter().map(|p| p.name.as_str()).collect::<Vec<_>>());
+                d.field("banner", &self.banner);
                 d.finish()
             }
         }
@@ -117,6 +126,24 @@ settings! {
     /// How long a resolved API key is kept (revocations reach every instance through the
     /// change feed regardless).
     key_cache_ttl_s: u64 = 300 => "300", "GEBAO_KEY_CACHE_TTL_S", secret = false;
+}
+
+/// `[banner]`: the sites whose pages may record visitors' choices through the consent
+/// banner, and how many records one client address may make per minute.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BannerSettings {
+    /// Exact origins, e.g. `["https://www.example.cn"]`; none by default.
+    pub origins: Vec<String>,
+    /// Records per client address and minute (default 20).
+    pub per_minute: u32,
+}
+
+impl Default for BannerSettings {
+    fn default() -> Self {
+        let d = gebao_server::config::BannerConfig::default();
+        BannerSettings { origins: d.origins, per_minute: d.per_minute }
+    }
 }
 
 impl Settings {
@@ -205,6 +232,7 @@ pub fn reference() -> String {
     out.push_str("| `[connections]` | table: name = URL | — | `GEBAO_CONNECTION_<NAME>` | yes | The operator's databases the manifest's `[[datasets]]` name by `connection`. |\n");
     out.push_str("| `[[egress.destinations]]` | `name`, `url`, `secret`, `allow_private` | none | — | `secret` | Where gebao may send anything, each with its signing secret (docs/webhooks.md). |\n");
     out.push_str("| `[[portability]]` | `name`, `label`, `label_en`, `url` | none | — | | The destinations the privacy centre offers for portability requests (PIPL 45), by label; each `url` must be allowed by an egress destination. |\n");
+    out.push_str("| `[banner]` | `origins` (exact origins), `per_minute` | none, 20 | — |  | The sites whose pages may record visitors' cookie choices through the consent banner, and the records one client address may make per minute (docs/banner.md). |\n");
     out
 }
 

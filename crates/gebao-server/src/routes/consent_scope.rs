@@ -65,7 +65,7 @@ impl From<&ConsentScope> for ScopeBody {
 }
 
 /// The separate consents a recipient needs, as the decision engine asks for them.
-fn needs(r: &Recipient) -> Vec<SeparateKind> {
+pub(crate) fn needs(r: &Recipient) -> Vec<SeparateKind> {
     let mut v = Vec::new();
     if r.kind == RecipientKind::PublicDisclosure {
         v.push(SeparateKind::PublicDisclosure);

@@ -2,7 +2,8 @@
 //!
 //! | scope | routes |
 //! |---|---|
-//! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`) |
+//! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`), the banner script (`/privacy/banner.js`) |
+//! | `[banner] origins` | `POST /v1/banner/consents` (and its CORS preflight): a visitor's cookie choices, from the configured sites only |
 //! | `subjects:write` | `POST /v1/subjects`, `…/{id}/restrict`, `/unrestrict`, `/cancel` |
 //! | `portal:write` | `POST /v1/subjects/{id}/portal-links` |
 //! | `subjects:read` | `GET /v1/subjects/{id}`, `GET /v1/subjects?phone=…` |
@@ -21,6 +22,7 @@ mod decisions;
 mod ops;
 mod policy;
 pub(crate) use consent_scope::ScopeBody;
+pub(crate) use consent_scope::needs as recipient_needs;
 pub(crate) use consents::{WithdrawBody, append as append_consent};
 pub(crate) use policy::{Warning, public_diff};
 pub(crate) use requests::{CorrectionBody, DetailsBody, copy_download, details as request_details};
@@ -78,6 +80,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "审计日志 / audit log"),
         (name = "requests", description = "个人信息权利请求 / users' rights requests (PIPL 44–50)"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
+        (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
     )
 )]
 struct ApiDoc;
@@ -123,6 +126,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_actions::blockers))
         .routes(routes!(request_actions::execute_request))
         .routes(routes!(request_actions::acknowledge))
+        .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
@@ -150,6 +154,7 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) }),
         )
         .merge(crate::centre::router())
+        .merge(crate::banner::router())
         .fallback(|State(state): State<AppState>, uri: Uri| async move {
             if crate::centre::owns(uri.path()) {
                 crate::centre::not_found(&state, uri.query(), uri.path()).await

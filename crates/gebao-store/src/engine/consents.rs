@@ -151,12 +151,49 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut seq, mut prev) = audit::lock_head(tx, Chain::Consents).await?;
+    let (seq, prev) = audit::lock_head(tx, Chain::Consents).await?;
     let mut ids: Vec<&str> = batch.iter().map(|c| c.subject.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     let resolved = subjects::resolve(tx, &ids).await?;
+    let mut named = Vec::with_capacity(batch.len());
+    for c in batch {
+        let (key, pseudonym) = resolved
+            .get(&c.subject)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound(format!("subject `{}`", c.subject)))?;
+        named.push((c, Some(key), pseudonym));
+    }
+    write(tx, keys, named, seq, prev).await
+}
 
+/// Appends a banner visitor's choices (`subject` is the visitor's random id) in one
+/// transaction, like [`append`]: the ledger names the visitor by its `v_` pseudonym, which
+/// no registration has, and the rows come back under that pseudonym.
+pub(crate) async fn append_visitors(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (seq, prev) = audit::lock_head(tx, Chain::Consents).await?;
+    let named = batch
+        .into_iter()
+        .map(|mut c| {
+            let pseudonym = keys.visitor_pseudonym(&c.subject);
+            c.subject.clone_from(&pseudonym);
+            (c, None, pseudonym)
+        })
+        .collect();
+    write(tx, keys, named, seq, prev).await
+}
+
+/// Chains, inserts and audits records whose subjects are already named.
+async fn write(
+    tx: &mut Tx,
+    keys: &Keys,
+    named: Vec<(NewConsent, Option<SubjectKey>, String)>,
+    mut seq: i64,
+    mut prev: String,
+) -> Result<Vec<ConsentRow>> {
     struct Write {
         row: ConsentRow,
         pseudonym: String,
@@ -164,13 +201,9 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
         evidence: String,
         evidence_digest: String,
     }
-    let mut writes = Vec::with_capacity(batch.len());
-    for mut c in batch {
+    let mut writes = Vec::with_capacity(named.len());
+    for (mut c, key, pseudonym) in named {
         seq += 1;
-        let (key, pseudonym) = resolved
-            .get(&c.subject)
-            .cloned()
-            .ok_or_else(|| StoreError::NotFound(format!("subject `{}`", c.subject)))?;
         let (scope, scope_back) =
             stored_json(&serde_json::to_value(&c.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?)?;
         let (evidence, back) = stored_json(&c.evidence)?;
@@ -192,7 +225,7 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
         let row = ConsentRow {
             seq,
             record: c,
-            subject_key: Some(key),
+            subject_key: key,
             prev_hash: std::mem::replace(&mut prev, hash.clone()),
             hash,
         };
@@ -232,7 +265,10 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
                     ConsentAction::Grant => AuditAction::ConsentGrant,
                     ConsentAction::Withdraw => AuditAction::ConsentWithdraw,
                 },
-                target: format!("subject:{}", w.pseudonym),
+                target: match w.row.subject_key {
+                    Some(_) => format!("subject:{}", w.pseudonym),
+                    None => format!("visitor:{}", w.pseudonym),
+                },
                 reason: None,
                 detail: json!({
                     "seq": w.row.seq,

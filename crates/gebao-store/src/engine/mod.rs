@@ -364,6 +364,10 @@ impl Store for SqlStore {
         in_write!(self, |tx, k| consents::append(tx, k, batch))
     }
 
+    async fn append_visitor_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
+        in_write!(self, |tx, k| consents::append_visitors(tx, k, batch))
+    }
+
     async fn consents_after(&self, after: i64, limit: i64) -> Result<Vec<ConsentRow>> {
         let sql = format!("SELECT {} WHERE c.seq > $1 ORDER BY c.seq LIMIT $2", consents::CONSENT_JOIN);
         self.pools.all(&sql, params![after, limit.max(0)]).await?.iter().map(consents::joined).collect()

@@ -87,6 +87,10 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
     config.allow_findings = s.allow_findings;
     config.anchor = Some(s.anchor.clone().unwrap_or_else(|| s.data_dir.join(super::store_args::ANCHOR_FILE)));
     config.egress = s.egress.clone();
+    config.banner = gebao_server::config::BannerConfig {
+        origins: s.banner.origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect(),
+        per_minute: s.banner.per_minute.max(1),
+    };
     config.requests.notifier_url = s.notifier_url.clone();
     config.requests.operator_webhook = s.operator_webhook.clone();
     config.requests.portability = s.portability.clone();
