@@ -13,6 +13,7 @@ pub mod render;
 pub mod requests;
 pub mod schema;
 pub mod serve;
+pub mod staff;
 mod store_args;
 pub mod sweep;
 
