@@ -23,6 +23,7 @@ pub mod api;
 pub mod auth;
 mod centre;
 pub mod config;
+pub mod console;
 pub mod deadlines;
 pub mod error;
 mod extract;

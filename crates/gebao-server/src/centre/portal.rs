@@ -119,11 +119,11 @@ fn set_cookie(value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
 }
 
 /// Whether the page was asked for over HTTPS (directly or through a proxy that says so).
-fn over_https(headers: &HeaderMap) -> bool {
+pub(crate) fn over_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-pub(super) fn redirect(to: &str) -> Response {
+pub(crate) fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -131,7 +131,7 @@ pub(super) fn redirect(to: &str) -> Response {
     res
 }
 
-pub(super) fn no_store(mut res: Response) -> Response {
+pub(crate) fn no_store(mut res: Response) -> Response {
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
@@ -253,7 +253,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): 
 }
 
 /// An instant as Beijing time, to the minute.
-pub(super) fn beijing_time(ms: i64) -> String {
+pub(crate) fn beijing_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| gebao_core::calendar::shanghai_time(t).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
@@ -364,7 +364,7 @@ pub(super) async fn posted<F: Posted>(
     Ok((session, form))
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, h)| !host.is_empty() && h == host)
