@@ -13,7 +13,7 @@ use crate::staff::{LOCK_MS, MAX_FAILURES, NewStaff, StaffAccount, StaffCredentia
 use crate::{Result, StoreError};
 use serde_json::json;
 
-const COLS: &str = "name, display_name, role, password_hash, totp_secret, totp_step, failed, locked_until_ms, \
+pub(crate) const STAFF_COLS: &str = "name, display_name, role, password_hash, totp_secret, totp_step, failed, locked_until_ms, \
                     disabled_ms, created_ms, changed_ms";
 
 fn aad(name: &str) -> Vec<u8> {
@@ -21,7 +21,7 @@ fn aad(name: &str) -> Vec<u8> {
 }
 
 /// A staff row as stored.
-struct StaffRow {
+pub(crate) struct StaffRow {
     name: String,
     display_name: String,
     role: String,
@@ -36,7 +36,7 @@ struct StaffRow {
 }
 
 impl StaffRow {
-    fn read(r: &Row) -> Result<Self> {
+    pub(crate) fn read(r: &Row) -> Result<Self> {
         Ok(StaffRow {
             name: r.get("name")?,
             display_name: r.get("display_name")?,
@@ -52,12 +52,12 @@ impl StaffRow {
         })
     }
 
-    fn target(&self) -> String {
+    pub(crate) fn target(&self) -> String {
         target(&self.name)
     }
 
     /// The digest of what decides access.
-    fn state_digest(&self) -> String {
+    pub(crate) fn state_digest(&self) -> String {
         digest(&json!({
             "name": self.name,
             "display_name": self.display_name,
@@ -89,7 +89,7 @@ pub(crate) fn target(name: &str) -> String {
 }
 
 async fn row(tx: &mut Tx, name: &str) -> Result<Option<StaffRow>> {
-    let sql = format!("SELECT {COLS} FROM staff WHERE name = $1");
+    let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE name = $1");
     tx.opt(&sql, params![name]).await?.map(|r| StaffRow::read(&r)).transpose()
 }
 
@@ -117,7 +117,7 @@ pub(crate) async fn create(tx: &mut Tx, keys: &Keys, s: NewStaff, audit: NewAudi
     let secret = keys.encrypt(&s.totp_secret.0, &aad(&s.name))?;
     tx.exec_on(
         &format!("staff account `{}`", s.name),
-        &format!("INSERT INTO staff ({COLS}) VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, NULL, $6, $6)"),
+        &format!("INSERT INTO staff ({STAFF_COLS}) VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, NULL, $6, $6)"),
         params![&s.name, &s.display_name, s.role.as_str(), &s.password_hash, secret, s.at_ms],
     )
     .await?;
@@ -125,7 +125,7 @@ pub(crate) async fn create(tx: &mut Tx, keys: &Keys, s: NewStaff, audit: NewAudi
 }
 
 pub(crate) async fn all(tx: &mut Tx) -> Result<Vec<StaffAccount>> {
-    let sql = format!("SELECT {COLS} FROM staff ORDER BY name");
+    let sql = format!("SELECT {STAFF_COLS} FROM staff ORDER BY name");
     tx.all(&sql, Vec::new()).await?.iter().map(|r| StaffRow::read(r)?.account()).collect()
 }
 
