@@ -312,11 +312,12 @@ async fn a_role_without_the_permission_is_refused_and_audited(kit: Kit) {
         assert!(res.body.contains("无权执行此操作") && res.body.contains("客服"), "{}", res.body);
     }
     assert_eq!(get(&s, &format!("/console/requests/{id}/dry-run"), Some(&cookie)).await.status, 403);
+    assert_eq!(get(&s, "/console/audit", Some(&cookie)).await.status, 403);
     assert_eq!(reqkit::get(&s, &id).await["state"], "awaiting-approval");
     let log = audit(&s).await;
     let refused = actions(&log, AuditAction::StaffRefused);
     let perms: Vec<&str> = refused.iter().map(|r| r.entry.detail["permission"].as_str().unwrap()).collect();
-    assert_eq!(perms, ["decide", "execute", "unmask", "dry-run"]);
+    assert_eq!(perms, ["decide", "execute", "unmask", "dry-run", "view-audit"]);
     assert!(refused.iter().all(|r| r.entry.actor == "staff:zhao"));
     assert!(actions(&log, AuditAction::StaffUnmask).is_empty());
 
@@ -325,9 +326,15 @@ async fn a_role_without_the_permission_is_refused_and_audited(kit: Kit) {
     let cookie = sign_in(&s, &auditor, 0).await;
     let page = get(&s, &format!("/console/requests/{id}"), Some(&cookie)).await;
     assert!(page.status == 200 && page.body.contains("138****1234") && !page.body.contains("/unmask"));
+    // The auditor reads the audit log: the support's refusals are in it.
+    let log = get(&s, "/console/audit", Some(&cookie)).await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    assert!(log.body.contains("staff.refused") && log.body.contains("staff:zhao"), "{}", log.body);
+    assert!(!log.body.contains("13812341234") && !log.body.contains("alice@"), "{}", log.body);
     let admin = add(&s, "sun", StaffRole::Admin).await;
     let cookie = sign_in(&s, &admin, 0).await;
     assert_eq!(get(&s, "/console/requests", Some(&cookie)).await.status, 403);
+    assert_eq!(get(&s, "/console/audit", Some(&cookie)).await.status, 403);
     let staff = get(&s, "/console/staff", Some(&cookie)).await;
     assert_eq!(staff.status, 200);
     assert!(staff.body.contains("zhao") && staff.body.contains("审计员"), "{}", staff.body);
@@ -600,6 +607,26 @@ async fn the_console_in_a_real_browser() {
         let h1 = phone.eval("return document.querySelector('h1').textContent").await;
         assert_eq!(h1, json!("无权执行此操作"));
         shot(&phone, shots.as_deref(), "forbidden-390".into()).await;
+
+        // The auditor reads the audit log, on both screens.
+        let auditor = add(&s, "qian", StaffRole::Auditor).await;
+        for (step, (width, b)) in [(390, &phone), (1280, &desktop)].into_iter().enumerate() {
+            b.goto(&format!("{}/console/requests", s.base)).await;
+            // What the refused page logged (its 403) is not this page's.
+            b.console().await;
+            b.click("form[action='/console/logout'] button").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/console/login")
+            })
+            .await;
+            browser_sign_in(b, &s.base, &auditor, step as i64, "/console/requests").await;
+            b.goto(&format!("{}/console/audit", s.base)).await;
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the audit log is {wide} px wide on a {width} px screen");
+            let console = b.console().await;
+            assert!(console.is_empty(), "the audit log at {width} px: {console:?}");
+            shot(b, shots.as_deref(), format!("audit-{width}")).await;
+        }
         s.stop().await;
     })
     .await;

@@ -7,6 +7,7 @@
 //! functions as the API (`crate::requests`), so console and API cannot disagree.
 //! Server-rendered like the privacy centre, with its security headers and CSP.
 
+mod audit;
 mod mask;
 mod perm;
 mod requests;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/requests/{id}/unmask", post(requests::unmask))
         .route("/console/outbox/{id}/ack", post(requests::acknowledge))
         .route("/console/staff", get(staff::page))
+        .route("/console/audit", get(audit::page))
         .route(
             "/console/assets/console.css",
             get(|| async {
@@ -114,6 +116,9 @@ impl Chrome {
         if let Some(s) = staff {
             if perm::may(s.account.role, Permission::ViewQueue) {
                 nav.push((ui.nav_requests, with_lang("/console/requests", lang)));
+            }
+            if perm::may(s.account.role, Permission::ViewAudit) {
+                nav.push((ui.nav_audit, with_lang("/console/audit", lang)));
             }
             if perm::may(s.account.role, Permission::ManageStaff) {
                 nav.push((ui.nav_staff, with_lang("/console/staff", lang)));

@@ -24,6 +24,8 @@ pub enum Permission {
     Acknowledge,
     /// See a contact point in full, with a reason (audited).
     Unmask,
+    /// The latest entries of the audit log.
+    ViewAudit,
     /// The staff accounts.
     ManageStaff,
 }
@@ -39,6 +41,7 @@ impl Permission {
             Permission::Execute => "execute",
             Permission::Acknowledge => "acknowledge",
             Permission::Unmask => "unmask",
+            Permission::ViewAudit => "view-audit",
             Permission::ManageStaff => "manage-staff",
         }
     }
@@ -52,7 +55,7 @@ use Permission::*;
 const TABLE: [(StaffRole, &[Permission]); 4] = [
     (StaffRole::PrivacyOfficer, &[ViewQueue, ViewRequest, Verify, Decide, DryRun, Execute, Acknowledge, Unmask]),
     (StaffRole::Support, &[ViewQueue, ViewRequest, Acknowledge]),
-    (StaffRole::Auditor, &[ViewQueue, ViewRequest]),
+    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit]),
     (StaffRole::Admin, &[ManageStaff]),
 ];
 
@@ -75,6 +78,7 @@ mod tests {
             !may(StaffRole::Support, Decide) && !may(StaffRole::Support, Execute) && !may(StaffRole::Support, Unmask)
         );
         assert!(!may(StaffRole::Auditor, Unmask) && !may(StaffRole::Auditor, Acknowledge));
+        assert!(may(StaffRole::Auditor, ViewAudit) && !may(StaffRole::Support, ViewAudit));
         assert!(
             !may(StaffRole::Admin, Decide) && !may(StaffRole::Admin, ViewRequest) && may(StaffRole::Admin, ManageStaff)
         );

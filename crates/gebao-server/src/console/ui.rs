@@ -52,6 +52,10 @@ labels! {
     back: "返回", "Back";
     nav_requests: "请求队列", "Request queue";
     nav_staff: "工作人员", "Staff";
+    nav_audit: "审计日志", "Audit log";
+    audit_heading: "审计日志（最近 200 条）", "Audit log (latest 200 entries)";
+    audit_note: "每一次写入和管理操作都记入防篡改的审计链；用户以化名出现，不含联系方式。完整校验请运行 gebao audit verify。", "Every write and administrative action is in the tamper-evident audit chain; users appear by pseudonym, never with a contact point. Run gebao audit verify for a full check.";
+    col_detail: "详情", "Detail";
     queue: "待处理请求", "Open requests";
     queue_note: "按答复期限排序；期限按中国大陆工作日、北京时间计算。", "Sorted by due date; deadlines count mainland-China working days, Beijing time.";
     queue_empty: "没有待处理的请求。", "No open requests.";
