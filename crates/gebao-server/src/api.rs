@@ -3,6 +3,7 @@
 //! from the server.
 
 pub use crate::error::Problem;
+pub use crate::requests::dry_run;
 pub use crate::requests::view::{DeliveryView, DueView, RequestView, VerificationView};
 pub use crate::routes::request_actions::{AckBody, CodeBody, DryRun, Executed, RefuseBody, VerifyBody};
 pub use crate::routes::requests::{CorrectionBody, DetailsBody, ListQuery, NewRequestBody, RequestPage, RequesterBody};

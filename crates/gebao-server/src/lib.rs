@@ -24,6 +24,7 @@ pub mod auth;
 mod banner;
 mod centre;
 pub mod config;
+pub mod console;
 pub mod deadlines;
 pub mod error;
 mod extract;

@@ -27,6 +27,7 @@ pub mod model;
 pub mod outbox;
 pub mod portal;
 pub mod request;
+pub mod staff;
 
 pub use engine::SqlStore;
 pub use error::StoreError;
@@ -243,6 +244,34 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>>;
     /// The items of a request, oldest first.
     async fn outbox_of_request(&self, request_id: &str) -> Result<Vec<OutboxItem>>;
+
+    // --- console staff (`staff.rs`) ----------------------------------------------------
+
+    /// Adds a staff account; `Conflict` when the name exists.
+    async fn create_staff(&self, staff: staff::NewStaff, audit: NewAudit) -> Result<staff::StaffAccount>;
+    /// Every staff account, by name.
+    async fn staff_accounts(&self) -> Result<Vec<staff::StaffAccount>>;
+    /// An account with its credentials, checked against its audit record (`Tampered` when
+    /// its role, hash, secret or state was changed outside gebao).
+    async fn staff_credentials(&self, name: &str) -> Result<Option<staff::StaffCredentials>>;
+    /// New password and TOTP secret; the lock and the failures are cleared, sessions end.
+    /// `None` when there is no such account.
+    async fn reset_staff(
+        &self,
+        name: &str,
+        password_hash: String,
+        totp_secret: staff::TotpSecret,
+        audit: NewAudit,
+    ) -> Result<Option<staff::StaffAccount>>;
+    /// Disables an account (its sessions end); `false` when there is no such enabled one.
+    async fn disable_staff(&self, name: &str, audit: NewAudit) -> Result<bool>;
+    /// A sign-in whose password and code were right: `false` (and nothing written) when the
+    /// code's `step` was already used, otherwise the failures are cleared and `step`
+    /// recorded, with the audit entry.
+    async fn staff_signed_in(&self, name: &str, step: i64, audit: NewAudit) -> Result<bool>;
+    /// A failed sign-in of an existing account, audited; at [`staff::MAX_FAILURES`] in a
+    /// row the account is locked for [`staff::LOCK_MS`] (audited too). `true` when locked.
+    async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

@@ -18,6 +18,7 @@ use std::pin::Pin;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "portal_links", include_str!("../migrations/0002_portal_links.sql")),
+    (3, "staff", include_str!("../migrations/0003_staff.sql")),
     (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql")),
 ];
 

@@ -54,13 +54,24 @@ pub enum AuditAction {
     OutboxAcknowledged,
     RetentionSweep,
     RetentionSweepFailed,
+    /// Console staff (`staff.rs`): an account added, its credentials reset, disabled; a
+    /// sign-in, a failed one, a lock-out; an action refused for the role; a contact point
+    /// shown unmasked (with the reason typed in).
+    StaffAdd,
+    StaffReset,
+    StaffDisable,
+    StaffLogin,
+    StaffLoginFailed,
+    StaffLocked,
+    StaffRefused,
+    StaffUnmask,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 21] = [
+    const PLAIN: [(AuditAction, &'static str); 29] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -82,6 +93,14 @@ impl AuditAction {
         (AuditAction::RetentionSweep, "retention.sweep"),
         (AuditAction::RetentionSweepFailed, "retention.sweep-failed"),
         (AuditAction::Note, "audit.note"),
+        (AuditAction::StaffAdd, "staff.add"),
+        (AuditAction::StaffReset, "staff.reset"),
+        (AuditAction::StaffDisable, "staff.disable"),
+        (AuditAction::StaffLogin, "staff.login"),
+        (AuditAction::StaffLoginFailed, "staff.login-failed"),
+        (AuditAction::StaffLocked, "staff.locked"),
+        (AuditAction::StaffRefused, "staff.refused"),
+        (AuditAction::StaffUnmask, "staff.unmask"),
     ];
 
     #[cfg(test)]

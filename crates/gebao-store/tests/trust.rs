@@ -97,6 +97,50 @@ async fn api_key_edits_are_refused_and_reported(env: Env) {
     assert!(!r.is_intact());
 }
 
+/// A staff account's role raised, its password hash replaced or its disabling undone in the
+/// database: the account is refused when read (signing in) and verify names it; a code
+/// step is taken once.
+async fn staff_edits_are_refused_and_reported(env: Env) {
+    use gebao_store::staff::{NewStaff, StaffRole, TotpSecret};
+    let s = &env.store;
+    let new = |name: &str, role| NewStaff {
+        name: name.into(),
+        display_name: format!("{name} 同事"),
+        role,
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA${name}"),
+        totp_secret: TotpSecret(vec![7; 20]),
+        at_ms: T0,
+    };
+    s.create_staff(new("wang", StaffRole::Support), audit("staff.add", "")).await.unwrap();
+    s.create_staff(new("zhao", StaffRole::Auditor), audit("staff.add", "")).await.unwrap();
+    s.create_staff(new("qian", StaffRole::Support), audit("staff.add", "")).await.unwrap();
+    assert!(matches!(
+        s.create_staff(new("wang", StaffRole::Admin), audit("staff.add", "")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(s.disable_staff("qian", audit("staff.disable", "")).await.unwrap());
+    assert!(!s.disable_staff("qian", audit("staff.disable", "")).await.unwrap());
+    let creds = s.staff_credentials("wang").await.unwrap().unwrap();
+    assert_eq!((creds.account.role, creds.totp_secret.0.clone()), (StaffRole::Support, vec![7; 20]));
+    assert!(s.staff_signed_in("wang", 100, audit("staff.login", "")).await.unwrap());
+    assert!(!s.staff_signed_in("wang", 100, audit("staff.login", "")).await.unwrap(), "a step is used once");
+    assert!(!s.staff_signed_in("wang", 99, audit("staff.login", "")).await.unwrap(), "an older step neither");
+    assert!(s.verify(None).await.unwrap().is_intact());
+    // The secret is not in the database in clear.
+    let stored = env.raw.bytes("SELECT totp_secret FROM staff WHERE name = 'wang'").await.unwrap();
+    assert!(!stored.windows(20).any(|w| w == [7; 20]));
+
+    env.raw.exec("UPDATE staff SET role = 'privacy-officer' WHERE name = 'wang'").await;
+    env.raw.exec("UPDATE staff SET password_hash = 'x' WHERE name = 'zhao'").await;
+    env.raw.exec("UPDATE staff SET disabled_ms = NULL WHERE name = 'qian'").await;
+    for name in ["wang", "zhao", "qian"] {
+        assert!(matches!(s.staff_credentials(name).await, Err(StoreError::Tampered(_))), "{name}");
+    }
+    let r = s.verify(None).await.unwrap();
+    let targets: Vec<&str> = r.state.problems.iter().map(|p| p.target.as_str()).collect();
+    assert_eq!(targets, ["staff:qian", "staff:wang", "staff:zhao"], "{r:?}");
+}
+
 /// A subject's status edited, a policy version rewritten, a subject row deleted or slipped
 /// in: each found.
 async fn state_edits_are_reported(env: Env) {
@@ -196,6 +240,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     head_moved_back_is_found,
     rolled_back_head_is_found_by_the_anchor,
     api_key_edits_are_refused_and_reported,
+    staff_edits_are_refused_and_reported,
     state_edits_are_reported,
     erasure_keeps_the_proof,
     change_feed,

@@ -39,6 +39,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage operator API keys (create, list, revoke).
     Keys(commands::keys::Args),
+    /// Manage the console's staff accounts (add, list, disable, reset).
+    Staff(commands::staff::Args),
     /// Publish the manifest as a new policy version.
     Publish(commands::publish::Args),
     /// Verify the hash chains of the consent ledger and the audit log.
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args, lang),
         Command::Serve(args) => commands::serve::run(args, lang),
         Command::Keys(args) => commands::keys::run(args, lang),
+        Command::Staff(args) => commands::staff::run(args, lang),
         Command::Publish(args) => commands::publish::run(args, lang),
         Command::Audit(args) => commands::audit::run(args, lang),
         Command::Requests(args) => commands::requests::run(args, lang),

@@ -63,7 +63,7 @@ async fn secure_headers(req: axum::extract::Request, next: Next) -> Response {
     res
 }
 
-fn secure(res: &mut Response) {
+pub(crate) fn secure(res: &mut Response) {
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -122,7 +122,7 @@ impl Chrome {
     }
 }
 
-fn with_lang(path: &str, lang: Lang) -> String {
+pub(crate) fn with_lang(path: &str, lang: Lang) -> String {
     match lang {
         Lang::ZhCn => path.to_owned(),
         Lang::En => format!("{path}?lang=en"),
@@ -131,7 +131,7 @@ fn with_lang(path: &str, lang: Lang) -> String {
 
 /// The language a page asks for: `?lang=zh-CN` (the default) or `?lang=en`; any other
 /// value is refused with a page that says which ones exist.
-fn lang_of(query: Option<&str>) -> Result<Lang, ()> {
+pub(crate) fn lang_of(query: Option<&str>) -> Result<Lang, ()> {
     let Some(q) = query else { return Ok(Lang::ZhCn) };
     let mut lang = Lang::ZhCn;
     for (k, v) in form_urlencoded::parse(q.as_bytes()) {
@@ -148,7 +148,7 @@ fn lang_of(query: Option<&str>) -> Result<Lang, ()> {
 
 /// A page rendered to HTML, or the error page when the template fails (it cannot with
 /// these types, but a server never answers a panic).
-fn html(status: StatusCode, page: &impl Template, lang: Lang) -> Response {
+pub(crate) fn html(status: StatusCode, page: &impl Template, lang: Lang) -> Response {
     match page.render() {
         Ok(body) => (
             status,

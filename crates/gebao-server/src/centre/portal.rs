@@ -142,11 +142,11 @@ pub(super) fn start_session(state: &AppState, key: &SubjectKey, headers: &Header
 }
 
 /// Whether the page was asked for over HTTPS (directly or through a proxy that says so).
-fn over_https(headers: &HeaderMap) -> bool {
+pub(crate) fn over_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-pub(super) fn redirect(to: &str) -> Response {
+pub(crate) fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -154,7 +154,7 @@ pub(super) fn redirect(to: &str) -> Response {
     res
 }
 
-pub(super) fn no_store(mut res: Response) -> Response {
+pub(crate) fn no_store(mut res: Response) -> Response {
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
@@ -410,7 +410,7 @@ async fn consents_page(state: &AppState, lang: Lang, q: Option<&str>, session: S
 }
 
 /// An instant as Beijing time, to the minute.
-pub(super) fn beijing_time(ms: i64) -> String {
+pub(crate) fn beijing_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| gebao_core::calendar::shanghai_time(t).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
@@ -521,7 +521,7 @@ pub(super) async fn posted<F: Posted>(
     Ok((session, form))
 }
 
-pub(super) fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, h)| !host.is_empty() && h == host)

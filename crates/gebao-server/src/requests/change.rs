@@ -27,6 +27,22 @@ pub async fn load(state: &AppState, id: &str) -> Result<RightsRequest, RequestEr
     state.store.request(id).await?.ok_or_else(|| RequestError::NotFound(id.to_owned()))
 }
 
+/// A staff decision (approve, refuse with a ground, withdraw for the user) with the staff's
+/// note: one legal transition, committed with its audit entry. The API and the console
+/// both act through it.
+pub async fn act(
+    state: &AppState,
+    actor: &str,
+    id: &str,
+    event: RequestEvent,
+    note: Option<String>,
+    detail: Value,
+) -> Result<RightsRequest, RequestError> {
+    let mut change = Change::new(state, actor, load(state, id).await?);
+    change.transition(event, note, detail)?;
+    change.commit().await
+}
+
 /// A request in the wrong state for an action.
 pub fn wrong_state(req: &RightsRequest, action: &'static str) -> RequestError {
     RequestError::WrongState { state: req.state, action }

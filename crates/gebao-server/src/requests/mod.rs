@@ -20,6 +20,7 @@
 pub mod change;
 pub mod datasets;
 pub mod details;
+pub mod dry_run;
 pub mod effects;
 pub mod error;
 pub mod execute;

@@ -142,3 +142,34 @@ pub fn deletion_notices(
     }
     (items, Value::Array(summary))
 }
+
+/// Records that the target of a delivery confirmed it acted (a recipient confirming a
+/// deletion, PIPL 47), by `by` (`recipient`, an API key's actor, a member of staff), with
+/// its audit entry; a manual item is delivered by this. Acknowledging twice answers the
+/// item as it is. `NotFound` without such an item, `Blocked` while it is not delivered.
+pub async fn acknowledge(
+    state: &AppState,
+    by: &str,
+    id: &str,
+    reference: Option<String>,
+    note: Option<String>,
+) -> Result<gebao_store::OutboxItem, super::RequestError> {
+    use super::{RequestError, text};
+    use gebao_store::{AuditAction, OutboxState};
+    if reference.as_ref().is_some_and(|r| r.chars().count() > 200 || r.chars().any(char::is_control)) {
+        return Err(RequestError::invalid("reference", text::text_invalid("reference", 200)));
+    }
+    let ack = json!({ "by": by, "reference": reference, "note": note });
+    let entry =
+        crate::state::audit(by.to_owned(), AuditAction::OutboxAcknowledged, format!("outbox:{id}"), None, ack.clone());
+    match state.store.acknowledge_outbox(id, ack, entry).await? {
+        Some(item) => Ok(item),
+        None => match state.store.outbox_item(id).await? {
+            None => Err(RequestError::NotFound(id.to_owned())),
+            Some(i) if matches!(i.state, OutboxState::Pending | OutboxState::Failed) => {
+                Err(RequestError::blocked("id", text::outbox_not_delivered(id)))
+            }
+            Some(i) => Ok(i),
+        },
+    }
+}

@@ -155,9 +155,12 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(crate::centre::router())
         .merge(crate::banner::router())
+        .merge(crate::console::router())
         .fallback(|State(state): State<AppState>, uri: Uri| async move {
             if crate::centre::owns(uri.path()) {
                 crate::centre::not_found(&state, uri.query(), uri.path()).await
+            } else if crate::console::owns(uri.path()) {
+                crate::console::not_found(&state, uri.query(), uri.path()).await
             } else {
                 ApiError::NotFound { field: None, text: messages::no_route() }.into_response()
             }

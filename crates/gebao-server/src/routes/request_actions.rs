@@ -8,17 +8,15 @@ use super::schema::{OperatorId, RefusalReasonName};
 use crate::auth::{Auth, scope};
 use crate::error::ApiError;
 use crate::extract::{Json, JsonOrEmpty, Path, Query};
-use crate::requests::change::{self, Change};
+use crate::requests::change;
 use crate::requests::effects::{self, Blocker};
 use crate::requests::execute;
 use crate::requests::text;
 use crate::requests::verify::{self, CodeOutcome, Method};
 use crate::requests::view::{self, DeliveryView, RequestView};
-use crate::state::{AppState, audit};
+use crate::state::AppState;
 use axum::extract::State;
 use gebao_core::requests::{RefusalReason, RequestEvent};
-use gebao_store::AuditAction;
-use gebao_store::OutboxState;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -116,9 +114,7 @@ async fn transition(
     detail: Value,
 ) -> Viewed {
     let note = self::note(note)?;
-    let mut change = Change::new(state, actor, change::load(state, id).await?);
-    change.transition(event, note, detail)?;
-    let req = change.commit().await?;
+    let req = change::act(state, actor, id, event, note, detail).await?;
     show(state, req).await
 }
 
@@ -318,16 +314,10 @@ pub async fn acknowledge(
     if b.reference.as_ref().is_some_and(|r| r.chars().count() > 200 || r.chars().any(char::is_control)) {
         return Err(ApiError::invalid("reference", text::text_invalid("reference", 200)));
     }
-    let ack = json!({ "by": by, "reference": b.reference, "note": note(b.note)? });
-    let entry = audit(by.clone(), AuditAction::OutboxAcknowledged, format!("outbox:{id}"), None, ack.clone());
-    match state.store.acknowledge_outbox(&id, ack, entry).await? {
-        Some(item) => Ok(axum::Json(view::delivery(&item))),
-        None => match state.store.outbox_item(&id).await? {
-            None => Err(ApiError::not_found("id", text::outbox_not_found(&id))),
-            Some(i) if matches!(i.state, OutboxState::Pending | OutboxState::Failed) => {
-                Err(ApiError::Conflict { field: "id".into(), text: text::outbox_not_delivered(&id) })
-            }
-            Some(i) => Ok(axum::Json(view::delivery(&i))),
-        },
+    let note = note(b.note)?;
+    match crate::requests::propagate::acknowledge(&state, &by, &id, b.reference, note).await {
+        Ok(item) => Ok(axum::Json(view::delivery(&item))),
+        Err(crate::requests::RequestError::NotFound(_)) => Err(ApiError::not_found("id", text::outbox_not_found(&id))),
+        Err(e) => Err(e.into()),
     }
 }

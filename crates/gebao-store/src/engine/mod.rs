@@ -23,6 +23,7 @@ mod keys;
 mod outbox;
 mod policies;
 mod requests;
+mod staff;
 mod subjects;
 mod verify;
 
@@ -533,5 +534,39 @@ impl Store for SqlStore {
         in_read!(self, |tx, k| async move {
             Ok::<_, StoreError>(outbox::of_requests(tx, k, &[request_id]).await?.remove(request_id).unwrap_or_default())
         })
+    }
+
+    async fn create_staff(&self, s: crate::staff::NewStaff, audit: NewAudit) -> Result<crate::staff::StaffAccount> {
+        in_write!(self, |tx, k| staff::create(tx, k, s, audit))
+    }
+
+    async fn staff_accounts(&self) -> Result<Vec<crate::staff::StaffAccount>> {
+        in_read!(self, |tx, _k| staff::all(tx))
+    }
+
+    async fn staff_credentials(&self, name: &str) -> Result<Option<crate::staff::StaffCredentials>> {
+        in_read!(self, |tx, k| staff::credentials(tx, k, name))
+    }
+
+    async fn reset_staff(
+        &self,
+        name: &str,
+        password_hash: String,
+        totp_secret: crate::staff::TotpSecret,
+        audit: NewAudit,
+    ) -> Result<Option<crate::staff::StaffAccount>> {
+        in_write!(self, |tx, k| staff::reset(tx, k, name, password_hash, totp_secret, audit))
+    }
+
+    async fn disable_staff(&self, name: &str, audit: NewAudit) -> Result<bool> {
+        in_write!(self, |tx, k| staff::disable(tx, k, name, audit))
+    }
+
+    async fn staff_signed_in(&self, name: &str, step: i64, audit: NewAudit) -> Result<bool> {
+        in_write!(self, |tx, k| staff::signed_in(tx, k, name, step, audit))
+    }
+
+    async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool> {
+        in_write!(self, |tx, k| staff::sign_in_failed(tx, k, name, audit))
     }
 }

@@ -1,6 +1,6 @@
 //! `gebao audit verify`: both chains walked page by page inside one read snapshot (appends
 //! made meanwhile are simply not seen), each head checked against its MAC, the rows the
-//! audit chain covers (API keys, subjects, policy versions) checked against the state their
+//! audit chain covers (API keys, subjects, policy versions, staff accounts) checked against the state their
 //! last audit entry recorded, and the chains against the external anchor when one is given.
 
 use super::audit::{self, AUDIT_COLS, audit_row};
@@ -8,6 +8,7 @@ use super::consents::{CONSENT_COLS, StoredConsent};
 use super::db::{Param, Row, Tx, params, placeholders};
 use super::keys::{API_KEY_COLS, KeyRow};
 use super::policies::{self, POLICY_COLS};
+use super::staff::{STAFF_COLS, StaffRow};
 use super::subjects::{ERASED_STATE, SUBJECT_COLS, SubjectRow};
 use crate::Result;
 use crate::anchor::Checkpoint;
@@ -120,7 +121,7 @@ struct Covered {
     read: fn(&Row) -> Result<(String, String)>,
 }
 
-const COVERED: [Covered; 3] = [
+const COVERED: [Covered; 4] = [
     Covered {
         table: "api_keys",
         cols: API_KEY_COLS,
@@ -150,6 +151,17 @@ const COVERED: [Covered; 3] = [
         prefix: "policy:",
         named_by: "CAST(version AS TEXT)",
         read: |r| Ok((format!("policy:{}", r.get::<i64>("version")?), policies::state_digest(r)?)),
+    },
+    Covered {
+        table: "staff",
+        cols: STAFF_COLS,
+        order: "name",
+        prefix: "staff:",
+        named_by: "name",
+        read: |r| {
+            let s = StaffRow::read(r)?;
+            Ok((s.target(), s.state_digest()))
+        },
     },
 ];
 
@@ -238,6 +250,7 @@ async fn covered_rows(tx: &mut Tx) -> Result<StateStatus> {
 fn order_value(r: &Row, col: &str) -> Result<Param> {
     Ok(match col {
         "version" => Param::from(r.get::<i64>(col)?),
+        "name" => Param::from(r.get::<String>(col)?),
         _ => Param::from(r.get::<Vec<u8>>(col)?),
     })
 }

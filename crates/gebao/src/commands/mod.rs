@@ -14,6 +14,7 @@ pub mod requests;
 pub mod scan;
 pub mod schema;
 pub mod serve;
+pub mod staff;
 mod store_args;
 pub mod sweep;
 
