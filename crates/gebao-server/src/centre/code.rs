@@ -119,7 +119,7 @@ pub(super) async fn ask(state: &AppState, headers: &HeaderMap, lang: Lang) -> Re
 fn accepted(state: &AppState, headers: &HeaderMap, csrf: &str) -> bool {
     let Some(pre) = cookie_named(headers, PRE) else { return false };
     let want = token_of(state, pre);
-    let same = csrf.len() == want.len() && csrf.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = gebao_store::staff::constant_time_eq(csrf.as_bytes(), want.as_bytes());
     same && same_origin(headers)
 }
 

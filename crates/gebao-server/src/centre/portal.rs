@@ -68,7 +68,7 @@ fn cookie_value(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The value of the request's cookie `name`.
-pub(super) fn cookie_named<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn cookie_named<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -83,9 +83,7 @@ impl Session {
     /// Whether a form posted in this session may act: it carries the session's token
     /// (compared in constant time) and comes from this server's own pages.
     pub(super) fn accepts(&self, csrf: &str, headers: &HeaderMap) -> bool {
-        let same = csrf.len() == self.csrf.len()
-            && csrf.bytes().zip(self.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        same && same_origin(headers)
+        gebao_store::staff::constant_time_eq(csrf.as_bytes(), self.csrf.as_bytes()) && same_origin(headers)
     }
 }
 

@@ -12,6 +12,7 @@
 
 use super::perm::{Permission, may};
 use super::{Chrome, html, lang_of};
+use crate::centre::portal::cookie_named;
 use crate::centre::portal::{no_store, over_https, redirect, same_origin};
 use crate::state::{AppState, audit};
 use askama::Template;
@@ -67,17 +68,6 @@ impl Staff {
     }
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let c = format!("{name}={value}; Path=/console; Max-Age={max_age_s}; HttpOnly; SameSite=Strict{secure}");
@@ -96,7 +86,7 @@ fn csrf_of(state: &AppState, label: &str, value: &str) -> String {
 /// The session of this request, if it is live: sealed by this server, not idle or too old,
 /// of an enabled account whose credentials did not change since.
 async fn session(state: &AppState, headers: &HeaderMap) -> Option<Staff> {
-    let sealed = hex::decode(cookie(headers, COOKIE)?).ok()?;
+    let sealed = hex::decode(cookie_named(headers, COOKIE)?).ok()?;
     let claims: Claims = serde_json::from_slice(&state.crypto.decrypt(&sealed, SESSION_AAD).ok()?).ok()?;
     let now = crate::now_ms();
     if now - claims.seen > IDLE_MS || now - claims.iat > ABSOLUTE_MS {
@@ -249,7 +239,7 @@ pub async fn login(
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/console/login";
     let token_ok = |f: &LoginForm| {
-        cookie(&headers, LOGIN_COOKIE).is_some_and(|nonce| {
+        cookie_named(&headers, LOGIN_COOKIE).is_some_and(|nonce| {
             constant_time_eq(f.csrf.as_bytes(), csrf_of(&state, "console-login-csrf", nonce).as_bytes())
         })
     };
