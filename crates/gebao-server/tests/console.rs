@@ -23,6 +23,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     a_role_without_the_permission_is_refused_and_audited,
     an_officer_dry_runs_and_approves_a_deletion_the_user_then_sees_done,
     sessions_expire_and_forms_need_their_token,
+    consent_figures_count_each_user_once_and_name_nobody,
 );
 
 /// A browser that follows no redirect, so that each answer can be looked at.
@@ -342,6 +343,35 @@ async fn a_role_without_the_permission_is_refused_and_audited(kit: Kit) {
 }
 
 /// Mints a privacy-centre link for `id` and opens it: the user's session cookie.
+async fn consent_figures_count_each_user_once_and_name_nobody(kit: Kit) {
+    let s = kit.start().await;
+    for id in ["user-aaa", "user-bbb", "user-ccc"] {
+        s.register(id, json!({})).await;
+        s.consent(id, "grant", purpose("recommend"), json!({})).await;
+    }
+    s.consent("user-bbb", "withdraw", purpose("recommend"), json!({})).await;
+
+    let auditor = add(&s, "qian", StaffRole::Auditor).await;
+    let cookie = sign_in(&s, &auditor, 0).await;
+    let page = get(&s, "/console/figures", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = page.body.split("<tr>").find(|r| r.contains("个性化推荐")).unwrap_or_else(|| panic!("{}", page.body));
+    let cells: Vec<&str> = row.split("class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
+    assert_eq!(cells, ["1", "2", "1"], "version 1: two granted, one withdrawn: {row}");
+    assert!(!page.body.contains("user-"), "figures name nobody: {}", page.body);
+    // The English page says the same in English.
+    let en = get(&s, "/console/figures?lang=en", Some(&cookie)).await;
+    assert!(en.body.contains("Consent figures") && en.body.contains("Withdrawn"), "{}", en.body);
+
+    // Support does not see figures: refused and audited.
+    let support = add(&s, "zhao", StaffRole::Support).await;
+    let cookie = sign_in(&s, &support, 0).await;
+    assert_eq!(get(&s, "/console/figures", Some(&cookie)).await.status, 403);
+    let log = audit(&s).await;
+    assert!(actions(&log, AuditAction::StaffRefused).iter().any(|r| r.entry.detail["permission"] == "view-figures"));
+    s.stop().await;
+}
+
 async fn user_session(s: &Server, id: &str) -> String {
     let token = s.key(&[Scope::PortalWrite]).await;
     let link = s.post_as(&format!("/v1/subjects/{id}/portal-links"), Some(&token), &json!({})).await;
@@ -561,6 +591,7 @@ async fn the_console_in_a_real_browser() {
         let id = v["id"].as_str().unwrap().to_owned();
         vouch(&s, &id, "u1").await;
         s.register("u2", json!({ "email": "bob@example.cn" })).await;
+        s.consent("u2", "grant", purpose("recommend"), json!({})).await;
         file(&s, json!({ "kind": "copy", "subject": "u2" })).await;
         file(&s, json!({ "kind": "complaint", "subject": "u2", "details": { "text": "客服一直未答复" } })).await;
         let officer = add(&s, "li.na", StaffRole::PrivacyOfficer).await;
@@ -626,6 +657,12 @@ async fn the_console_in_a_real_browser() {
             let console = b.console().await;
             assert!(console.is_empty(), "the audit log at {width} px: {console:?}");
             shot(b, shots.as_deref(), format!("audit-{width}")).await;
+            // And the consent figures.
+            b.goto(&format!("{}/console/figures", s.base)).await;
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the figures are {wide} px wide on a {width} px screen");
+            assert!(b.console().await.is_empty(), "the figures at {width} px");
+            shot(b, shots.as_deref(), format!("figures-{width}")).await;
         }
         s.stop().await;
     })

@@ -148,6 +148,9 @@ pub trait Store: Send + Sync + 'static {
     async fn consents_after(&self, after: i64, limit: i64) -> Result<Vec<ConsentRow>>;
     /// A registered subject's ledger, oldest first.
     async fn consents_of(&self, subject: &str) -> Result<Vec<ConsentRow>>;
+    /// The ledger's current state in figures: per scope and policy version, how many
+    /// subjects' (and visitors') latest record is a grant or a withdrawal.
+    async fn consent_figures(&self) -> Result<Vec<ConsentFigure>>;
 
     // --- change feed ------------------------------------------------------------------
 

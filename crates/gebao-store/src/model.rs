@@ -361,6 +361,16 @@ pub struct NewConsent {
     pub at_ms: i64,
 }
 
+/// How many subjects stand granted or withdrawn in one scope, by the policy version of
+/// their latest record in it (`Store::consent_figures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentFigure {
+    pub scope: ConsentScope,
+    pub policy_version: i64,
+    pub granted: i64,
+    pub withdrawn: i64,
+}
+
 /// A stored consent record with its place in the chain. `record.subject` is the user id
 /// while the subject is registered, and the registration's pseudonym once it was erased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,8 @@
 mod common;
 
 use common::*;
-use gebao_core::decision::{ConsentAction, SubjectStatus};
+use gebao_core::decision::{ConsentAction, ConsentScope, SubjectStatus};
+use gebao_core::ids::PurposeId;
 use gebao_store::chain::GENESIS;
 use gebao_store::crypto::{ContactKind, Keys};
 use gebao_store::*;
@@ -183,6 +184,41 @@ async fn failed_batch_writes_nothing(env: Env) {
     assert!(s.verify(None).await.unwrap().is_intact());
 }
 
+/// The figures count each subject once per scope, by its latest record and that record's
+/// policy version, in the database.
+async fn consent_figures(env: Env) {
+    let s = &env.store;
+    assert!(s.consent_figures().await.unwrap().is_empty(), "an empty ledger has no figures");
+    register(s.as_ref(), 4).await;
+    let at_v2 = |mut c: NewConsent| {
+        c.policy_version = 2;
+        c
+    };
+    s.append_consents(vec![
+        consent("s0", "recommend", ConsentAction::Grant, T0),
+        consent("s1", "recommend", ConsentAction::Grant, T0 + 1),
+        consent("s2", "recommend", ConsentAction::Grant, T0 + 2),
+        // s0 withdraws, s1 grants again under version 2: each counts once, by its latest.
+        consent("s0", "recommend", ConsentAction::Withdraw, T0 + 3),
+        at_v2(consent("s1", "recommend", ConsentAction::Grant, T0 + 4)),
+        at_v2(consent("s3", "marketing", ConsentAction::Withdraw, T0 + 5)),
+    ])
+    .await
+    .unwrap();
+    let purpose = |p: &str| ConsentScope::Purpose { purpose: PurposeId(p.into()) };
+    let figures: Vec<(ConsentScope, i64, i64, i64)> = s
+        .consent_figures()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.scope, f.policy_version, f.granted, f.withdrawn))
+        .collect();
+    assert_eq!(
+        figures,
+        [(purpose("marketing"), 2, 0, 1), (purpose("recommend"), 1, 1, 1), (purpose("recommend"), 2, 1, 0)]
+    );
+}
+
 fn policy(major: bool, reconsent: &[&str]) -> NewPolicyVersion {
     NewPolicyVersion {
         manifest: "[app]\nname = \"示例\"\n".into(),
@@ -279,6 +315,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     api_keys,
     subjects,
     consent_ledger,
+    consent_figures,
     failed_batch_writes_nothing,
     policy_versions,
     audit_log,

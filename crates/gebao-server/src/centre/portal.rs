@@ -365,7 +365,7 @@ async fn consents_page(state: &AppState, lang: Lang, q: Option<&str>, session: S
     let rows = latest
         .into_values()
         .map(|r| {
-            let (title, note) = describe(manifest, &r.record.scope, lang, &c);
+            let (title, note) = describe(manifest, &r.record.scope, lang);
             let since = beijing_time(r.record.at_ms);
             ConsentRow {
                 withdraw_label: fill_keeping(c.ui.withdraw_label, &[("title", &title)]),
@@ -414,8 +414,10 @@ pub(crate) fn beijing_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A consent's name and what kind of consent it is, in the page's language.
-fn describe(m: &gebao_core::Manifest, scope: &ConsentScope, lang: Lang, c: &Chrome) -> (String, &'static str) {
+/// A consent's name and what kind of consent it is, in the page's language (the console's
+/// figures name consents the same way).
+pub(crate) fn describe(m: &gebao_core::Manifest, scope: &ConsentScope, lang: Lang) -> (String, &'static str) {
+    let ui = super::ui::Ui::of(lang);
     let purpose = |id: &gebao_core::ids::PurposeId| {
         m.purposes
             .iter()
@@ -423,8 +425,8 @@ fn describe(m: &gebao_core::Manifest, scope: &ConsentScope, lang: Lang, c: &Chro
             .map_or_else(|| id.0.clone(), |p| lang.pick(&p.name, p.name_en.as_deref()).to_owned())
     };
     match scope {
-        ConsentScope::Purpose { purpose: p } => (purpose(p), c.ui.consent_purpose),
-        ConsentScope::Sensitive { purpose: p } => (purpose(p), c.ui.consent_sensitive),
+        ConsentScope::Purpose { purpose: p } => (purpose(p), ui.consent_purpose),
+        ConsentScope::Sensitive { purpose: p } => (purpose(p), ui.consent_sensitive),
         ConsentScope::Recipient { recipient, separate } => {
             let name = m
                 .recipients
@@ -432,14 +434,14 @@ fn describe(m: &gebao_core::Manifest, scope: &ConsentScope, lang: Lang, c: &Chro
                 .find(|r| r.id == *recipient)
                 .map_or_else(|| recipient.0.clone(), |r| lang.pick(&r.name, r.name_en.as_deref()).to_owned());
             let note = match separate {
-                SeparateKind::Provision => c.ui.consent_provision,
-                SeparateKind::CrossBorder => c.ui.consent_cross_border,
-                SeparateKind::PublicDisclosure => c.ui.consent_public,
+                SeparateKind::Provision => ui.consent_provision,
+                SeparateKind::CrossBorder => ui.consent_cross_border,
+                SeparateKind::PublicDisclosure => ui.consent_public,
             };
             (name, note)
         }
-        ConsentScope::Cookie { category } => (category.label().get(lang).to_owned(), c.ui.consent_cookie),
-        ConsentScope::Personalisation => (c.ui.personalisation.to_owned(), c.ui.consent_personalisation),
+        ConsentScope::Cookie { category } => (category.label().get(lang).to_owned(), ui.consent_cookie),
+        ConsentScope::Personalisation => (ui.personalisation.to_owned(), ui.consent_personalisation),
     }
 }
 

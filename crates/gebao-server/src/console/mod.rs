@@ -8,6 +8,7 @@
 //! Server-rendered like the privacy centre, with its security headers and CSP.
 
 mod audit;
+mod figures;
 mod mask;
 mod perm;
 mod requests;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/outbox/{id}/ack", post(requests::acknowledge))
         .route("/console/staff", get(staff::page))
         .route("/console/audit", get(audit::page))
+        .route("/console/figures", get(figures::page))
         .route(
             "/console/assets/console.css",
             get(|| async {
@@ -119,6 +121,9 @@ impl Chrome {
             }
             if perm::may(s.account.role, Permission::ViewAudit) {
                 nav.push((ui.nav_audit, with_lang("/console/audit", lang)));
+            }
+            if perm::may(s.account.role, Permission::ViewFigures) {
+                nav.push((ui.nav_figures, with_lang("/console/figures", lang)));
             }
             if perm::may(s.account.role, Permission::ManageStaff) {
                 nav.push((ui.nav_staff, with_lang("/console/staff", lang)));

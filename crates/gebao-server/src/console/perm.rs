@@ -26,6 +26,8 @@ pub enum Permission {
     Unmask,
     /// The latest entries of the audit log.
     ViewAudit,
+    /// Consent figures per consent and policy version (counts only, nobody named).
+    ViewFigures,
     /// The staff accounts.
     ManageStaff,
 }
@@ -42,6 +44,7 @@ impl Permission {
             Permission::Acknowledge => "acknowledge",
             Permission::Unmask => "unmask",
             Permission::ViewAudit => "view-audit",
+            Permission::ViewFigures => "view-figures",
             Permission::ManageStaff => "manage-staff",
         }
     }
@@ -53,9 +56,12 @@ use Permission::*;
 /// acknowledges, masked only, and decides nothing; the auditor reads and never unmasks;
 /// the administrator keeps the accounts and decides no request.
 const TABLE: [(StaffRole, &[Permission]); 4] = [
-    (StaffRole::PrivacyOfficer, &[ViewQueue, ViewRequest, Verify, Decide, DryRun, Execute, Acknowledge, Unmask]),
+    (
+        StaffRole::PrivacyOfficer,
+        &[ViewQueue, ViewRequest, Verify, Decide, DryRun, Execute, Acknowledge, Unmask, ViewFigures],
+    ),
     (StaffRole::Support, &[ViewQueue, ViewRequest, Acknowledge]),
-    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit]),
+    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures]),
     (StaffRole::Admin, &[ManageStaff]),
 ];
 
@@ -79,6 +85,8 @@ mod tests {
         );
         assert!(!may(StaffRole::Auditor, Unmask) && !may(StaffRole::Auditor, Acknowledge));
         assert!(may(StaffRole::Auditor, ViewAudit) && !may(StaffRole::Support, ViewAudit));
+        assert!(may(StaffRole::Auditor, ViewFigures) && may(StaffRole::PrivacyOfficer, ViewFigures));
+        assert!(!may(StaffRole::Support, ViewFigures) && !may(StaffRole::Admin, ViewFigures));
         assert!(
             !may(StaffRole::Admin, Decide) && !may(StaffRole::Admin, ViewRequest) && may(StaffRole::Admin, ManageStaff)
         );

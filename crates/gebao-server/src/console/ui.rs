@@ -53,6 +53,14 @@ labels! {
     nav_requests: "请求队列", "Request queue";
     nav_staff: "工作人员", "Staff";
     nav_audit: "审计日志", "Audit log";
+    nav_figures: "同意统计", "Consent figures";
+    figures_heading: "同意统计", "Consent figures";
+    figures_note: "每个用户（及网站访客）在每项同意中只计一次：按其最新一条记录及该记录所依据的政策版本统计。只有人数，不列出任何人。", "Each user (and website visitor) counts once per consent: by their latest record in it and the policy version that record was given under. Counts only; nobody is named.";
+    figures_empty: "同意记录簿中还没有记录。", "The consent ledger has no records yet.";
+    col_consent: "同意事项", "Consent";
+    col_version: "政策版本", "Policy version";
+    col_granted: "已同意", "Granted";
+    col_withdrawn: "已撤回", "Withdrawn";
     audit_heading: "审计日志（最近 200 条）", "Audit log (latest 200 entries)";
     audit_note: "每一次写入和管理操作都记入防篡改的审计链；用户以化名出现，不含联系方式。完整校验请运行 gebao audit verify。", "Every write and administrative action is in the tamper-evident audit chain; users appear by pseudonym, never with a contact point. Run gebao audit verify for a full check.";
     col_detail: "详情", "Detail";

@@ -293,3 +293,28 @@ pub(crate) async fn of_subject(tx: &mut Tx, keys: &Keys, id: &str) -> Result<Vec
     let rows = tx.all(&sql, params![&s.pseudonym]).await?;
     rows.iter().map(|r| StoredConsent::read(r)?.decode(Some((s.key, s.id.clone())))).collect()
 }
+
+/// How many subjects (and website visitors) stand granted or withdrawn in each scope, by
+/// the policy version of their latest record in it: the ledger's current state, counted in
+/// the database (one pass, no row leaves it).
+pub(crate) async fn figures(tx: &mut Tx) -> Result<Vec<ConsentFigure>> {
+    let sql = "SELECT c.scope AS scope, c.policy_version AS policy_version, \
+               SUM(CASE WHEN c.action = 'grant' THEN 1 ELSE 0 END) AS granted, \
+               SUM(CASE WHEN c.action = 'withdraw' THEN 1 ELSE 0 END) AS withdrawn \
+               FROM consents c \
+               JOIN (SELECT subject, scope, MAX(seq) AS seq FROM consents GROUP BY subject, scope) latest \
+               ON latest.seq = c.seq \
+               GROUP BY c.scope, c.policy_version ORDER BY c.scope, c.policy_version";
+    let rows = tx.all(sql, Vec::new()).await?;
+    rows.iter()
+        .map(|r| {
+            let scope: String = r.get("scope")?;
+            Ok(ConsentFigure {
+                scope: from_json(&scope, "consent scope")?,
+                policy_version: r.get("policy_version")?,
+                granted: r.get("granted")?,
+                withdrawn: r.get("withdrawn")?,
+            })
+        })
+        .collect()
+}

@@ -378,6 +378,10 @@ impl Store for SqlStore {
         in_read!(self, |tx, k| consents::of_subject(tx, k, subject))
     }
 
+    async fn consent_figures(&self) -> Result<Vec<ConsentFigure>> {
+        in_read!(self, |tx, _k| consents::figures(tx))
+    }
+
     async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>> {
         let rows = self
             .pools
