@@ -278,13 +278,7 @@ fn is_ward(state: &AppState, session: &Session, s: &Subject) -> bool {
 /// The ward named by `key` (its keyed pseudonym, hex) in a page's address, or the 404 page:
 /// another subject, a child who has reached the age, or a key that names no one are all
 /// not found.
-pub(super) async fn ward(
-    state: &AppState,
-    session: &Session,
-    key: &str,
-    lang: Lang,
-    path: &str,
-) -> Result<Whose, Response> {
+async fn ward(state: &AppState, session: &Session, key: &str, lang: Lang, path: &str) -> Result<Whose, Response> {
     let not_found = || no_store(error(state, lang, path, StatusCode::NOT_FOUND));
     let key = SubjectKey::from_hex(key).ok_or_else(not_found)?;
     match state.store.subject_by_key(&key).await {
@@ -300,6 +294,34 @@ pub(super) async fn ward(
     }
 }
 
+/// Whose pages a signed-in user is on: their own, or — with a ward's key — that ward's
+/// (not found for anyone who is not the user's ward under the age).
+pub(super) async fn whose_pages(
+    state: &AppState,
+    session: &Session,
+    ward_key: Option<&str>,
+    lang: Lang,
+    path: &str,
+) -> Result<Whose, Response> {
+    match ward_key {
+        None => Ok(Whose::own(session)),
+        Some(key) => ward(state, session, key, lang, path).await,
+    }
+}
+
+/// A page's first step: the signed-in user and whose pages they view.
+pub(super) async fn viewing(
+    state: &AppState,
+    headers: &HeaderMap,
+    ward_key: Option<&str>,
+    lang: Lang,
+    path: &str,
+) -> Result<(Session, Whose), Response> {
+    let session = signed_in(state, headers, lang, path).await?;
+    let whose = whose_pages(state, &session, ward_key, lang, path).await?;
+    Ok((session, whose))
+}
+
 /// A ward's name on the guardian's pages: the operator's user id (gebao knows no names).
 pub(super) fn ward_title(c: &Chrome, whose: &Whose) -> String {
     fill_keeping(c.ui.ward_title, &[("id", &whose.subject.id)])
@@ -308,11 +330,10 @@ pub(super) fn ward_title(c: &Chrome, whose: &Whose) -> String {
 /// `GET /privacy/me`: the consents the user gave, each with its state and a withdrawal.
 pub async fn me(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
-    let session = match signed_in(&state, &headers, lang, "/privacy/me").await {
-        Ok(s) => s,
+    let (session, whose) = match viewing(&state, &headers, None, lang, "/privacy/me").await {
+        Ok(v) => v,
         Err(page) => return page,
     };
-    let whose = Whose::own(&session);
     consents_page(&state, lang, q.as_deref(), session, whose).await
 }
 
@@ -325,12 +346,8 @@ pub async fn ward_me(
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me";
-    let session = match signed_in(&state, &headers, lang, path).await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let whose = match ward(&state, &session, &key, lang, path).await {
-        Ok(w) => w,
+    let (session, whose) = match viewing(&state, &headers, Some(&key), lang, path).await {
+        Ok(v) => v,
         Err(page) => return page,
     };
     consents_page(&state, lang, q.as_deref(), session, whose).await
@@ -541,7 +558,10 @@ pub async fn withdraw(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let whose = Whose::own(&session);
+    let whose = match whose_pages(&state, &session, None, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
     withdraw_for(&state, lang, whose, form).await
 }
 
@@ -560,7 +580,7 @@ pub async fn ward_withdraw(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let whose = match ward(&state, &session, &key, lang, path).await {
+    let whose = match whose_pages(&state, &session, Some(&key), lang, path).await {
         Ok(w) => w,
         Err(page) => return page,
     };

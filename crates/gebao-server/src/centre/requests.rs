@@ -7,7 +7,7 @@
 
 use super::pages::{ErrorPage, error};
 use super::portal::{
-    Posted, Session, Whose, beijing_time, no_store, posted, redirect, signed_in, ward, ward_title, with_lang_and,
+    Posted, Session, Whose, beijing_time, no_store, posted, redirect, viewing, ward_title, whose_pages, with_lang_and,
 };
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
@@ -85,11 +85,10 @@ struct Requests {
 pub async fn page(State(state): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let session = match signed_in(&state, &headers, lang, path).await {
-        Ok(s) => s,
+    let (session, whose) = match viewing(&state, &headers, None, lang, path).await {
+        Ok(v) => v,
         Err(page) => return page,
     };
-    let whose = Whose::own(&session);
     requests_page(&state, lang, q.as_deref(), session, whose).await
 }
 
@@ -102,12 +101,8 @@ pub async fn ward_page(
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let session = match signed_in(&state, &headers, lang, path).await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let whose = match ward(&state, &session, &key, lang, path).await {
-        Ok(w) => w,
+    let (session, whose) = match viewing(&state, &headers, Some(&key), lang, path).await {
+        Ok(v) => v,
         Err(page) => return page,
     };
     requests_page(&state, lang, q.as_deref(), session, whose).await
@@ -248,7 +243,10 @@ pub async fn file(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let whose = Whose::own(&session);
+    let whose = match whose_pages(&state, &session, None, lang, path).await {
+        Ok(w) => w,
+        Err(page) => return page,
+    };
     file_for(&state, lang, &session, whose, form).await
 }
 
@@ -267,7 +265,7 @@ pub async fn ward_file(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let whose = match ward(&state, &session, &key, lang, path).await {
+    let whose = match whose_pages(&state, &session, Some(&key), lang, path).await {
         Ok(w) => w,
         Err(page) => return page,
     };
@@ -357,11 +355,10 @@ pub async fn copy(
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let session = match signed_in(&state, &headers, lang, path).await {
-        Ok(s) => s,
+    let (session, whose) = match viewing(&state, &headers, None, lang, path).await {
+        Ok(v) => v,
         Err(page) => return page,
     };
-    let whose = Whose::own(&session);
     copy_for(&state, lang, &session, &whose, &id).await
 }
 
@@ -375,12 +372,8 @@ pub async fn ward_copy(
 ) -> Response {
     let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
     let path = "/privacy/me/requests";
-    let session = match signed_in(&state, &headers, lang, path).await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let whose = match ward(&state, &session, &key, lang, path).await {
-        Ok(w) => w,
+    let (session, whose) = match viewing(&state, &headers, Some(&key), lang, path).await {
+        Ok(v) => v,
         Err(page) => return page,
     };
     copy_for(&state, lang, &session, &whose, &id).await
