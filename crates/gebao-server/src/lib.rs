@@ -28,6 +28,7 @@ pub mod console;
 pub mod deadlines;
 pub mod error;
 mod extract;
+mod labels;
 mod listen;
 pub mod memory;
 pub mod messages;

@@ -1,31 +1,8 @@
 //! The privacy centre's own words, zh-CN first and English second. Everything else on its
 //! pages comes from the manifest or the policy renderer.
 
+use crate::labels::labels;
 use gebao_core::text::Lang;
-
-/// Declares the labels once, each with its zh-CN and English text.
-macro_rules! labels {
-    ($($name:ident: $zh:expr, $en:expr;)*) => {
-        /// The labels of every page, in one language.
-        #[derive(Debug, Clone, Copy)]
-        pub struct Ui {
-            $(pub $name: &'static str,)*
-        }
-
-        impl Ui {
-            pub fn of(lang: Lang) -> Ui {
-                match lang {
-                    Lang::ZhCn => Ui { $($name: $zh,)* },
-                    Lang::En => Ui { $($name: $en,)* },
-                }
-            }
-        }
-
-        /// Every label: (name, zh-CN, English), for the tests.
-        #[cfg(test)]
-        const ALL: &[(&str, &str, &str)] = &[$((stringify!($name), $zh, $en),)*];
-    };
-}
 
 labels! {
     centre: "隐私中心", "Privacy Centre";

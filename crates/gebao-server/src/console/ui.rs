@@ -1,30 +1,7 @@
 //! The console's own words, zh-CN first and English second.
 
+use crate::labels::labels;
 use gebao_core::text::Lang;
-
-/// Declares the labels once, each with its zh-CN and English text.
-macro_rules! labels {
-    ($($name:ident: $zh:expr, $en:expr;)*) => {
-        /// The console's labels, in one language.
-        #[derive(Debug, Clone, Copy)]
-        pub struct Ui {
-            $(pub $name: &'static str,)*
-        }
-
-        impl Ui {
-            pub fn of(lang: Lang) -> Ui {
-                match lang {
-                    Lang::ZhCn => Ui { $($name: $zh,)* },
-                    Lang::En => Ui { $($name: $en,)* },
-                }
-            }
-        }
-
-        /// Every label: (name, zh-CN, English), for the tests.
-        #[cfg(test)]
-        const ALL: &[(&str, &str, &str)] = &[$((stringify!($name), $zh, $en),)*];
-    };
-}
 
 labels! {
     console: "个人信息保护工作台", "Privacy console";
