@@ -133,6 +133,20 @@ impl PermissionKind {
         })
     }
 
+    /// Android permission names grouped by their kind, in order of first appearance; names
+    /// of no kind are left out.
+    pub fn group_android<'a>(permissions: impl IntoIterator<Item = &'a str>) -> Vec<(PermissionKind, Vec<&'a str>)> {
+        let mut groups: Vec<(PermissionKind, Vec<&'a str>)> = Vec::new();
+        for p in permissions {
+            let Some(kind) = PermissionKind::from_android(p) else { continue };
+            match groups.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, names)) => names.push(p),
+                None => groups.push((kind, vec![p])),
+            }
+        }
+        groups
+    }
+
     /// Whether granting it lets the app collect personal information, so that asking for it
     /// must come with its purpose (APP19 二(3)): everything but network access and
     /// notifications.

@@ -171,14 +171,7 @@ pub fn compare(m: &Manifest, app: &AppFacts, src: Option<&str>) -> Vec<Finding> 
     }
 
     // The permissions requested, by kind, each with its platform names.
-    let mut requested: Vec<(PermissionKind, Vec<&str>)> = Vec::new();
-    for p in &app.permissions {
-        let Some(kind) = PermissionKind::from_android(p) else { continue };
-        match requested.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, names)) => names.push(p),
-            None => requested.push((kind, vec![p])),
-        }
-    }
+    let mut requested = PermissionKind::group_android(app.permissions.iter().map(String::as_str));
     requested.sort_by_key(|(k, _)| *k);
     for (kind, names) in requested.iter().filter(|(k, _)| k.collects_pi()) {
         let label = kind.label();

@@ -70,14 +70,8 @@ pub fn sections(scan: &ApkScan, file: &str) -> String {
     }
 
     // One permission and one scenario per kind, with the package's names for it.
-    let mut kinds: Vec<(PermissionKind, Vec<&str>)> = Vec::new();
-    for p in &scan.manifest.permissions {
-        let Some(kind) = PermissionKind::from_android(&p.name).filter(|k| k.collects_pi()) else { continue };
-        match kinds.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, names)) => names.push(&p.name),
-            None => kinds.push((kind, vec![&p.name])),
-        }
-    }
+    let mut kinds = PermissionKind::group_android(scan.manifest.permissions.iter().map(|p| p.name.as_str()));
+    kinds.retain(|(k, _)| k.collects_pi());
     for (kind, names) in &kinds {
         let label = kind.label();
         let _ = writeln!(w, "[[permissions]]\nid = \"{}\"", kind.as_str());
