@@ -35,6 +35,7 @@ pub mod messages;
 pub mod metrics;
 mod observe;
 pub mod outbox;
+pub mod publish;
 pub mod requests;
 mod routes;
 pub mod state;

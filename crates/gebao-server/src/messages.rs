@@ -148,6 +148,16 @@ pub fn headers_too_large(limit: usize) -> Text {
     )
 }
 
+pub fn policy_moved(latest: Option<i64>) -> Text {
+    let n = latest.unwrap_or(0);
+    t(
+        format!("在此期间已发布了第 {n} 版政策，变更对比已不再准确：请基于最新版本重新预览后再发布"),
+        format!(
+            "version {n} was published meanwhile, so the comparison no longer holds: preview again against the latest version, then publish"
+        ),
+    )
+}
+
 pub fn version_not_found(n: i64) -> Text {
     t(format!("没有第 {n} 版政策"), format!("there is no policy version {n}"))
 }

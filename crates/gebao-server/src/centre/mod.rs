@@ -5,7 +5,7 @@
 //! style, no request to anyone but this server (`Content-Security-Policy`).
 
 mod code;
-mod pages;
+pub(crate) mod pages;
 pub(crate) mod portal;
 mod requests;
 mod ui;

@@ -46,11 +46,15 @@ struct Versions {
     rows: Vec<VersionRow>,
 }
 
-struct ChangeRow {
-    summary: String,
-    major: Option<&'static str>,
-    before: Option<String>,
-    after: Option<String>,
+/// One change of a version's diff as people read it (the centre's and the console's pages).
+pub(crate) struct ChangeRow {
+    /// Where in the manifest, e.g. `purposes[2].fields`.
+    pub path: String,
+    pub summary: String,
+    /// The major-change trigger it sets off (35273 5.5), by its label.
+    pub major: Option<&'static str>,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 #[derive(Template)]
@@ -217,16 +221,7 @@ pub async fn changes(State(state): State<AppState>, Path(n): Path<String>, RawQu
         let (prev, count, major) = ((v.version - 1).to_string(), changes.len().to_string(), major.to_string());
         fill_keeping(c.ui.changes_summary, &[("prev", &prev), ("count", &count), ("major", &major)])
     };
-    let manifest = &state.policies.current().manifest;
-    let reconsent = v
-        .body
-        .reconsent
-        .iter()
-        .map(|id| match manifest.purposes.iter().find(|p| p.id.0 == *id) {
-            Some(p) => lang.pick(&p.name, p.name_en.as_deref()).to_owned(),
-            None => id.clone(),
-        })
-        .collect();
+    let reconsent = purpose_names(&state.policies.current().manifest, &v.body.reconsent, lang);
     let heading = fill_keeping(c.ui.changes_heading, &[("n", &v.version.to_string())]);
     let read_href = c.href(&format!("/privacy/policy/versions/{}", v.version));
     html(StatusCode::OK, &Changes { c, heading, summary, reconsent, changes, read_href }, lang)
@@ -234,7 +229,7 @@ pub async fn changes(State(state): State<AppState>, Path(n): Path<String>, RawQu
 
 /// One change as the user reads it: the summary in the page's language, the trigger that
 /// makes it major, the value before and after.
-fn change_row(ch: &Value, lang: Lang) -> ChangeRow {
+pub(crate) fn change_row(ch: &Value, lang: Lang) -> ChangeRow {
     let text = |k: &str| ch.get(k).and_then(Value::as_str).map(str::to_owned);
     let summary = match lang {
         Lang::ZhCn => text("summary_zh"),
@@ -245,7 +240,23 @@ fn change_row(ch: &Value, lang: Lang) -> ChangeRow {
         .and_then(Value::as_str)
         .and_then(|id| Trigger::ALL.into_iter().find(|t| t.id() == id))
         .map(|t| t.label().get(lang));
-    ChangeRow { summary: summary.unwrap_or_default(), major, before: text("before"), after: text("after") }
+    ChangeRow {
+        path: text("path").unwrap_or_default(),
+        summary: summary.unwrap_or_default(),
+        major,
+        before: text("before"),
+        after: text("after"),
+    }
+}
+
+/// Purposes by their names in `lang` (an id the manifest no longer has, as it is).
+pub(crate) fn purpose_names(manifest: &gebao_core::Manifest, ids: &[String], lang: Lang) -> Vec<String> {
+    ids.iter()
+        .map(|id| match manifest.purposes.iter().find(|p| p.id.0 == *id) {
+            Some(p) => lang.pick(&p.name, p.name_en.as_deref()).to_owned(),
+            None => id.clone(),
+        })
+        .collect()
 }
 
 /// The error page: not found, or a language that does not exist.

@@ -10,14 +10,14 @@ use crate::auth::{Auth, scope};
 use crate::error::{ApiError, ManifestRejected};
 use crate::extract::{Json, Path, Query};
 use crate::messages;
-use crate::state::{AppState, audit};
-use crate::versions::{self, JSON_KEY, PublishError, text_key};
+use crate::publish::{Published, Refusal};
+use crate::state::AppState;
+use crate::versions::{JSON_KEY, text_key};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use gebao_policy::{Document, Format, Lang};
-use gebao_store::AuditAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -156,7 +156,7 @@ pub struct VersionView {
 }
 
 /// Something in a published manifest this server cannot carry out.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Warning {
     /// Where, e.g. `recipients[0].deletion.address`.
     pub path: String,
@@ -274,51 +274,41 @@ pub async fn publish(
     auth: Auth<scope::PolicyWrite>,
     Json(b): Json<PublishBody>,
 ) -> Result<Response, ApiError> {
-    let previous = state.store.latest_policy().await?;
-    let prev_manifest = match &previous {
-        Some(p) => Some(
-            gebao_core::load_manifest(&p.body.manifest)
-                .map_err(|e| ApiError::Internal(format!("stored version {}: {e}", p.version)))?,
-        ),
-        None => None,
+    let proposal = match crate::publish::propose(&state, &b.manifest, b.effective).await {
+        Ok(p) => p,
+        Err(r) => return refused(&b.manifest, r),
     };
-    let (manifest, version) = match versions::prepare(prev_manifest.as_ref(), &b.manifest, b.effective, crate::now_ms())
-    {
-        Ok(v) => v,
-        Err(PublishError::Manifest(e)) => return Ok(rejected(&b.manifest, &e).into_response()),
-        Err(e) => return Err(ApiError::Internal(e.to_string())),
-    };
-    if !b.allow_findings {
-        let errors = versions::blocking_findings(&manifest, &b.manifest);
-        if !errors.is_empty() {
-            return Ok(findings_rejected(&errors).into_response());
+    let warnings = proposal.warnings.clone();
+    match crate::publish::publish(&state, proposal, auth.actor(), b.reason, b.allow_findings).await {
+        Ok(Published { stored, in_force }) => {
+            let view = VersionView {
+                version: stored.version,
+                effective: stored.body.effective,
+                major: stored.body.major,
+                reconsent: stored.body.reconsent,
+                published_ms: stored.body.published_ms,
+                in_force: in_force == stored.version,
+                warnings,
+            };
+            Ok((StatusCode::CREATED, axum::Json(view)).into_response())
         }
+        Err(r) => refused(&b.manifest, r),
     }
-    let missing = crate::requests::datasets::missing(&state, &manifest);
-    if !missing.is_empty() {
-        return Err(ApiError::invalid("manifest", crate::requests::text::connections_missing(&missing)));
+}
+
+/// A refused publication as the API answers it.
+fn refused(text: &str, r: Refusal) -> Result<Response, ApiError> {
+    match r {
+        Refusal::Invalid(e) => Ok(rejected(text, &e).into_response()),
+        Refusal::Findings(f) => Ok(findings_rejected(&f).into_response()),
+        Refusal::ConnectionsMissing(missing) => {
+            Err(ApiError::invalid("manifest", crate::requests::text::connections_missing(&missing)))
+        }
+        Refusal::Moved { latest, .. } => {
+            Err(ApiError::Conflict { field: "manifest".into(), text: messages::policy_moved(latest) })
+        }
+        Refusal::Failed(e) => Err(ApiError::Internal(e)),
     }
-    let warnings = versions::runtime_warnings(&state, &manifest);
-    let next = previous.as_ref().map_or(1, |p| p.version + 1);
-    let detail = serde_json::json!({
-        "effective": version.effective,
-        "major": version.major,
-        "reconsent": version.reconsent,
-    });
-    let entry = audit(auth.actor(), AuditAction::PolicyPublish, format!("policy:{next}"), b.reason, detail);
-    let stored = state.store.publish_policy(version, entry).await?;
-    let in_force = state.policies.refresh(state.store.as_ref()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    tracing::info!(version = stored.version, major = stored.body.major, "policy version published");
-    let view = VersionView {
-        version: stored.version,
-        effective: stored.body.effective,
-        major: stored.body.major,
-        reconsent: stored.body.reconsent,
-        published_ms: stored.body.published_ms,
-        in_force: in_force == stored.version,
-        warnings,
-    };
-    Ok((StatusCode::CREATED, axum::Json(view)).into_response())
 }
 
 /// A manifest refused for its error-level findings: the findings, with the way past them.
@@ -343,9 +333,7 @@ fn rejected(src: &str, e: &gebao_core::LoadError) -> ManifestRejected {
         .map(|d| {
             let mut v = serde_json::to_value(&d).unwrap_or_default();
             if let (Some(span), Some(obj)) = (&d.span, v.as_object_mut()) {
-                let before = src.get(..span.start).unwrap_or_default();
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let (line, column) = crate::publish::line_column(src, span.start);
                 obj.insert("line".into(), line.into());
                 obj.insert("column".into(), column.into());
             }
