@@ -4,7 +4,9 @@
 //! audited; a privacy officer dry-runs, approves and carries out a deletion the user filed in
 //! the privacy centre, and the user sees it done with the held rows explained; contact
 //! points are masked unless unmasked with a reason (audited); sessions expire; forms
-//! without the session's token, or from another origin, change nothing.
+//! without the session's token, or from another origin, change nothing; a policy version is
+//! previewed (findings, major change, purposes asking again) and then published exactly as
+//! previewed, never over a version published meanwhile.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -24,6 +26,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     an_officer_dry_runs_and_approves_a_deletion_the_user_then_sees_done,
     sessions_expire_and_forms_need_their_token,
     consent_figures_count_each_user_once_and_name_nobody,
+    an_officer_previews_then_publishes_a_major_change_and_consent_is_asked_again,
 );
 
 /// A browser that follows no redirect, so that each answer can be looked at.
@@ -342,6 +345,136 @@ async fn a_role_without_the_permission_is_refused_and_audited(kit: Kit) {
     s.stop().await;
 }
 
+/// The value of the hidden field `name` in a form on the page.
+fn hidden(body: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body.find(&marker)? + marker.len();
+    Some(body[at..].split('"').next()?.to_owned())
+}
+
+async fn an_officer_previews_then_publishes_a_major_change_and_consent_is_asked_again(kit: Kit) {
+    let s = kit.start().await;
+    s.register("u1", json!({})).await;
+    s.consent("u1", "grant", purpose("recommend"), json!({})).await;
+    assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (true, None));
+
+    let officer = add(&s, "li.na", StaffRole::PrivacyOfficer).await;
+    let cookie = sign_in(&s, &officer, 0).await;
+    let list = get(&s, "/console/policy", Some(&cookie)).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(list.body.contains("现行") && list.body.contains("/console/policy/new"), "{}", list.body);
+    let form = get(&s, "/console/policy/new", Some(&cookie)).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("[[purposes]]"), "the form holds the latest manifest: {}", form.body);
+    let csrf = csrf_of(&form.body);
+
+    // Adding a field to a consent-based purpose is a major change (CHG-01).
+    let v2 = clean_text().replacen(
+        r#"fields = ["browsing", "device_id"]"#,
+        r#"fields = ["browsing", "device_id", "nickname"]"#,
+        1,
+    );
+    let today = chrono::Utc::now().date_naive().pred_opt().unwrap().to_string();
+    let fields = |base: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("manifest", v2.clone()),
+            ("effective", today.clone()),
+            ("reason", "推荐增加昵称字段".to_owned()),
+            ("base", base.to_owned()),
+        ]
+    };
+    let as_refs = |v: &[(&'static str, String)]| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let origin = Some(s.base.as_str());
+    let post_form = |path: &'static str, f: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let s = &s;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(s, path, Some(&cookie), &pairs, origin).await
+        }
+    };
+    let audit_before = audit(&s).await.len();
+    let preview = post_form("/console/policy/preview", as_refs(&fields(""))).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("将发布为第 2 版") && preview.body.contains("这是重大变更"), "{}", preview.body);
+    assert!(preview.body.contains("个性化推荐"), "the purpose asking again is named: {}", preview.body);
+    assert!(preview.body.contains("purposes[") && preview.body.contains("nickname"), "the diff: {}", preview.body);
+    assert!(preview.body.contains("确认发布"), "{}", preview.body);
+    assert_eq!(hidden(&preview.body, "base").as_deref(), Some("1"));
+    // The preview wrote nothing.
+    assert_eq!(s.state.store.latest_policy().await.unwrap().unwrap().version, 1);
+    assert_eq!(audit(&s).await.len(), audit_before);
+
+    // A manifest that does not load: where and why, and nothing to publish.
+    let broken = vec![
+        ("csrf", csrf.clone()),
+        ("manifest", v2.replacen("[[purposes]]", "[[purposes]\n", 1)),
+        ("reason", "试一下".to_owned()),
+    ];
+    let bad = post_form("/console/policy/preview", broken).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("清单无法加载") && bad.body.contains("第 "), "{}", bad.body);
+    assert!(!bad.body.contains("确认发布"), "{}", bad.body);
+    // No reason: the form says so.
+    let no_reason = post_form("/console/policy/preview", vec![("csrf", csrf.clone()), ("manifest", v2.clone())]).await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("请填写发布原因"), "{}", no_reason.body);
+
+    // Publishing what was previewed: version 2, in force today, consent asked again.
+    let done = post_form("/console/policy/publish", as_refs(&fields("1"))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.headers["location"], "/console/policy/versions/2");
+    assert_eq!(s.state.policies.current().version, 2);
+    assert_eq!(s.decide("u1", "recommend", &["browsing"]).await, (false, Some("reconsent-required".into())));
+    let log = audit(&s).await;
+    let published = actions(&log, AuditAction::PolicyPublish);
+    let entry = published.last().unwrap();
+    assert_eq!(
+        (entry.entry.actor.as_str(), entry.entry.target.as_str(), entry.entry.reason.as_deref()),
+        ("staff:li.na", "policy:2", Some("推荐增加昵称字段"))
+    );
+    assert_eq!(entry.entry.detail["reconsent"], json!(["recommend"]));
+    let page = get(&s, "/console/policy/versions/2", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("第 2 版") && page.body.contains("重大变更") && page.body.contains("个性化推荐"));
+
+    // The same form again was previewed against version 1: refused, nothing published.
+    let stale = post_form("/console/policy/publish", as_refs(&fields("1"))).await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(stale.body.contains("在此期间已发布了第 2 版政策"), "{}", stale.body);
+    assert_eq!(s.state.store.latest_policy().await.unwrap().unwrap().version, 2);
+
+    // Error-level findings block publishing: sensitive PI without separate consent (SEN-01).
+    let with_error = v2.replacen("consent = { separate = true, withdraw", "consent = { withdraw", 1);
+    assert_ne!(with_error, v2);
+    let mut f = fields("2");
+    f[1] = ("manifest", with_error);
+    let blocked = post_form("/console/policy/preview", f.clone()).await;
+    assert_eq!(blocked.status, 200, "{}", blocked.body);
+    assert!(blocked.body.contains("SEN-01") && blocked.body.contains("不能发布"), "{}", blocked.body);
+    assert!(!blocked.body.contains("确认发布"), "{}", blocked.body);
+    let forced = post_form("/console/policy/publish", f).await;
+    assert_eq!(forced.status, 422, "{}", forced.body);
+    assert!(forced.body.contains("SEN-01"), "{}", forced.body);
+    assert_eq!(s.state.store.latest_policy().await.unwrap().unwrap().version, 2);
+
+    // The auditor reads the versions but publishes nothing; support sees neither.
+    let auditor = add(&s, "qian", StaffRole::Auditor).await;
+    let a = sign_in(&s, &auditor, 0).await;
+    assert_eq!(get(&s, "/console/policy", Some(&a)).await.status, 200);
+    assert!(!get(&s, "/console/policy", Some(&a)).await.body.contains("/console/policy/new"));
+    assert_eq!(get(&s, "/console/policy/new", Some(&a)).await.status, 403);
+    let a_csrf = csrf_of(&get(&s, "/console/policy", Some(&a)).await.body);
+    let pairs = [("csrf", a_csrf.as_str()), ("manifest", v2.as_str()), ("reason", "x"), ("base", "2")];
+    assert_eq!(post(&s, "/console/policy/publish", Some(&a), &pairs, origin).await.status, 403);
+    let support = add(&s, "zhao", StaffRole::Support).await;
+    let z = sign_in(&s, &support, 0).await;
+    assert_eq!(get(&s, "/console/policy", Some(&z)).await.status, 403);
+    assert_eq!(s.state.store.latest_policy().await.unwrap().unwrap().version, 2);
+    s.stop().await;
+}
+
 /// Mints a privacy-centre link for `id` and opens it: the user's session cookie.
 async fn consent_figures_count_each_user_once_and_name_nobody(kit: Kit) {
     let s = kit.start().await;
@@ -604,6 +737,8 @@ async fn the_console_in_a_real_browser() {
                 ("queue", "/console/requests".to_owned()),
                 ("request", format!("/console/requests/{id}")),
                 ("dry-run", format!("/console/requests/{id}/dry-run")),
+                ("policy", "/console/policy".to_owned()),
+                ("policy-new", "/console/policy/new".to_owned()),
             ] {
                 b.goto(&format!("{}{path}", s.base)).await;
                 assert_eq!(b.eval("return window.innerWidth").await, json!(width), "{path}");
@@ -615,6 +750,40 @@ async fn the_console_in_a_real_browser() {
                 assert!(console.is_empty(), "{path} at {width} px: {console:?}");
                 shot(b, shots.as_deref(), format!("{name}-{width}")).await;
             }
+        }
+
+        // A major change previewed on both screens, then published by a click.
+        for (width, b) in [(390, &phone), (1280, &desktop)] {
+            b.goto(&format!("{}/console/policy/new", s.base)).await;
+            let edit = r#"const t = document.getElementById('manifest');
+                t.value = t.value.replace('fields = ["browsing", "device_id"]', 'fields = ["browsing", "device_id", "nickname"]');
+                document.getElementById('reason').value = '推荐增加昵称字段'; return null"#;
+            b.eval(edit).await;
+            b.click("form.wide button").await;
+            gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+                b.url().await.ends_with("/console/policy/preview")
+            })
+            .await;
+            let summary = b.eval("return document.querySelector('.preview .banner').textContent").await;
+            assert!(summary.as_str().unwrap().contains("重大变更"), "{summary}");
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            let culprits = b.eval("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390).slice(0,8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width))").await;
+            assert!(wide.as_u64().unwrap() <= width, "the preview is {wide} px wide on a {width} px screen: {culprits}");
+            assert!(b.console().await.is_empty(), "the preview at {width} px");
+            shot(b, shots.as_deref(), format!("policy-preview-{width}")).await;
+        }
+        desktop.click("form.confirm button").await;
+        gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+            desktop.url().await.ends_with("/console/policy/versions/2")
+        })
+        .await;
+        assert_eq!(s.state.policies.current().version, 2);
+        for (width, b) in [(390, &phone), (1280, &desktop)] {
+            b.goto(&format!("{}/console/policy/versions/2", s.base)).await;
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "version 2 is {wide} px wide on a {width} px screen");
+            assert!(b.console().await.is_empty(), "version 2 at {width} px");
+            shot(b, shots.as_deref(), format!("policy-version-{width}")).await;
         }
 
         // The officer approves by a click; the request moves on.

@@ -3,7 +3,8 @@
 //! TOTP code (`session.rs`), the queue of open requests by due date and each request's
 //! page: history, verification, approval or refusal with a legal ground, the dry run as
 //! tables, execution, deliveries and acknowledgements, contact points masked unless
-//! unmasked with a reason (`requests.rs`). Every action goes through the same domain
+//! unmasked with a reason (`requests.rs`); policy versions, their diffs and publishing with
+//! a preview (`policy.rs`); consent figures (`figures.rs`). Every action goes through the same domain
 //! functions as the API (`crate::requests`), so console and API cannot disagree.
 //! Server-rendered like the privacy centre, with its security headers and CSP.
 
@@ -11,6 +12,7 @@ mod audit;
 mod figures;
 mod mask;
 mod perm;
+mod policy;
 mod requests;
 mod session;
 mod staff;
@@ -50,6 +52,11 @@ pub fn router() -> Router<AppState> {
         .route("/console/requests/{id}/execute", post(requests::execute))
         .route("/console/requests/{id}/unmask", post(requests::unmask))
         .route("/console/outbox/{id}/ack", post(requests::acknowledge))
+        .route("/console/policy", get(policy::versions))
+        .route("/console/policy/versions/{n}", get(policy::version))
+        .route("/console/policy/new", get(policy::new))
+        .route("/console/policy/preview", post(policy::preview))
+        .route("/console/policy/publish", post(policy::publish))
         .route("/console/staff", get(staff::page))
         .route("/console/audit", get(audit::page))
         .route("/console/figures", get(figures::page))
@@ -124,6 +131,9 @@ impl Chrome {
             }
             if perm::may(s.account.role, Permission::ViewFigures) {
                 nav.push((ui.nav_figures, with_lang("/console/figures", lang)));
+            }
+            if perm::may(s.account.role, Permission::ViewPolicy) {
+                nav.push((ui.nav_policy, with_lang("/console/policy", lang)));
             }
             if perm::may(s.account.role, Permission::ManageStaff) {
                 nav.push((ui.nav_staff, with_lang("/console/staff", lang)));

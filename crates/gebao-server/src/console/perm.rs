@@ -28,6 +28,10 @@ pub enum Permission {
     ViewAudit,
     /// Consent figures per consent and policy version (counts only, nobody named).
     ViewFigures,
+    /// The policy versions and their diffs.
+    ViewPolicy,
+    /// Preview and publish a new policy version.
+    PublishPolicy,
     /// The staff accounts.
     ManageStaff,
 }
@@ -45,6 +49,8 @@ impl Permission {
             Permission::Unmask => "unmask",
             Permission::ViewAudit => "view-audit",
             Permission::ViewFigures => "view-figures",
+            Permission::ViewPolicy => "view-policy",
+            Permission::PublishPolicy => "publish-policy",
             Permission::ManageStaff => "manage-staff",
         }
     }
@@ -58,10 +64,22 @@ use Permission::*;
 const TABLE: [(StaffRole, &[Permission]); 4] = [
     (
         StaffRole::PrivacyOfficer,
-        &[ViewQueue, ViewRequest, Verify, Decide, DryRun, Execute, Acknowledge, Unmask, ViewFigures],
+        &[
+            ViewQueue,
+            ViewRequest,
+            Verify,
+            Decide,
+            DryRun,
+            Execute,
+            Acknowledge,
+            Unmask,
+            ViewFigures,
+            ViewPolicy,
+            PublishPolicy,
+        ],
     ),
     (StaffRole::Support, &[ViewQueue, ViewRequest, Acknowledge]),
-    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures]),
+    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures, ViewPolicy]),
     (StaffRole::Admin, &[ManageStaff]),
 ];
 
@@ -87,6 +105,9 @@ mod tests {
         assert!(may(StaffRole::Auditor, ViewAudit) && !may(StaffRole::Support, ViewAudit));
         assert!(may(StaffRole::Auditor, ViewFigures) && may(StaffRole::PrivacyOfficer, ViewFigures));
         assert!(!may(StaffRole::Support, ViewFigures) && !may(StaffRole::Admin, ViewFigures));
+        assert!(may(StaffRole::PrivacyOfficer, PublishPolicy) && may(StaffRole::Auditor, ViewPolicy));
+        assert!(!may(StaffRole::Auditor, PublishPolicy) && !may(StaffRole::Support, PublishPolicy));
+        assert!(!may(StaffRole::Admin, PublishPolicy));
         assert!(
             !may(StaffRole::Admin, Decide) && !may(StaffRole::Admin, ViewRequest) && may(StaffRole::Admin, ManageStaff)
         );
