@@ -27,6 +27,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     sessions_expire_and_forms_need_their_token,
     consent_figures_count_each_user_once_and_name_nobody,
     an_officer_previews_then_publishes_a_major_change_and_consent_is_asked_again,
+    support_files_a_phone_request_and_verifies_the_caller_by_code,
 );
 
 /// A browser that follows no redirect, so that each answer can be looked at.
@@ -475,6 +476,102 @@ async fn an_officer_previews_then_publishes_a_major_change_and_consent_is_asked_
     s.stop().await;
 }
 
+async fn support_files_a_phone_request_and_verifies_the_caller_by_code(kit: Kit) {
+    let r = Receiver::start().await;
+    let (s, _dir) = start_with(&kit, &r, &reqkit::manifest(&r), None).await;
+    s.register("u1", json!({ "phone": "13812341234" })).await;
+    let support = add(&s, "zhao", StaffRole::Support).await;
+    let cookie = sign_in(&s, &support, 0).await;
+    let origin = Some(s.base.as_str());
+    let queue = get(&s, "/console/requests", Some(&cookie)).await;
+    assert!(queue.body.contains("/console/requests/new"), "{}", queue.body);
+    let form = get(&s, "/console/requests/new", Some(&cookie)).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = csrf_of(&form.body);
+
+    // Called in yesterday at 10:00 Beijing time: the deadline runs from then.
+    let yesterday = (chrono::Utc::now() + chrono::TimeDelta::hours(8) - chrono::TimeDelta::days(1)).date_naive();
+    let received = format!("{yesterday}T10:00");
+    let filing = |kind: &'static str, subject: &'static str, note: &'static str| {
+        let (csrf, received) = (csrf.clone(), received.clone());
+        let (s, cookie) = (&s, cookie.clone());
+        async move {
+            let f = [
+                ("csrf", csrf.as_str()),
+                ("subject", subject),
+                ("kind", kind),
+                ("channel", "phone"),
+                ("received", received.as_str()),
+                ("role", "subject"),
+                ("note", note),
+            ];
+            post(s, "/console/requests", Some(&cookie), &f, origin).await
+        }
+    };
+    let filed = filing("deletion", "u1", "电话中要求删除浏览记录").await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let at = filed.headers["location"].to_str().unwrap().to_owned();
+    let id = at.trim_start_matches("/console/requests/").to_owned();
+    let v = reqkit::get(&s, &id).await;
+    assert_eq!((v["kind"].as_str(), v["channel"].as_str()), (Some("deletion"), Some("phone")));
+    assert_eq!(v["details"]["reason"], "电话中要求删除浏览记录");
+    let received_ms =
+        chrono::NaiveDateTime::parse_from_str(&received, "%Y-%m-%dT%H:%M").unwrap().and_utc().timestamp_millis()
+            - 8 * 3_600_000;
+    assert_eq!(v["received_ms"].as_i64(), Some(received_ms));
+    let log = audit(&s).await;
+    assert!(
+        actions(&log, AuditAction::Request(gebao_store::RequestStep::Received))
+            .iter()
+            .any(|e| e.entry.actor == "staff:zhao"),
+        "filed as staff"
+    );
+
+    // A request the form cannot make: no such user; a correction without its value. The
+    // page says why and keeps what was typed; nothing is filed.
+    let unknown = filing("access", "nobody", "").await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown.body.contains("nobody") && unknown.body.contains("role=\"alert\""), "{}", unknown.body);
+    let incomplete = filing("correction", "u1", "").await;
+    assert_eq!(incomplete.status, 422, "{}", incomplete.body);
+    assert!(incomplete.body.contains("更正请求需要选择字段"), "{}", incomplete.body);
+    let filter = gebao_store::RequestFilter { open: true, limit: 100, ..Default::default() };
+    assert_eq!(s.state.store.list_requests(&filter).await.unwrap().len(), 1);
+
+    // Support sends a code (never shown to staff) and checks what the caller reads back.
+    let page = get(&s, &at, Some(&cookie)).await;
+    assert!(page.body.contains("/send-code") && !page.body.contains(&format!("{at}/verify\"")), "{}", page.body);
+    let sent = post(&s, &format!("{at}/send-code"), Some(&cookie), &[("csrf", &csrf_of(&page.body))], origin).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let calls = r.wait_calls("notify", 1).await;
+    let code = calls[0].body["code"].as_str().unwrap().to_owned();
+    assert_eq!(calls[0].body["to"]["phone"], "13812341234");
+    let page = get(&s, &at, Some(&cookie)).await;
+    assert!(!page.body.contains(&code), "the code is never on the page");
+    assert!(page.body.contains("已尝试 0 / 5 次"), "{}", page.body);
+    let token = csrf_of(&page.body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let tried = post(&s, &format!("{at}/code"), Some(&cookie), &[("csrf", &token), ("code", wrong)], origin).await;
+    assert_eq!(tried.status, 422, "{}", tried.body);
+    assert!(tried.body.contains("4"), "tries left: {}", tried.body);
+    let right = post(&s, &format!("{at}/code"), Some(&cookie), &[("csrf", &token), ("code", &code)], origin).await;
+    assert_eq!(right.status, 303, "{}", right.body);
+    let v = reqkit::get(&s, &id).await;
+    assert_eq!(v["verification"]["method"], "otp");
+    assert!(v["verification"]["verified_ms"].is_number(), "{v}");
+    assert_eq!(v["verification"]["verified_as"], "u1");
+
+    // Support decides nothing: approving is refused and audited.
+    let page = get(&s, &at, Some(&cookie)).await;
+    let refused = post(&s, &format!("{at}/approve"), Some(&cookie), &[("csrf", &csrf_of(&page.body))], origin).await;
+    assert_eq!(refused.status, 403);
+    // An auditor may not file.
+    let auditor = add(&s, "qian", StaffRole::Auditor).await;
+    let a = sign_in(&s, &auditor, 0).await;
+    assert_eq!(get(&s, "/console/requests/new", Some(&a)).await.status, 403);
+    s.stop().await;
+}
+
 /// Mints a privacy-centre link for `id` and opens it: the user's session cookie.
 async fn consent_figures_count_each_user_once_and_name_nobody(kit: Kit) {
     let s = kit.start().await;
@@ -737,6 +834,7 @@ async fn the_console_in_a_real_browser() {
                 ("queue", "/console/requests".to_owned()),
                 ("request", format!("/console/requests/{id}")),
                 ("dry-run", format!("/console/requests/{id}/dry-run")),
+                ("file", "/console/requests/new".to_owned()),
                 ("policy", "/console/policy".to_owned()),
                 ("policy-new", "/console/policy/new".to_owned()),
             ] {

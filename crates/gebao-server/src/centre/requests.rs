@@ -12,7 +12,7 @@ use super::portal::{
 use super::{Chrome, html, lang_of, with_lang};
 use crate::requests::intake::{self, Intake};
 use crate::requests::verify::{self, Method};
-use crate::routes::{CorrectionBody, DetailsBody, copy_download, request_details};
+use crate::routes::{DetailsBody, copy_download, request_details};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;
@@ -278,32 +278,10 @@ async fn file_for(state: &AppState, lang: Lang, session: &Session, whose: Whose,
     let Some(kind) = offered.into_iter().find(|k| k.as_str() == form.kind) else {
         return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
     };
-    let note = form.note.trim();
-    let note = (!note.is_empty()).then(|| note.to_owned());
-    let body = match kind {
-        RequestKind::Complaint => DetailsBody { text: note, ..DetailsBody::default() },
-        RequestKind::Correction => {
-            let value = form.value.as_deref().map(str::trim).unwrap_or_default();
-            let (Some(field), false, true) = (form.field, value.is_empty(), value.chars().count() <= 1000) else {
-                return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
-            };
-            let corrections = vec![CorrectionBody { field, value: Value::String(value.to_owned()) }];
-            DetailsBody { corrections, ..DetailsBody::default() }
-        }
-        RequestKind::Portability => {
-            // A destination by the name the operator configured, never a URL from the form:
-            // a user's data goes nowhere else (PIPL 45; the must-not "send data to any URL").
-            let chosen =
-                form.destination.as_deref().and_then(|n| state.requests.portability.iter().find(|d| d.name == n));
-            let Some(dest) = chosen else {
-                return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
-            };
-            DetailsBody { destination: Some(dest.url.clone()), ..DetailsBody::default() }
-        }
-        RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation => {
-            DetailsBody { reason: note, ..DetailsBody::default() }
-        }
-        _ => DetailsBody::default(),
+    let details =
+        DetailsBody::from_form(kind, &form.note, form.field, form.value.as_deref(), form.destination.as_deref(), state);
+    let Some(body) = details else {
+        return no_store(error(state, lang, "/privacy/me", StatusCode::BAD_REQUEST));
     };
     let subject = whose.subject.id.clone();
     let user = session.subject.id.clone();

@@ -10,6 +10,7 @@
 
 mod audit;
 mod figures;
+mod filing;
 mod mask;
 mod perm;
 mod policy;
@@ -43,10 +44,13 @@ pub fn router() -> Router<AppState> {
         .route("/console", get(home))
         .route("/console/login", get(session::login_form).post(session::login))
         .route("/console/logout", post(session::logout))
-        .route("/console/requests", get(requests::queue))
+        .route("/console/requests", get(requests::queue).post(filing::file))
+        .route("/console/requests/new", get(filing::form))
         .route("/console/requests/{id}", get(requests::page))
         .route("/console/requests/{id}/verify", post(requests::verify))
         .route("/console/requests/{id}/dry-run", get(requests::dry_run))
+        .route("/console/requests/{id}/send-code", post(requests::send_code))
+        .route("/console/requests/{id}/code", post(requests::check_code))
         .route("/console/requests/{id}/approve", post(requests::approve))
         .route("/console/requests/{id}/refuse", post(requests::refuse))
         .route("/console/requests/{id}/execute", post(requests::execute))

@@ -12,8 +12,12 @@ pub enum Permission {
     ViewQueue,
     /// A request with its history, verification and deliveries (contact points masked).
     ViewRequest,
-    /// Confirm a requester's identity.
+    /// Confirm a requester's identity (the member vouches, as the operator's backend does).
     Verify,
+    /// Send the requester a one-time code and check the code they read back.
+    VerifyByCode,
+    /// File a request for a user who asked by phone, e-mail, letter or at a counter.
+    FileRequest,
     /// Approve or refuse (with a legal ground).
     Decide,
     /// The dry run of a request's work.
@@ -42,6 +46,8 @@ impl Permission {
             Permission::ViewQueue => "view-queue",
             Permission::ViewRequest => "view-request",
             Permission::Verify => "verify",
+            Permission::VerifyByCode => "verify-by-code",
+            Permission::FileRequest => "file-request",
             Permission::Decide => "decide",
             Permission::DryRun => "dry-run",
             Permission::Execute => "execute",
@@ -58,8 +64,9 @@ impl Permission {
 
 use Permission::*;
 
-/// The table. The privacy officer (个人信息保护负责人) works requests; support sees and
-/// acknowledges, masked only, and decides nothing; the auditor reads and never unmasks;
+/// The table. The privacy officer (个人信息保护负责人) works requests; support files what
+/// users ask by phone or letter, verifies them by a one-time code, sees and acknowledges,
+/// masked only, and decides nothing (nor vouches for anyone); the auditor reads and never unmasks;
 /// the administrator keeps the accounts and decides no request.
 const TABLE: [(StaffRole, &[Permission]); 4] = [
     (
@@ -68,6 +75,8 @@ const TABLE: [(StaffRole, &[Permission]); 4] = [
             ViewQueue,
             ViewRequest,
             Verify,
+            VerifyByCode,
+            FileRequest,
             Decide,
             DryRun,
             Execute,
@@ -78,7 +87,7 @@ const TABLE: [(StaffRole, &[Permission]); 4] = [
             PublishPolicy,
         ],
     ),
-    (StaffRole::Support, &[ViewQueue, ViewRequest, Acknowledge]),
+    (StaffRole::Support, &[ViewQueue, ViewRequest, FileRequest, VerifyByCode, Acknowledge]),
     (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures, ViewPolicy]),
     (StaffRole::Admin, &[ManageStaff]),
 ];
@@ -108,6 +117,8 @@ mod tests {
         assert!(may(StaffRole::PrivacyOfficer, PublishPolicy) && may(StaffRole::Auditor, ViewPolicy));
         assert!(!may(StaffRole::Auditor, PublishPolicy) && !may(StaffRole::Support, PublishPolicy));
         assert!(!may(StaffRole::Admin, PublishPolicy));
+        assert!(may(StaffRole::Support, FileRequest) && may(StaffRole::Support, VerifyByCode));
+        assert!(!may(StaffRole::Support, Verify) && !may(StaffRole::Auditor, FileRequest));
         assert!(
             !may(StaffRole::Admin, Decide) && !may(StaffRole::Admin, ViewRequest) && may(StaffRole::Admin, ManageStaff)
         );

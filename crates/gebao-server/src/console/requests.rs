@@ -80,6 +80,8 @@ struct QueueRow {
 struct Queue {
     c: Chrome,
     rows: Vec<QueueRow>,
+    /// Filing a request for a user, when the role may.
+    file_href: Option<String>,
 }
 
 /// `GET /console/requests`: open requests, the soonest due first.
@@ -109,7 +111,8 @@ pub async fn queue(State(state): State<AppState>, headers: HeaderMap, RawQuery(q
             mark: mark(&state, r, &c),
         })
         .collect();
-    staff.answer(html(StatusCode::OK, &Queue { c, rows }, lang))
+    let file_href = may(staff.account.role, Permission::FileRequest).then(|| c.href("/console/requests/new"));
+    staff.answer(html(StatusCode::OK, &Queue { c, rows, file_href }, lang))
 }
 
 struct HistoryRow {
@@ -147,6 +150,10 @@ struct RequestPage {
     unmask_action: Option<String>,
     verification: String,
     verify_action: Option<String>,
+    /// Send a one-time code to the requester's registered phone or e-mail.
+    send_code_action: Option<String>,
+    /// Check the code the requester reads back, with the tries used so far.
+    code_action: Option<(String, String)>,
     details: String,
     refusal: Option<(String, String)>,
     history: Vec<HistoryRow>,
@@ -186,6 +193,9 @@ async fn request_page(
     }
     let open = !r.state.is_terminal();
     let verified = r.verification.verified_ms.is_some();
+    let code_pending = r.state == RequestState::VerifyingIdentity
+        && r.verification.method == Some(gebao_store::VerifyMethod::Otp)
+        && r.verification.otp_hash.is_some();
     let action = |p: Permission, what: &str, when: bool| {
         (when && may(role, p)).then(|| with_lang(&format!("{path}/{what}"), lang))
     };
@@ -250,6 +260,14 @@ async fn request_page(
         unmasked,
         verification,
         verify_action: action(Permission::Verify, "verify", open && !verified),
+        send_code_action: action(Permission::VerifyByCode, "send-code", open && !verified),
+        code_action: action(Permission::VerifyByCode, "code", code_pending).map(|a| {
+            let tries = fill_keeping(
+                c.ui.code_tries,
+                &[("n", &r.verification.attempts.to_string()), ("max", &verify::MAX_ATTEMPTS.to_string())],
+            );
+            (a, tries)
+        }),
         details: serde_json::to_string_pretty(&r.details).unwrap_or_default(),
         refusal,
         history,
@@ -400,6 +418,52 @@ pub async fn verify(
     match verify::start(&state, &staff.actor(), &id, method).await {
         Ok(_) => staff.answer(back(&id, lang)),
         Err(e) => failure(&state, lang, &path, &staff, e),
+    }
+}
+
+/// `POST /console/requests/{id}/send-code`: a one-time code to the requester's registered
+/// phone or e-mail through the notifier (never shown to staff); the requester reads it back.
+pub async fn send_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    form: Result<Form<NoteForm>, FormRejection>,
+) -> Response {
+    let (lang, path, staff, _form) = acting!(state, headers, q, id, "send-code", Permission::VerifyByCode, form);
+    match verify::start(&state, &staff.actor(), &id, Method::Otp).await {
+        Ok(_) => staff.answer(back(&id, lang)),
+        Err(e) => failure(&state, lang, &path, &staff, e),
+    }
+}
+
+/// The code form.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+impl Posted for CodeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// `POST /console/requests/{id}/code`: checks the code the requester read back; five wrong
+/// tries refuse the request as `identity-unverified`, as through the API.
+pub async fn check_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    form: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    let (lang, path, staff, form) = acting!(state, headers, q, id, "code", Permission::VerifyByCode, form);
+    match verify::check_code(&state, &staff.actor(), &id, form.code.trim()).await {
+        Ok(verify::CodeOutcome::Verified(_)) => staff.answer(back(&id, lang)),
+        Ok(verify::CodeOutcome::Rejected(e)) | Err(e) => failure(&state, lang, &path, &staff, e),
     }
 }
 

@@ -71,6 +71,45 @@ pub struct DetailsBody {
     pub reason: Option<String>,
 }
 
+impl DetailsBody {
+    /// The details a filing form (the privacy centre's, the console's) carries besides the
+    /// kind: `note` is a complaint's text or why a deletion, restriction or cancellation is
+    /// asked; a correction takes a field and its right value; portability a destination by
+    /// the name the operator configured, never a URL from a form (a user's data goes nowhere
+    /// else: PIPL 45 and the must-not "send data to any URL"). `None` when the form lacks
+    /// what its kind needs.
+    pub(crate) fn from_form(
+        kind: RequestKind,
+        note: &str,
+        field: Option<String>,
+        value: Option<&str>,
+        destination: Option<&str>,
+        state: &AppState,
+    ) -> Option<DetailsBody> {
+        let note = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
+        Some(match kind {
+            RequestKind::Complaint => DetailsBody { text: note, ..DetailsBody::default() },
+            RequestKind::Correction => {
+                let value = value.map(str::trim).unwrap_or_default();
+                let field = field.filter(|f| !f.trim().is_empty())?;
+                if value.is_empty() || value.chars().count() > 1000 {
+                    return None;
+                }
+                let corrections = vec![CorrectionBody { field, value: Value::String(value.to_owned()) }];
+                DetailsBody { corrections, ..DetailsBody::default() }
+            }
+            RequestKind::Portability => {
+                let dest = state.requests.portability.iter().find(|d| Some(d.name.as_str()) == destination)?;
+                DetailsBody { destination: Some(dest.url.clone()), ..DetailsBody::default() }
+            }
+            RequestKind::Deletion | RequestKind::Restriction | RequestKind::Cancellation => {
+                DetailsBody { reason: note, ..DetailsBody::default() }
+            }
+            _ => DetailsBody::default(),
+        })
+    }
+}
+
 /// One correction.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -233,6 +272,16 @@ pub async fn create(
     auth: Auth<scope::RequestsWrite>,
     Json(b): Json<NewRequestBody>,
 ) -> Result<(StatusCode, axum::Json<RequestView>), ApiError> {
+    let intake = intake_of(b, &state)?;
+    let req = intake::file(&state, &auth.actor(), intake).await?;
+    Ok((StatusCode::CREATED, axum::Json(view::full(&state, req).await?)))
+}
+
+/// A request to file, checked: ids, who asks and in what role (a guardian or a close
+/// relative is someone else; a relative states their interest and asks only what PIPL 49
+/// allows), the channel, a receipt time not in the future, the details against the kind.
+/// The API and the console's filing form both go through it.
+pub(crate) fn intake_of(b: NewRequestBody, state: &AppState) -> Result<Intake, ApiError> {
     check_id("subject", &b.subject)?;
     let requester = match b.requester {
         None => None,
@@ -267,17 +316,15 @@ pub async fn create(
         Some(t) => t.with_timezone(&Utc),
         None => now,
     };
-    let details = details(b.kind, b.details.unwrap_or_default(), &state)?;
-    let intake = Intake {
+    let details = details(b.kind, b.details.unwrap_or_default(), state)?;
+    Ok(Intake {
         kind: b.kind,
         requester: intake::requester_or_subject(&b.subject, requester),
         subject: b.subject,
         channel,
         details,
         received_at,
-    };
-    let req = intake::file(&state, &auth.actor(), intake).await?;
-    Ok((StatusCode::CREATED, axum::Json(view::full(&state, req).await?)))
+    })
 }
 
 /// One request: its state, due time, events, and the deliveries and acknowledgements of
