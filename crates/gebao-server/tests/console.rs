@@ -765,10 +765,18 @@ async fn sessions_expire_and_forms_need_their_token(kit: Kit) {
     let page = get(&s, "/console/requests", Some(&cookie)).await;
     assert!(page.cookie("gebao_console").is_some_and(|c| c != cookie));
 
-    // Signing out clears the cookie; disabling the account ends its sessions.
+    // Signing out clears the cookie and ends every session of the member started before:
+    // a copy of the cookie kept elsewhere is signed out too. Audited.
+    let copy = page.cookie("gebao_console").unwrap();
     let res = post(&s, "/console/logout", Some(&cookie), &[("csrf", &csrf)], None).await;
     assert_eq!(res.status, 303);
     assert!(res.set_cookie("gebao_console").contains("Max-Age=0"));
+    assert_eq!(get(&s, "/console/requests", Some(&copy)).await.status, 401);
+    assert_eq!(get(&s, "/console/requests", Some(&fresh)).await.status, 401);
+    assert!(actions(&audit(&s).await, AuditAction::StaffLogout).iter().any(|e| e.entry.actor == "staff:li.na"));
+    // Signing in again starts a new session; disabling the account ends it.
+    let fresh = sign_in(&s, &officer, 1).await;
+    assert_eq!(get(&s, "/console/requests", Some(&fresh)).await.status, 200);
     let entry = NewAudit {
         actor: "cli:test".into(),
         action: AuditAction::StaffDisable,
@@ -779,7 +787,7 @@ async fn sessions_expire_and_forms_need_their_token(kit: Kit) {
     };
     assert!(s.state.store.disable_staff("li.na", entry).await.unwrap());
     assert_eq!(get(&s, "/console/requests", Some(&fresh)).await.status, 401);
-    assert_eq!(try_sign_in(&s, &officer.name, &officer.password, &officer.code(1)).await.status, 401);
+    assert_eq!(try_sign_in(&s, &officer.name, &officer.password, &officer.code(2)).await.status, 401);
     s.stop().await;
 }
 

@@ -275,6 +275,8 @@ pub trait Store: Send + Sync + 'static {
     /// A failed sign-in of an existing account, audited; at [`staff::MAX_FAILURES`] in a
     /// row the account is locked for [`staff::LOCK_MS`] (audited too). `true` when locked.
     async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool>;
+    /// Records a sign-out (audited): the member's sessions started before it end.
+    async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "portal_links", include_str!("../migrations/0002_portal_links.sql")),
     (3, "staff", include_str!("../migrations/0003_staff.sql")),
     (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql")),
+    (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql")),
 ];
 
 /// The engine a migration is filled for.

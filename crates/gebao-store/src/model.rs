@@ -55,12 +55,13 @@ pub enum AuditAction {
     RetentionSweep,
     RetentionSweepFailed,
     /// Console staff (`staff.rs`): an account added, its credentials reset, disabled; a
-    /// sign-in, a failed one, a lock-out; an action refused for the role; a contact point
+    /// sign-in, a sign-out, a failed sign-in, a lock-out; an action refused for the role; a contact point
     /// shown unmasked (with the reason typed in).
     StaffAdd,
     StaffReset,
     StaffDisable,
     StaffLogin,
+    StaffLogout,
     StaffLoginFailed,
     StaffLocked,
     StaffRefused,
@@ -71,7 +72,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 29] = [
+    const PLAIN: [(AuditAction, &'static str); 30] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -97,6 +98,7 @@ impl AuditAction {
         (AuditAction::StaffReset, "staff.reset"),
         (AuditAction::StaffDisable, "staff.disable"),
         (AuditAction::StaffLogin, "staff.login"),
+        (AuditAction::StaffLogout, "staff.logout"),
         (AuditAction::StaffLoginFailed, "staff.login-failed"),
         (AuditAction::StaffLocked, "staff.locked"),
         (AuditAction::StaffRefused, "staff.refused"),

@@ -82,6 +82,8 @@ pub struct StaffAccount {
     pub created_ms: i64,
     /// When the credentials, role or state last changed: sessions started before end.
     pub changed_ms: i64,
+    /// When the member last signed out: sessions started before end too.
+    pub signed_out_ms: Option<i64>,
 }
 
 impl StaffAccount {

@@ -5,7 +5,8 @@
 //!
 //! The session is a cookie sealed with the server's key (AES-GCM): the name, when it
 //! started and when it was last used. It ends after 30 minutes idle or 8 hours, when the
-//! account is disabled or its credentials change; `HttpOnly`, `SameSite=Strict`,
+//! account is disabled or its credentials change, and when the member signs out (every
+//! session of theirs started before); `HttpOnly`, `SameSite=Strict`,
 //! `Path=/console`, `Secure` over https. Every form carries a token bound to the session
 //! (the sign-in form one bound to a pre-session cookie) and is refused from another origin
 //! (the privacy centre's check).
@@ -101,7 +102,8 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Option<Staff> {
         }
     };
     let account = creds.account;
-    if account.disabled_ms.is_some() || account.changed_ms > claims.iat {
+    let signed_out = account.signed_out_ms.is_some_and(|t| t >= claims.iat);
+    if account.disabled_ms.is_some() || account.changed_ms > claims.iat || signed_out {
         return None;
     }
     let https = over_https(headers);
@@ -352,8 +354,9 @@ impl Posted for LogoutForm {
     }
 }
 
-/// `POST /console/logout`: the cookie is cleared (a sealed cookie kept elsewhere still
-/// ends by its idle time).
+/// `POST /console/logout`: the cookie is cleared and the sign-out recorded (audited), which
+/// ends every session of the member started before it — a copy of the cookie kept
+/// elsewhere, or another device, is signed out too.
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -368,6 +371,11 @@ pub async fn logout(
     if !ok || !same_origin(&headers) {
         let c = Chrome::new(&state, lang, "/console/logout", Some(&staff));
         return staff.answer(super::message(StatusCode::FORBIDDEN, c.ui.bad_form, c.ui.bad_form_note, c));
+    }
+    let entry = audit(staff.actor(), AuditAction::StaffLogout, String::new(), None, json!({}));
+    if let Err(e) = state.store.staff_signed_out(&staff.account.name, entry).await {
+        // The cookie is still cleared; other copies end by their idle time.
+        tracing::error!(error = %e, "a console sign-out could not be recorded");
     }
     let mut res = redirect(&super::with_lang("/console/login", lang));
     res.headers_mut().append(header::SET_COOKIE, set_cookie(COOKIE, "", 0, over_https(&headers)));

@@ -570,6 +570,10 @@ impl Store for SqlStore {
         in_write!(self, |tx, k| staff::signed_in(tx, k, name, step, audit))
     }
 
+    async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {
+        in_write!(self, |tx, k| staff::signed_out(tx, k, name, audit))
+    }
+
     async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool> {
         in_write!(self, |tx, k| staff::sign_in_failed(tx, k, name, audit))
     }

@@ -14,7 +14,7 @@ use crate::{Result, StoreError};
 use serde_json::json;
 
 pub(crate) const STAFF_COLS: &str = "name, display_name, role, password_hash, totp_secret, totp_step, failed, locked_until_ms, \
-                    disabled_ms, created_ms, changed_ms";
+                    disabled_ms, created_ms, changed_ms, signed_out_ms";
 
 fn aad(name: &str) -> Vec<u8> {
     format!("gebao-staff-totp:{name}").into_bytes()
@@ -33,6 +33,7 @@ pub(crate) struct StaffRow {
     disabled_ms: Option<i64>,
     created_ms: i64,
     changed_ms: i64,
+    signed_out_ms: Option<i64>,
 }
 
 impl StaffRow {
@@ -49,6 +50,7 @@ impl StaffRow {
             disabled_ms: r.get("disabled_ms")?,
             created_ms: r.get("created_ms")?,
             changed_ms: r.get("changed_ms")?,
+            signed_out_ms: r.get("signed_out_ms")?,
         })
     }
 
@@ -80,6 +82,7 @@ impl StaffRow {
             disabled_ms: self.disabled_ms,
             created_ms: self.created_ms,
             changed_ms: self.changed_ms,
+            signed_out_ms: self.signed_out_ms,
         })
     }
 }
@@ -117,7 +120,7 @@ pub(crate) async fn create(tx: &mut Tx, keys: &Keys, s: NewStaff, audit: NewAudi
     let secret = keys.encrypt(&s.totp_secret.0, &aad(&s.name))?;
     tx.exec_on(
         &format!("staff account `{}`", s.name),
-        &format!("INSERT INTO staff ({STAFF_COLS}) VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, NULL, $6, $6)"),
+        &format!("INSERT INTO staff ({STAFF_COLS}) VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, NULL, $6, $6, NULL)"),
         params![&s.name, &s.display_name, s.role.as_str(), &s.password_hash, secret, s.at_ms],
     )
     .await?;
@@ -188,6 +191,17 @@ pub(crate) async fn signed_in(tx: &mut Tx, keys: &Keys, name: &str, step: i64, m
         )
         .await?;
     if done == 0 {
+        return Ok(false);
+    }
+    audit.target = target(name);
+    audit::append(tx, keys, vec![Entry::plain(audit)], Vec::new()).await?;
+    Ok(true)
+}
+
+/// A sign-out: the member's sessions started before `audit.at_ms` end, on every device.
+pub(crate) async fn signed_out(tx: &mut Tx, keys: &Keys, name: &str, mut audit: NewAudit) -> Result<bool> {
+    let at = audit.at_ms;
+    if tx.exec("UPDATE staff SET signed_out_ms = $1 WHERE name = $2", params![at, name]).await? == 0 {
         return Ok(false);
     }
     audit.target = target(name);
