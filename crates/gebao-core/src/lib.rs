@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod duration;
 pub mod ids;
+pub mod incidents;
 pub mod manifest;
 pub mod requests;
 pub mod rules;
