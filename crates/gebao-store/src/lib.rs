@@ -22,6 +22,7 @@ pub mod chain;
 pub mod crypto;
 mod engine;
 mod error;
+pub mod incident;
 mod migrations;
 pub mod model;
 pub mod outbox;
@@ -277,6 +278,26 @@ pub trait Store: Send + Sync + 'static {
     async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool>;
     /// Records a sign-out (audited): the member's sessions started before it end.
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool>;
+    /// Records a new incident with its first event and audit entry.
+    async fn create_incident(
+        &self,
+        incident: incident::Incident,
+        event: incident::IncidentEvent,
+        audit: NewAudit,
+    ) -> Result<()>;
+    /// Writes the incident's next version over version `from`, with its event and audit
+    /// entry; `false` (nothing written) when it changed meanwhile.
+    async fn change_incident(
+        &self,
+        from: i64,
+        incident: incident::Incident,
+        event: incident::IncidentEvent,
+        audit: NewAudit,
+    ) -> Result<bool>;
+    /// An incident and its history.
+    async fn incident(&self, id: &str) -> Result<Option<(incident::Incident, Vec<incident::IncidentEvent>)>>;
+    /// Incidents, the most recently found first (only open ones when `open`).
+    async fn incidents(&self, open: bool, limit: i64) -> Result<Vec<incident::Incident>>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

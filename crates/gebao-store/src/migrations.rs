@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "staff", include_str!("../migrations/0003_staff.sql")),
     (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql")),
     (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql")),
+    (6, "incidents", include_str!("../migrations/0006_incidents.sql")),
 ];
 
 /// The engine a migration is filled for.

@@ -66,13 +66,19 @@ pub enum AuditAction {
     StaffLocked,
     StaffRefused,
     StaffUnmask,
+    /// A personal-information incident (PIPL 57): opened, updated, a report to the
+    /// regulator recorded, closed.
+    IncidentOpen,
+    IncidentUpdate,
+    IncidentReport,
+    IncidentClose,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 30] = [
+    const PLAIN: [(AuditAction, &'static str); 34] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -103,6 +109,10 @@ impl AuditAction {
         (AuditAction::StaffLocked, "staff.locked"),
         (AuditAction::StaffRefused, "staff.refused"),
         (AuditAction::StaffUnmask, "staff.unmask"),
+        (AuditAction::IncidentOpen, "incident.open"),
+        (AuditAction::IncidentUpdate, "incident.update"),
+        (AuditAction::IncidentReport, "incident.report"),
+        (AuditAction::IncidentClose, "incident.close"),
     ];
 
     #[cfg(test)]

@@ -303,6 +303,81 @@ async fn tamper_audit(env: Env) {
     assert!(r.consents.is_intact());
 }
 
+fn incident(id: &str, found_ms: i64) -> incident::Incident {
+    incident::Incident {
+        id: id.into(),
+        version: 1,
+        title: "撞库攻击".into(),
+        grade: gebao_core::incidents::Grade::Major,
+        occurred_ms: None,
+        found_ms,
+        opened_ms: found_ms,
+        affected: 1200,
+        minors: false,
+        description: "登录接口遭撞库".into(),
+        notice: Default::default(),
+        reports: Vec::new(),
+        closed_ms: None,
+        updated_ms: found_ms,
+    }
+}
+
+fn step(version: i64, kind: &str) -> incident::IncidentEvent {
+    incident::IncidentEvent {
+        version,
+        at_ms: T0,
+        actor: "cli:test".into(),
+        kind: kind.into(),
+        detail: serde_json::json!({}),
+    }
+}
+
+/// An incident is written with its event and audit entry; a change made on an older version
+/// is refused and writes nothing; the open list leaves closed ones out.
+async fn incidents(env: Env) {
+    let s = &env.store;
+    s.create_incident(incident("inc_a", T0), step(1, "opened"), audit("incident.open", "incident:inc_a"))
+        .await
+        .unwrap();
+    s.create_incident(incident("inc_b", T0 + 1000), step(1, "opened"), audit("incident.open", "incident:inc_b"))
+        .await
+        .unwrap();
+    let again = s.create_incident(incident("inc_a", T0), step(1, "opened"), audit("incident.open", "x")).await;
+    assert!(again.is_err(), "the same id twice");
+
+    let mut next = incident("inc_a", T0);
+    next.version = 2;
+    next.reports.push(incident::Report {
+        kind: incident::ReportKind::Initial,
+        at_ms: T0 + 3_600_000,
+        to: "北京市互联网信息办公室".into(),
+        reference: Some("BJ-1".into()),
+    });
+    assert!(
+        s.change_incident(1, next.clone(), step(2, "reported"), audit("incident.report", "incident:inc_a"))
+            .await
+            .unwrap()
+    );
+    // The same change again was made on version 1: refused, nothing written.
+    let audit_before = s.audit_after(0, 1000).await.unwrap().len();
+    assert!(!s.change_incident(1, next.clone(), step(2, "reported"), audit("incident.report", "x")).await.unwrap());
+    assert_eq!(s.audit_after(0, 1000).await.unwrap().len(), audit_before);
+
+    let (stored, events) = s.incident("inc_a").await.unwrap().unwrap();
+    assert_eq!(stored, next);
+    assert_eq!(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["opened", "reported"]);
+    let mut closed = next.clone();
+    closed.version = 3;
+    closed.closed_ms = Some(T0 + 7_200_000);
+    assert!(s.change_incident(2, closed, step(3, "closed"), audit("incident.close", "incident:inc_a")).await.unwrap());
+    let open: Vec<String> = s.incidents(true, 10).await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(open, ["inc_b"]);
+    let all: Vec<String> = s.incidents(false, 10).await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(all, ["inc_b", "inc_a"], "the most recently found first");
+    assert!(s.incident("inc_x").await.unwrap().is_none());
+    assert!(s.verify(None).await.unwrap().audit.is_intact());
+}
+
 async fn migrate_is_idempotent(env: Env) {
     env.store.migrate().await.unwrap();
     env.store.migrate().await.unwrap();
@@ -323,4 +398,5 @@ gebao_testkit::on_both_engines!(crate::common::run;
     tamper_consents_evidence_and_tail,
     tamper_audit,
     migrate_is_idempotent,
+    incidents,
 );

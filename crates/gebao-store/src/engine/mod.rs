@@ -18,6 +18,7 @@ mod audit;
 mod codes;
 mod consents;
 pub(crate) mod db;
+mod incidents;
 mod json;
 mod keys;
 mod outbox;
@@ -568,6 +569,36 @@ impl Store for SqlStore {
 
     async fn staff_signed_in(&self, name: &str, step: i64, audit: NewAudit) -> Result<bool> {
         in_write!(self, |tx, k| staff::signed_in(tx, k, name, step, audit))
+    }
+
+    async fn create_incident(
+        &self,
+        incident: crate::incident::Incident,
+        event: crate::incident::IncidentEvent,
+        audit: NewAudit,
+    ) -> Result<()> {
+        in_write!(self, |tx, k| incidents::create(tx, k, incident, event, audit))
+    }
+
+    async fn change_incident(
+        &self,
+        from: i64,
+        incident: crate::incident::Incident,
+        event: crate::incident::IncidentEvent,
+        audit: NewAudit,
+    ) -> Result<bool> {
+        in_write!(self, |tx, k| incidents::change(tx, k, from, incident, event, audit))
+    }
+
+    async fn incident(
+        &self,
+        id: &str,
+    ) -> Result<Option<(crate::incident::Incident, Vec<crate::incident::IncidentEvent>)>> {
+        in_read!(self, |tx, _k| incidents::get(tx, id))
+    }
+
+    async fn incidents(&self, open: bool, limit: i64) -> Result<Vec<crate::incident::Incident>> {
+        in_read!(self, |tx, _k| incidents::list(tx, open, limit))
     }
 
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {
