@@ -158,6 +158,10 @@ pub mod scope {
         RequestsWrite,
         /// `portal:write`
         PortalWrite,
+        /// `incidents:read`
+        IncidentsRead,
+        /// `incidents:write`
+        IncidentsWrite,
     );
 }
 

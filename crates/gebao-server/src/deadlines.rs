@@ -3,7 +3,8 @@
 //! within 2 working days (metrics `gebao_requests_overdue`, `gebao_requests_due_soon`) and,
 //! when the operator's webhook is configured, enqueues one notice per request and
 //! threshold. The notice's dedupe key makes the enqueue safe when several instances run
-//! the monitor: whichever notices first enqueues, the others change nothing.
+//! the monitor: whichever notices first enqueues, the others change nothing. Each pass also
+//! runs the incidents' reporting clock (`crate::incidents::clock`).
 
 use crate::requests::text;
 use crate::state::{AppState, audit};
@@ -58,6 +59,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = pass(&state, &mut sent).await {
             tracing::warn!(error = %e, "deadline monitor pass failed; retrying");
+        }
+        if let Err(e) = crate::incidents::clock::pass(&state, Utc::now()).await {
+            tracing::warn!(error = %e, "incident clock pass failed; retrying");
         }
     }
     tracing::debug!("deadline monitor stopped");

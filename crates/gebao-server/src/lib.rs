@@ -28,6 +28,7 @@ pub mod console;
 pub mod deadlines;
 pub mod error;
 mod extract;
+pub mod incidents;
 mod labels;
 mod listen;
 pub mod memory;

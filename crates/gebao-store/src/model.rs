@@ -72,13 +72,15 @@ pub enum AuditAction {
     IncidentUpdate,
     IncidentReport,
     IncidentClose,
+    /// The reporting clock's alert to the operator: the report is due soon, or late.
+    IncidentAlert,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 34] = [
+    const PLAIN: [(AuditAction, &'static str); 35] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -113,6 +115,7 @@ impl AuditAction {
         (AuditAction::IncidentUpdate, "incident.update"),
         (AuditAction::IncidentReport, "incident.report"),
         (AuditAction::IncidentClose, "incident.close"),
+        (AuditAction::IncidentAlert, "incident.alert"),
     ];
 
     #[cfg(test)]
@@ -213,13 +216,19 @@ pub enum Scope {
     /// Mint privacy-centre sign-in links for the operator's logged-in users.
     #[serde(rename = "portal:write")]
     PortalWrite,
+    /// Read personal-information incidents.
+    #[serde(rename = "incidents:read")]
+    IncidentsRead,
+    /// Open, update, report and close incidents, and notify the individuals affected.
+    #[serde(rename = "incidents:write")]
+    IncidentsWrite,
     /// Manage keys; implies nothing else.
     #[serde(rename = "keys:admin")]
     KeysAdmin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 13] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -230,6 +239,8 @@ impl Scope {
         Scope::RequestsRead,
         Scope::RequestsWrite,
         Scope::PortalWrite,
+        Scope::IncidentsRead,
+        Scope::IncidentsWrite,
         Scope::KeysAdmin,
     ];
 
@@ -245,6 +256,8 @@ impl Scope {
             Scope::RequestsRead => "requests:read",
             Scope::RequestsWrite => "requests:write",
             Scope::PortalWrite => "portal:write",
+            Scope::IncidentsRead => "incidents:read",
+            Scope::IncidentsWrite => "incidents:write",
             Scope::KeysAdmin => "keys:admin",
         }
     }

@@ -30,7 +30,8 @@ pub enum OutboxKind {
     RecipientDeletion,
     /// The subject's data, sent to the destination a portability request names (PIPL 45).
     Portability,
-    /// A request is due soon or overdue: a notice to the operator.
+    /// A deadline is near or has passed — a request's answer, an incident's report to the
+    /// regulator: a notice to the operator.
     DeadlineNotice,
     /// The lease of one scheduled retention sweep: the instance whose item this is sweeps
     /// that interval; the item is never delivered anywhere.

@@ -14,11 +14,14 @@
 //! | `audit:read` | `GET /v1/audit`, and `GET /metrics` unless `metrics_public` |
 //! | `requests:write` | `POST /v1/requests`, `…/{id}/verify`, `/otp`, `/approve`, `/refuse`, `/withdraw`, `/blockers`, `/execute`; `POST /v1/outbox/{id}/ack` |
 //! | `requests:read` | `GET /v1/requests`, `GET /v1/requests/{id}`, `…/{id}/bundle` |
+//! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close` |
+//! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}` |
 
 mod audit;
 mod consent_scope;
 mod consents;
 mod decisions;
+mod incidents;
 mod ops;
 mod policy;
 pub(crate) use consent_scope::ScopeBody;
@@ -81,6 +84,7 @@ use utoipa_axum::routes;
         (name = "policy", description = "政策版本 / policy versions"),
         (name = "audit", description = "审计日志 / audit log"),
         (name = "requests", description = "个人信息权利请求 / users' rights requests (PIPL 44–50)"),
+        (name = "incidents", description = "个人信息安全事件 / personal-information incidents (PIPL 57; INCID)"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
         (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
     )
@@ -128,6 +132,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_actions::blockers))
         .routes(routes!(request_actions::execute_request))
         .routes(routes!(request_actions::acknowledge))
+        .routes(routes!(incidents::open, incidents::list))
+        .routes(routes!(incidents::get_incident))
+        .routes(routes!(incidents::update))
+        .routes(routes!(incidents::report))
+        .routes(routes!(incidents::close))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

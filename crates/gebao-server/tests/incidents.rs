@@ -1,0 +1,139 @@
+//! Personal-information incidents over HTTP, on SQLite and PostgreSQL: one found at 10:00
+//! graded 较大 raises the operator's alert at 13:00 and, unreported, the overdue alert at
+//! 14:00 (INCID art. 4: 4 hours; the clock injected), each once; the
+//! report is recorded and the clock stops; it closes only once reported; bad input names the
+//! field; keys without the scope are refused; every change is in the audit log.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod reqkit;
+
+use chrono::{TimeDelta, Utc};
+use common::*;
+use gebao_core::incidents::Standing;
+use gebao_store::{AuditAction, Scope};
+use reqkit::{Receiver, start};
+use serde_json::json;
+
+gebao_testkit::on_both_engines!(crate::common::run;
+    a_major_incident_alerts_before_and_after_four_hours_until_reported,
+    closing_waits_for_the_report_and_bad_input_is_named,
+);
+
+fn opening(found: chrono::DateTime<Utc>) -> serde_json::Value {
+    json!({
+        "title": "撞库攻击导致部分账号信息泄露",
+        "grade": "major",
+        "found_at": found.to_rfc3339(),
+        "affected": 1200,
+        "description": "登录接口遭撞库，攻击者获取了部分账号的昵称和手机号",
+        "notice": { "categories": ["手机号", "昵称"], "cause": "撞库攻击" },
+    })
+}
+
+async fn a_major_incident_alerts_before_and_after_four_hours_until_reported(kit: Kit) {
+    let r = Receiver::start().await;
+    let (s, _dir) = start(&kit, &r, &reqkit::manifest(&r)).await;
+    // Found a minute ago (say 10:00): the server's own monitor, on the real clock, has
+    // nothing to say for hours; the passes below run on an injected one.
+    let found = Utc::now() - TimeDelta::minutes(1);
+    let opened = s.post("/v1/incidents", &opening(found)).await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    let v = opened.json();
+    let id = v["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["clock"]["due_ms"].as_i64(), Some((found + TimeDelta::hours(4)).timestamp_millis()));
+    assert_eq!(v["notice_missing"], json!(["harm", "measures", "advice"]));
+
+    // The clock, injected: nothing at 12:59, the alert at 13:00, the overdue alert at 14:00,
+    // each once however often the monitor passes.
+    let pass = |at: chrono::DateTime<Utc>| {
+        let state = s.state.clone();
+        async move { gebao_server::incidents::clock::pass(&state, at).await.unwrap() }
+    };
+    assert!(pass(found + TimeDelta::minutes(179)).await.is_empty());
+    assert_eq!(pass(found + TimeDelta::hours(3)).await, [(id.clone(), Standing::DueSoon)]);
+    pass(found + TimeDelta::minutes(200)).await;
+    assert_eq!(pass(found + TimeDelta::hours(4)).await, [(id.clone(), Standing::Overdue)]);
+    pass(found + TimeDelta::hours(5)).await;
+    let calls = r.wait_calls("operator", 2).await;
+    let alerts: Vec<_> = calls.iter().filter(|c| c.body["kind"] == "incident-report-due").collect();
+    assert_eq!(alerts.len(), 2, "{calls:?}");
+    assert_eq!(alerts[0].body["overdue"], false);
+    assert_eq!(alerts[1].body["overdue"], true);
+    assert!(alerts.iter().all(|c| c.signed && c.body["incident"] == id.as_str()));
+    assert!(alerts[1].body["message"]["zh-CN"].as_str().unwrap().contains("逾期"), "{:?}", alerts[1].body);
+    assert_eq!(alerts[1].body["report_to"], "北京市互联网信息办公室");
+
+    // Reported (now): recorded, and the clock stops.
+    let body = json!({ "kind": "initial", "reference": "BJ-2026-1" });
+    let rep = s.post(&format!("/v1/incidents/{id}/reports"), &body).await;
+    assert_eq!(rep.status, 200, "{}", rep.body);
+    let v = rep.json();
+    assert_eq!(v["standing"], "reported");
+    assert_eq!(v["reports"][0]["to"], "北京市互联网信息办公室", "the manifest's regulator by default");
+    assert!(pass(found + TimeDelta::hours(6)).await.is_empty());
+    // A second initial report is refused; a follow-up is taken.
+    let again = s.post(&format!("/v1/incidents/{id}/reports"), &json!({ "kind": "initial" })).await;
+    assert_eq!(again.problem(409).as_deref(), Some("kind"));
+    let follow = s.post(&format!("/v1/incidents/{id}/reports"), &json!({ "kind": "follow-up" })).await;
+    assert_eq!(follow.status, 200, "{}", follow.body);
+
+    // The whole history, and the audit log.
+    let one = s.get(&format!("/v1/incidents/{id}")).await.json();
+    let kinds: Vec<&str> = one["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["opened", "reported", "reported"]);
+    let log = s.state.store.audit_after(0, 10_000).await.unwrap();
+    let count = |a: AuditAction| log.iter().filter(|e| e.entry.action == a).count();
+    assert_eq!(
+        (count(AuditAction::IncidentOpen), count(AuditAction::IncidentAlert), count(AuditAction::IncidentReport)),
+        (1, 2, 2)
+    );
+    s.stop().await;
+}
+
+async fn closing_waits_for_the_report_and_bad_input_is_named(kit: Kit) {
+    let r = Receiver::start().await;
+    let (s, _dir) = start(&kit, &r, &reqkit::manifest(&r)).await;
+    let found = Utc::now() - TimeDelta::minutes(30);
+    let id = s.post("/v1/incidents", &opening(found)).await.json()["id"].as_str().unwrap().to_owned();
+
+    // Graded 较大: not closed before it is reported.
+    let early = s.post(&format!("/v1/incidents/{id}/close"), &json!({})).await;
+    assert_eq!(early.problem(409).as_deref(), Some("id"));
+    assert!(early.body.contains("须向监管部门报告"), "{}", early.body);
+    // Downgraded to 一般 after review: no report window any more, and it may close.
+    let down = s.post(&format!("/v1/incidents/{id}/update"), &json!({ "grade": "general", "affected": 3 })).await;
+    assert_eq!(down.status, 200, "{}", down.body);
+    assert_eq!((down.json()["standing"].as_str(), down.json()["clock"].is_null()), (Some("not-required"), true));
+    let closed = s.post(&format!("/v1/incidents/{id}/close"), &json!({ "note": "影响已消除" })).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let late = s.post(&format!("/v1/incidents/{id}/update"), &json!({ "affected": 4 })).await;
+    assert_eq!(late.problem(409).as_deref(), Some("id"), "a closed incident does not change");
+    let open: Vec<serde_json::Value> = s.get("/v1/incidents").await.json().as_array().unwrap().clone();
+    assert!(open.is_empty(), "{open:?}");
+    assert_eq!(s.get("/v1/incidents?open=false").await.json().as_array().unwrap().len(), 1);
+
+    // Bad input names the field and writes nothing.
+    let audit_before = s.audit_len().await;
+    let mut future = opening(Utc::now() + TimeDelta::hours(2));
+    assert_eq!(s.post("/v1/incidents", &future).await.problem(422).as_deref(), Some("found_at"));
+    future = opening(found);
+    future["grade"] = json!("big");
+    assert_eq!(s.post("/v1/incidents", &future).await.problem(422).as_deref(), Some("grade"));
+    future = opening(found);
+    future["title"] = json!("");
+    assert_eq!(s.post("/v1/incidents", &future).await.problem(422).as_deref(), Some("title"));
+    future = opening(found);
+    future["occurred_at"] = json!((found + TimeDelta::minutes(1)).to_rfc3339());
+    assert_eq!(s.post("/v1/incidents", &future).await.problem(422).as_deref(), Some("occurred_at"));
+    assert_eq!(s.post("/v1/incidents/inc_nothing/close", &json!({})).await.problem(404).as_deref(), Some("id"));
+    assert_eq!(s.audit_len().await, audit_before);
+
+    // Least privilege: a key without the scope is refused.
+    let reader = s.key(&[Scope::IncidentsRead]).await;
+    assert_eq!(s.get_as("/v1/incidents", Some(&reader)).await.status, 200);
+    assert_eq!(s.post_as("/v1/incidents", Some(&reader), &opening(found)).await.status, 403);
+    let other = s.key(&[Scope::RequestsRead]).await;
+    assert_eq!(s.get_as("/v1/incidents", Some(&other)).await.status, 403);
+    s.stop().await;
+}
