@@ -7,7 +7,8 @@
 //! - the rule for servers that cannot be reached: under `CI=true` the test fails (the
 //!   database suites must run there); elsewhere it is skipped with a notice;
 //! - [`Browser`]: a real headless Chromium (`gebao-browser`), for the page tests (the same
-//!   rule when it is not installed: [`browser_installed`]);
+//!   rule when it is not installed: [`browser_installed`]), and [`pages::Pages`], web pages
+//!   served on loopback for it;
 //! - [`android::build_apk`]: a real APK built from source by Debian's apktool, for the scan
 //!   tests (the same rule).
 //!
@@ -18,6 +19,7 @@
 pub mod android;
 mod browser;
 mod db;
+pub mod pages;
 mod raw;
 
 pub use browser::{Browser, browser_installed};
