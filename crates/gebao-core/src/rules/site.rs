@@ -199,7 +199,7 @@ impl SiteFacts {
 }
 
 /// The declared category of a cookie name, and its place in the manifest.
-fn declared<'m>(m: &'m Manifest, name: &str) -> Option<(usize, CookieCategory)> {
+fn declared(m: &Manifest, name: &str) -> Option<(usize, CookieCategory)> {
     m.cookies.iter().position(|c| c.name == name).map(|i| (i, m.cookies[i].category))
 }
 
