@@ -124,22 +124,27 @@ fn an_analytics_cookie_before_consent_is_an_error_and_the_third_party_host_is_na
     drop(dir);
 }
 
-/// A page with the real gebao banner from a real `gebao serve` and an analytics script held
-/// back until its category is granted.
-#[test]
-fn the_gebao_banner_page_sets_analytics_cookies_only_after_accepting() {
-    if !browser_installed() {
-        return;
-    }
-    let pages = Pages::serve(vec![]);
-    let site = pages.url("localhost", "");
-    let manifest = format!(
+/// clean.toml with the banner's own cookie declared, and an advertising cookie set by the
+/// push SDK, a recipient that needs a separate consent (the banner asks it on its own step).
+fn banner_manifest() -> String {
+    format!(
         "{CLEAN}\n[[cookies]]\nname = \"gebao_consent\"\ncategory = \"strictly-necessary\"\nprovider = \"first-party\"\n\
-         purpose = \"记住您的 Cookie 选择\"\npurpose_en = \"Remembers your cookie choices\"\nlifetime = \"180 days\"\n"
-    );
-    let mut backend = Backend::sqlite_with(&manifest);
+         purpose = \"记住您的 Cookie 选择\"\npurpose_en = \"Remembers your cookie choices\"\nlifetime = \"180 days\"\n\
+         \n[[cookies]]\nname = \"_ad\"\ncategory = \"advertising\"\nprovider = \"push-sdk\"\n\
+         purpose = \"推送广告效果统计\"\npurpose_en = \"Measures push campaigns\"\nlifetime = \"30 days\"\n"
+    )
+}
+
+/// The banner site: the page on `localhost`, the real banner from a real `gebao serve` on
+/// `127.0.0.1` (with the page's origin in `[banner] origins`), an analytics and an
+/// advertising script held back until their categories are granted. The page's URL, and
+/// what must live as long as the test.
+fn banner_site() -> (String, Pages, Backend, Server) {
+    let pages = Pages::serve(vec![]);
+    let mut backend = Backend::sqlite_with(&banner_manifest());
     let config = backend.dir.path().join("gebao-serve.toml");
-    std::fs::write(&config, format!("[banner]\norigins = [\"{site}\"]\n")).unwrap();
+    let origin = pages.url("localhost", "");
+    std::fs::write(&config, format!("[banner]\norigins = [\"{origin}\"]\nper_minute = 1000\n")).unwrap();
     backend.serve_flags.extend(["--config".to_owned(), config.display().to_string()]);
     let server = Server::start(&backend);
     pages.set(
@@ -148,11 +153,22 @@ fn the_gebao_banner_page_sets_analytics_cookies_only_after_accepting() {
             r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>示例网站</title></head>
 <body><h1>示例网站</h1>
 <script type="text/plain" data-gebao-category="analytics">document.cookie = "_stat=1; Path=/; Max-Age=3600";</script>
+<script type="text/plain" data-gebao-category="advertising">document.cookie = "_ad=1; Path=/; Max-Age=3600";</script>
 <script src="{}/privacy/banner.js"></script></body></html>"#,
             server.base
         )),
     );
-    let url = pages.url("localhost", "/");
+    (pages.url("localhost", "/"), pages, backend, server)
+}
+
+/// Before consent nothing is set; after "accept all" (and the separate step it asks) both
+/// held-back cookies are, declared; after "reject all" only the banner's own: no finding.
+#[test]
+fn the_gebao_banner_page_sets_non_essential_cookies_only_after_accepting() {
+    if !browser_installed() {
+        return;
+    }
+    let (url, _pages, backend, _server) = banner_site();
     let (code, v) = scan_json(&url, &["--manifest", backend.manifest().to_str().unwrap()]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(rules(&v), Vec::<String>::new(), "no finding at all: {v:#}");
@@ -163,7 +179,7 @@ fn the_gebao_banner_page_sets_analytics_cookies_only_after_accepting() {
     let status: Vec<&str> = phases.iter().map(|p| p["status"].as_str().unwrap()).collect();
     assert_eq!(status, ["recorded"; 3], "{v:#}");
     assert_eq!(cookie_names(&phases[0]), Vec::<&str>::new(), "nothing before a choice");
-    assert_eq!(cookie_names(&phases[1]), ["_stat", "gebao_consent"], "after accepting");
+    assert_eq!(cookie_names(&phases[1]), ["_ad", "_stat", "gebao_consent"], "after accepting, the separate step too");
     assert_eq!(cookie_names(&phases[2]), ["gebao_consent"], "after rejecting");
     // gebao's own requests are gebao's, not a third party's.
     let parties: Vec<&str> =
@@ -180,7 +196,6 @@ fn the_gebao_banner_page_sets_analytics_cookies_only_after_accepting() {
     {
         assert!(text.contains(want), "{want}: {text}");
     }
-    drop(server);
 }
 
 #[test]
@@ -226,27 +241,7 @@ fn bench_scan_of_the_banner_page() {
         return;
     }
     let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
-    let pages = Pages::serve(vec![]);
-    let site = pages.url("localhost", "");
-    let manifest = format!(
-        "{CLEAN}\n[[cookies]]\nname = \"gebao_consent\"\ncategory = \"strictly-necessary\"\nprovider = \"first-party\"\n\
-         purpose = \"记住您的 Cookie 选择\"\npurpose_en = \"Remembers your cookie choices\"\nlifetime = \"180 days\"\n"
-    );
-    let mut backend = Backend::sqlite_with(&manifest);
-    let config = backend.dir.path().join("gebao-serve.toml");
-    std::fs::write(&config, format!("[banner]\norigins = [\"{site}\"]\nper_minute = 1000\n")).unwrap();
-    backend.serve_flags.extend(["--config".to_owned(), config.display().to_string()]);
-    let server = Server::start(&backend);
-    pages.set(
-        "/",
-        Page::html(format!(
-            r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>示例网站</title></head>
-<body><script type="text/plain" data-gebao-category="analytics">document.cookie = "_stat=1; Path=/; Max-Age=3600";</script>
-<script src="{}/privacy/banner.js"></script></body></html>"#,
-            server.base
-        )),
-    );
-    let url = pages.url("localhost", "/");
+    let (url, _pages, backend, _server) = banner_site();
     let mut times = Vec::new();
     for _ in 0..runs {
         let start = std::time::Instant::now();

@@ -51,14 +51,16 @@ const CHOOSE: &str = "const h = document.querySelector('[data-gebao-banner]'); c
 
 /// Where the banner stands after a choice: closed (recorded), failed (its status line
 /// says the choice could not be recorded), a separate-consent step (two buttons: 同意,
-/// 不同意; agreed to when AGREE), or still waiting for gebao's answer.
+/// 不同意; agreed to when AGREE, once per step: each step is a new dialog element, marked
+/// when clicked), or still waiting for gebao's answer.
 const STEP: &str = "const h = document.querySelector('[data-gebao-banner]'); const r = h && h.shadowRoot; \
      const d = r && r.querySelector('[role=dialog]'); \
      if (!d) return 'closed'; \
      const s = d.querySelector('[role=status]'); \
      if (s && s.textContent) return 'failed'; \
      const b = d.querySelectorAll('.b button'); \
-     if (b.length === 2) { if (AGREE) { b[0].click(); return 'agreed'; } return 'separate'; } \
+     if (b.length === 2 && AGREE && !d.hasAttribute('data-gebao-scan')) { \
+       d.setAttribute('data-gebao-scan', 'agreed'); b[0].click(); return 'agreed'; } \
      return 'waiting';";
 
 /// The page as loaded: its host and site.
