@@ -6,6 +6,10 @@
 //!
 //! Every input is untrusted: reads are bounds-checked (`bytes.rs`), unpacking is capped
 //! (`apk.rs`), and any damage ends in a [`ScanError`] naming the entry and offset.
+//!
+//! [`site`] records what a web page really does in a real browser — its cookies, storage
+//! keys and third-party requests, before consent and after a choice in the gebao banner —
+//! for `gebao_core::rules::site::compare`.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +20,7 @@ pub mod catalogue;
 mod dex;
 mod error;
 mod manifest;
+pub mod site;
 
 pub use apk::Limits;
 pub use catalogue::{Catalogue, Sdk, SdkPurpose};

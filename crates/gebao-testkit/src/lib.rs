@@ -6,8 +6,9 @@
 //!   tamper with it;
 //! - the rule for servers that cannot be reached: under `CI=true` the test fails (the
 //!   database suites must run there); elsewhere it is skipped with a notice;
-//! - [`Browser`]: a real headless Chromium driven over WebDriver, for the page tests (the
-//!   same rule when it is not installed);
+//! - [`Browser`]: a real headless Chromium (`gebao-browser`), for the page tests (the same
+//!   rule when it is not installed: [`browser_installed`]), and [`pages::Pages`], web pages
+//!   served on loopback for it;
 //! - [`android::build_apk`]: a real APK built from source by Debian's apktool, for the scan
 //!   tests (the same rule).
 //!
@@ -18,9 +19,10 @@
 pub mod android;
 mod browser;
 mod db;
+pub mod pages;
 mod raw;
 
-pub use browser::Browser;
+pub use browser::{Browser, browser_installed};
 pub use db::{DbKind, TestDb, with_db};
 pub use raw::Raw;
 

@@ -49,7 +49,7 @@ enum Command {
     Requests(commands::requests::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
-    /// What the app really contains: scan an Android package (APK) and compare it with the manifest.
+    /// What the app really contains: scan an Android package (APK) or a web page and compare it with the manifest.
     Scan(commands::scan::Args),
     /// Check the manifest's datasets against the operator's databases.
     Datasets(commands::datasets::Args),

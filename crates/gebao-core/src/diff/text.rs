@@ -98,6 +98,7 @@ const KEYS: &[(&str, Text)] = &[
     ("purpose", Text::new("用途说明", "stated purpose")),
     ("method", Text::new("处理方式", "method")),
     ("policy_url", Text::new("隐私政策链接", "privacy policy link")),
+    ("hosts", Text::new("网络主机", "web hosts")),
     ("country", Text::new("所在国家或地区", "country or region")),
     ("separate_consent", Text::new("单独同意", "separate consent")),
     ("deletion", Text::new("删除通知渠道", "deletion channel")),

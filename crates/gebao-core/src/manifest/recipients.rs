@@ -50,6 +50,11 @@ pub struct Recipient {
     /// Link to its own privacy policy (SHR-04).
     #[serde(default)]
     pub policy_url: Option<String>,
+    /// The web hosts it is reached at from the operator's pages (`hm.example-stats.cn`;
+    /// `example-stats.cn` covers its subdomains too), by which `gebao scan site` tells
+    /// which recipient a page's third-party request goes to. Not shown in the policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
     /// Country or region where it processes the data (ISO 3166 alpha-2; "CN" = mainland
     /// China; HK, MO and TW are outside mainland China). Left out, the place is unstated:
     /// the policy says "未说明" rather than guess, and no cross-border rule applies.
@@ -80,6 +85,16 @@ pub fn is_outside_mainland(country: &str) -> bool {
 impl Recipient {
     pub fn is_abroad(&self) -> bool {
         is_outside_mainland(&self.country)
+    }
+
+    /// Whether a request to `host` reaches this recipient: one of its `hosts` is the host
+    /// or a parent domain of it (ignoring case and a trailing dot).
+    pub fn serves_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.hosts.iter().any(|h| {
+            let h = h.trim().trim_end_matches('.').to_ascii_lowercase();
+            !h.is_empty() && (host == h || host.strip_suffix(&h).is_some_and(|rest| rest.ends_with('.')))
+        })
     }
 
     /// Another processor that decides on its own (PIPL 23), as opposed to an entrusted one.

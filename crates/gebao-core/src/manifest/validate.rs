@@ -60,6 +60,11 @@ pub fn references(m: &Manifest, map: &SourceMap<'_>) -> Vec<Diagnostic> {
         if let Some(pia) = &r.pia {
             v.exists(&format!("recipients[{i}].pia"), pia.as_str(), &pias, "pia");
         }
+        for (j, h) in r.hosts.iter().enumerate() {
+            if !is_host_name(h) {
+                v.out.push(host_not_a_name(h, map, &format!("recipients[{i}].hosts[{j}]")));
+            }
+        }
     }
     if let Some(pia) = &m.storage.pia {
         v.exists("storage.pia", pia.as_str(), &pias, "pia");
@@ -161,6 +166,51 @@ fn connection_not_a_name(d: &crate::manifest::Dataset, map: &SourceMap<'_>, i: u
         .at(map.span(&path), Some(path))
 }
 
+/// A host name or IP address as a request names it: letters, digits, `-` and `.`, or an
+/// IPv6 address; no scheme, port, path or wildcard.
+fn is_host_name(h: &str) -> bool {
+    let h = h.trim_end_matches('.');
+    if h.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|l| {
+            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+fn host_not_a_name(h: &str, map: &SourceMap<'_>, path: &str) -> Diagnostic {
+    let shown: String = h.chars().take(80).collect();
+    // What the host probably is, when the value is a URL or a pattern.
+    let guess = shown
+        .split("://")
+        .last()
+        .unwrap_or_default()
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("*.")
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let guess = if is_host_name(&guess) { guess } else { "stats.example.cn".to_owned() };
+    Diagnostic::new(
+        "host-not-a-name",
+        format!("`{shown}` 不是主机名：hosts 中只写主机名或 IP 地址，不带协议、端口、路径或通配符"),
+        format!("`{shown}` is not a host name: `hosts` takes host names or IP addresses, with no scheme, port, path or wildcard"),
+    )
+    .help(
+        format!("写成 \"{guess}\"；一个域名也涵盖它的子域名"),
+        format!("write \"{guess}\"; a domain covers its subdomains too"),
+    )
+    .at(map.span(path), Some(path.to_owned()))
+}
+
 struct Validator<'m, 's> {
     map: &'m SourceMap<'s>,
     out: Vec<Diagnostic>,
@@ -241,6 +291,7 @@ impl Validator<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    use super::is_host_name;
     use crate::diagnostic::{LoadError, line_col};
     use crate::manifest::load::load_manifest;
 
@@ -265,6 +316,16 @@ mod tests {
         assert!(d.help_en.as_deref().is_some_and(|h| h.contains("GEBAO_CONNECTION_SHOP")), "{d:?}");
         assert!(d.help_zh.as_deref().is_some_and(|h| h.contains("[connections]")), "{d:?}");
         d
+    }
+
+    #[test]
+    fn host_names_are_accepted_and_urls_refused() {
+        for ok in ["hm.example.cn", "example.cn", "127.0.0.1", "::1", "localhost", "例子.中国"] {
+            assert!(is_host_name(ok), "{ok}");
+        }
+        for bad in ["https://hm.example.cn/x.js", "*.example.cn", "example.cn:8080", "", "a..b", "-a.cn", "a b"] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
     }
 
     #[test]

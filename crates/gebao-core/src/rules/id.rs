@@ -87,6 +87,9 @@ rule_ids! {
     Trm01 = "TRM-01", Trm02 = "TRM-02",
     // scan.rs (ahead of pipl-rules.md): the app package against the manifest
     Scan01 = "SCAN-01", Scan02 = "SCAN-02", Scan03 = "SCAN-03", Scan04 = "SCAN-04", Scan05 = "SCAN-05",
+    // site.rs (ahead of pipl-rules.md): a web page against the manifest
+    Scan06 = "SCAN-06", Scan07 = "SCAN-07", Scan08 = "SCAN-08", Scan09 = "SCAN-09", Scan10 = "SCAN-10",
+    Scan11 = "SCAN-11",
 }
 
 impl RuleId {

@@ -20,6 +20,7 @@ pub mod scan;
 mod security;
 mod sensitive;
 mod sharing;
+pub mod site;
 mod termination;
 mod waivers;
 
@@ -179,6 +180,7 @@ static CATALOGUE: [Rule; RuleId::ALL.len()] = concat(&[
     changes::RULES,
     termination::RULES,
     scan::RULES,
+    site::RULES,
 ]);
 
 /// The areas' entries as one array, checked against [`RuleId::ALL`]. Only evaluated at

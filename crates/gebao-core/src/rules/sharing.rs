@@ -420,6 +420,7 @@ mod tests {
             method: Some("公开展示".into()),
             method_en: Some("Shown publicly".into()),
             policy_url: None,
+            hosts: Vec::new(),
             country: "CN".into(),
             separate_consent: consent,
             deletion: None,

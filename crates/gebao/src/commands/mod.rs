@@ -12,6 +12,7 @@ pub mod publish;
 pub mod render;
 pub mod requests;
 pub mod scan;
+mod scan_site;
 pub mod schema;
 pub mod serve;
 pub mod staff;

@@ -1,6 +1,7 @@
 //! `gebao scan apk FILE.apk [--manifest gebao.toml]`: what the app package really contains
 //! (permissions, components, embedded SDKs), and — with a manifest — where the two disagree
-//! (SCAN-* findings, with the output formats and exit codes of `check`).
+//! (SCAN-* findings, with the output formats and exit codes of `check`). `gebao scan site`
+//! does the same for a web page (`scan_site.rs`).
 
 use super::check::{self, Format, ReportArgs};
 use crate::{Outcome, out};
@@ -21,6 +22,9 @@ pub struct Args {
 enum Target {
     /// Scan an Android package (.apk): manifest, permissions, components and SDKs.
     Apk(ApkArgs),
+    /// Scan a web page in a headless browser: cookies, storage and third-party requests,
+    /// before consent and after accepting or rejecting in the gebao banner.
+    Site(super::scan_site::SiteArgs),
 }
 
 #[derive(clap::Args)]
@@ -47,6 +51,7 @@ pub struct ApkArgs {
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     match args.target {
         Target::Apk(a) => apk(a, lang),
+        Target::Site(a) => super::scan_site::run(a, lang),
     }
 }
 
