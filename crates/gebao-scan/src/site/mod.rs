@@ -203,15 +203,28 @@ impl SiteScan {
     }
 }
 
+/// `url` as it may be shown: without a user name or password (`https://user:pass@host/`
+/// is shown as `https://host/`), so that credentials never reach a message or a report.
+pub fn shown(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Checks that `url` is an http or https address, before any browser starts.
 pub fn parse_url(url: &str) -> Result<url::Url, SiteError> {
     let parsed =
         url::Url::parse(url.trim()).map_err(|e| SiteError::BadUrl { url: url.to_owned(), reason: e.to_string() })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(SiteError::NotHttp { url: url.to_owned() });
+        return Err(SiteError::NotHttp { url: shown(url) });
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(SiteError::BadUrl { url: url.to_owned(), reason: "no host".into() });
+        return Err(SiteError::BadUrl { url: shown(url), reason: "no host".into() });
     }
     Ok(parsed)
 }
@@ -225,5 +238,19 @@ pub async fn scan_site(url: &str, opts: &SiteOptions) -> Result<SiteScan, SiteEr
     let scan = tokio::time::timeout(opts.timeout, record::three_phases(parsed.as_str(), opts))
         .await
         .map_err(|_| SiteError::Timeout { secs })??;
-    Ok(SiteScan { url: url.to_owned(), elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(0), ..scan })
+    Ok(SiteScan { url: shown(url), elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(0), ..scan })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_an_address_are_never_shown() {
+        assert_eq!(shown("https://admin:s3cret@staging.example.cn/app"), "https://staging.example.cn/app");
+        assert_eq!(shown("https://www.example.cn/"), "https://www.example.cn/");
+        assert_eq!(shown("not a url"), "not a url");
+        let e = parse_url("ftp://admin:s3cret@example.cn/").unwrap_err();
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+    }
 }

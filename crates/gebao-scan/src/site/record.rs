@@ -152,23 +152,26 @@ impl Session {
         match loaded {
             Ok(()) => {}
             Err(BrowserError::Timeout { .. }) => {
-                return Err(SiteError::PageTimeout { url: url.to_owned(), secs: opts.page_load_timeout.as_secs() });
+                return Err(SiteError::PageTimeout { url: super::shown(url), secs: opts.page_load_timeout.as_secs() });
             }
             Err(BrowserError::Command { message, .. }) if message.contains("net::ERR_") => {
                 let reason = message.split_whitespace().find(|w| w.starts_with("net::ERR_")).unwrap_or(&message);
-                return Err(SiteError::Unreachable { url: url.to_owned(), reason: reason.to_owned() });
+                return Err(SiteError::Unreachable { url: super::shown(url), reason: reason.to_owned() });
             }
             Err(e) => return Err(e.into()),
         }
         let at = self.b.url().await?;
         if let Some(reason) = self.document_error.clone() {
-            return Err(SiteError::Unreachable { url: url.to_owned(), reason });
+            return Err(SiteError::Unreachable { url: super::shown(url), reason });
         }
         if at.starts_with("chrome-error:") {
-            return Err(SiteError::Unreachable { url: url.to_owned(), reason: "the page could not be loaded".into() });
+            return Err(SiteError::Unreachable {
+                url: super::shown(url),
+                reason: "the page could not be loaded".into(),
+            });
         }
         if let Some(status) = self.document_status.filter(|s| !(200..300).contains(s)) {
-            return Err(SiteError::Status { url: url.to_owned(), status });
+            return Err(SiteError::Status { url: super::shown(url), status });
         }
         let host = request_host(&at).unwrap_or_default();
         Ok(Page { site: site_of(&host), host })
@@ -197,7 +200,7 @@ impl Session {
     async fn reload(&mut self, url: &str, opts: &SiteOptions) -> Result<(), SiteError> {
         match self.b.reload().await {
             Err(BrowserError::Timeout { .. }) => {
-                Err(SiteError::PageTimeout { url: url.to_owned(), secs: opts.page_load_timeout.as_secs() })
+                Err(SiteError::PageTimeout { url: super::shown(url), secs: opts.page_load_timeout.as_secs() })
             }
             other => Ok(other?),
         }
@@ -301,7 +304,7 @@ pub(super) async fn three_phases(url: &str, opts: &SiteOptions) -> Result<SiteSc
             Some(b) => choose(url, opts, phase, accept, b).await?,
         });
     }
-    Ok(SiteScan { url: url.to_owned(), host: page.host, site: page.site, banner, phases, elapsed_ms: 0 })
+    Ok(SiteScan { url: super::shown(url), host: page.host, site: page.site, banner, phases, elapsed_ms: 0 })
 }
 
 /// A phase with a choice in the banner: open, settle, choose, settle, reload, settle,
