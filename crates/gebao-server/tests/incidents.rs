@@ -8,7 +8,7 @@
 mod common;
 mod reqkit;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{Datelike, TimeDelta, Utc};
 use common::*;
 use gebao_core::incidents::Standing;
 use gebao_store::{AuditAction, Scope};
@@ -18,6 +18,7 @@ use serde_json::json;
 gebao_testkit::on_both_engines!(crate::common::run;
     a_major_incident_alerts_before_and_after_four_hours_until_reported,
     closing_waits_for_the_report_and_bad_input_is_named,
+    affected_individuals_and_the_guardians_of_minors_are_told_once_each,
 );
 
 fn opening(found: chrono::DateTime<Utc>) -> serde_json::Value {
@@ -135,5 +136,80 @@ async fn closing_waits_for_the_report_and_bad_input_is_named(kit: Kit) {
     assert_eq!(s.post_as("/v1/incidents", Some(&reader), &opening(found)).await.status, 403);
     let other = s.key(&[Scope::RequestsRead]).await;
     assert_eq!(s.get_as("/v1/incidents", Some(&other)).await.status, 403);
+    s.stop().await;
+}
+
+async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit: Kit) {
+    let r = Receiver::start().await;
+    let (s, _dir) = start(&kit, &r, &reqkit::manifest(&r)).await;
+    s.register("parent", json!({ "age": 40 })).await;
+    let born = Utc::now().date_naive().with_year(Utc::now().year() - 12).unwrap();
+    s.register("kid", json!({ "birth_date": born.to_string(), "guardian": "parent" })).await;
+    s.register("u1", json!({})).await;
+    s.register("u2", json!({})).await;
+    let id = s.post("/v1/incidents", &opening(Utc::now() - TimeDelta::minutes(5))).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Not before the notice says all PIPL 57 requires.
+    let early = s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["u1"] })).await;
+    assert_eq!(early.problem(422).as_deref(), Some("notice.harm"));
+    assert!(early.body.contains("harm, measures, advice"), "{}", early.body);
+    let notice = json!({ "notice": {
+        "categories": ["手机号", "昵称"], "cause": "撞库攻击",
+        "harm": "可能收到冒充客服的诈骗电话", "measures": "已重置受影响账号的密码并封堵接口",
+        "advice": "请修改密码，警惕索要验证码的来电",
+    }});
+    assert_eq!(s.post(&format!("/v1/incidents/{id}/update"), &notice).await.status, 200);
+
+    // Three individuals (one a 12-year-old) and an unknown id: four notices, the guardian's one
+    // about the child; nothing for the unknown id.
+    let body = json!({ "subjects": ["u1", "u2", "kid", "nobody"] });
+    let sent = s.post(&format!("/v1/incidents/{id}/notices"), &body).await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    let q = sent.json();
+    assert_eq!((q["queued"].as_u64(), q["guardians"].as_u64(), q["already"].as_u64()), (Some(4), Some(1), Some(0)));
+    assert_eq!(q["unknown"], json!(["nobody"]));
+    let calls = r.wait_calls("notify", 4).await;
+    let notices: Vec<_> = calls.iter().filter(|c| c.body["kind"] == "incident-notice").collect();
+    assert_eq!(notices.len(), 4);
+    let mut to: Vec<(String, String)> = notices
+        .iter()
+        .map(|c| (c.body["user"].as_str().unwrap().to_owned(), c.body["role"].as_str().unwrap().to_owned()))
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            ("kid".into(), "subject".into()),
+            ("parent".into(), "guardian".into()),
+            ("u1".into(), "subject".into()),
+            ("u2".into(), "subject".into())
+        ]
+    );
+    for c in &notices {
+        assert!(c.signed);
+        let zh = c.body["message"]["zh-CN"].as_str().unwrap();
+        for item in ["手机号", "撞库攻击", "诈骗电话", "重置", "修改密码", "security@example.cn"] {
+            assert!(zh.contains(item), "the notice lacks {item}: {zh}");
+        }
+    }
+    let guardian = notices.iter().find(|c| c.body["role"] == "guardian").unwrap();
+    assert_eq!(guardian.body["ward"], "kid");
+    assert!(guardian.body["message"]["zh-CN"].as_str().unwrap().contains("您监护的未成年人"));
+
+    // Again for the same people: nothing new.
+    let again = s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["u1", "kid"] })).await.json();
+    assert_eq!((again["queued"].as_u64(), again["already"].as_u64()), (Some(0), Some(3)));
+
+    // Delivery per individual, by pseudonym: every one delivered, nobody named.
+    gebao_testkit::within(std::time::Duration::from_secs(10), || async {
+        s.get(&format!("/v1/incidents/{id}/notices")).await.json()["delivered"] == 4
+    })
+    .await;
+    let tracked = s.get(&format!("/v1/incidents/{id}/notices")).await.json();
+    assert_eq!(tracked["total"], 4);
+    assert!(!tracked.to_string().contains("u1") && !tracked.to_string().contains("kid"), "{tracked}");
     s.stop().await;
 }

@@ -248,6 +248,9 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>>;
     /// The items of a request, oldest first.
     async fn outbox_of_request(&self, request_id: &str) -> Result<Vec<OutboxItem>>;
+    /// The items whose dedupe key starts with `prefix` (e.g. an incident's notices), with
+    /// their keys, oldest first.
+    async fn outbox_with_dedupe_prefix(&self, prefix: &str, limit: i64) -> Result<Vec<(String, OutboxItem)>>;
 
     // --- console staff (`staff.rs`) ----------------------------------------------------
 

@@ -74,13 +74,15 @@ pub enum AuditAction {
     IncidentClose,
     /// The reporting clock's alert to the operator: the report is due soon, or late.
     IncidentAlert,
+    /// Notices to the individuals affected (and guardians of the minors among them) queued.
+    IncidentNotify,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 35] = [
+    const PLAIN: [(AuditAction, &'static str); 36] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -116,6 +118,7 @@ impl AuditAction {
         (AuditAction::IncidentReport, "incident.report"),
         (AuditAction::IncidentClose, "incident.close"),
         (AuditAction::IncidentAlert, "incident.alert"),
+        (AuditAction::IncidentNotify, "incident.notify"),
     ];
 
     #[cfg(test)]

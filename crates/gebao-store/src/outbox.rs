@@ -33,19 +33,22 @@ pub enum OutboxKind {
     /// A deadline is near or has passed — a request's answer, an incident's report to the
     /// regulator: a notice to the operator.
     DeadlineNotice,
+    /// A notice to an individual affected by an incident, or their guardian (PIPL 57).
+    IncidentNotice,
     /// The lease of one scheduled retention sweep: the instance whose item this is sweeps
     /// that interval; the item is never delivered anywhere.
     RetentionSweep,
 }
 
 impl OutboxKind {
-    pub const ALL: [OutboxKind; 7] = [
+    pub const ALL: [OutboxKind; 8] = [
         OutboxKind::Otp,
         OutboxKind::UserNotice,
         OutboxKind::OperatorBlockers,
         OutboxKind::RecipientDeletion,
         OutboxKind::Portability,
         OutboxKind::DeadlineNotice,
+        OutboxKind::IncidentNotice,
         OutboxKind::RetentionSweep,
     ];
 
@@ -57,6 +60,7 @@ impl OutboxKind {
             OutboxKind::RecipientDeletion => "recipient-deletion",
             OutboxKind::Portability => "portability",
             OutboxKind::DeadlineNotice => "deadline-notice",
+            OutboxKind::IncidentNotice => "incident-notice",
             OutboxKind::RetentionSweep => "retention-sweep",
         }
     }

@@ -4,6 +4,7 @@
 //! clock with its alerts (`clock.rs`). The API and the CLI go through these functions.
 
 pub mod clock;
+pub mod notices;
 mod text;
 
 use crate::error::ApiError;

@@ -87,3 +87,21 @@ pub fn clock_alert(id: &str, title: &str, overdue: bool, due: &str, to: &str) ->
         )
     }
 }
+
+pub fn notice_incomplete(missing: &str) -> Text {
+    t(
+        format!("告知内容不完整（《个人信息保护法》第五十七条）：请先填写 {missing}"),
+        format!("the notice is incomplete (PIPL 57): fill in {missing} first"),
+    )
+}
+
+pub fn subjects_count(max: usize) -> Text {
+    t(format!("请列出 1 至 {max} 个用户 ID"), format!("list between 1 and {max} user ids"))
+}
+
+pub fn no_notifier() -> Text {
+    t(
+        "本服务器未配置通知服务（requests.notifier_url），无法告知个人：请配置后重试",
+        "this server has no notifier (`requests.notifier_url`) to tell individuals through: configure it, then retry",
+    )
+}

@@ -265,3 +265,43 @@ pub async fn close(
     let inc = incidents::close(&state, &auth.actor(), &id, b.note).await?;
     Ok(axum::Json(view(&state, inc, None)))
 }
+
+/// Whom to tell.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyBody {
+    /// The operator's user ids of the individuals affected (1–10,000 per call).
+    #[schema(value_type = Vec<String>)]
+    pub subjects: Vec<String>,
+}
+
+/// Tell the individuals affected (PIPL 57), and the guardians of the minors among them:
+/// one notice each through the notifier, with every item the law requires (the notice must
+/// be complete first: 422 names what is missing). Calling again for the same person queues
+/// nothing.
+#[utoipa::path(post, path = "/v1/incidents/{id}/notices", tag = "incidents", request_body = NotifyBody,
+    params(("id" = String, Path, description = "the incident id")),
+    responses((status = 202, body = crate::incidents::notices::Queued), Problems),
+    security(("api_key" = ["incidents:write"])))]
+pub async fn notify(
+    State(state): State<AppState>,
+    auth: Auth<scope::IncidentsWrite>,
+    Path(id): Path<String>,
+    Json(b): Json<NotifyBody>,
+) -> Result<(StatusCode, axum::Json<crate::incidents::notices::Queued>), ApiError> {
+    let q = crate::incidents::notices::notify(&state, &auth.actor(), &id, &b.subjects).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(q)))
+}
+
+/// The notices of an incident and the delivery of each, by the pseudonym of whom it is about.
+#[utoipa::path(get, path = "/v1/incidents/{id}/notices", tag = "incidents",
+    params(("id" = String, Path, description = "the incident id")),
+    responses((status = 200, body = crate::incidents::notices::Deliveries), Problems),
+    security(("api_key" = ["incidents:read"])))]
+pub async fn notices(
+    State(state): State<AppState>,
+    _auth: Auth<scope::IncidentsRead>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<crate::incidents::notices::Deliveries>, ApiError> {
+    Ok(axum::Json(crate::incidents::notices::deliveries(&state, &id).await?))
+}

@@ -14,8 +14,8 @@
 //! | `audit:read` | `GET /v1/audit`, and `GET /metrics` unless `metrics_public` |
 //! | `requests:write` | `POST /v1/requests`, `…/{id}/verify`, `/otp`, `/approve`, `/refuse`, `/withdraw`, `/blockers`, `/execute`; `POST /v1/outbox/{id}/ack` |
 //! | `requests:read` | `GET /v1/requests`, `GET /v1/requests/{id}`, `…/{id}/bundle` |
-//! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close` |
-//! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}` |
+//! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close`, `/notices` |
+//! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}`, `…/{id}/notices` |
 
 mod audit;
 mod consent_scope;
@@ -137,6 +137,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::update))
         .routes(routes!(incidents::report))
         .routes(routes!(incidents::close))
+        .routes(routes!(incidents::notify, incidents::notices))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

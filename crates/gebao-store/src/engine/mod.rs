@@ -541,6 +541,10 @@ impl Store for SqlStore {
         })
     }
 
+    async fn outbox_with_dedupe_prefix(&self, prefix: &str, limit: i64) -> Result<Vec<(String, OutboxItem)>> {
+        in_read!(self, |tx, k| outbox::with_dedupe_prefix(tx, k, prefix, limit))
+    }
+
     async fn create_staff(&self, s: crate::staff::NewStaff, audit: NewAudit) -> Result<crate::staff::StaffAccount> {
         in_write!(self, |tx, k| staff::create(tx, k, s, audit))
     }

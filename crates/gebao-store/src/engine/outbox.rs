@@ -214,6 +214,25 @@ pub(crate) async fn enqueue(
     Ok(ids)
 }
 
+/// The items whose dedupe key starts with `prefix`, with their keys, oldest first.
+pub(crate) async fn with_dedupe_prefix(
+    tx: &mut Tx,
+    keys: &Keys,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<(String, OutboxItem)>> {
+    // `substr`, not `LIKE`: the prefix is compared as it is, `_` and `%` included.
+    let sql = format!(
+        "SELECT {OUTBOX_COLS}, dedupe FROM outbox WHERE substr(dedupe, 1, CAST($1 AS INTEGER)) = $2 ORDER BY created_ms, id LIMIT $3"
+    );
+    let n = i64::try_from(prefix.chars().count()).unwrap_or(i64::MAX);
+    tx.all(&sql, params![n, prefix, limit])
+        .await?
+        .iter()
+        .map(|r| Ok((r.get::<String>("dedupe")?, item(keys, r)?)))
+        .collect()
+}
+
 /// The items of some requests, oldest first per request.
 pub(crate) async fn of_requests(tx: &mut Tx, keys: &Keys, ids: &[&str]) -> Result<BTreeMap<String, Vec<OutboxItem>>> {
     let mut out: BTreeMap<String, Vec<OutboxItem>> = BTreeMap::new();
