@@ -47,6 +47,8 @@ enum Command {
     Audit(commands::audit::Args),
     /// Work users' rights requests through the running server (list, show, approve, refuse, execute).
     Requests(commands::requests::Args),
+    /// Personal-information incidents through the running server (open, report, notify, close).
+    Incident(commands::incident::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
     /// What the app really contains: scan an Android package (APK) or a web page and compare it with the manifest.
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => commands::publish::run(args, lang),
         Command::Audit(args) => commands::audit::run(args, lang),
         Command::Requests(args) => commands::requests::run(args, lang),
+        Command::Incident(args) => commands::incident::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Scan(args) => commands::scan::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),

@@ -3,9 +3,11 @@
 pub mod audit;
 pub mod check;
 mod check_sarif;
+mod client;
 pub mod config;
 pub mod datasets;
 pub mod diff;
+pub mod incident;
 pub mod init;
 pub mod keys;
 pub mod publish;

@@ -6,18 +6,18 @@
 
 mod dry_run;
 
+use super::client::{Api, segment};
 use crate::{Outcome, out};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use gebao_core::requests::RequestKind;
 use gebao_core::requests::{RefusalReason, RequestState};
 use gebao_core::text::Lang;
 use gebao_server::api::{
-    AckBody, CodeBody, CorrectionBody, DeliveryView, DetailsBody, Executed, ListQuery, NewRequestBody, Problem,
-    RefuseBody, RequestPage, RequestView, VerifyBody,
+    AckBody, CodeBody, CorrectionBody, DeliveryView, DetailsBody, Executed, ListQuery, NewRequestBody, RefuseBody,
+    RequestPage, RequestView, VerifyBody,
 };
 use reqwest::Method;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -134,12 +134,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             "an API key is needed: pass --token or set GEBAO_TOKEN (gebao keys create --scope requests:read,requests:write)"
         });
     };
-    let api = Api {
-        http: reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?,
-        base: args.server.trim_end_matches('/').to_owned(),
-        token,
-        lang,
-    };
+    let api = Api::new(&args.server, token, lang)?;
     let shown = match args.command {
         RequestsCommand::List { state, overdue, due_within } => {
             let query = ListQuery {
@@ -151,20 +146,20 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             Shown::Page(api.call(Method::GET, "/v1/requests", Some(&query), None::<&()>)?)
         }
         RequestsCommand::Show { id } => {
-            Shown::One(Box::new(api.call(Method::GET, &path(&id, ""), None, None::<&()>)?))
+            Shown::One(Box::new(api.call(Method::GET, &path(&id, ""), None::<&()>, None::<&()>)?))
         }
-        RequestsCommand::Approve { id } => Shown::One(api.act(&id, "approve", &Empty {})?),
+        RequestsCommand::Approve { id } => Shown::One(act(&api, &id, "approve", &Empty {})?),
         RequestsCommand::Refuse { id, reason, note } => {
-            Shown::One(api.act(&id, "refuse", &RefuseBody { reason, note })?)
+            Shown::One(act(&api, &id, "refuse", &RefuseBody { reason, note })?)
         }
         RequestsCommand::Execute { id, dry_run } => {
             let path = format!("{}{}", path(&id, "/execute"), if dry_run { "?dry_run=true" } else { "" });
-            match api.call(Method::POST, &path, None, Some(&Empty {}))? {
+            match api.call(Method::POST, &path, None::<&()>, Some(&Empty {}))? {
                 Executed::Done(r) => Shown::One(r),
                 Executed::Plan(plan) => Shown::Plan(plan.plan),
             }
         }
-        RequestsCommand::Withdraw { id } => Shown::One(api.act(&id, "withdraw", &Empty {})?),
+        RequestsCommand::Withdraw { id } => Shown::One(act(&api, &id, "withdraw", &Empty {})?),
         RequestsCommand::File {
             kind,
             subject,
@@ -195,20 +190,20 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                 details: Some(details),
                 received_at,
             };
-            Shown::One(Box::new(api.call(Method::POST, "/v1/requests", None, Some(&body))?))
+            Shown::One(Box::new(api.call(Method::POST, "/v1/requests", None::<&()>, Some(&body))?))
         }
         RequestsCommand::Verify { id, user, otp: _ } => {
             let body = match user {
                 Some(user) => VerifyBody::OperatorAsserted { user },
                 None => VerifyBody::Otp {},
             };
-            Shown::One(api.act(&id, "verify", &body)?)
+            Shown::One(act(&api, &id, "verify", &body)?)
         }
-        RequestsCommand::Code { id, code } => Shown::One(api.act(&id, "otp", &CodeBody { code })?),
+        RequestsCommand::Code { id, code } => Shown::One(act(&api, &id, "otp", &CodeBody { code })?),
         RequestsCommand::Ack { outbox_id, reference, note } => {
             let body = AckBody { token: None, reference, note };
             let path = format!("/v1/outbox/{}/ack", segment(&outbox_id));
-            Shown::Delivery(api.call(Method::POST, &path, None, Some(&body))?)
+            Shown::Delivery(api.call(Method::POST, &path, None::<&()>, Some(&body))?)
         }
     };
     match shown {
@@ -240,69 +235,14 @@ enum Shown {
 #[derive(Serialize)]
 struct Empty {}
 
-/// The server's API, with the staff's key.
-struct Api {
-    http: reqwest::blocking::Client,
-    base: String,
-    token: String,
-    lang: Lang,
-}
-
-impl Api {
-    /// Calls the API and reads the answer as the server's own type; a problem document
-    /// becomes an error with its detail in the chosen language and the field it names.
-    fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: Option<&ListQuery>,
-        body: Option<&impl Serialize>,
-    ) -> Result<T> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
-        if let Some(q) = query {
-            req = req.query(q);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = req.send().with_context(|| format!("cannot reach the server at {}", self.base))?;
-        let status = resp.status();
-        let bytes = resp.bytes().with_context(|| format!("the answer of {path} was cut off"))?;
-        if !status.is_success() {
-            let reason = status.canonical_reason().unwrap_or("error");
-            match serde_json::from_slice::<Problem>(&bytes) {
-                Ok(p) => {
-                    let detail = if self.lang == Lang::ZhCn { &p.detail } else { &p.detail_en };
-                    let field = p.field.map(|f| format!(" (`{f}`)")).unwrap_or_default();
-                    bail!("HTTP {} {reason}: {detail}{field}", status.as_u16())
-                }
-                Err(_) => bail!("HTTP {} {reason}", status.as_u16()),
-            }
-        }
-        serde_json::from_slice(&bytes).with_context(|| {
-            format!("the server's answer to {path} is not what this gebao reads: is the server the same version?")
-        })
-    }
-
-    /// One of a request's actions: `POST /v1/requests/{id}/{action}`.
-    fn act(&self, id: &str, action: &str, body: &impl Serialize) -> Result<Box<RequestView>> {
-        self.call(Method::POST, &path(id, &format!("/{action}")), None, Some(body))
-    }
+/// One of a request's actions: `POST /v1/requests/{id}/{action}`.
+fn act(api: &Api, id: &str, action: &str, body: &impl Serialize) -> Result<Box<RequestView>> {
+    api.call(Method::POST, &path(id, &format!("/{action}")), None::<&()>, Some(body))
 }
 
 /// `/v1/requests/{id}{rest}`, the id percent-encoded as one path segment.
 fn path(id: &str, rest: &str) -> String {
     format!("/v1/requests/{}{rest}", segment(id))
-}
-
-/// An id percent-encoded as one path segment.
-fn segment(id: &str) -> String {
-    id.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn parse_state(s: &str) -> Result<RequestState, String> {

@@ -1,0 +1,74 @@
+//! The running server's API as the staff commands (`gebao requests`, `gebao incident`) call
+//! it: the staff's key, the server's own types for bodies and answers, and a problem
+//! document turned into an error that says what was wrong in the chosen language.
+
+use anyhow::{Context, Result, bail};
+use gebao_core::text::Lang;
+use gebao_server::api::Problem;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The server's API, with the staff's key.
+pub struct Api {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: String,
+    lang: Lang,
+}
+
+impl Api {
+    pub fn new(server: &str, token: String, lang: Lang) -> Result<Api> {
+        Ok(Api {
+            http: reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?,
+            base: server.trim_end_matches('/').to_owned(),
+            token,
+            lang,
+        })
+    }
+
+    /// Calls the API and reads the answer as the server's own type; a problem document
+    /// becomes an error with its detail in the chosen language and the field it names.
+    pub fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<&impl Serialize>,
+        body: Option<&impl Serialize>,
+    ) -> Result<T> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(q) = query {
+            req = req.query(q);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().with_context(|| format!("cannot reach the server at {}", self.base))?;
+        let status = resp.status();
+        let bytes = resp.bytes().with_context(|| format!("the answer of {path} was cut off"))?;
+        if !status.is_success() {
+            let reason = status.canonical_reason().unwrap_or("error");
+            match serde_json::from_slice::<Problem>(&bytes) {
+                Ok(p) => {
+                    let detail = if self.lang == Lang::ZhCn { &p.detail } else { &p.detail_en };
+                    let field = p.field.map(|f| format!(" (`{f}`)")).unwrap_or_default();
+                    bail!("HTTP {} {reason}: {detail}{field}", status.as_u16())
+                }
+                Err(_) => bail!("HTTP {} {reason}", status.as_u16()),
+            }
+        }
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!("the server's answer to {path} is not what this gebao reads: is the server the same version?")
+        })
+    }
+}
+
+/// An id percent-encoded as one path segment.
+pub fn segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
