@@ -35,9 +35,28 @@ async fn the_privacy_centre_in_a_real_browser() {
         let v2 = clean_text().replace("privacy@example.cn", "privacy-office@example.cn");
         let res = s.post("/v1/policy/versions", &json!({ "manifest": v2, "effective": "2026-01-01" })).await;
         assert_eq!(res.status, 201, "{}", res.body);
+        // An incident whose notice is published for those who cannot be told one by one.
+        let opened = s
+            .post(
+                "/v1/incidents",
+                &json!({
+                    "title": "撞库攻击", "grade": "major", "affected": 1200, "description": "登录接口遭撞库",
+                    "found_at": (chrono::Utc::now() - chrono::TimeDelta::hours(1)).to_rfc3339(),
+                    "notice": { "categories": ["手机号", "昵称"], "cause": "攻击者使用其他网站泄露的密码尝试登录（撞库）",
+                        "harm": "可能收到冒充客服的诈骗电话或短信", "measures": "已封堵异常登录并重置受影响账号的密码",
+                        "advice": "请修改密码，不要向任何人透露验证码" },
+                }),
+            )
+            .await;
+        assert_eq!(opened.status, 201, "{}", opened.body);
+        let incident = opened.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(s.post(&format!("/v1/incidents/{incident}/public-notice"), &json!({})).await.status, 200);
+        let notice = format!("/privacy/notices/{incident}");
+        let pages: Vec<(&str, &str)> =
+            PAGES.into_iter().chain([("notices", "/privacy/notices"), ("notice", notice.as_str())]).collect();
 
         for (width, b) in [(390, &phone), (1280, &desktop)] {
-            for (name, path) in PAGES {
+            for &(name, path) in &pages {
                 b.goto(&format!("{}{path}", s.base)).await;
                 // The page is laid out for the screen (its viewport meta works on a phone).
                 assert_eq!(b.eval("return window.innerWidth").await, json!(width), "{path}");

@@ -211,5 +211,32 @@ async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit
     let tracked = s.get(&format!("/v1/incidents/{id}/notices")).await.json();
     assert_eq!(tracked["total"], 4);
     assert!(!tracked.to_string().contains("u1") && !tracked.to_string().contains("kid"), "{tracked}");
+
+    // For those who cannot be told one by one: a public notice in the privacy centre, with
+    // what the notice says and nothing of the incident's own record.
+    assert_eq!(s.get(&format!("/privacy/notices/{id}")).await.status, 404, "not before it is published");
+    let published = s.post(&format!("/v1/incidents/{id}/public-notice"), &json!({})).await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert_eq!(
+        s.post(&format!("/v1/incidents/{id}/public-notice"), &json!({})).await.problem(409).as_deref(),
+        Some("id")
+    );
+    let page = s.get(&format!("/privacy/notices/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for item in
+        ["个人信息安全事件公告", "手机号", "诈骗电话", "重置受影响账号的密码", "修改密码", "security@example.cn"]
+    {
+        assert!(page.body.contains(item), "the public notice lacks {item}");
+    }
+    for internal in ["登录接口遭撞库", "1200", "撞库攻击导致"] {
+        assert!(!page.body.contains(internal), "the public notice shows `{internal}`");
+    }
+    let list = s.get("/privacy/notices?lang=en").await;
+    assert!(
+        list.body.contains(&format!("/privacy/notices/{id}")) && list.body.contains("Incident notices"),
+        "{}",
+        list.body
+    );
+    assert_eq!(s.get("/privacy/notices/inc_nothing").await.status, 404);
     s.stop().await;
 }

@@ -68,6 +68,10 @@ pub struct Incident {
     pub reports: Vec<Report>,
     #[serde(default)]
     pub closed_ms: Option<i64>,
+    /// When the notice was published in the privacy centre, for individuals who cannot be
+    /// told one by one (PIPL 57).
+    #[serde(default)]
+    pub public_notice_ms: Option<i64>,
     pub updated_ms: i64,
 }
 

@@ -318,6 +318,7 @@ fn incident(id: &str, found_ms: i64) -> incident::Incident {
         notice: Default::default(),
         reports: Vec::new(),
         closed_ms: None,
+        public_notice_ms: None,
         updated_ms: found_ms,
     }
 }

@@ -134,6 +134,12 @@ fn open_report_notify_and_close_an_incident() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("共 2 条告知") && !text.contains("u1"), "{text}");
 
+    // Published in the privacy centre for those who cannot be told one by one.
+    let published = json_of(&["publish", &id]);
+    assert!(published["public_notice_ms"].is_i64(), "{published:#}");
+    let page = client().get(format!("{}/privacy/notices/{id}", server.base)).send().unwrap();
+    assert_eq!(page.status(), 200);
+
     // Closed once reported; a closed incident does not change.
     cli(&["close", &id, "--note", "已处置"]).assert().success();
     cli(&["update", &id, "--affected", "3"])

@@ -5,6 +5,7 @@
 //! style, no request to anyone but this server (`Content-Security-Policy`).
 
 mod code;
+mod notices;
 pub(crate) mod pages;
 pub(crate) mod portal;
 mod requests;
@@ -36,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/policy/versions/{n}", get(pages::archived))
         .route("/privacy/policy/versions/{n}/changes", get(pages::changes))
         .route("/privacy/lists/{list}", get(pages::list))
+        .route("/privacy/notices", get(notices::list))
+        .route("/privacy/notices/{id}", get(notices::one))
         .route("/privacy/login", get(portal::login).post(code::send))
         .route("/privacy/login/code", get(code::enter).post(code::check))
         .route("/privacy/me", get(portal::me))

@@ -27,6 +27,18 @@ labels! {
     switch_label: "English", "中文";
     switch_code: "en", "zh-CN";
     back: "返回隐私中心", "Back to the Privacy Centre";
+    notices: "安全事件公告", "Incident notices";
+    notices_note: "个人信息安全事件的公告：发生了什么、可能的影响，以及您可以采取的措施", "Notices of personal-information incidents: what happened, what it may mean for you, and what you can do";
+    notices_empty: "目前没有安全事件公告。", "There are no incident notices.";
+    notice_heading: "个人信息安全事件公告", "Personal-information incident notice";
+    notice_published: "发布时间：", "Published: ";
+    notice_found: "发现时间", "Found";
+    notice_categories: "可能涉及的个人信息", "Personal information that may be involved";
+    notice_cause: "事件原因", "Cause";
+    notice_harm: "可能造成的影响", "Possible harm";
+    notice_measures: "我们已采取的补救措施", "What we have done";
+    notice_advice: "您可以采取的措施", "What you can do";
+    notice_contact: "联系我们", "Contact us";
     version_n: "第 {n} 版", "Version {n}";
     changes_heading: "第 {n} 版的变化", "What changed in version {n}";
     effective: "生效日期：", "Effective: ";

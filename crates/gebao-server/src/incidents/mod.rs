@@ -108,6 +108,7 @@ pub async fn open(state: &AppState, actor: &str, o: Opening) -> Result<Incident,
         notice: o.notice,
         reports: Vec::new(),
         closed_ms: None,
+        public_notice_ms: None,
         updated_ms: at,
     };
     check(&inc)?;
@@ -266,6 +267,34 @@ pub async fn close(state: &AppState, actor: &str, id: &str, note: Option<String>
         Ok(json!({ "closed_ms": at }))
     })
     .await
+}
+
+/// Publishes the notice in the privacy centre (`/privacy/notices/{id}`), for individuals who
+/// cannot be told one by one (PIPL 57): the notice's items only, never the incident's own
+/// record. Once; the notice must be complete.
+pub async fn publish_notice(state: &AppState, actor: &str, id: &str) -> Result<Incident, ApiError> {
+    let (inc, _) = load(state, id).await?;
+    if !inc.notice.missing().is_empty() {
+        let missing = inc.notice.missing();
+        return Err(ApiError::invalid(format!("notice.{}", missing[0]), text::notice_incomplete(&missing.join(", "))));
+    }
+    change(state, actor, id, "published", AuditAction::IncidentNotify, None, |inc| {
+        if inc.public_notice_ms.is_some() {
+            return Err(ApiError::Conflict { field: "id".into(), text: text::already_published() });
+        }
+        let at = crate::now_ms();
+        inc.public_notice_ms = Some(at);
+        Ok(json!({ "public_notice_ms": at }))
+    })
+    .await
+}
+
+/// The incidents whose notice is published, the most recently published first.
+pub async fn public_notices(state: &AppState) -> Result<Vec<Incident>, ApiError> {
+    let mut list: Vec<Incident> =
+        state.store.incidents(false, 10_000).await?.into_iter().filter(|i| i.public_notice_ms.is_some()).collect();
+    list.sort_by_key(|i| std::cmp::Reverse(i.public_notice_ms));
+    Ok(list)
 }
 
 /// The incident's reporting clock under the manifest in force, and where it stands at `now`.

@@ -105,3 +105,7 @@ pub fn no_notifier() -> Text {
         "this server has no notifier (`requests.notifier_url`) to tell individuals through: configure it, then retry",
     )
 }
+
+pub fn already_published() -> Text {
+    t("该事件的公告已发布", "the notice of this incident is already published")
+}

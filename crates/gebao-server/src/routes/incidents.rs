@@ -305,3 +305,18 @@ pub async fn notices(
 ) -> Result<axum::Json<crate::incidents::notices::Deliveries>, ApiError> {
     Ok(axum::Json(crate::incidents::notices::deliveries(&state, &id).await?))
 }
+
+/// Publish the notice in the privacy centre (`/privacy/notices/{id}`), for individuals who
+/// cannot be told one by one (PIPL 57): the notice's items only. Once; the notice must be
+/// complete.
+#[utoipa::path(post, path = "/v1/incidents/{id}/public-notice", tag = "incidents",
+    params(("id" = String, Path, description = "the incident id")),
+    responses((status = 200, body = IncidentView), Problems), security(("api_key" = ["incidents:write"])))]
+pub async fn publish_notice(
+    State(state): State<AppState>,
+    auth: Auth<scope::IncidentsWrite>,
+    Path(id): Path<String>,
+) -> Viewed {
+    let inc = incidents::publish_notice(&state, &auth.actor(), &id).await?;
+    Ok(axum::Json(view(&state, inc, None)))
+}

@@ -2,7 +2,7 @@
 //!
 //! | scope | routes |
 //! |---|---|
-//! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`), the banner script (`/privacy/banner.js`) |
+//! | public | `GET /v1/policy…` (the policy, its versions and lists), `/healthz`, `/readyz`, `/openapi.json`, the privacy centre's pages (`/privacy…`, incident notices once published), the banner script (`/privacy/banner.js`) |
 //! | `[banner] origins` | `POST /v1/banner/consents` (and its CORS preflight): a visitor's cookie choices, from the configured sites only |
 //! | `subjects:write` | `POST /v1/subjects`, `…/{id}/restrict`, `/unrestrict`, `/cancel` |
 //! | `portal:write` | `POST /v1/subjects/{id}/portal-links` |
@@ -14,7 +14,7 @@
 //! | `audit:read` | `GET /v1/audit`, and `GET /metrics` unless `metrics_public` |
 //! | `requests:write` | `POST /v1/requests`, `…/{id}/verify`, `/otp`, `/approve`, `/refuse`, `/withdraw`, `/blockers`, `/execute`; `POST /v1/outbox/{id}/ack` |
 //! | `requests:read` | `GET /v1/requests`, `GET /v1/requests/{id}`, `…/{id}/bundle` |
-//! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close`, `/notices` |
+//! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close`, `/notices`, `/public-notice` |
 //! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}`, `…/{id}/notices` |
 
 mod audit;
@@ -138,6 +138,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::report))
         .routes(routes!(incidents::close))
         .routes(routes!(incidents::notify, incidents::notices))
+        .routes(routes!(incidents::publish_notice))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

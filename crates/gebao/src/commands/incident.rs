@@ -1,7 +1,8 @@
 //! `gebao incident`: personal-information incidents through the running server's API
 //! (`--server`, `--token`; docs/incidents.md): open one, change what is known, record a report
 //! made to the regulator, close it, list and show them with their reporting clock, tell the
-//! individuals affected and follow each notice's delivery.
+//! individuals affected and follow each notice's delivery, publish the notice for those who
+//! cannot be told one by one.
 
 use super::client::{Api, segment};
 use crate::{Outcome, out};
@@ -161,6 +162,8 @@ enum IncidentCommand {
     },
     /// Each notice of an incident and its delivery.
     Notices { id: String },
+    /// Publish the notice in the privacy centre, for those who cannot be told one by one.
+    Publish { id: String },
 }
 
 fn parse_grade(s: &str) -> Result<Grade, String> {
@@ -239,6 +242,9 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             api.call(Method::POST, &path(&id, "/notices"), none, Some(&json!({ "subjects": subjects })))?
         }
         IncidentCommand::Notices { id } => api.call(Method::GET, &path(&id, "/notices"), none, none)?,
+        IncidentCommand::Publish { id } => {
+            api.call(Method::POST, &path(&id, "/public-notice"), none, Some(&json!({})))?
+        }
     };
     if args.json {
         out::line(serde_json::to_string_pretty(&answer)?)?;
