@@ -152,6 +152,8 @@ pub trait Store: Send + Sync + 'static {
     /// The ledger's current state in figures: per scope and policy version, how many
     /// subjects' (and visitors') latest record is a grant or a withdrawal.
     async fn consent_figures(&self) -> Result<Vec<ConsentFigure>>;
+    /// Grants and withdrawals recorded in `[since_ms, until_ms)`: `(grants, withdrawals)`.
+    async fn consent_actions(&self, since_ms: i64, until_ms: i64) -> Result<(i64, i64)>;
 
     // --- change feed ------------------------------------------------------------------
 

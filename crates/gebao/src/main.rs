@@ -49,6 +49,8 @@ enum Command {
     Requests(commands::requests::Args),
     /// Personal-information incidents through the running server (open, report, notify, close).
     Incident(commands::incident::Args),
+    /// The year's summary for the PI protection officer: requests, consents, incidents, PIAs, transfers.
+    Report(commands::report::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
     /// What the app really contains: scan an Android package (APK) or a web page and compare it with the manifest.
@@ -98,6 +100,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(args, lang),
         Command::Requests(args) => commands::requests::run(args, lang),
         Command::Incident(args) => commands::incident::run(args, lang),
+        Command::Report(args) => commands::report::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Scan(args) => commands::scan::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),

@@ -297,6 +297,17 @@ pub(crate) async fn of_subject(tx: &mut Tx, keys: &Keys, id: &str) -> Result<Vec
 /// How many subjects (and website visitors) stand granted or withdrawn in each scope, by
 /// the policy version of their latest record in it: the ledger's current state, counted in
 /// the database (one pass, no row leaves it).
+/// Grants and withdrawals recorded in a period, counted in the database.
+pub(crate) async fn actions(tx: &mut Tx, since_ms: i64, until_ms: i64) -> Result<(i64, i64)> {
+    let sql = "SELECT COALESCE(SUM(CASE WHEN action = 'grant' THEN 1 ELSE 0 END), 0) AS grants, \
+               COALESCE(SUM(CASE WHEN action = 'withdraw' THEN 1 ELSE 0 END), 0) AS withdrawals \
+               FROM consents WHERE at_ms >= $1 AND at_ms < $2";
+    match tx.opt(sql, params![since_ms, until_ms]).await? {
+        Some(r) => Ok((r.get("grants")?, r.get("withdrawals")?)),
+        None => Ok((0, 0)),
+    }
+}
+
 pub(crate) async fn figures(tx: &mut Tx) -> Result<Vec<ConsentFigure>> {
     let sql = "SELECT c.scope AS scope, c.policy_version AS policy_version, \
                SUM(CASE WHEN c.action = 'grant' THEN 1 ELSE 0 END) AS granted, \

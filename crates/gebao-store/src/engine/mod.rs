@@ -383,6 +383,10 @@ impl Store for SqlStore {
         in_read!(self, |tx, _k| consents::figures(tx))
     }
 
+    async fn consent_actions(&self, since_ms: i64, until_ms: i64) -> Result<(i64, i64)> {
+        in_read!(self, |tx, _k| consents::actions(tx, since_ms, until_ms))
+    }
+
     async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>> {
         let rows = self
             .pools

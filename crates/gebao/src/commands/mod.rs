@@ -12,6 +12,7 @@ pub mod init;
 pub mod keys;
 pub mod publish;
 pub mod render;
+pub mod report;
 pub mod requests;
 pub mod scan;
 mod scan_site;

@@ -1,0 +1,93 @@
+//! `gebao report`: the year's summary read from the store a running server wrote — on SQLite
+//! and PostgreSQL: requests by kind (answered on time, still open), consents granted and
+//! withdrawn, incidents by grade and whether they were reported in time, the manifest's
+//! impact assessments (kept three years) and flows abroad; Markdown in zh-CN or English, JSON.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+use common::serve::*;
+use common::*;
+use serde_json::{Value, json};
+
+const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write";
+
+fn year_report(backend: &Backend) {
+    let token = backend.key(SCOPES);
+    let server = Server::start(backend);
+    for id in ["u1", "u2"] {
+        register(&server.base, &token, id);
+    }
+    let scope = json!({ "kind": "purpose", "purpose": "recommend" });
+    for (subject, action) in [("u1", "grant"), ("u2", "grant"), ("u2", "withdraw")] {
+        let r =
+            post(&server.base, &token, "/v1/consents", json!({ "subject": subject, "action": action, "scope": scope }))
+                .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+    }
+    let file = |body: Value| -> String {
+        let r = post(&server.base, &token, "/v1/requests", body).unwrap();
+        assert_eq!(r.status(), 201);
+        r.json::<Value>().unwrap()["id"].as_str().unwrap().to_owned()
+    };
+    file(json!({ "kind": "access", "subject": "u1" }));
+    let complaint = file(json!({ "kind": "complaint", "subject": "u2", "details": { "text": "客服未答复" } }));
+    let r = post(&server.base, &token, &format!("/v1/requests/{complaint}/withdraw"), json!({})).unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap());
+    let open = |grade: &str| -> String {
+        let found = (chrono::Utc::now() - chrono::TimeDelta::minutes(10)).to_rfc3339();
+        let body = json!({ "title": "t", "grade": grade, "found_at": found, "affected": 3, "description": "d" });
+        let r = post(&server.base, &token, "/v1/incidents", body).unwrap();
+        assert_eq!(r.status(), 201);
+        r.json::<Value>().unwrap()["id"].as_str().unwrap().to_owned()
+    };
+    let major = open("major");
+    open("general");
+    let r =
+        post(&server.base, &token, &format!("/v1/incidents/{major}/reports"), json!({ "kind": "initial" })).unwrap();
+    assert_eq!(r.status(), 200);
+    drop(server);
+
+    let year =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y").to_string();
+    let out = gebao().args(["report", "--year", &year, "--format", "json"]).args(backend.args()).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["requests"]["access"]["received"], 1, "{v:#}");
+    assert_eq!(v["requests"]["access"]["open"], 1);
+    assert_eq!(v["requests"]["complaint"]["on_time"], 1, "withdrawn the same day: answered on time");
+    assert_eq!((v["consents_granted"].as_i64(), v["consents_withdrawn"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(v["incidents"]["found"], 2);
+    assert_eq!(v["incidents"]["by_grade"], json!({ "general": 1, "major": 1 }));
+    assert_eq!(v["incidents"]["reported_on_time"], 1);
+    assert_eq!(v["pias"][0]["id"], "pia-location", "{v:#}");
+    let (date, keep) = (v["pias"][0]["date"].as_str().unwrap(), v["pias"][0]["keep_until"].as_str().unwrap());
+    assert_eq!(keep[..4].parse::<i32>().unwrap(), date[..4].parse::<i32>().unwrap() + 3, "kept three years");
+
+    let out = gebao().args(["--lang", "zh-CN", "report", "--year", &year]).args(backend.args()).assert().success();
+    let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for needle in [
+        "年度个人信息保护报告",
+        "| 查阅 | 1 | 0 | 0 | 0 | 1 | 0 |",
+        "记录同意 2 次、撤回 1 次",
+        "发现 2 起",
+        "按时报告 1",
+        "pia-location",
+    ] {
+        assert!(md.contains(needle), "`{needle}` not in:\n{md}");
+    }
+    let out = gebao().args(["--lang", "en", "report", "--year", "2019"]).args(backend.args()).assert().success();
+    let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(md.contains("No requests were received this year.") && md.contains("0 grants"), "{md}");
+    gebao().args(["report", "--year", "26"]).args(backend.args()).assert().code(2);
+}
+
+#[test]
+fn the_years_report_on_sqlite() {
+    year_report(&Backend::sqlite());
+}
+
+#[test]
+fn the_years_report_on_postgres() {
+    if let Some(b) = Backend::postgres() {
+        year_report(&b);
+    }
+}
