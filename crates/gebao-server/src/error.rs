@@ -121,6 +121,20 @@ impl ApiError {
     }
 
     /// The problem document; `errors` is filled by the caller when it has diagnostics.
+    /// What a page (the centre's, the console's) says of this error: its status, title and
+    /// detail in `lang`. A failure of ours is logged here, with `what` was being done.
+    pub fn for_page(&self, lang: gebao_core::text::Lang, what: &str) -> (StatusCode, String, String) {
+        if matches!(self, ApiError::Internal(_) | ApiError::Unavailable(_)) {
+            tracing::error!(error = %self, "{what} failed");
+        }
+        let p = self.problem();
+        let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match lang {
+            gebao_core::text::Lang::ZhCn => (status, p.title, p.detail),
+            gebao_core::text::Lang::En => (status, p.title_en, p.detail_en),
+        }
+    }
+
     pub fn problem(&self) -> Problem {
         let (slug, field, text, scope): (&str, Option<String>, Text, Option<Scope>) = match self {
             ApiError::BadRequest { field, text } => ("bad-request", field.clone(), text.clone(), None),

@@ -309,13 +309,8 @@ async fn file_for(state: &AppState, lang: Lang, session: &Session, whose: Whose,
         Ok(()) => no_store(redirect(&with_lang_and(&path, lang, "filed=1"))),
         Err(e) => {
             // The reason, in the user's words (a problem's detail), on the centre's page.
-            let p = e.problem();
+            let (status, _, detail) = e.for_page(lang, "filing in the privacy centre");
             let c = Chrome::new(state, lang, &path);
-            let detail = match lang {
-                Lang::ZhCn => p.detail.clone(),
-                Lang::En => p.detail_en.clone(),
-            };
-            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             let page = ErrorPage { heading: c.ui.not_filed.to_owned(), detail, c, sign_in_href: None };
             no_store(html(status, &page, lang))
         }

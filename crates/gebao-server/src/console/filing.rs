@@ -230,15 +230,7 @@ pub async fn file(
     match filed {
         Ok(req) => staff.answer(redirect(&with_lang(&format!("/console/requests/{}", req.id), lang))),
         Err(e) => {
-            if matches!(e, ApiError::Internal(_) | ApiError::Unavailable(_)) {
-                tracing::error!(error = %e, "filing from the console failed");
-            }
-            let problem = e.problem();
-            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let detail = match lang {
-                Lang::ZhCn => problem.detail,
-                Lang::En => problem.detail_en,
-            };
+            let (status, _, detail) = e.for_page(lang, "filing from the console");
             let p = page(&state, lang, &staff, f, Some(detail));
             staff.answer(html(status, &p, lang))
         }

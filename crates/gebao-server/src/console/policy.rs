@@ -370,6 +370,28 @@ fn preview_of(p: &Proposal, c: &Chrome) -> (Preview, Vec<Problem>) {
     (preview, problems)
 }
 
+/// What both steps start with: the form of a member who may publish, its own fields
+/// checked, and the proposal it makes (nothing written) — or the page that says why not.
+async fn proposed(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: Option<&str>,
+    path: &str,
+    form: Result<Form<PublishForm>, FormRejection>,
+) -> Result<(Staff, PublishForm, PublishPage, Proposal), Response> {
+    let lang = lang_of(q).unwrap_or(Lang::ZhCn);
+    let (staff, f) = posted(state, headers, lang, path, Permission::PublishPolicy, form).await?;
+    let mut page = form_page(state, lang, path, &staff, f.manifest.clone(), f.effective.clone(), f.reason.clone());
+    if let Some(problem) = form_problem(&f, &page.c) {
+        page.refusal = Some(problem);
+        return Err(staff.answer(html(StatusCode::UNPROCESSABLE_ENTITY, &page, lang)));
+    }
+    match publish::propose(state, &f.manifest, effective_of(&f)).await {
+        Ok(p) => Ok((staff, f, page, p)),
+        Err(r) => Err(refused(state, &staff, page, r, &f.manifest)),
+    }
+}
+
 /// `POST /console/policy/preview`: what publishing this manifest would do; nothing written.
 pub async fn preview(
     State(state): State<AppState>,
@@ -377,26 +399,16 @@ pub async fn preview(
     RawQuery(q): RawQuery,
     form: Result<Form<PublishForm>, FormRejection>,
 ) -> Response {
-    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
-    let path = "/console/policy/preview";
-    let (staff, f) = match posted(&state, &headers, lang, path, Permission::PublishPolicy, form).await {
+    let (staff, _f, mut page, p) = match proposed(&state, &headers, q.as_deref(), "/console/policy/preview", form).await
+    {
         Ok(ok) => ok,
         Err(page) => return page,
     };
-    let mut page = form_page(&state, lang, path, &staff, f.manifest.clone(), f.effective.clone(), f.reason.clone());
-    if let Some(problem) = form_problem(&f, &page.c) {
-        page.refusal = Some(problem);
-        return staff.answer(html(StatusCode::UNPROCESSABLE_ENTITY, &page, lang));
-    }
-    match publish::propose(&state, &f.manifest, effective_of(&f)).await {
-        Ok(p) => {
-            let (preview, problems) = preview_of(&p, &page.c);
-            page.preview = Some(preview);
-            page.problems = problems;
-            staff.answer(html(StatusCode::OK, &page, lang))
-        }
-        Err(r) => refused(&state, &staff, page, r, &f.manifest),
-    }
+    let (preview, problems) = preview_of(&p, &page.c);
+    page.preview = Some(preview);
+    page.problems = problems;
+    let lang = page.c.lang;
+    staff.answer(html(StatusCode::OK, &page, lang))
 }
 
 /// A refusal shown on the form, with the status the API gives it.
@@ -425,21 +437,12 @@ pub async fn publish(
     RawQuery(q): RawQuery,
     form: Result<Form<PublishForm>, FormRejection>,
 ) -> Response {
-    let lang = lang_of(q.as_deref()).unwrap_or(Lang::ZhCn);
-    let path = "/console/policy/publish";
-    let (staff, f) = match posted(&state, &headers, lang, path, Permission::PublishPolicy, form).await {
-        Ok(ok) => ok,
-        Err(page) => return page,
-    };
-    let mut page = form_page(&state, lang, path, &staff, f.manifest.clone(), f.effective.clone(), f.reason.clone());
-    if let Some(problem) = form_problem(&f, &page.c) {
-        page.refusal = Some(problem);
-        return staff.answer(html(StatusCode::UNPROCESSABLE_ENTITY, &page, lang));
-    }
-    let proposal = match publish::propose(&state, &f.manifest, effective_of(&f)).await {
-        Ok(p) => p,
-        Err(r) => return refused(&state, &staff, page, r, &f.manifest),
-    };
+    let (staff, f, page, proposal) =
+        match proposed(&state, &headers, q.as_deref(), "/console/policy/publish", form).await {
+            Ok(ok) => ok,
+            Err(page) => return page,
+        };
+    let lang = page.c.lang;
     // The preview compared with `base`: a version published since would make it untrue.
     let previewed = f.base.trim().parse::<i64>().ok();
     if previewed != proposal.base {

@@ -293,16 +293,7 @@ async fn request_page(
 
 /// A domain error as a page, with the status the API answers for it.
 fn failure(state: &AppState, lang: Lang, path: &str, staff: &Staff, e: RequestError) -> Response {
-    let api = ApiError::from(e);
-    if matches!(api, ApiError::Internal(_) | ApiError::Unavailable(_)) {
-        tracing::error!(error = %api, "a console action failed");
-    }
-    let problem = api.problem();
-    let (title, detail) = match lang {
-        Lang::ZhCn => (problem.title, problem.detail),
-        Lang::En => (problem.title_en, problem.detail_en),
-    };
-    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, title, detail) = ApiError::from(e).for_page(lang, "a console action");
     let c = Chrome::new(state, lang, path, Some(staff));
     staff.answer(message(status, &title, &detail, c))
 }

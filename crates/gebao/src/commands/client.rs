@@ -18,6 +18,19 @@ pub struct Api {
 }
 
 impl Api {
+    /// The API at `server` with the staff's `token`, or an error that says how to get a key
+    /// with `scopes`.
+    pub fn with_token(server: &str, token: Option<String>, scopes: &str, lang: Lang) -> Result<Api> {
+        let Some(token) = token else {
+            bail!(if lang == Lang::ZhCn {
+                format!("需要 API 密钥：请用 --token 或 GEBAO_TOKEN 指定（gebao keys create --scope {scopes}）")
+            } else {
+                format!("an API key is needed: pass --token or set GEBAO_TOKEN (gebao keys create --scope {scopes})")
+            });
+        };
+        Api::new(server, token, lang)
+    }
+
     pub fn new(server: &str, token: String, lang: Lang) -> Result<Api> {
         Ok(Api {
             http: reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?,

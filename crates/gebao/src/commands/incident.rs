@@ -6,7 +6,7 @@
 
 use super::client::{Api, segment};
 use crate::{Outcome, out};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use gebao_core::incidents::Grade;
 use gebao_core::text::Lang;
@@ -188,14 +188,7 @@ fn subjects_of(mut ids: Vec<String>, file: Option<PathBuf>) -> Result<Vec<String
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let Some(token) = args.token.clone() else {
-        bail!(if lang == Lang::ZhCn {
-            "需要 API 密钥：请用 --token 或 GEBAO_TOKEN 指定（gebao keys create --scope incidents:read,incidents:write）"
-        } else {
-            "an API key is needed: pass --token or set GEBAO_TOKEN (gebao keys create --scope incidents:read,incidents:write)"
-        });
-    };
-    let api = Api::new(&args.server, token, lang)?;
+    let api = Api::with_token(&args.server, args.token.clone(), "incidents:read,incidents:write", lang)?;
     let none = None::<&()>;
     let answer: Value = match args.command {
         IncidentCommand::Open { title, grade, found_at, occurred_at, affected, minors, description, notice } => {

@@ -8,7 +8,7 @@ mod dry_run;
 
 use super::client::{Api, segment};
 use crate::{Outcome, out};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use gebao_core::requests::RequestKind;
 use gebao_core::requests::{RefusalReason, RequestState};
 use gebao_core::text::Lang;
@@ -127,14 +127,7 @@ enum RequestsCommand {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let Some(token) = args.token.clone() else {
-        bail!(if lang == Lang::ZhCn {
-            "需要 API 密钥：请用 --token 或 GEBAO_TOKEN 指定（gebao keys create --scope requests:read,requests:write）"
-        } else {
-            "an API key is needed: pass --token or set GEBAO_TOKEN (gebao keys create --scope requests:read,requests:write)"
-        });
-    };
-    let api = Api::new(&args.server, token, lang)?;
+    let api = Api::with_token(&args.server, args.token.clone(), "requests:read,requests:write", lang)?;
     let shown = match args.command {
         RequestsCommand::List { state, overdue, due_within } => {
             let query = ListQuery {
