@@ -120,6 +120,53 @@ pub struct RequestsConfig {
     /// centre's portability form offers by name. Each URL must be allowed by the egress
     /// allowlist (checked at start). Empty by default: the form is not offered.
     pub portability: Vec<PortabilityDestination>,
+    /// The SMTP relay notices to individuals go through by e-mail (`[smtp]`); none by
+    /// default (then only the notifier tells people).
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// How the SMTP relay is reached (`[smtp]`). Its password is a secret, never shown.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// The relay's host name.
+    pub host: String,
+    /// Its port (default 587).
+    #[serde(default = "SmtpConfig::default_port")]
+    pub port: u16,
+    /// `starttls` (default), `tls` (implicit, port 465) or `none` — only to a relay on this
+    /// machine (loopback): personal information never crosses a network in clear.
+    #[serde(default = "SmtpConfig::default_tls")]
+    pub tls: String,
+    /// The sender, e.g. `"示例社区 <privacy@example.cn>"`.
+    pub from: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The password (or `GEBAO_SMTP_PASSWORD`).
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl SmtpConfig {
+    fn default_port() -> u16 {
+        587
+    }
+    fn default_tls() -> String {
+        "starttls".into()
+    }
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("from", &self.from)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// A destination for portability requests (PIPL 45), offered to users by its label; the
@@ -157,6 +204,7 @@ impl RequestsConfig {
             calendar: None,
             connections: None,
             portability: Vec::new(),
+            smtp: None,
         }
     }
 }

@@ -31,6 +31,7 @@ mod extract;
 pub mod incidents;
 mod labels;
 mod listen;
+pub mod mail;
 pub mod memory;
 pub mod messages;
 pub mod metrics;

@@ -71,8 +71,51 @@ struct BlockersAnswer {
     blockers: Vec<Blocker>,
 }
 
+/// An e-mail item's delivery through the SMTP relay: delivered, or failed with a reason and
+/// whether the outbox should try again.
+async fn deliver_email(state: &AppState, item: &OutboxItem, claim: &str) {
+    let p = &item.payload;
+    let (to, subject, text) = (p["to"].as_str(), p["subject"].as_str(), p["text"].as_str());
+    let result = match (&state.mailer, to, subject, text) {
+        (Some(m), Some(to), Some(subject), Some(text)) => m.send(to, subject, text).await,
+        (None, ..) => Err(crate::mail::MailError { retryable: false, reason: "no [smtp] relay is configured".into() }),
+        _ => Err(crate::mail::MailError { retryable: false, reason: "the e-mail item is incomplete".into() }),
+    };
+    let kind = item.kind.as_str();
+    match result {
+        Ok(()) => {
+            state.metrics.outbox_attempt(kind, "delivered");
+            delivered(state, item, claim, None).await;
+        }
+        Err(e) => {
+            state.metrics.outbox_attempt(kind, if e.retryable { "transient" } else { "final" });
+            let last = item.attempts >= item.max_attempts || !e.retryable;
+            let backoff = Backoff::new(state.requests.outbox_backoff, state.requests.outbox_backoff_cap);
+            let wait = backoff.delay(item.attempts, &mut rand::thread_rng());
+            let retry_at_ms = (!last).then(|| crate::now_ms().saturating_add(ms(wait)));
+            let entry = last.then(|| {
+                audit(
+                    ACTOR.into(),
+                    AuditAction::OutboxFailed,
+                    format!("outbox:{}", item.id),
+                    Some(e.reason.clone()),
+                    json!({ "kind": item.kind, "channel": "email", "attempts": item.attempts }),
+                )
+            });
+            let outcome = Outcome::Failed { status: None, error: e.reason, retry_at_ms };
+            if let Err(e) = state.store.record_outbox(&item.id, claim, crate::now_ms(), outcome, entry).await {
+                tracing::warn!(error = %e, id = %item.id, "cannot record a failed e-mail delivery");
+            }
+        }
+    }
+}
+
 async fn deliver(state: &AppState, item: OutboxItem) {
     let Some(claim) = item.claim.clone() else { return };
+    if item.channel == gebao_store::Channel::Email {
+        deliver_email(state, &item, &claim).await;
+        return;
+    }
     let kind = item.kind.as_str();
     let outgoing = Outgoing { url: &item.target, kind, delivery_id: &item.id, body: &item.payload };
     let attempt = state.egress.deliver(&outgoing).await;

@@ -42,6 +42,8 @@ pub enum ServerError {
     Calendar { path: String, detail: String },
     #[error("outbound destinations: {0}")]
     Egress(String),
+    #[error("{0}")]
+    Smtp(String),
     #[error(
         "the manifest's datasets name connections this server does not have: {0}; add them to [connections] in the configuration file, or set the variables"
     )]
@@ -77,6 +79,8 @@ pub struct Inner {
     pub datasets: Datasets,
     /// The consent banner: its sites, its per-address limit, its script.
     pub banner: crate::banner::Banner,
+    /// The SMTP relay for notices by e-mail, when `[smtp]` is configured.
+    pub mailer: Option<crate::mail::Mailer>,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -128,6 +132,10 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let cursors = sync::Cursors { ledger: loaded.ledger_seq, changes: loaded.change_seq };
     subjects.load(loaded);
     let egress = build_egress(config)?;
+    let mailer = match &config.requests.smtp {
+        Some(c) => Some(crate::mail::Mailer::new(c).map_err(ServerError::Smtp)?),
+        None => None,
+    };
     let (stop, stop_rx) = watch::channel(false);
     let (writer, writer_rx) = Writer::channel(config.queue_capacity);
     let state = AppState(Arc::new(Inner {
@@ -145,6 +153,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         egress,
         datasets: Datasets::default(),
         banner: crate::banner::Banner::new(&config.banner),
+        mailer,
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),

@@ -19,6 +19,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     a_major_incident_alerts_before_and_after_four_hours_until_reported,
     closing_waits_for_the_report_and_bad_input_is_named,
     affected_individuals_and_the_guardians_of_minors_are_told_once_each,
+    affected_users_are_emailed_through_a_real_smtp_server,
 );
 
 fn opening(found: chrono::DateTime<Utc>) -> serde_json::Value {
@@ -238,5 +239,67 @@ async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit
         list.body
     );
     assert_eq!(s.get("/privacy/notices/inc_nothing").await.status, 404);
+    s.stop().await;
+}
+
+async fn affected_users_are_emailed_through_a_real_smtp_server(kit: Kit) {
+    let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
+    let mut cfg = kit.config();
+    cfg.requests.smtp = Some(gebao_server::config::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: mail.port,
+        tls: "none".into(),
+        from: "示例社区 <privacy@example.cn>".into(),
+        username: None,
+        password: None,
+    });
+    cfg.requests.outbox_interval = std::time::Duration::from_millis(30);
+    let s = Server::start(cfg).await;
+    for (id, email) in [("a1", "alice@example.cn"), ("b2", "bob@example.cn"), ("c3", "carol@example.cn")] {
+        s.register(id, json!({ "email": email })).await;
+    }
+    s.register("nomail", json!({})).await;
+    let mut body = opening(Utc::now() - TimeDelta::minutes(5));
+    body["notice"] = json!({
+        "categories": ["电子邮箱"], "cause": "撞库攻击", "harm": "可能收到钓鱼邮件",
+        "measures": "已重置密码", "advice": "请警惕索要密码的邮件",
+    });
+    let id = s.post("/v1/incidents", &body).await.json()["id"].as_str().unwrap().to_owned();
+    let sent =
+        s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["a1", "b2", "c3", "nomail"] })).await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    let q = sent.json();
+    assert_eq!((q["queued"].as_u64(), q["emails"].as_u64(), q["unreachable"].as_u64()), (Some(3), Some(3), Some(1)));
+
+    gebao_testkit::within(std::time::Duration::from_secs(15), || async { mail.messages().len() == 3 }).await;
+    let messages: Vec<(String, String)> = mail.messages().iter().map(|m| gebao_testkit::mail::read(m)).collect();
+    let mut to: Vec<&str> = messages.iter().map(|(to, _)| to.as_str()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["alice@example.cn", "bob@example.cn", "carol@example.cn"]);
+    for (to, text) in &messages {
+        // Every item PIPL 57 requires, in Chinese and then English.
+        for item in [
+            "电子邮箱",
+            "撞库攻击",
+            "钓鱼邮件",
+            "已重置密码",
+            "警惕索要密码",
+            "security@example.cn",
+            "Personal-information incident notice",
+        ] {
+            assert!(text.contains(item), "the e-mail to {to} lacks {item}: {text}");
+        }
+    }
+    // Delivered, one per person, nobody named in the record.
+    gebao_testkit::within(std::time::Duration::from_secs(10), || async {
+        s.get(&format!("/v1/incidents/{id}/notices")).await.json()["delivered"] == 3
+    })
+    .await;
+    let tracked = s.get(&format!("/v1/incidents/{id}/notices")).await.json();
+    assert!(tracked["notices"].as_array().unwrap().iter().all(|n| n["channel"] == "email"), "{tracked}");
+    assert!(!tracked.to_string().contains("alice"), "{tracked}");
+    // Once delivered, the address and the text are gone from the outbox.
+    let items = s.state.store.outbox_with_dedupe_prefix(&format!("incident:{id}:"), 10).await.unwrap();
+    assert!(items.iter().all(|(_, i)| i.payload.is_null()), "{items:?}");
     s.stop().await;
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql")),
     (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql")),
     (6, "incidents", include_str!("../migrations/0006_incidents.sql")),
+    (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql")),
 ];
 
 /// The engine a migration is filled for.

@@ -79,6 +79,9 @@ pub enum Channel {
     /// A person must act (an email to write, a form to send): recorded as pending manual
     /// action with the address, done when acknowledged.
     Manual,
+    /// An e-mail through the server's SMTP relay (`[smtp]`); the payload holds the address,
+    /// subject and text, erased once delivered.
+    Email,
 }
 
 impl Channel {
@@ -86,6 +89,7 @@ impl Channel {
         match self {
             Channel::Webhook => "webhook",
             Channel::Manual => "manual",
+            Channel::Email => "email",
         }
     }
 
@@ -93,6 +97,7 @@ impl Channel {
         match s {
             "webhook" => Some(Channel::Webhook),
             "manual" => Some(Channel::Manual),
+            "email" => Some(Channel::Email),
             _ => None,
         }
     }

@@ -19,6 +19,7 @@
 pub mod android;
 mod browser;
 mod db;
+pub mod mail;
 pub mod pages;
 mod raw;
 

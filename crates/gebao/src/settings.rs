@@ -44,6 +44,9 @@ macro_rules! settings {
             pub portability: Vec<gebao_server::config::PortabilityDestination>,
             /// The consent banner for websites (`[banner]`, docs/banner.md).
             pub banner: BannerSettings,
+            /// The SMTP relay for notices by e-mail (`[smtp]`); its password may come from
+            /// `GEBAO_SMTP_PASSWORD`. Never serialised with its password.
+            pub smtp: Option<gebao_server::config::SmtpConfig>,
         }
 
         impl Default for Settings {
@@ -54,6 +57,7 @@ macro_rules! settings {
                     egress: Default::default(),
                     portability: Vec::new(),
                     banner: BannerSettings::default(),
+                    smtp: None,
                 }
             }
         }
@@ -82,6 +86,7 @@ macro_rules! settings {
                 d.field("egress", &self.egress);
                 d.field("portability", &self.portability.iter().map(|p| p.name.as_str()).collect::<Vec<_>>());
                 d.field("banner", &self.banner);
+                d.field("smtp", &self.smtp);
                 d.finish()
             }
         }
@@ -159,7 +164,12 @@ impl Settings {
         let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
         fig = fig.merge(Env::prefixed("GEBAO_").only(&names)).merge(Serialized::defaults(flags));
         let what = file.map_or_else(|| "the environment".to_owned(), |p| format!("`{}`", p.display()));
-        fig.extract().with_context(|| format!("invalid configuration in {what} or the environment"))
+        let mut settings: Settings =
+            fig.extract().with_context(|| format!("invalid configuration in {what} or the environment"))?;
+        if let (Some(smtp), Ok(pw)) = (settings.smtp.as_mut(), std::env::var("GEBAO_SMTP_PASSWORD")) {
+            smtp.password = Some(pw);
+        }
+        Ok(settings)
     }
 }
 
@@ -232,6 +242,7 @@ pub fn reference() -> String {
     out.push_str("| `[connections]` | table: name = URL | — | `GEBAO_CONNECTION_<NAME>` | yes | The operator's databases the manifest's `[[datasets]]` name by `connection`. |\n");
     out.push_str("| `[[egress.destinations]]` | `name`, `url`, `secret`, `allow_private` | none | — | `secret` | Where gebao may send anything, each with its signing secret (docs/webhooks.md). |\n");
     out.push_str("| `[[portability]]` | `name`, `label`, `label_en`, `url` | none | — | | The destinations the privacy centre offers for portability requests (PIPL 45), by label; each `url` must be allowed by an egress destination. |\n");
+    out.push_str("| `[smtp]` | `host`, `port`, `tls` (`starttls`, `tls`, `none`), `from`, `username`, `password` | none; 587, `starttls` | `GEBAO_SMTP_PASSWORD` | `password` | The SMTP relay incident notices go through by e-mail (docs/incidents.md); `tls = \"none\"` only to a relay on loopback. |\n");
     out.push_str("| `[banner]` | `origins` (exact origins), `per_minute` | none, 20 | — |  | The sites whose pages may record visitors' cookie choices through the consent banner, and the records one client address may make per minute (docs/banner.md). |\n");
     out
 }

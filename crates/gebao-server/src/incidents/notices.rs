@@ -1,5 +1,6 @@
 //! Telling the individuals affected by an incident (PIPL 57), and the guardians of the minors
-//! among them (未成年人网络保护条例 art. 35): one notice each through the notifier, carrying
+//! among them (未成年人网络保护条例 art. 35): one notice each through the notifier and, when
+//! the server has an SMTP relay (`[smtp]`), one e-mail to their registered address, carrying
 //! every item the law requires — the categories of personal information, the cause and the
 //! possible harm, the remedial measures, what the individual can do, whom to contact. Each
 //! notice is an outbox item of its own, so its delivery is tracked per individual; its dedupe
@@ -22,8 +23,14 @@ const ADULT: u8 = 18;
 /// What a call queued.
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Queued {
-    /// Notices queued now (individuals and guardians).
+    /// Notices queued now (individuals and guardians; a notice by the notifier and an
+    /// e-mail count as two).
     pub queued: usize,
+    /// Of them, e-mails.
+    pub emails: usize,
+    /// Registered individuals no channel reaches (no notifier, no e-mail address): tell
+    /// them by a public notice (`POST /v1/incidents/{id}/public-notice`).
+    pub unreachable: usize,
     /// Of them, to guardians.
     pub guardians: usize,
     /// Notices queued before for the same person: not queued again.
@@ -71,10 +78,10 @@ fn message(state: &AppState, inc: &Incident, guardian: bool) -> (String, String)
     (zh, en)
 }
 
-/// The dedupe key of the notice to `whom` (a pseudonym) about `inc`; a guardian's names the
-/// ward too, so a guardian of two children affected is told about each.
-fn key(inc: &str, role: &str, whom: &str) -> String {
-    format!("incident:{inc}:{role}:{whom}")
+/// The dedupe key of the notice about `whom` (a pseudonym) for `inc` by `channel`; a
+/// guardian's names the ward, so a guardian of two children affected is told about each.
+fn key(inc: &str, role: &str, whom: &str, channel: &str) -> String {
+    format!("incident:{inc}:{role}:{whom}:{channel}")
 }
 
 /// Queues a notice to each of `subjects` (the operator's user ids) and to the guardian of
@@ -91,48 +98,71 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
     for (i, s) in subjects.iter().enumerate() {
         crate::routes::check_id(&format!("subjects[{i}]"), s)?;
     }
-    let Some(url) = state.requests.notifier_url.clone() else {
+    let url = state.requests.notifier_url.clone();
+    if url.is_none() && state.mailer.is_none() {
         return Err(ApiError::Conflict { field: "subjects".into(), text: text::no_notifier() });
-    };
+    }
     let channels = state.policies.current().manifest.protection.incident.as_ref().map(|i| i.notify.clone());
+    let product = state.policies.current().manifest.controller.product.clone();
     let mut out = Queued::default();
     let mut items = Vec::new();
     let mut push = |to: &Subject, role: &str, ward: Option<&Subject>| {
         let (zh, en) = message(state, &inc, ward.is_some());
-        let payload = json!({
-            "kind": "incident-notice",
-            "incident": inc.id,
-            "user": to.id,
-            "role": role,
-            "ward": ward.map(|w| w.id.clone()),
-            "channels": channels,
-            "message": { "zh-CN": zh, "en": en },
-        });
-        let mut item = crate::requests::change::webhook(state, OutboxKind::IncidentNotice, &url, payload, None);
-        item.sensitive = true;
-        item.dedupe = Some(match ward {
-            Some(w) => key(&inc.id, "guardian", &w.pseudonym),
-            None => key(&inc.id, "subject", &to.pseudonym),
-        });
-        items.push(item);
+        let about = ward.unwrap_or(to);
+        let mut reached = false;
+        if let Some(url) = &url {
+            let payload = json!({
+                "kind": "incident-notice",
+                "incident": inc.id,
+                "user": to.id,
+                "role": role,
+                "ward": ward.map(|w| w.id.clone()),
+                "channels": channels,
+                "message": { "zh-CN": zh, "en": en },
+            });
+            let mut item = crate::requests::change::webhook(state, OutboxKind::IncidentNotice, url, payload, None);
+            item.sensitive = true;
+            item.dedupe = Some(key(&inc.id, role, &about.pseudonym, "notifier"));
+            items.push(item);
+            reached = true;
+        }
+        if let (Some(_), Some(address)) = (&state.mailer, &to.email) {
+            let payload = json!({
+                "to": address,
+                "subject": format!("【{product}】个人信息安全事件告知 / Personal-information incident notice"),
+                "text": format!("{zh}\n\n{en}\n"),
+            });
+            let mut item = crate::requests::change::webhook(state, OutboxKind::IncidentNotice, "smtp", payload, None);
+            item.channel = gebao_store::Channel::Email;
+            item.sensitive = true;
+            item.dedupe = Some(key(&inc.id, role, &about.pseudonym, "email"));
+            items.push(item);
+            reached = true;
+        }
+        reached
     };
     for sid in subjects {
         let Some(s) = state.store.subject(sid).await? else {
             out.unknown.push(sid.clone());
             continue;
         };
-        push(&s, "subject", None);
+        if !push(&s, "subject", None) {
+            out.unreachable += 1;
+        }
         if crate::requests::verify::under(&s, ADULT)
             && let Some(g) = &s.guardian
             && let Some(gs) = state.store.subject(g).await?
+            && !push(&gs, "guardian", Some(&s))
         {
-            push(&gs, "guardian", Some(&s));
+            out.unreachable += 1;
         }
     }
     let total = items.len();
-    let to_guardians: std::collections::HashSet<String> =
-        items.iter().filter(|i| i.payload["role"] == "guardian").map(|i| i.id.clone()).collect();
-    let (mut queued, mut guardians) = (0, 0);
+    let of = |what: &str| -> std::collections::HashSet<String> {
+        items.iter().filter(|i| i.dedupe.as_deref().is_some_and(|k| k.contains(what))).map(|i| i.id.clone()).collect()
+    };
+    let (to_guardians, emails) = (of(":guardian:"), of(":email"));
+    let (mut queued, mut guardians, mut emailed) = (0, 0, 0);
     for chunk in items.chunks(500) {
         let entry = audit(
             actor.to_owned(),
@@ -144,10 +174,12 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
         let ids = state.store.enqueue_outbox(chunk.to_vec(), vec![entry]).await?;
         queued += ids.len();
         guardians += ids.iter().filter(|id| to_guardians.contains(*id)).count();
+        emailed += ids.iter().filter(|id| emails.contains(*id)).count();
     }
     out.queued = queued;
     out.already = total - queued;
     out.guardians = guardians;
+    out.emails = emailed;
     Ok(out)
 }
 
@@ -158,6 +190,8 @@ pub struct Delivery {
     pub role: String,
     /// The pseudonym of the individual the notice is about.
     pub about: String,
+    /// `notifier` or `email`.
+    pub channel: String,
     /// `pending`, `delivered`, `failed` or `manual`.
     pub state: String,
     pub attempts: u32,
@@ -182,10 +216,11 @@ pub async fn deliveries(state: &AppState, id: &str) -> Result<Deliveries, ApiErr
     let notices = items
         .iter()
         .map(|(k, i)| {
-            let mut parts = k.splitn(4, ':').skip(2);
+            let mut parts = k.splitn(5, ':').skip(2);
             Delivery {
                 role: parts.next().unwrap_or_default().to_owned(),
                 about: parts.next().unwrap_or_default().to_owned(),
+                channel: parts.next().unwrap_or_default().to_owned(),
                 state: i.state.as_str().to_owned(),
                 attempts: i.attempts,
                 delivered_ms: i.delivered_ms,

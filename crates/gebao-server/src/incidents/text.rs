@@ -101,8 +101,8 @@ pub fn subjects_count(max: usize) -> Text {
 
 pub fn no_notifier() -> Text {
     t(
-        "本服务器未配置通知服务（requests.notifier_url），无法告知个人：请配置后重试",
-        "this server has no notifier (`requests.notifier_url`) to tell individuals through: configure it, then retry",
+        "本服务器既未配置通知服务（notifier_url），也未配置邮件中继（[smtp]），无法告知个人：请配置后重试",
+        "this server has neither a notifier (`notifier_url`) nor an SMTP relay (`[smtp]`) to tell individuals through: configure one, then retry",
     )
 }
 

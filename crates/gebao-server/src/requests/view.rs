@@ -161,7 +161,7 @@ fn due_view(state: &AppState, r: &RightsRequest, now: DateTime<Utc>) -> DueView 
 pub fn delivery(i: &OutboxItem) -> DeliveryView {
     let target = match i.channel {
         Channel::Webhook => gebao_egress::redact_url(&i.target),
-        Channel::Manual => i.target.clone(),
+        Channel::Manual | Channel::Email => i.target.clone(),
     };
     DeliveryView {
         id: i.id.clone(),

@@ -67,7 +67,7 @@ pub(crate) async fn insert(tx: &mut Tx, keys: &Keys, items: &[NewOutbox]) -> Res
     for n in items {
         let payload = keys.encrypt(to_json(&n.payload)?.as_bytes(), &payload_aad(&n.id))?;
         let state = match n.channel {
-            Channel::Webhook => OutboxState::Pending,
+            Channel::Webhook | Channel::Email => OutboxState::Pending,
             Channel::Manual => OutboxState::Manual,
         };
         let done = tx

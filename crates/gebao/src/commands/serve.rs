@@ -94,6 +94,7 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
     config.requests.notifier_url = s.notifier_url.clone();
     config.requests.operator_webhook = s.operator_webhook.clone();
     config.requests.portability = s.portability.clone();
+    config.requests.smtp = s.smtp.clone();
     // Connections come from this configuration only, never from a published manifest; the
     // environment overrides the file; gebao's own store is never one of them.
     config.requests.connections = Some(s.connections(lang)?);
