@@ -13,6 +13,7 @@ pub mod duration;
 pub mod ids;
 pub mod incidents;
 pub mod manifest;
+pub mod pia;
 pub mod requests;
 pub mod rules;
 pub mod source_map;

@@ -51,6 +51,8 @@ enum Command {
     Incident(commands::incident::Args),
     /// The year's summary for the PI protection officer: requests, consents, incidents, PIAs, transfers.
     Report(commands::report::Args),
+    /// Draft the impact assessments the manifest's processing needs (PIPL 55-56).
+    Pia(commands::pia::Args),
     /// Apply the retention rules to the operator's databases (`--dry-run` changes nothing).
     Sweep(commands::sweep::Args),
     /// What the app really contains: scan an Android package (APK) or a web page and compare it with the manifest.
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         Command::Requests(args) => commands::requests::run(args, lang),
         Command::Incident(args) => commands::incident::run(args, lang),
         Command::Report(args) => commands::report::run(args, lang),
+        Command::Pia(args) => commands::pia::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Scan(args) => commands::scan::run(args, lang),
         Command::Schema(args) => commands::schema::run(args),

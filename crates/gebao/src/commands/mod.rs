@@ -10,6 +10,7 @@ pub mod diff;
 pub mod incident;
 pub mod init;
 pub mod keys;
+pub mod pia;
 pub mod publish;
 pub mod render;
 pub mod report;
