@@ -244,7 +244,15 @@ async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit
 
 async fn affected_users_are_emailed_through_a_real_smtp_server(kit: Kit) {
     let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
+    // The policy tells users by e-mail too.
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("gebao.toml");
+    let text = clean_text()
+        .replace(r#"notify = ["push", "sms", "announcement"]"#, r#"notify = ["push", "sms", "email", "announcement"]"#);
+    assert_ne!(text, clean_text());
+    std::fs::write(&manifest, text).unwrap();
     let mut cfg = kit.config();
+    cfg.manifest = Some(manifest);
     cfg.requests.smtp = Some(gebao_server::config::SmtpConfig {
         host: "127.0.0.1".into(),
         port: mail.port,

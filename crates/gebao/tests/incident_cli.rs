@@ -13,60 +13,12 @@ use serde_json::Value;
 
 const SCOPES: &str = "subjects:write,incidents:read,incidents:write";
 
-/// A notifier on loopback that answers every POST with 200 and counts them.
-fn notifier() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut got = Vec::new();
-            // Reads the head, then as much body as Content-Length says.
-            while let Ok(n) = stream.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                got.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&got);
-                if let Some(head_end) = text.find("\r\n\r\n") {
-                    let len = text[..head_end]
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-                        })
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if got.len() >= head_end + 4 + len {
-                        break;
-                    }
-                }
-            }
-            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
-        }
-    });
-    (url, seen)
-}
-
 #[test]
 fn open_report_notify_and_close_an_incident() {
-    let (notify_url, delivered) = notifier();
+    let notifier = Notifier::start();
     let mut backend = Backend::sqlite();
-    let config = backend.dir.path().join("serve.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "notifier_url = \"{notify_url}\"\n\n[[egress.destinations]]\nname = \"notifier\"\nurl = \"{notify_url}\"\n\
-             secret = \"a-notifier-secret-of-32-characters-or-more\"\nallow_private = true\n"
-        ),
-    )
-    .unwrap();
-    backend.serve_flags.extend(["--config".into(), config.display().to_string()]);
+    backend.configure(&notifier.config());
+    let delivered = notifier.count.clone();
     let token = backend.key(SCOPES);
     let server = Server::start(&backend);
     for id in ["u1", "u2"] {

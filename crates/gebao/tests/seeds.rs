@@ -360,3 +360,97 @@ fn requests_cli_reads_the_servers_types() {
     // A slash in an id stays in its segment: the server answers about that id, not a route.
     cli(&["approve", "a/b"]).assert().code(2).stderr(predicates::str::contains("HTTP 404"));
 }
+
+/// What a seed promises when personal information leaks (PIPL 57), carried out by
+/// `gebao serve`: the report to the regulator is due within INCID's 4 hours; each affected
+/// user is told through the channels the policy names (the notifier gets them), by e-mail
+/// when the policy says e-mail, and by a public notice in the privacy centre when it says
+/// announcement — with every item the law requires.
+fn incident_promises(file: &str) {
+    let text = std::fs::read_to_string(examples_dir().join(file)).expect("example");
+    let manifest = gebao_core::load_manifest(&text).expect("the seed loads");
+    let plan = manifest.protection.incident.clone().expect("the seed declares an incident plan");
+    let promised: Vec<String> =
+        plan.notify.iter().map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned()).collect();
+    let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
+    let notifier = Notifier::start();
+    let mut backend = Backend::sqlite_with(&text).allowing_findings();
+    backend.configure(&format!(
+        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"privacy@example.cn\"\n",
+        notifier.config(),
+        mail.port
+    ));
+    let token = backend.key("subjects:write,incidents:read,incidents:write");
+    let server = Server::start(&backend);
+    let r = post(&server.base, &token, "/v1/subjects", json!({ "id": "u1", "email": "u1@example.cn" })).unwrap();
+    assert!(r.status().is_success());
+    let found = chrono::Utc::now() - chrono::TimeDelta::minutes(5);
+    let opened: Value = post(
+        &server.base,
+        &token,
+        "/v1/incidents",
+        json!({
+            "title": "数据库配置错误", "grade": "major", "found_at": found.to_rfc3339(), "affected": 1,
+            "description": "对象存储误设为公开读",
+            "notice": { "categories": ["手机号"], "cause": "存储权限配置错误", "harm": "可能被用于骚扰或诈骗",
+                "measures": "已关闭公开访问并排查访问日志", "advice": "警惕陌生来电，勿透露验证码" },
+        }),
+    )
+    .unwrap()
+    .json()
+    .unwrap();
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let window = opened["clock"]["due_ms"].as_i64().unwrap() - found.timestamp_millis();
+    assert!(window <= 4 * 3_600_000, "{file}: the report window is {window} ms");
+
+    let q: Value = post(&server.base, &token, &format!("/v1/incidents/{id}/notices"), json!({ "subjects": ["u1"] }))
+        .unwrap()
+        .json()
+        .unwrap();
+    // The notifier always; an e-mail only when the policy says users are told by e-mail.
+    let by_email = promised.iter().any(|c| c == "email");
+    assert_eq!(q["queued"], if by_email { 2 } else { 1 }, "{file}: {q}");
+    let calls = notifier.wait(1);
+    let notice = calls.iter().find(|c| c["kind"] == "incident-notice").expect("a notice to the notifier");
+    assert_eq!(notice["channels"], json!(promised), "{file}: the channels the policy promises");
+    let zh = notice["message"]["zh-CN"].as_str().unwrap();
+    for item in ["手机号", "存储权限配置错误", "骚扰或诈骗", "关闭公开访问", "勿透露验证码", plan.contact.as_str()]
+    {
+        assert!(zh.contains(item), "{file}: the notice lacks {item}: {zh}");
+    }
+    if by_email {
+        // The e-mail reaches the registered address.
+        let started = std::time::Instant::now();
+        while mail.messages().is_empty() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{file}: no e-mail");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(gebao_testkit::mail::read(&mail.messages()[0]).0, "u1@example.cn");
+    }
+    if promised.iter().any(|c| c == "announcement") {
+        let r = post(&server.base, &token, &format!("/v1/incidents/{id}/public-notice"), json!({})).unwrap();
+        assert!(r.status().is_success(), "{file}: {}", r.text().unwrap_or_default());
+        let page = client().get(format!("{}/privacy/notices/{id}", server.base)).send().unwrap().text().unwrap();
+        assert!(page.contains(&plan.contact) && page.contains("勿透露验证码"), "{file}: {page}");
+    }
+}
+
+#[test]
+fn seed_000_weibo_incident_notices() {
+    incident_promises("000-weibo.toml");
+}
+
+#[test]
+fn seed_002_lanhu_incident_notices() {
+    incident_promises("002-lanhu.toml");
+}
+
+#[test]
+fn seed_003_weimi_incident_notices() {
+    incident_promises("003-weimi.toml");
+}
+
+#[test]
+fn seed_004_liaoliao_incident_notices() {
+    incident_promises("004-liaoliao.toml");
+}

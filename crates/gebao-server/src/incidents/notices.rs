@@ -1,6 +1,7 @@
 //! Telling the individuals affected by an incident (PIPL 57), and the guardians of the minors
 //! among them (未成年人网络保护条例 art. 35): one notice each through the notifier and, when
-//! the server has an SMTP relay (`[smtp]`), one e-mail to their registered address, carrying
+//! the server has an SMTP relay (`[smtp]`) and the policy tells users by e-mail, one e-mail
+//! to their registered address, carrying
 //! every item the law requires — the categories of personal information, the cause and the
 //! possible harm, the remedial measures, what the individual can do, whom to contact. Each
 //! notice is an outbox item of its own, so its delivery is tracked per individual; its dedupe
@@ -102,7 +103,11 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
     if url.is_none() && state.mailer.is_none() {
         return Err(ApiError::Conflict { field: "subjects".into(), text: text::no_notifier() });
     }
-    let channels = state.policies.current().manifest.protection.incident.as_ref().map(|i| i.notify.clone());
+    let plan = state.policies.current().manifest.protection.incident.clone();
+    let channels = plan.as_ref().map(|i| i.notify.clone());
+    // E-mail goes out when the policy says users are told by e-mail (or says nothing of how).
+    let by_email = state.mailer.is_some()
+        && plan.as_ref().is_none_or(|p| p.notify.contains(&gebao_core::manifest::NoticeChannel::Email));
     let product = state.policies.current().manifest.controller.product.clone();
     let mut out = Queued::default();
     let mut items = Vec::new();
@@ -126,7 +131,7 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
             items.push(item);
             reached = true;
         }
-        if let (Some(_), Some(address)) = (&state.mailer, &to.email) {
+        if let (true, Some(address)) = (by_email, &to.email) {
             let payload = json!({
                 "to": address,
                 "subject": format!("【{product}】个人信息安全事件告知 / Personal-information incident notice"),

@@ -150,3 +150,86 @@ pub fn ledger_seqs(base: &str, token: &str, subject: &str) -> BTreeSet<i64> {
     let history = v["history"].as_array().cloned().unwrap_or_default();
     history.iter().filter_map(|h| h["seq"].as_i64()).collect()
 }
+
+impl Backend {
+    /// `gebao serve` reads `toml` as its configuration file (`--config`).
+    pub fn configure(&mut self, toml: &str) {
+        let config = self.dir.path().join("serve.toml");
+        std::fs::write(&config, toml).expect("write the configuration");
+        self.serve_flags.extend(["--config".into(), config.display().to_string()]);
+    }
+}
+
+/// A notifier on loopback: answers every POST with 200, counts them and keeps their bodies.
+pub struct Notifier {
+    pub url: String,
+    pub count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub bodies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl Notifier {
+    pub fn start() -> Notifier {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/notify", listener.local_addr().expect("address"));
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (c, b) = (count.clone(), bodies.clone());
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut got = Vec::new();
+                // The head, then as much body as Content-Length says.
+                let mut body_at = None;
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&got).into_owned();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                            })
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if got.len() >= end + 4 + len {
+                            body_at = Some(end + 4);
+                            break;
+                        }
+                    }
+                }
+                if let Some(at) = body_at
+                    && let Ok(v) = serde_json::from_slice::<Value>(&got[at..])
+                {
+                    b.lock().expect("bodies").push(v);
+                }
+                c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            }
+        });
+        Notifier { url, count, bodies }
+    }
+
+    /// The configuration that makes it the server's notifier (an allowed egress destination).
+    pub fn config(&self) -> String {
+        format!(
+            "notifier_url = \"{url}\"\n\n[[egress.destinations]]\nname = \"notifier\"\nurl = \"{url}\"\n\
+             secret = \"a-notifier-secret-of-32-characters-or-more\"\nallow_private = true\n",
+            url = self.url
+        )
+    }
+
+    /// Waits until it got `n` calls; their bodies.
+    pub fn wait(&self, n: usize) -> Vec<Value> {
+        let started = Instant::now();
+        while self.count.load(std::sync::atomic::Ordering::SeqCst) < n {
+            assert!(started.elapsed() < Duration::from_secs(20), "the notifier got fewer than {n} calls");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.bodies.lock().expect("bodies").clone()
+    }
+}
