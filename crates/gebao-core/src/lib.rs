@@ -10,6 +10,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod diff;
 pub mod duration;
+pub mod duties;
 pub mod ids;
 pub mod incidents;
 pub mod manifest;

@@ -4,7 +4,8 @@
 //! when the operator's webhook is configured, enqueues one notice per request and
 //! threshold. The notice's dedupe key makes the enqueue safe when several instances run
 //! the monitor: whichever notices first enqueues, the others change nothing. Each pass also
-//! runs the incidents' reporting clock (`crate::incidents::clock`).
+//! runs the incidents' reporting clock (`crate::incidents::clock`) and looks at the dated
+//! duties (`crate::duties`).
 
 use crate::requests::text;
 use crate::state::{AppState, audit};
@@ -62,6 +63,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = crate::incidents::clock::pass(&state, Utc::now()).await {
             tracing::warn!(error = %e, "incident clock pass failed; retrying");
+        }
+        if let Err(e) = crate::duties::pass(&state, crate::versions::today()).await {
+            tracing::warn!(error = %e, "dated duties pass failed; retrying");
         }
     }
     tracing::debug!("deadline monitor stopped");

@@ -26,6 +26,7 @@ mod centre;
 pub mod config;
 pub mod console;
 pub mod deadlines;
+pub mod duties;
 pub mod error;
 mod extract;
 pub mod incidents;

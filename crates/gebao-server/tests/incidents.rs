@@ -20,6 +20,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     closing_waits_for_the_report_and_bad_input_is_named,
     affected_individuals_and_the_guardians_of_minors_are_told_once_each,
     affected_users_are_emailed_through_a_real_smtp_server,
+    a_compliance_audit_falling_due_is_announced_to_the_operator,
 );
 
 fn opening(found: chrono::DateTime<Utc>) -> serde_json::Value {
@@ -309,5 +310,36 @@ async fn affected_users_are_emailed_through_a_real_smtp_server(kit: Kit) {
     // Once delivered, the address and the text are gone from the outbox.
     let items = s.state.store.outbox_with_dedupe_prefix(&format!("incident:{id}:"), 10).await.unwrap();
     assert!(items.iter().all(|(_, i)| i.payload.is_null()), "{items:?}");
+    s.stop().await;
+}
+
+/// The compliance audit (SEC-04) falling due: the operator is told 90 days before and once
+/// it has passed, each once.
+async fn a_compliance_audit_falling_due_is_announced_to_the_operator(kit: Kit) {
+    let r = Receiver::start().await;
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
+    let last = today.checked_sub_months(chrono::Months::new(24)).unwrap() + chrono::Days::new(30);
+    let text = reqkit::manifest(&r).replacen(
+        r#"audit_every = "2 years""#,
+        &format!("audit_every = \"2 years\"\nlast_audit = {last}"),
+        1,
+    );
+    let (s, _dir) = start(&kit, &r, &text).await;
+    let pass = |day: chrono::NaiveDate| {
+        let state = s.state.clone();
+        async move { gebao_server::duties::pass(&state, day).await.unwrap() }
+    };
+    let soon = pass(today).await;
+    assert_eq!(soon.len(), 1, "{soon:?}");
+    assert_eq!((soon[0].0.key.as_str(), soon[0].1), ("compliance-audit", gebao_core::duties::Standing::Soon));
+    pass(today).await;
+    let late = pass(today + chrono::Days::new(31)).await;
+    assert_eq!(late[0].1, gebao_core::duties::Standing::Overdue);
+    let calls = r.wait_calls("operator", 2).await;
+    let duties: Vec<_> = calls.iter().filter(|c| c.body["kind"] == "duty-due").collect();
+    assert_eq!(duties.len(), 2, "{calls:?}");
+    assert_eq!((duties[0].body["overdue"].as_bool(), duties[1].body["overdue"].as_bool()), (Some(false), Some(true)));
+    assert!(duties[0].body["message"]["zh-CN"].as_str().unwrap().contains("合规审计"));
+    assert!(pass(today - chrono::Days::new(200)).await.is_empty(), "not yet due");
     s.stop().await;
 }

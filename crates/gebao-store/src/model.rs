@@ -76,13 +76,16 @@ pub enum AuditAction {
     IncidentAlert,
     /// Notices to the individuals affected (and guardians of the minors among them) queued.
     IncidentNotify,
+    /// A dated duty (a cross-border mechanism's validity, the compliance audit) falls due
+    /// soon or has passed: the operator was told.
+    DutyAlert,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 36] = [
+    const PLAIN: [(AuditAction, &'static str); 37] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -119,6 +122,7 @@ impl AuditAction {
         (AuditAction::IncidentClose, "incident.close"),
         (AuditAction::IncidentAlert, "incident.alert"),
         (AuditAction::IncidentNotify, "incident.notify"),
+        (AuditAction::DutyAlert, "duty.alert"),
     ];
 
     #[cfg(test)]

@@ -76,6 +76,14 @@ struct FlowLine {
 }
 
 #[derive(Debug, Serialize)]
+struct DutyLine {
+    duty: String,
+    what: String,
+    due: NaiveDate,
+    standing: gebao_core::duties::Standing,
+}
+
+#[derive(Debug, Serialize)]
 struct YearReport {
     year: i32,
     /// When it was drawn up (Beijing time).
@@ -87,6 +95,8 @@ struct YearReport {
     incidents: IncidentFigures,
     pias: Vec<PiaLine>,
     flows_abroad: Vec<FlowLine>,
+    /// Dated duties of the policy in force: mechanisms abroad running out, the audit.
+    duties: Vec<DutyLine>,
 }
 
 fn cst() -> FixedOffset {
@@ -117,7 +127,7 @@ async fn requests_in(store: &dyn Store, since: i64, until: i64) -> Result<Vec<Ri
     }
 }
 
-async fn gather(store: &dyn Store, year: i32, now_ms: i64) -> Result<YearReport> {
+async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result<YearReport> {
     let Some((since, until)) = bounds(year) else { bail!("{year} is not a year gebao can count") };
     let mut requests: BTreeMap<&'static str, RequestFigures> = BTreeMap::new();
     for r in requests_in(store, since, until).await? {
@@ -201,6 +211,21 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64) -> Result<YearReport>
         ),
         None => (Vec::new(), Vec::new()),
     };
+    let today = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().with_timezone(&cst()).date_naive();
+    let duties = manifest
+        .as_ref()
+        .map(|m| {
+            gebao_core::duties::dated(m, &gebao_core::calendar::Calendar::builtin())
+                .into_iter()
+                .map(|d| DutyLine {
+                    standing: d.standing(today),
+                    duty: d.key,
+                    what: d.what.get(lang).to_owned(),
+                    due: d.due,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let made = chrono::DateTime::from_timestamp_millis(now_ms)
         .unwrap_or_default()
         .with_timezone(&cst())
@@ -216,6 +241,7 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64) -> Result<YearReport>
         incidents,
         pias,
         flows_abroad,
+        duties,
     })
 }
 
@@ -346,6 +372,21 @@ fn markdown(r: &YearReport, lang: Lang) -> String {
             ));
         }
     }
+    s.push_str(&t("\n## 到期事项\n\n", "\n## Dated duties\n\n"));
+    if r.duties.is_empty() {
+        s.push_str(&t("现行清单没有写明到期日的事项。\n", "The manifest in force gives no dated duty.\n"));
+    } else {
+        for d in &r.duties {
+            let mark = match (d.standing, zh) {
+                (gebao_core::duties::Standing::Overdue, true) => "（已过期）",
+                (gebao_core::duties::Standing::Overdue, false) => " (passed)",
+                (gebao_core::duties::Standing::Soon, true) => "（即将到期）",
+                (gebao_core::duties::Standing::Soon, false) => " (soon)",
+                (gebao_core::duties::Standing::Later, _) => "",
+            };
+            s.push_str(&format!("- {}{mark}: {}\n", d.due, d.what));
+        }
+    }
     s
 }
 
@@ -361,7 +402,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     }
     let report = super::block_on(async move {
         let store = args.store.open().await?;
-        gather(store.as_ref(), year, now.timestamp_millis()).await
+        gather(store.as_ref(), year, now.timestamp_millis(), lang).await
     })??;
     if args.format == "json" {
         out::line(serde_json::to_string_pretty(&report)?)?;
