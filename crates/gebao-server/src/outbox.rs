@@ -81,32 +81,39 @@ async fn deliver_email(state: &AppState, item: &OutboxItem, claim: &str) {
         (None, ..) => Err(crate::mail::MailError { retryable: false, reason: "no [smtp] relay is configured".into() }),
         _ => Err(crate::mail::MailError { retryable: false, reason: "the e-mail item is incomplete".into() }),
     };
-    let kind = item.kind.as_str();
     match result {
-        Ok(()) => {
-            state.metrics.outbox_attempt(kind, "delivered");
-            delivered(state, item, claim, None).await;
-        }
+        Ok(()) => delivered(state, item, claim, None).await,
         Err(e) => {
-            state.metrics.outbox_attempt(kind, if e.retryable { "transient" } else { "final" });
-            let last = item.attempts >= item.max_attempts || !e.retryable;
-            let backoff = Backoff::new(state.requests.outbox_backoff, state.requests.outbox_backoff_cap);
-            let wait = backoff.delay(item.attempts, &mut rand::thread_rng());
-            let retry_at_ms = (!last).then(|| crate::now_ms().saturating_add(ms(wait)));
-            let entry = last.then(|| {
-                audit(
-                    ACTOR.into(),
-                    AuditAction::OutboxFailed,
-                    format!("outbox:{}", item.id),
-                    Some(e.reason.clone()),
-                    json!({ "kind": item.kind, "channel": "email", "attempts": item.attempts }),
-                )
-            });
-            let outcome = Outcome::Failed { status: None, error: e.reason, retry_at_ms };
-            if let Err(e) = state.store.record_outbox(&item.id, claim, crate::now_ms(), outcome, entry).await {
-                tracing::warn!(error = %e, id = %item.id, "cannot record a failed e-mail delivery");
-            }
+            let class = if e.retryable { "transient" } else { "final" };
+            state.metrics.outbox_attempt(item.kind.as_str(), class);
+            let detail = json!({ "kind": item.kind, "channel": "email", "attempts": item.attempts });
+            failed(state, item, claim, e.retryable, None, e.reason, detail).await;
         }
+    }
+}
+
+/// A failed attempt: tried again after a backoff, unless it cannot succeed (`retryable`
+/// false) or the attempts are spent — then the item is `failed` and the audit log says why,
+/// with `detail`.
+async fn failed(
+    state: &AppState,
+    item: &OutboxItem,
+    claim: &str,
+    retryable: bool,
+    status: Option<u16>,
+    reason: String,
+    detail: serde_json::Value,
+) {
+    let last = item.attempts >= item.max_attempts || !retryable;
+    let backoff = Backoff::new(state.requests.outbox_backoff, state.requests.outbox_backoff_cap);
+    let wait = backoff.delay(item.attempts, &mut rand::thread_rng());
+    let retry_at_ms = (!last).then(|| crate::now_ms().saturating_add(ms(wait)));
+    let entry = last.then(|| {
+        audit(ACTOR.into(), AuditAction::OutboxFailed, format!("outbox:{}", item.id), Some(reason.clone()), detail)
+    });
+    let outcome = Outcome::Failed { status, error: reason, retry_at_ms };
+    if let Err(e) = state.store.record_outbox(&item.id, claim, crate::now_ms(), outcome, entry).await {
+        tracing::warn!(error = %e, id = %item.id, "cannot record a failed delivery");
     }
 }
 
@@ -128,31 +135,16 @@ async fn deliver(state: &AppState, item: OutboxItem) {
     if let Some(refusal) = &attempt.refusal {
         tracing::warn!(id = %item.id, code = refusal.code(), "outbox destination refused: {}", refusal.en());
     }
-    let last = item.attempts >= item.max_attempts || !d.retryable();
-    let backoff = Backoff::new(state.requests.outbox_backoff, state.requests.outbox_backoff_cap);
-    let wait = backoff.delay(item.attempts, &mut rand::thread_rng());
-    let retry_at_ms = (!last).then(|| crate::now_ms().saturating_add(ms(wait)));
-    let entry = last.then(|| {
-        audit(
-            ACTOR.into(),
-            AuditAction::OutboxFailed,
-            format!("outbox:{}", item.id),
-            Some(d.reason.clone()),
-            json!({
-                "kind": item.kind,
-                "request": item.request_id,
-                "recipient": item.recipient,
-                "attempts": item.attempts,
-                "class": d.class.as_str(),
-                "code": d.code,
-                "status": d.status,
-            }),
-        )
+    let detail = json!({
+        "kind": item.kind,
+        "request": item.request_id,
+        "recipient": item.recipient,
+        "attempts": item.attempts,
+        "class": d.class.as_str(),
+        "code": d.code,
+        "status": d.status,
     });
-    let outcome = Outcome::Failed { status: d.status, error: d.reason.clone(), retry_at_ms };
-    if let Err(e) = state.store.record_outbox(&item.id, &claim, crate::now_ms(), outcome, entry).await {
-        tracing::warn!(error = %e, id = %item.id, "cannot record a failed delivery");
-    }
+    failed(state, &item, &claim, d.retryable(), d.status, d.reason.clone(), detail).await;
 }
 
 async fn delivered(state: &AppState, item: &OutboxItem, claim: &str, answer: Option<gebao_egress::Answer>) {
