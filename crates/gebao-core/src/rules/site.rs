@@ -222,15 +222,19 @@ pub fn compare(m: &Manifest, site: &SiteFacts, src: Option<&str>) -> Vec<Finding
     let before = site.phase(Phase::BeforeConsent);
 
     // SCAN-06: non-essential (or undeclared) cookies before consent.
-    for c in before.map(|p| p.cookies.as_slice()).unwrap_or_default() {
+    // A cookie that is not strictly necessary (or not declared at all), under `rule`.
+    let non_essential = |cx: &mut Ctx<'_>, rule: RuleId, c: &SeenCookie| {
         let found = declared(m, &c.name);
         if found.is_some_and(|(_, cat)| cat.is_essential()) {
-            continue;
+            return;
         }
         let at = found.map_or_else(|| "cookies".to_owned(), |(i, _)| format!("cookies[{i}]"));
         let label = category_label(found.map(|(_, cat)| cat));
         let args = [("name", c.name.as_str()), ("domain", c.domain.as_str())];
-        cx.report_bilingual(RuleId::Scan06, at, &args, &[("category", label.zh, label.en)]);
+        cx.report_bilingual(rule, at, &args, &[("category", label.zh, label.en)]);
+    };
+    for c in before.map(|p| p.cookies.as_slice()).unwrap_or_default() {
+        non_essential(&mut cx, RuleId::Scan06, c);
     }
 
     // SCAN-07: cookies [[cookies]] does not declare, once each, in the first phase seen.
@@ -261,14 +265,7 @@ pub fn compare(m: &Manifest, site: &SiteFacts, src: Option<&str>) -> Vec<Finding
     if let Some(rejected) = site.phase(Phase::Rejected) {
         let earlier = |c: &SeenCookie| before.is_some_and(|b| b.cookies.iter().any(|x| x == c));
         for c in rejected.cookies.iter().filter(|c| !earlier(c)) {
-            let found = declared(m, &c.name);
-            if found.is_some_and(|(_, cat)| cat.is_essential()) {
-                continue;
-            }
-            let at = found.map_or_else(|| "cookies".to_owned(), |(i, _)| format!("cookies[{i}]"));
-            let label = category_label(found.map(|(_, cat)| cat));
-            let args = [("name", c.name.as_str()), ("domain", c.domain.as_str())];
-            cx.report_bilingual(RuleId::Scan08, at, &args, &[("category", label.zh, label.en)]);
+            non_essential(&mut cx, RuleId::Scan08, c);
         }
     }
 
