@@ -28,6 +28,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     consent_figures_count_each_user_once_and_name_nobody,
     an_officer_previews_then_publishes_a_major_change_and_consent_is_asked_again,
     support_files_a_phone_request_and_verifies_the_caller_by_code,
+    the_incidents_page_shows_each_report_clock,
 );
 
 /// A browser that follows no redirect, so that each answer can be looked at.
@@ -572,6 +573,33 @@ async fn support_files_a_phone_request_and_verifies_the_caller_by_code(kit: Kit)
     s.stop().await;
 }
 
+async fn the_incidents_page_shows_each_report_clock(kit: Kit) {
+    let s = kit.start().await;
+    let open = |title: &str, grade: &str, minutes_ago: i64| {
+        let body = json!({
+            "title": title, "grade": grade, "affected": 42, "description": "内部记录",
+            "found_at": (chrono::Utc::now() - chrono::TimeDelta::minutes(minutes_ago)).to_rfc3339(),
+        });
+        let s = &s;
+        async move { s.post("/v1/incidents", &body).await.json()["id"].as_str().unwrap().to_owned() }
+    };
+    open("日志泄露", "major", 200).await;
+    open("误发邮件", "general", 10).await;
+    let auditor = add(&s, "qian", StaffRole::Auditor).await;
+    let cookie = sign_in(&s, &auditor, 0).await;
+    let page = get(&s, "/console/incidents", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = page.body.split("<tr").find(|r| r.contains("日志泄露")).unwrap();
+    assert!(row.contains("较大") && row.contains("即将到期") && row.contains("class=\"soon\""), "{row}");
+    let row = page.body.split("<tr").find(|r| r.contains("误发邮件")).unwrap();
+    assert!(row.contains("无需报告"), "{row}");
+    assert!(!page.body.contains("内部记录") || page.body.contains("日志泄露"), "the description stays in the record");
+    let support = add(&s, "zhao", StaffRole::Support).await;
+    let z = sign_in(&s, &support, 0).await;
+    assert_eq!(get(&s, "/console/incidents", Some(&z)).await.status, 403);
+    s.stop().await;
+}
+
 /// Mints a privacy-centre link for `id` and opens it: the user's session cookie.
 async fn consent_figures_count_each_user_once_and_name_nobody(kit: Kit) {
     let s = kit.start().await;
@@ -832,6 +860,13 @@ async fn the_console_in_a_real_browser() {
         s.consent("u2", "grant", purpose("recommend"), json!({})).await;
         file(&s, json!({ "kind": "copy", "subject": "u2" })).await;
         file(&s, json!({ "kind": "complaint", "subject": "u2", "details": { "text": "客服一直未答复" } })).await;
+        for (title, grade, minutes) in [("对象存储误设为公开读", "major", 200), ("客服误发邮件", "general", 30)] {
+            let body = json!({
+                "title": title, "grade": grade, "affected": 1200, "description": "内部记录",
+                "found_at": (chrono::Utc::now() - chrono::TimeDelta::minutes(minutes)).to_rfc3339(),
+            });
+            assert_eq!(s.post("/v1/incidents", &body).await.status, 201);
+        }
         let officer = add(&s, "li.na", StaffRole::PrivacyOfficer).await;
 
         for (step, (width, b)) in [(390, &phone), (1280, &desktop)].into_iter().enumerate() {
@@ -942,6 +977,12 @@ async fn the_console_in_a_real_browser() {
             let console = b.console().await;
             assert!(console.is_empty(), "the audit log at {width} px: {console:?}");
             shot(b, shots.as_deref(), format!("audit-{width}")).await;
+            // And the incidents.
+            b.goto(&format!("{}/console/incidents", s.base)).await;
+            let wide = b.eval("return document.documentElement.scrollWidth").await;
+            assert!(wide.as_u64().unwrap() <= width, "the incidents are {wide} px wide on a {width} px screen");
+            assert!(b.console().await.is_empty(), "the incidents at {width} px");
+            shot(b, shots.as_deref(), format!("incidents-{width}")).await;
             // And the consent figures.
             b.goto(&format!("{}/console/figures", s.base)).await;
             let wide = b.eval("return document.documentElement.scrollWidth").await;

@@ -66,6 +66,8 @@ async fn a_major_incident_alerts_before_and_after_four_hours_until_reported(kit:
     assert!(alerts.iter().all(|c| c.signed && c.body["incident"] == id.as_str()));
     assert!(alerts[1].body["message"]["zh-CN"].as_str().unwrap().contains("逾期"), "{:?}", alerts[1].body);
     assert_eq!(alerts[1].body["report_to"], "北京市互联网信息办公室");
+    // The alerts are the operator's, not notices to individuals.
+    assert_eq!(s.get(&format!("/v1/incidents/{id}/notices")).await.json()["total"], 0);
 
     // Reported (now): recorded, and the clock stops.
     let body = json!({ "kind": "initial", "reference": "BJ-2026-1" });

@@ -11,6 +11,7 @@
 mod audit;
 mod figures;
 mod filing;
+mod incidents;
 mod mask;
 mod perm;
 mod policy;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/requests/{id}/execute", post(requests::execute))
         .route("/console/requests/{id}/unmask", post(requests::unmask))
         .route("/console/outbox/{id}/ack", post(requests::acknowledge))
+        .route("/console/incidents", get(incidents::page))
         .route("/console/policy", get(policy::versions))
         .route("/console/policy/versions/{n}", get(policy::version))
         .route("/console/policy/new", get(policy::new))
@@ -135,6 +137,9 @@ impl Chrome {
             }
             if perm::may(s.account.role, Permission::ViewFigures) {
                 nav.push((ui.nav_figures, with_lang("/console/figures", lang)));
+            }
+            if perm::may(s.account.role, Permission::ViewIncidents) {
+                nav.push((ui.nav_incidents, with_lang("/console/incidents", lang)));
             }
             if perm::may(s.account.role, Permission::ViewPolicy) {
                 nav.push((ui.nav_policy, with_lang("/console/policy", lang)));

@@ -32,6 +32,8 @@ pub enum Permission {
     ViewAudit,
     /// Consent figures per consent and policy version (counts only, nobody named).
     ViewFigures,
+    /// The incidents and where their reports and notices stand.
+    ViewIncidents,
     /// The policy versions and their diffs.
     ViewPolicy,
     /// Preview and publish a new policy version.
@@ -55,6 +57,7 @@ impl Permission {
             Permission::Unmask => "unmask",
             Permission::ViewAudit => "view-audit",
             Permission::ViewFigures => "view-figures",
+            Permission::ViewIncidents => "view-incidents",
             Permission::ViewPolicy => "view-policy",
             Permission::PublishPolicy => "publish-policy",
             Permission::ManageStaff => "manage-staff",
@@ -83,12 +86,13 @@ const TABLE: [(StaffRole, &[Permission]); 4] = [
             Acknowledge,
             Unmask,
             ViewFigures,
+            ViewIncidents,
             ViewPolicy,
             PublishPolicy,
         ],
     ),
     (StaffRole::Support, &[ViewQueue, ViewRequest, FileRequest, VerifyByCode, Acknowledge]),
-    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures, ViewPolicy]),
+    (StaffRole::Auditor, &[ViewQueue, ViewRequest, ViewAudit, ViewFigures, ViewIncidents, ViewPolicy]),
     (StaffRole::Admin, &[ManageStaff]),
 ];
 
@@ -117,6 +121,7 @@ mod tests {
         assert!(may(StaffRole::PrivacyOfficer, PublishPolicy) && may(StaffRole::Auditor, ViewPolicy));
         assert!(!may(StaffRole::Auditor, PublishPolicy) && !may(StaffRole::Support, PublishPolicy));
         assert!(!may(StaffRole::Admin, PublishPolicy));
+        assert!(may(StaffRole::Auditor, ViewIncidents) && !may(StaffRole::Support, ViewIncidents));
         assert!(may(StaffRole::Support, FileRequest) && may(StaffRole::Support, VerifyByCode));
         assert!(!may(StaffRole::Support, Verify) && !may(StaffRole::Auditor, FileRequest));
         assert!(

@@ -47,7 +47,7 @@ pub async fn pass(state: &AppState, now: DateTime<Utc>) -> Result<Vec<(String, S
             "message": { "zh-CN": message.zh, "en": message.en },
         });
         let mut item = crate::requests::change::webhook(state, OutboxKind::DeadlineNotice, &url, payload, None);
-        item.dedupe = Some(format!("incident:{}:{key}", inc.id));
+        item.dedupe = Some(format!("incident-clock:{}:{key}", inc.id));
         let entry = audit(
             "system:deadlines".into(),
             AuditAction::IncidentAlert,
