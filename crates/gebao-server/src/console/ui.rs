@@ -194,7 +194,7 @@ labels! {
     code_tries: "已尝试 {n} / {max} 次", "{n} of {max} tries used";
     nav_incidents: "安全事件", "Incidents";
     incidents_heading: "个人信息安全事件", "Personal-information incidents";
-    incidents_note: "处理中的事件在前。较大及以上事件须在时限内向监管部门报告（《国家网络安全事件报告管理办法》第四条）；告知个人一栏为已送达 / 已发出。事件通过 API 或 gebao incident 命令处理。", "Open incidents first. Incidents graded 较大 or above are reported to the regulator within the window of INCID art. 4; notices are delivered / sent. Incidents are worked through the API or the gebao incident command.";
+    incidents_note: "处理中的事件在前。较大及以上事件须在时限内向监管部门报告（《国家网络安全事件报告管理办法》第四条）；告知个人一栏为已送达 / 已发出。事件通过 API 或 gebao incident 命令处理。", "Open incidents first. Incidents graded major or above are reported to the regulator within the window of INCID art. 4; notices are delivered / sent. Incidents are worked through the API or the gebao incident command.";
     incidents_empty: "没有安全事件记录。", "No incidents are recorded.";
     col_incident: "事件", "Incident";
     col_grade: "级别", "Grade";

@@ -321,7 +321,7 @@ fn markdown(r: &YearReport, lang: Lang) -> String {
             )
         } else {
             format!(
-                "{} found ({}). Graded 较大 or above: reported on time {}, late {}, not reported {}. {} notices to individuals (and guardians), {} delivered; {} public notices.\n\n",
+                "{} found ({}). Graded major or above: reported on time {}, late {}, not reported {}. {} notices to individuals (and guardians), {} delivered; {} public notices.\n\n",
                 i.found,
                 grades.join(", "),
                 i.reported_on_time,
