@@ -1,7 +1,8 @@
 //! The operator's duties that fall due on a date the manifest gives: a cross-border
 //! certification or CAC security assessment is valid three years from when it was passed
-//! (XB24; XBCERT; `pipl-rules.md` part G), and the compliance audit falls due `audit_every`
-//! after the last one (SEC-04; AUDIT). The server's deadline monitor tells the operator
+//! (XB24; XBCERT; `pipl-rules.md` part G), the compliance audit falls due `audit_every`
+//! after the last one (SEC-04; AUDIT), and the audit of minors' personal information a year
+//! after the last (MIN-05; MINOR 37). The server's deadline monitor tells the operator
 //! [`SOON_DAYS`] before and once the date has passed.
 
 use crate::calendar::{Calendar, shanghai_date, start_of_day};
@@ -76,6 +77,18 @@ pub fn dated(m: &Manifest, cal: &Calendar) -> Vec<DatedDuty> {
             due,
         });
     }
+    if let Some(last) = m.minors.last_audit
+        && let Some(due) = after(last, Duration::years(1), cal)
+    {
+        out.push(DatedDuty {
+            key: "minors-audit".into(),
+            what: Text {
+                zh: format!("未成年人个人信息处理的年度合规审计（上次 {last}；《未成年人网络保护条例》第三十七条）"),
+                en: format!("the yearly compliance audit of minors' personal information (last {last}; MINOR 37)"),
+            },
+            due,
+        });
+    }
     let org = &m.organisation;
     if let (Some(last), Some(every)) = (org.last_audit, org.audit_every)
         && let Some(due) = after(last, every, cal)
@@ -136,6 +149,15 @@ mod tests {
         let audit = duties.iter().find(|d| d.key == "compliance-audit").expect("the audit");
         assert_eq!(audit.due, day("2027-01-10"), "two years after the last");
         assert!(audit.what.zh.contains("上次 2025-01-10"), "{}", audit.what.zh);
+    }
+
+    #[test]
+    fn the_minors_audit_falls_due_a_year_after_the_last() {
+        let m = manifest(|m| m.minors.last_audit = Some(day("2026-03-01")));
+        let duties = dated(&m, &Calendar::builtin());
+        let minors = duties.iter().find(|d| d.key == "minors-audit").expect("the minors' audit");
+        assert_eq!(minors.due, day("2027-03-01"));
+        assert!(minors.what.zh.contains("第三十七条"));
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub struct Minors {
     /// A yearly compliance audit of minors' PI, reported to the CAC (MIN-05).
     #[serde(default)]
     pub annual_audit: bool,
+    /// When the last yearly audit of minors' PI was done: the next falls due a year later,
+    /// and `gebao serve` reminds the operator (docs/deadlines.md).
+    #[serde(default, with = "crate::manifest::date::opt")]
+    #[schemars(with = "Option<String>")]
+    pub last_audit: Option<chrono::NaiveDate>,
     /// Staff access to minors' PI is least-privilege, approved and logged (MIN-07).
     #[serde(default)]
     pub staff_access_controlled: bool,
@@ -58,6 +63,7 @@ impl Default for Minors {
             guardian_contact: None,
             guardian_contact_en: None,
             annual_audit: false,
+            last_audit: None,
             staff_access_controlled: false,
             refusal_consequence: None,
             refusal_consequence_en: None,
