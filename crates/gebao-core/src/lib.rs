@@ -19,6 +19,7 @@ pub mod requests;
 pub mod rules;
 pub mod source_map;
 pub mod taxonomy;
+pub mod termination;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, LoadError};

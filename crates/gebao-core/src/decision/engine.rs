@@ -17,6 +17,9 @@ use std::sync::Arc;
 pub enum Reason {
     PurposeUnknown,
     FieldNotDeclared,
+    /// The service has stopped (TRM-01; 35273 6.4): only what a legal minimum keeps may be
+    /// read.
+    ServiceEnded,
     SubjectCancelled,
     SubjectRestricted,
     FieldErased,
@@ -31,9 +34,10 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::PurposeUnknown,
         Reason::FieldNotDeclared,
+        Reason::ServiceEnded,
         Reason::SubjectCancelled,
         Reason::SubjectRestricted,
         Reason::FieldErased,
@@ -52,6 +56,7 @@ impl Reason {
         match self {
             Reason::PurposeUnknown => "purpose-unknown",
             Reason::FieldNotDeclared => "field-not-declared",
+            Reason::ServiceEnded => "service-ended",
             Reason::SubjectCancelled => "subject-cancelled",
             Reason::SubjectRestricted => "subject-restricted",
             Reason::FieldErased => "field-erased",
@@ -194,6 +199,16 @@ impl Engine {
 
     /// Decides, checking the reasons in the order of part D.
     pub fn decide<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>) -> Decision {
+        self.decide_in(s, q, false)
+    }
+
+    /// Decides once the service has stopped: every purpose is denied `service-ended` but
+    /// those a legal minimum keeps, which are decided as before.
+    pub fn decide_after_end<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>) -> Decision {
+        self.decide_in(s, q, true)
+    }
+
+    fn decide_in<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>, ended: bool) -> Decision {
         let Some(p) = self.purposes.get(q.purpose) else {
             return Decision::deny(Reason::PurposeUnknown, Some(q.purpose));
         };
@@ -208,6 +223,9 @@ impl Engine {
             },
             None => None,
         };
+        if ended && !p.legal_hold {
+            return Decision::deny(Reason::ServiceEnded, None);
+        }
         match s.status {
             SubjectStatus::Cancelled if !p.legal_hold => return Decision::deny(Reason::SubjectCancelled, None),
             SubjectStatus::Restricted if !continues_under_restriction(p) => {

@@ -129,6 +129,25 @@ fn restricted_and_cancelled_subjects() {
     assert!(ask(&e, &s, "security_logs", &["ip_log"]).allow, "legal holds may be read");
 }
 
+/// TRM-01: once the service has stopped, nothing is used but what a legal minimum keeps,
+/// whatever was consented; an unknown purpose or field is still named first.
+#[test]
+fn after_the_end_only_legal_holds_are_read() {
+    let e = engine();
+    let s = SubjectState::default();
+    let after = |p: &str, f: &[&str]| {
+        e.decide_after_end(
+            &s,
+            &DecisionQuery { purpose: p, fields: f, recipient: None, collected_at_ms: None, now_ms: NOW },
+        )
+    };
+    assert!(ask(&e, &s, "register", &["phone"]).allow);
+    assert_eq!(reason(&after("register", &["phone"])), Some("service-ended"));
+    assert!(after("security_logs", &["ip_log"]).allow, "legal holds may be read");
+    assert_eq!(reason(&after("nope", &["phone"])), Some("purpose-unknown"));
+    assert_eq!(reason(&after("register", &["ip_log"])), Some("field-not-declared"));
+}
+
 /// PIPL 47: a field erased by a deletion is denied for data collected before the erasure,
 /// whatever the purpose's basis; data collected again afterwards may be used.
 #[test]
@@ -227,7 +246,7 @@ fn retention_expired() {
 #[test]
 fn reason_codes_are_those_of_the_catalog() {
     let codes: Vec<_> = Reason::ALL.iter().map(|r| r.code()).collect();
-    assert_eq!(codes.len(), 13);
+    assert_eq!(codes.len(), 14);
     for c in codes {
         let json = serde_json::to_string(&Reason::ALL.iter().find(|r| r.code() == c)).unwrap_or_default();
         assert_eq!(json, format!("\"{c}\""));

@@ -173,7 +173,8 @@ pub struct Termination {
     /// How users are told.
     #[serde(default)]
     pub notify: Vec<NoticeChannel>,
-    /// Collection stops at once when the end is announced.
+    /// Collection stops when the service ends (`gebao terminate`: decisions deny
+    /// `service-ended` from the end day on).
     #[serde(default)]
     pub stop_collection: bool,
     /// What is done with the PI afterwards.
