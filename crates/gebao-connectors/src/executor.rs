@@ -141,7 +141,7 @@ impl Executor {
         Ok(Outcome { subject: subject.to_owned(), action: action.clone(), completed, skipped })
     }
 
-    async fn execute_one(
+    pub(crate) async fn execute_one(
         &self,
         i: usize,
         ds: &Dataset,

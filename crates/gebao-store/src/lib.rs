@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod portal;
 pub mod request;
 pub mod staff;
+pub mod termination;
 
 pub use engine::SqlStore;
 pub use error::StoreError;
@@ -303,6 +304,18 @@ pub trait Store: Send + Sync + 'static {
     async fn incident(&self, id: &str) -> Result<Option<(incident::Incident, Vec<incident::IncidentEvent>)>>;
     /// Incidents, the most recently found first (only open ones when `open`).
     async fn incidents(&self, open: bool, limit: i64) -> Result<Vec<incident::Incident>>;
+    /// Records the announcement of the service's end, audited and in the change feed;
+    /// [`StoreError::Conflict`] when another end is in progress.
+    async fn announce_termination(&self, t: termination::Termination, audit: NewAudit) -> Result<()>;
+    /// Writes the end's next version over version `from`, audited and in the change feed;
+    /// `false` (nothing written) when it changed meanwhile.
+    async fn change_termination(&self, from: i64, t: termination::Termination, audit: NewAudit) -> Result<bool>;
+    /// The end in progress or done, else the latest cancelled one; `None` when the service
+    /// was never announced to end.
+    async fn termination(&self) -> Result<Option<termination::Termination>>;
+    /// Registered subjects' ids after `after` (`""` for the first), in order, at most
+    /// `limit`.
+    async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

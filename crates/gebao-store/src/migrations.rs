@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql")),
     (6, "incidents", include_str!("../migrations/0006_incidents.sql")),
     (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql")),
+    (8, "terminations", include_str!("../migrations/0008_terminations.sql")),
 ];
 
 /// The engine a migration is filled for.

@@ -79,13 +79,20 @@ pub enum AuditAction {
     /// A dated duty (a cross-border mechanism's validity, the compliance audit) falls due
     /// soon or has passed: the operator was told.
     DutyAlert,
+    /// The end of the service (TRM-01): announced, cancelled, reached (collection stops),
+    /// its personal information disposed of (with the report), a disposal that failed.
+    TerminationAnnounce,
+    TerminationCancel,
+    TerminationEnd,
+    TerminationDispose,
+    TerminationDisposeFailed,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 37] = [
+    const PLAIN: [(AuditAction, &'static str); 42] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -123,6 +130,11 @@ impl AuditAction {
         (AuditAction::IncidentAlert, "incident.alert"),
         (AuditAction::IncidentNotify, "incident.notify"),
         (AuditAction::DutyAlert, "duty.alert"),
+        (AuditAction::TerminationAnnounce, "termination.announce"),
+        (AuditAction::TerminationCancel, "termination.cancel"),
+        (AuditAction::TerminationEnd, "termination.end"),
+        (AuditAction::TerminationDispose, "termination.dispose"),
+        (AuditAction::TerminationDisposeFailed, "termination.dispose-failed"),
     ];
 
     #[cfg(test)]
@@ -229,13 +241,19 @@ pub enum Scope {
     /// Open, update, report and close incidents, and notify the individuals affected.
     #[serde(rename = "incidents:write")]
     IncidentsWrite,
+    /// Read the end of the service and its report.
+    #[serde(rename = "termination:read")]
+    TerminationRead,
+    /// Announce or cancel the end of the service.
+    #[serde(rename = "termination:write")]
+    TerminationWrite,
     /// Manage keys; implies nothing else.
     #[serde(rename = "keys:admin")]
     KeysAdmin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 15] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -248,6 +266,8 @@ impl Scope {
         Scope::PortalWrite,
         Scope::IncidentsRead,
         Scope::IncidentsWrite,
+        Scope::TerminationRead,
+        Scope::TerminationWrite,
         Scope::KeysAdmin,
     ];
 
@@ -265,6 +285,8 @@ impl Scope {
             Scope::PortalWrite => "portal:write",
             Scope::IncidentsRead => "incidents:read",
             Scope::IncidentsWrite => "incidents:write",
+            Scope::TerminationRead => "termination:read",
+            Scope::TerminationWrite => "termination:write",
             Scope::KeysAdmin => "keys:admin",
         }
     }
@@ -473,6 +495,8 @@ pub enum ChangeKind {
     ApiKey(String),
     /// A policy version was published.
     Policy(i64),
+    /// The service's end was announced, cancelled, reached or its data disposed of.
+    Termination(String),
 }
 
 /// An entry of the change feed: numbered without gaps in commit order.

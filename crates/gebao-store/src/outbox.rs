@@ -38,10 +38,15 @@ pub enum OutboxKind {
     /// The lease of one scheduled retention sweep: the instance whose item this is sweeps
     /// that interval; the item is never delivered anywhere.
     RetentionSweep,
+    /// The notice that the service ends (TRM-01), to the notifier (which tells every user)
+    /// or, by e-mail, to one user.
+    TerminationNotice,
+    /// The lease of one attempt at the end's disposal (like [`OutboxKind::RetentionSweep`]).
+    TerminationDisposal,
 }
 
 impl OutboxKind {
-    pub const ALL: [OutboxKind; 8] = [
+    pub const ALL: [OutboxKind; 10] = [
         OutboxKind::Otp,
         OutboxKind::UserNotice,
         OutboxKind::OperatorBlockers,
@@ -50,6 +55,8 @@ impl OutboxKind {
         OutboxKind::DeadlineNotice,
         OutboxKind::IncidentNotice,
         OutboxKind::RetentionSweep,
+        OutboxKind::TerminationNotice,
+        OutboxKind::TerminationDisposal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +69,8 @@ impl OutboxKind {
             OutboxKind::DeadlineNotice => "deadline-notice",
             OutboxKind::IncidentNotice => "incident-notice",
             OutboxKind::RetentionSweep => "retention-sweep",
+            OutboxKind::TerminationNotice => "termination-notice",
+            OutboxKind::TerminationDisposal => "termination-disposal",
         }
     }
 

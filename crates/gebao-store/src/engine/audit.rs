@@ -162,6 +162,7 @@ fn change_columns(c: &ChangeKind) -> (&'static str, String) {
         ChangeKind::Subject(k) => ("subject", k.to_hex()),
         ChangeKind::ApiKey(id) => ("api-key", id.clone()),
         ChangeKind::Policy(v) => ("policy", v.to_string()),
+        ChangeKind::Termination(id) => ("termination", id.clone()),
     }
 }
 
@@ -172,6 +173,7 @@ pub(crate) fn change(r: &Row) -> Result<Change> {
         "subject" => ChangeKind::Subject(SubjectKey::from_hex(&key).ok_or_else(bad)?),
         "api-key" => ChangeKind::ApiKey(key.clone()),
         "policy" => ChangeKind::Policy(key.parse().map_err(|_| bad())?),
+        "termination" => ChangeKind::Termination(key.clone()),
         _ => return Err(bad()),
     };
     Ok(Change { seq: r.get("seq")?, change, at_ms: r.get("at_ms")? })

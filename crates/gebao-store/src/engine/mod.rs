@@ -26,6 +26,7 @@ mod policies;
 mod requests;
 mod staff;
 mod subjects;
+mod terminations;
 mod verify;
 
 use crate::anchor::Checkpoint;
@@ -607,6 +608,22 @@ impl Store for SqlStore {
 
     async fn incidents(&self, open: bool, limit: i64) -> Result<Vec<crate::incident::Incident>> {
         in_read!(self, |tx, _k| incidents::list(tx, open, limit))
+    }
+
+    async fn announce_termination(&self, t: crate::termination::Termination, audit: NewAudit) -> Result<()> {
+        in_write!(self, |tx, k| terminations::announce(tx, k, t, audit))
+    }
+
+    async fn change_termination(&self, from: i64, t: crate::termination::Termination, audit: NewAudit) -> Result<bool> {
+        in_write!(self, |tx, k| terminations::change(tx, k, from, t, audit))
+    }
+
+    async fn termination(&self) -> Result<Option<crate::termination::Termination>> {
+        in_read!(self, |tx, _k| terminations::current(tx))
+    }
+
+    async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>> {
+        in_read!(self, |tx, _k| terminations::subject_ids(tx, after, limit))
     }
 
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {
