@@ -162,6 +162,10 @@ pub mod scope {
         IncidentsRead,
         /// `incidents:write`
         IncidentsWrite,
+        /// `termination:read`
+        TerminationRead,
+        /// `termination:write`
+        TerminationWrite,
     );
 }
 

@@ -4,8 +4,9 @@
 //! when the operator's webhook is configured, enqueues one notice per request and
 //! threshold. The notice's dedupe key makes the enqueue safe when several instances run
 //! the monitor: whichever notices first enqueues, the others change nothing. Each pass also
-//! runs the incidents' reporting clock (`crate::incidents::clock`) and looks at the dated
-//! duties (`crate::duties`).
+//! runs the incidents' reporting clock (`crate::incidents::clock`), looks at the dated
+//! duties (`crate::duties`) and carries out an announced end of the service
+//! (`crate::termination`).
 
 use crate::requests::text;
 use crate::state::{AppState, audit};
@@ -66,6 +67,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = crate::duties::pass(&state, crate::versions::today()).await {
             tracing::warn!(error = %e, "dated duties pass failed; retrying");
+        }
+        if let Err(e) = crate::termination::pass(&state, Utc::now()).await {
+            tracing::warn!(error = %e, "the end of the service: pass failed; retrying");
         }
     }
     tracing::debug!("deadline monitor stopped");

@@ -45,6 +45,7 @@ pub mod state;
 mod strict;
 pub mod sweeper;
 pub mod sync;
+pub mod termination;
 pub mod versions;
 pub mod writer;
 

@@ -81,6 +81,8 @@ pub struct Inner {
     pub banner: crate::banner::Banner,
     /// The SMTP relay for notices by e-mail, when `[smtp]` is configured.
     pub mailer: Option<crate::mail::Mailer>,
+    /// The end of the service, when announced: decisions and writes read it.
+    pub ending: crate::termination::Ending,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -154,10 +156,12 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         datasets: Datasets::default(),
         banner: crate::banner::Banner::new(&config.banner),
         mailer,
+        ending: crate::termination::Ending::default(),
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
     }));
+    crate::termination::refresh(&state).await?;
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
     let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));

@@ -80,6 +80,9 @@ async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> R
                 }
                 ChangeKind::ApiKey(_) => state.keys.invalidate(),
                 ChangeKind::Policy(_) => policy_changed = true,
+                ChangeKind::Termination(_) => {
+                    crate::termination::refresh(state).await?;
+                }
             }
             cursors.changes = c.seq;
         }

@@ -236,11 +236,7 @@ async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit
         assert!(!page.body.contains(internal), "the public notice shows `{internal}`");
     }
     let list = s.get("/privacy/notices?lang=en").await;
-    assert!(
-        list.body.contains(&format!("/privacy/notices/{id}")) && list.body.contains("Incident notices"),
-        "{}",
-        list.body
-    );
+    assert!(list.body.contains(&format!("/privacy/notices/{id}")) && list.body.contains("Notices"), "{}", list.body);
     assert_eq!(s.get("/privacy/notices/inc_nothing").await.status, 404);
     s.stop().await;
 }

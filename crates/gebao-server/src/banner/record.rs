@@ -141,6 +141,7 @@ pub async fn record(State(state): State<AppState>, req: Request) -> Response {
 }
 
 async fn choices(state: &AppState, origin: &str, ip: IpAddr, req: Request) -> Result<(), Response> {
+    crate::termination::refuse_collection(state, "choices").map_err(IntoResponse::into_response)?;
     if !crate::extract::is_json(&req) {
         return Err(ApiError::UnsupportedMediaType.into_response());
     }

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/policy/versions/{n}/changes", get(pages::changes))
         .route("/privacy/lists/{list}", get(pages::list))
         .route("/privacy/notices", get(notices::list))
+        .route("/privacy/notices/end", get(notices::end))
         .route("/privacy/notices/{id}", get(notices::one))
         .route("/privacy/login", get(portal::login).post(code::send))
         .route("/privacy/login/code", get(code::enter).post(code::check))

@@ -1,4 +1,5 @@
-//! Incident notices published for individuals who cannot be told one by one (PIPL 57):
+//! The notice that the service ends (`/privacy/notices/end`, TRM-01), and incident notices
+//! published for individuals who cannot be told one by one (PIPL 57):
 //! `/privacy/notices` and `/privacy/notices/{id}`. Only what a notice says — the categories
 //! of personal information, the cause, the possible harm, the measures taken, what a user
 //! can do, whom to contact — never the incident's own record (its title, description,
@@ -25,6 +26,34 @@ struct NoticeRow {
 struct Notices {
     c: Chrome,
     rows: Vec<NoticeRow>,
+    /// The end of the service, when announced: (link, published, end day).
+    end: Option<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "centre/end.html")]
+struct EndPage {
+    c: Chrome,
+    published: String,
+    day: String,
+    status: String,
+    lines: Vec<String>,
+}
+
+/// `/privacy/notices/end`: the notice that the service ends, as announced (TRM-01).
+pub async fn end(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    let path = "/privacy/notices/end";
+    let Ok(lang) = lang_of(q.as_deref()) else { return error(&state, Lang::ZhCn, path, StatusCode::BAD_REQUEST) };
+    let Some(t) = state.ending.announced() else { return error(&state, lang, path, StatusCode::NOT_FOUND) };
+    let label = crate::termination::state_label(t.state);
+    let page = EndPage {
+        c: Chrome::new(&state, lang, path),
+        published: crate::centre::portal::beijing_time(t.announced_ms),
+        day: t.end_day.to_string(),
+        status: if lang == Lang::En { label.en } else { label.zh },
+        lines: t.notice.iter().map(|l| if lang == Lang::En { l.en.clone() } else { l.zh.clone() }).collect(),
+    };
+    html(StatusCode::OK, &page, lang)
 }
 
 #[derive(Template)]
@@ -58,7 +87,10 @@ pub async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respo
             categories: i.notice.categories.join("、"),
         })
         .collect();
-    html(StatusCode::OK, &Notices { c, rows }, lang)
+    let end = state.ending.announced().map(|t| {
+        (c.href("/privacy/notices/end"), crate::centre::portal::beijing_time(t.announced_ms), t.end_day.to_string())
+    });
+    html(StatusCode::OK, &Notices { c, rows, end }, lang)
 }
 
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {

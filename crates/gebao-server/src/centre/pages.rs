@@ -17,6 +17,8 @@ struct Home {
     c: Chrome,
     policy_note: String,
     contacts: Vec<(&'static str, String)>,
+    /// The service's end, when announced: said first.
+    end_banner: Option<String>,
 }
 
 #[derive(Template)]
@@ -105,7 +107,12 @@ pub async fn home(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respo
     .into_iter()
     .filter_map(|(label, v)| v.as_ref().map(|v| (label, v.clone())))
     .collect();
-    html(StatusCode::OK, &Home { c, policy_note, contacts }, lang)
+    let end_banner = state.ending.announced().map(|t| {
+        let day = t.end_day.to_string();
+        let words = if t.ended_at(crate::now_ms()) { c.ui.end_banner_past } else { c.ui.end_banner };
+        fill_keeping(words, &[("day", &day)])
+    });
+    html(StatusCode::OK, &Home { c, policy_note, contacts, end_banner }, lang)
 }
 
 pub async fn policy(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {

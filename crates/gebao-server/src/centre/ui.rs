@@ -27,9 +27,15 @@ labels! {
     switch_label: "English", "中文";
     switch_code: "en", "zh-CN";
     back: "返回隐私中心", "Back to the Privacy Centre";
-    notices: "安全事件公告", "Incident notices";
-    notices_note: "个人信息安全事件的公告：发生了什么、可能的影响，以及您可以采取的措施", "Notices of personal-information incidents: what happened, what it may mean for you, and what you can do";
-    notices_empty: "目前没有安全事件公告。", "There are no incident notices.";
+    notices: "公告", "Notices";
+    notices_note: "停止运营公告，以及个人信息安全事件的公告：发生了什么、可能的影响，以及您可以采取的措施", "Notices that the service ends, and of personal-information incidents: what happened, what it may mean for you, and what you can do";
+    notices_empty: "目前没有公告。", "There are no notices.";
+    end_heading: "停止运营公告", "The service ends";
+    end_banner: "本服务将于 {day} 停止运营，届时停止收集个人信息。", "This service stops on {day}; from then on no personal information is collected.";
+    end_banner_past: "本服务已于 {day} 停止运营。", "This service stopped on {day}.";
+    end_more: "查看停止运营公告", "Read the notice";
+    end_day: "停止运营日（北京时间零时起）", "The service stops on (from 00:00 Beijing time)";
+    end_status: "进展", "Status";
     notice_heading: "个人信息安全事件公告", "Personal-information incident notice";
     notice_published: "发布时间：", "Published: ";
     notice_found: "发现时间", "Found";

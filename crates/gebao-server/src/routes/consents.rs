@@ -146,6 +146,10 @@ pub(crate) async fn append(
     action: ConsentAction,
 ) -> Result<ConsentRow, ApiError> {
     check_id("subject", &b.subject)?;
+    if action == ConsentAction::Grant {
+        // A withdrawal is always taken; a grant after the end would collect.
+        crate::termination::refuse_collection(state, "action")?;
+    }
     let current = state.policies.current();
     let scope = b.scope.validate(&current.manifest)?;
     let latest = state.policies.latest();

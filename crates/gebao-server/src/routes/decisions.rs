@@ -101,9 +101,13 @@ fn decide_one(
     };
     // The subject's keyed hash finds its state; an erased subject's state says cancelled.
     let key = state.crypto.subject_key(&q.subject);
+    let ended = state.ending.ended(now_ms);
     let d: Decision = state
         .subjects
-        .with(&key, |s| current.engine.decide(s, &query))
+        .with(
+            &key,
+            |s| if ended { current.engine.decide_after_end(s, &query) } else { current.engine.decide(s, &query) },
+        )
         .ok_or_else(|| ApiError::not_found(field(index, "subject"), messages::subject_not_found(&q.subject)))?;
     state.metrics.decision(d.reason);
     Ok(DecisionView {

@@ -16,6 +16,8 @@
 //! | `requests:read` | `GET /v1/requests`, `GET /v1/requests/{id}`, `…/{id}/bundle` |
 //! | `incidents:write` | `POST /v1/incidents`, `…/{id}/update`, `/reports`, `/close`, `/notices`, `/public-notice` |
 //! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}`, `…/{id}/notices` |
+//! | `termination:write` | `POST /v1/termination` (announce, or preview with `dry_run`), `POST /v1/termination/cancel` |
+//! | `termination:read` | `GET /v1/termination` |
 
 mod audit;
 mod consent_scope;
@@ -36,6 +38,7 @@ pub(crate) mod requests;
 pub(crate) mod schema;
 mod stream;
 mod subjects;
+mod termination;
 
 use crate::error::{ApiError, Problem};
 use crate::messages;
@@ -85,6 +88,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "审计日志 / audit log"),
         (name = "requests", description = "个人信息权利请求 / users' rights requests (PIPL 44–50)"),
         (name = "incidents", description = "个人信息安全事件 / personal-information incidents (PIPL 57; INCID)"),
+        (name = "termination", description = "停止运营 / ending the service: notice, end of collection, disposal (TRM-01)"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
         (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
     )
@@ -139,6 +143,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::close))
         .routes(routes!(incidents::notify, incidents::notices))
         .routes(routes!(incidents::publish_notice))
+        .routes(routes!(termination::announce, termination::current))
+        .routes(routes!(termination::cancel))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

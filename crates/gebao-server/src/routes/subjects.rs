@@ -187,6 +187,7 @@ pub async fn register(
     auth: Auth<scope::SubjectsWrite>,
     Json(body): Json<SubjectBody>,
 ) -> Result<(StatusCode, axum::Json<SubjectView>), ApiError> {
+    crate::termination::refuse_collection(&state, "id")?;
     let at = crate::now_ms();
     let new = body.parse(at)?;
     // Which fields were given, never their values: the audit log holds no contact points.

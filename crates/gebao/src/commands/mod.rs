@@ -22,6 +22,7 @@ pub mod serve;
 pub mod staff;
 mod store_args;
 pub mod sweep;
+pub mod terminate;
 
 /// Runs the async part of a command (store and database access) to completion.
 fn block_on<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
