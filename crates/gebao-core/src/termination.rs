@@ -19,7 +19,7 @@ pub enum EndError {
     NoDisposal,
     /// The promised notice would not be kept.
     #[error("the manifest promises {notice} of notice: the earliest end announced now is {earliest}")]
-    NoticeTooShort { notice: String, earliest: NaiveDate },
+    NoticeTooShort { notice: crate::duration::Duration, earliest: NaiveDate },
     /// The day has begun or passed.
     #[error("the end must be a day after today ({today})")]
     NotFuture { today: NaiveDate },
@@ -34,7 +34,10 @@ impl EndError {
                 "the manifest's [termination] `then` must be \"delete\" or \"anonymise\"; de-identification is not enough once the service ends (PIPL 73). Change the manifest and publish it first.".into(),
             ),
             EndError::NoticeTooShort { notice, earliest } => Text::new(
-                format!("清单承诺提前 {notice} 通知停止运营：今天公告，最早的停止运营日是 {earliest}。请选择该日或更晚的日期。"),
+                format!(
+                    "清单承诺提前 {} 通知停止运营：今天公告，最早的停止运营日是 {earliest}。请选择该日或更晚的日期。",
+                    notice.display(crate::text::Lang::ZhCn)
+                ),
                 format!("the manifest promises {notice} of notice before the service stops: announced today, the earliest end is {earliest}. Choose that day or a later one."),
             ),
             EndError::NotFuture { today } => Text::new(
@@ -78,8 +81,7 @@ pub fn check_end(m: &Manifest, now: DateTime<Utc>, day: NaiveDate, cal: &Calenda
         return Err(EndError::NotFuture { today });
     }
     let earliest = earliest_end(m, now, cal);
-    if day < earliest {
-        let notice = m.termination.notice.map(|n| n.to_string()).unwrap_or_default();
+    if let Some(notice) = m.termination.notice.filter(|_| day < earliest) {
         return Err(EndError::NoticeTooShort { notice, earliest });
     }
     Ok(disposal)
@@ -170,7 +172,7 @@ mod tests {
         assert_eq!(earliest_end(&m, now, &cal), day("2027-01-04"));
         assert_eq!(check_end(&m, now, day("2027-01-04"), &cal), Ok(Disposal::Delete));
         let short = check_end(&m, now, day("2027-01-03"), &cal).unwrap_err();
-        assert_eq!(short, EndError::NoticeTooShort { notice: "30 days".into(), earliest: day("2027-01-04") });
+        assert_eq!(short, EndError::NoticeTooShort { notice: Duration::days(30), earliest: day("2027-01-04") });
         assert!(short.text().zh.contains("2027-01-04"), "{}", short.text().zh);
     }
 

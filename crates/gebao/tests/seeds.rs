@@ -454,3 +454,94 @@ fn seed_003_weimi_incident_notices() {
 fn seed_004_liaoliao_incident_notices() {
     incident_promises("004-liaoliao.toml");
 }
+
+/// What a seed promises when the service ends (000 Weibo: "至少提前三十日"; 002 Lanhu:
+/// "提前15日"), carried out by `gebao terminate` against `gebao serve`: a day inside the
+/// notice period is refused naming the earliest day; the earliest day is announced; the
+/// notice — the day, that collection stops, deletion, the contact — reaches the privacy
+/// centre, the notifier with the channels the policy names, and e-mail when it says e-mail;
+/// the end can still be withdrawn before its day, and users are told that too.
+fn termination_promises(file: &str, notice_days: i64) {
+    let text = std::fs::read_to_string(examples_dir().join(file)).expect("example");
+    let manifest = gebao_core::load_manifest(&text).expect("the seed loads");
+    let promised: Vec<String> = manifest
+        .termination
+        .notify
+        .iter()
+        .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
+        .collect();
+    let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
+    let notifier = Notifier::start();
+    let mut backend = Backend::sqlite_with(&text).allowing_findings();
+    backend.configure(&format!(
+        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"privacy@example.cn\"\n",
+        notifier.config(),
+        mail.port
+    ));
+    let token = backend.key("subjects:write,termination:read,termination:write");
+    let server = Server::start(&backend);
+    let r = post(&server.base, &token, "/v1/subjects", json!({ "id": "u1", "email": "u1@example.cn" })).unwrap();
+    assert!(r.status().is_success());
+    let cli = |args: &[&str]| {
+        let mut c = gebao();
+        c.arg("terminate").args(args).args(["--server", &server.base, "--token", &token]);
+        c
+    };
+
+    // Beijing's today; the end can be no sooner than the notice period after it.
+    let today = (chrono::Utc::now() + chrono::TimeDelta::hours(8)).date_naive();
+    // The notice runs from now, so a whole day more unless it is exactly midnight in Beijing.
+    let earliest = today + chrono::TimeDelta::days(notice_days + 1);
+    let early = (earliest - chrono::TimeDelta::days(1)).to_string();
+    cli(&["--end-day", &early]).assert().code(2).stderr(
+        predicates::str::contains("HTTP 422")
+            .and(predicates::str::contains(earliest.to_string()))
+            .and(predicates::str::contains("end_day")),
+    );
+    let preview = cli(&["--end-day", &earliest.to_string(), "--dry-run"]).assert().success();
+    let preview = String::from_utf8_lossy(&preview.get_output().stdout).into_owned();
+    assert!(preview.contains("预览") && preview.contains(&earliest.to_string()), "{file}: {preview}");
+    assert!(notifier.count.load(std::sync::atomic::Ordering::SeqCst) == 0, "{file}: a preview announces nothing");
+
+    let out = cli(&["--end-day", &earliest.to_string(), "--json"]).assert().success();
+    let end: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(end["state"], "announced", "{file}: {end:#}");
+    let calls = notifier.wait(1);
+    let notice = calls.iter().find(|c| c["kind"] == "termination-notice").expect("a notice to the notifier");
+    assert_eq!(notice["channels"], json!(promised), "{file}: the channels the policy promises");
+    let zh = notice["message"]["zh-CN"].as_str().unwrap();
+    for item in [earliest.to_string().as_str(), "停止收集", "删除"] {
+        assert!(zh.contains(item), "{file}: the notice lacks {item}: {zh}");
+    }
+    if promised.iter().any(|c| c == "email") {
+        let started = std::time::Instant::now();
+        while mail.messages().is_empty() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{file}: no e-mail");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let (to, _) = gebao_testkit::mail::read(&mail.messages()[0]);
+        assert_eq!(to, "u1@example.cn");
+    }
+    // The privacy centre announces it on its home page and its own notice page.
+    let home = client().get(format!("{}/privacy", server.base)).send().unwrap().text().unwrap();
+    assert!(home.contains("/privacy/notices/end"), "{file}: no banner on the home page");
+    let page = client().get(format!("{}/privacy/notices/end", server.base)).send().unwrap().text().unwrap();
+    assert!(page.contains(&earliest.to_string()) && page.contains("停止收集"), "{file}: {page}");
+
+    // Before its day the end can be withdrawn; the status then says so.
+    cli(&["cancel", "--reason", "业务继续"]).assert().success();
+    let status = cli(&["status"]).assert().success();
+    let status = String::from_utf8_lossy(&status.get_output().stdout).into_owned();
+    assert!(status.contains("撤销"), "{file}: {status}");
+    assert!(notifier.wait(2).iter().any(|c| c["kind"] == "termination-cancelled"), "{file}: users are told");
+}
+
+#[test]
+fn seed_000_weibo_termination_notice_30_days() {
+    termination_promises("000-weibo.toml", 30);
+}
+
+#[test]
+fn seed_002_lanhu_termination_notice_15_days() {
+    termination_promises("002-lanhu.toml", 15);
+}
