@@ -433,6 +433,7 @@ async fn dispose(state: &AppState) -> Result<serde_json::Value, PassError> {
         if ids.is_empty() {
             break;
         }
+        let before = erased;
         for id in &ids {
             let entry = audit(
                 ACTOR.into(),
@@ -447,6 +448,10 @@ async fn dispose(state: &AppState) -> Result<serde_json::Value, PassError> {
                 state.subjects.erase(&tombstone);
                 erased += 1;
             }
+        }
+        if erased == before {
+            // Rows that stay would be read again forever: say so and let a later pass retry.
+            return Err(PassError::Disposal(format!("{} registered users could not be erased", ids.len())));
         }
     }
     Ok(json!({

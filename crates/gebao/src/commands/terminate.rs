@@ -18,7 +18,7 @@ pub struct Args {
     #[command(subcommand)]
     command: Option<TerminateCommand>,
     /// The first day without service (Beijing time, YYYY-MM-DD): collection stops at 00:00.
-    #[arg(long)]
+    #[arg(long, visible_alias = "effective")]
     end_day: Option<NaiveDate>,
     /// Show the notice an end on that day gives, and the earliest day; announce nothing.
     #[arg(long)]
