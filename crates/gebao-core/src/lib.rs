@@ -4,6 +4,7 @@
 //! derives from the types here.
 #![forbid(unsafe_code)]
 
+pub mod abroad;
 pub mod app_types;
 pub mod calendar;
 pub mod decision;

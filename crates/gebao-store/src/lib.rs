@@ -17,6 +17,7 @@
 //!   instances sharing the database what to re-read.
 #![forbid(unsafe_code)]
 
+pub mod abroad;
 pub mod anchor;
 pub mod chain;
 pub mod crypto;
@@ -316,6 +317,14 @@ pub trait Store: Send + Sync + 'static {
     /// Registered subjects' ids after `after` (`""` for the first), in order, at most
     /// `limit`.
     async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>>;
+    /// Counts individuals whose personal information went abroad in `year` (each once per
+    /// year and kind, across instances); how many were new. Forgets the individuals of the
+    /// years before last (their totals stay).
+    async fn count_abroad(&self, year: i32, seen: Vec<(crypto::SubjectKey, bool)>, at_ms: i64) -> Result<u64>;
+    /// Records figures the operator reports for transfers abroad gebao did not decide.
+    async fn report_abroad(&self, report: abroad::AbroadReport, audit: NewAudit) -> Result<()>;
+    /// The year's counts and the operator's reports.
+    async fn abroad(&self, year: i32) -> Result<(abroad::AbroadTotals, Vec<abroad::AbroadReport>)>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "incidents", include_str!("../migrations/0006_incidents.sql")),
     (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql")),
     (8, "terminations", include_str!("../migrations/0008_terminations.sql")),
+    (9, "abroad", include_str!("../migrations/0009_abroad.sql")),
 ];
 
 /// The engine a migration is filled for.

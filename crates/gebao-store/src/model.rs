@@ -86,13 +86,18 @@ pub enum AuditAction {
     TerminationEnd,
     TerminationDispose,
     TerminationDisposeFailed,
+    /// The operator reported individuals whose personal information went abroad outside
+    /// gebao's decisions; the operator was warned that a cross-border threshold is near or
+    /// crossed (XB24).
+    AbroadReport,
+    AbroadAlert,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 42] = [
+    const PLAIN: [(AuditAction, &'static str); 44] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -135,6 +140,8 @@ impl AuditAction {
         (AuditAction::TerminationEnd, "termination.end"),
         (AuditAction::TerminationDispose, "termination.dispose"),
         (AuditAction::TerminationDisposeFailed, "termination.dispose-failed"),
+        (AuditAction::AbroadReport, "abroad.report"),
+        (AuditAction::AbroadAlert, "abroad.alert"),
     ];
 
     #[cfg(test)]
@@ -247,13 +254,19 @@ pub enum Scope {
     /// Announce or cancel the end of the service.
     #[serde(rename = "termination:write")]
     TerminationWrite,
+    /// Read what went abroad this year and the thresholds.
+    #[serde(rename = "abroad:read")]
+    AbroadRead,
+    /// Report individuals whose personal information went abroad outside decisions.
+    #[serde(rename = "abroad:write")]
+    AbroadWrite,
     /// Manage keys; implies nothing else.
     #[serde(rename = "keys:admin")]
     KeysAdmin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 17] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -268,6 +281,8 @@ impl Scope {
         Scope::IncidentsWrite,
         Scope::TerminationRead,
         Scope::TerminationWrite,
+        Scope::AbroadRead,
+        Scope::AbroadWrite,
         Scope::KeysAdmin,
     ];
 
@@ -287,6 +302,8 @@ impl Scope {
             Scope::IncidentsWrite => "incidents:write",
             Scope::TerminationRead => "termination:read",
             Scope::TerminationWrite => "termination:write",
+            Scope::AbroadRead => "abroad:read",
+            Scope::AbroadWrite => "abroad:write",
             Scope::KeysAdmin => "keys:admin",
         }
     }

@@ -8,6 +8,7 @@
 
 use super::notice::filled;
 use super::{Ctx, Force, Rule, RuleId, Severity::*};
+use crate::abroad::{ASSESSMENT_INDIVIDUALS, ASSESSMENT_SENSITIVE, CONTRACT_INDIVIDUALS};
 use crate::manifest::{CrossBorder, Exemption, Manifest, Mechanism, Recipient, is_outside_mainland};
 use crate::text::Text as B;
 
@@ -77,13 +78,6 @@ pub const RULES: &[Rule] = &[
         ),
     },
 ];
-
-/// Non-sensitive PI of this many individuals needs a standard contract or certification.
-const CONTRACT_INDIVIDUALS: u64 = 100_000;
-/// Non-sensitive PI of this many individuals needs a security assessment.
-const ASSESSMENT_INDIVIDUALS: u64 = 1_000_000;
-/// Sensitive PI of this many individuals needs a security assessment.
-const ASSESSMENT_SENSITIVE: u64 = 10_000;
 
 /// One cross-border flow.
 struct Flow<'m> {

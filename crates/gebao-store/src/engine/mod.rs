@@ -14,6 +14,7 @@
 //! database: chain appends lock their chain's head row, in a fixed order (consents, then
 //! audit), so they queue instead of deadlocking; writes announce themselves with `NOTIFY`.
 
+mod abroad;
 mod audit;
 mod codes;
 mod consents;
@@ -624,6 +625,22 @@ impl Store for SqlStore {
 
     async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>> {
         in_read!(self, |tx, _k| terminations::subject_ids(tx, after, limit))
+    }
+
+    async fn count_abroad(&self, year: i32, seen: Vec<(crate::crypto::SubjectKey, bool)>, at_ms: i64) -> Result<u64> {
+        in_write!(self, |tx, _k| async {
+            let new = abroad::count(tx, year, &seen, at_ms).await?;
+            abroad::prune(tx, year).await?;
+            Ok::<_, StoreError>(new)
+        })
+    }
+
+    async fn report_abroad(&self, report: crate::abroad::AbroadReport, audit: NewAudit) -> Result<()> {
+        in_write!(self, |tx, k| abroad::report(tx, k, &report, audit))
+    }
+
+    async fn abroad(&self, year: i32) -> Result<(crate::abroad::AbroadTotals, Vec<crate::abroad::AbroadReport>)> {
+        in_read!(self, |tx, _k| abroad::totals(tx, year))
     }
 
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {
