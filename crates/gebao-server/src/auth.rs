@@ -166,6 +166,10 @@ pub mod scope {
         TerminationRead,
         /// `termination:write`
         TerminationWrite,
+        /// `abroad:read`
+        AbroadRead,
+        /// `abroad:write`
+        AbroadWrite,
     );
 }
 

@@ -6,7 +6,8 @@
 //! the monitor: whichever notices first enqueues, the others change nothing. Each pass also
 //! runs the incidents' reporting clock (`crate::incidents::clock`), looks at the dated
 //! duties (`crate::duties`) and carries out an announced end of the service
-//! (`crate::termination`).
+//! (`crate::termination`), and compares what went abroad this year with the thresholds
+//! (`crate::abroad`).
 
 use crate::requests::text;
 use crate::state::{AppState, audit};
@@ -67,6 +68,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = crate::duties::pass(&state, crate::versions::today()).await {
             tracing::warn!(error = %e, "dated duties pass failed; retrying");
+        }
+        if let Err(e) = crate::abroad::pass(&state, Utc::now()).await {
+            tracing::warn!(error = %e, "cross-border thresholds pass failed; retrying");
         }
         if let Err(e) = crate::termination::pass(&state, Utc::now()).await {
             tracing::warn!(error = %e, "the end of the service: pass failed; retrying");

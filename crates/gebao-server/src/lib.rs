@@ -18,6 +18,7 @@
 //!   datasets on that schedule, one instance per interval.
 #![forbid(unsafe_code)]
 
+pub mod abroad;
 mod anchor;
 pub mod api;
 pub mod auth;

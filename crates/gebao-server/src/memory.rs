@@ -17,7 +17,7 @@ use gebao_core::decision::{ConsentScope, SubjectState, SubjectStatus};
 use gebao_store::crypto::SubjectKey;
 use gebao_store::{ConsentRow, Loaded, Subject, Tombstone};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 const SHARDS: usize = 64;
@@ -33,6 +33,10 @@ struct Entry {
     /// older generation must not overwrite what was written meanwhile (see
     /// [`Subjects::put_profile_if`]).
     generation: u64,
+    /// The years this subject was last counted abroad (`crate::abroad`): non-sensitive in the
+    /// low 16 bits, sensitive in the high 16. An atomic, so that a decision marks it under
+    /// the shard's read lock.
+    abroad: AtomicU32,
 }
 
 /// Subject key → decision state.
@@ -169,6 +173,19 @@ impl Subjects {
         true
     }
 
+    /// Marks the subject as counted abroad in `year` for the kind; `true` when it was not yet
+    /// (the caller counts it). A subject not held is never counted.
+    pub fn mark_abroad(&self, key: &SubjectKey, year: u16, sensitive: bool) -> bool {
+        let shard = read(self.shard(key));
+        let Some(entry) = shard.get(key) else { return false };
+        let shift = if sensitive { 16 } else { 0 };
+        let mark = u32::from(year) << shift;
+        let old = entry.abroad.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+            ((bits >> shift) & 0xFFFF != u32::from(year)).then_some((bits & !(0xFFFF << shift)) | mark)
+        });
+        old.is_ok()
+    }
+
     /// Fills the map from `Store::load_all`.
     pub fn load(&self, loaded: Loaded) {
         for (subject, rows) in loaded.subjects {
@@ -186,6 +203,20 @@ impl Subjects {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subject_is_counted_abroad_once_a_year_and_kind() {
+        let m = Subjects::new();
+        assert!(!m.mark_abroad(&key(1), 2026, false), "not held: not counted");
+        m.put_profile(&subject("p1"));
+        assert!(m.mark_abroad(&key(1), 2026, false));
+        assert!(!m.mark_abroad(&key(1), 2026, false));
+        assert!(m.mark_abroad(&key(1), 2026, true), "sensitive is counted apart");
+        assert!(!m.mark_abroad(&key(1), 2026, true));
+        assert!(m.mark_abroad(&key(1), 2027, false), "a new year counts again");
+        assert!(!m.mark_abroad(&key(1), 2026, true), "the sensitive mark is untouched by the other");
+        assert!(!m.mark_abroad(&key(1), 2027, false));
+    }
     use gebao_core::decision::ConsentAction;
     use gebao_core::ids::PurposeId;
     use gebao_store::NewConsent;

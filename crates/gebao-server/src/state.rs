@@ -83,6 +83,8 @@ pub struct Inner {
     pub mailer: Option<crate::mail::Mailer>,
     /// The end of the service, when announced: decisions and writes read it.
     pub ending: crate::termination::Ending,
+    /// Where decisions hand the individuals whose information goes abroad, to be counted.
+    pub abroad: crate::abroad::Counter,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -140,6 +142,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     };
     let (stop, stop_rx) = watch::channel(false);
     let (writer, writer_rx) = Writer::channel(config.queue_capacity);
+    let (abroad, abroad_rx) = crate::abroad::Counter::channel();
     let state = AppState(Arc::new(Inner {
         store,
         crypto: config.keys.clone(),
@@ -157,6 +160,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         banner: crate::banner::Banner::new(&config.banner),
         mailer,
         ending: crate::termination::Ending::default(),
+        abroad,
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
@@ -166,7 +170,8 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
-    state.tasks.lock().await.extend([w, s, o, d]);
+    let a = tokio::spawn(crate::abroad::run(state.clone(), abroad_rx, stop_rx.clone()));
+    state.tasks.lock().await.extend([w, s, o, d, a]);
     if let Some(path) = config.anchor.clone() {
         state.tasks.lock().await.push(tokio::spawn(anchor::run(state.clone(), path, stop_rx.clone())));
     }

@@ -51,6 +51,8 @@ enum Command {
     Incident(commands::incident::Args),
     /// End the service through the running server: notice, end of collection, disposal (TRM-01).
     Terminate(commands::terminate::Args),
+    /// Personal information sent abroad this year: counts, thresholds, reports (docs/abroad.md).
+    Abroad(commands::abroad::Args),
     /// The year's summary for the PI protection officer: requests, consents, incidents, PIAs, transfers.
     Report(commands::report::Args),
     /// Draft the impact assessments the manifest's processing needs (PIPL 55-56).
@@ -106,6 +108,7 @@ fn main() -> ExitCode {
         Command::Incident(args) => commands::incident::run(args, lang),
         Command::Report(args) => commands::report::run(args, lang),
         Command::Terminate(args) => commands::terminate::run(args, lang),
+        Command::Abroad(args) => commands::abroad::run(args, lang),
         Command::Pia(args) => commands::pia::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Scan(args) => commands::scan::run(args, lang),

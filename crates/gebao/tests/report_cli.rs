@@ -7,9 +7,10 @@
 mod common;
 use common::serve::*;
 use common::*;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 
-const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write";
+const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write,abroad:read,abroad:write";
 
 fn year_report(backend: &Backend) {
     let token = backend.key(SCOPES);
@@ -45,6 +46,28 @@ fn year_report(backend: &Backend) {
     let r =
         post(&server.base, &token, &format!("/v1/incidents/{major}/reports"), json!({ "kind": "initial" })).unwrap();
     assert_eq!(r.status(), 200);
+    // Transfers abroad gebao did not decide, reported with `gebao abroad report`: 85,000 is
+    // near the 100,000 threshold, and this manifest declares no flow abroad at all.
+    let abroad = |args: &[&str]| {
+        let mut c = gebao();
+        c.args(["--lang", "zh-CN", "abroad"]).args(args).args(["--server", &server.base, "--token", &token]);
+        c
+    };
+    abroad(&["report", "--individuals", "85000", "--note", "历史数据同步"]).assert().success();
+    let out = abroad(&[]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for needle in ["85000", "申报 85000", "接近个人信息 100000 人门槛", "标准合同", "清单未声明任何出境活动"]
+    {
+        assert!(text.contains(needle), "`{needle}` not in:\n{text}");
+    }
+    abroad(&["report"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("HTTP 422").and(predicates::str::contains("individuals")));
+    abroad(&["report", "--individuals", "5", "--recipient", "nsa"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("nsa"));
     drop(server);
 
     let year =
@@ -61,6 +84,7 @@ fn year_report(backend: &Backend) {
     assert_eq!(v["pias"][0]["id"], "pia-location", "{v:#}");
     let (date, keep) = (v["pias"][0]["date"].as_str().unwrap(), v["pias"][0]["keep_until"].as_str().unwrap());
     assert_eq!(keep[..4].parse::<i32>().unwrap(), date[..4].parse::<i32>().unwrap() + 3, "kept three years");
+    assert_eq!((v["abroad"]["reported"].as_u64(), v["abroad_band"].as_str()), (Some(85_000), Some("none")), "{v:#}");
 
     let out = gebao().args(["--lang", "zh-CN", "report", "--year", &year]).args(backend.args()).assert().success();
     let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -71,6 +95,7 @@ fn year_report(backend: &Backend) {
         "发现 2 起",
         "按时报告 1",
         "pia-location",
+        "运营方另行申报 85000 人",
     ] {
         assert!(md.contains(needle), "`{needle}` not in:\n{md}");
     }

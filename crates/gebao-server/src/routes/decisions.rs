@@ -110,6 +110,9 @@ fn decide_one(
         )
         .ok_or_else(|| ApiError::not_found(field(index, "subject"), messages::subject_not_found(&q.subject)))?;
     state.metrics.decision(d.reason);
+    if let (true, Some(recipient)) = (d.allow, q.recipient.as_deref()) {
+        crate::abroad::note(state, &current.manifest, &key, recipient, &q.fields, now_ms);
+    }
     Ok(DecisionView {
         allow: d.allow,
         reason: d.reason.map(|r| r.code()),

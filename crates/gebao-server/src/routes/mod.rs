@@ -18,7 +18,10 @@
 //! | `incidents:read` | `GET /v1/incidents`, `GET /v1/incidents/{id}`, `…/{id}/notices` |
 //! | `termination:write` | `POST /v1/termination` (announce, or preview with `dry_run`), `POST /v1/termination/cancel` |
 //! | `termination:read` | `GET /v1/termination` |
+//! | `abroad:write` | `POST /v1/abroad/reports` |
+//! | `abroad:read` | `GET /v1/abroad` |
 
+mod abroad;
 mod audit;
 mod consent_scope;
 mod consents;
@@ -89,6 +92,7 @@ use utoipa_axum::routes;
         (name = "requests", description = "个人信息权利请求 / users' rights requests (PIPL 44–50)"),
         (name = "incidents", description = "个人信息安全事件 / personal-information incidents (PIPL 57; INCID)"),
         (name = "termination", description = "停止运营 / ending the service: notice, end of collection, disposal (TRM-01)"),
+        (name = "abroad", description = "个人信息出境 / personal information sent abroad: counts and thresholds (XB24)"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
         (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
     )
@@ -145,6 +149,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::publish_notice))
         .routes(routes!(termination::announce, termination::current))
         .routes(routes!(termination::cancel))
+        .routes(routes!(abroad::year))
+        .routes(routes!(abroad::report))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

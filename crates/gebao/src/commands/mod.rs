@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod abroad;
 pub mod audit;
 pub mod check;
 mod check_sarif;

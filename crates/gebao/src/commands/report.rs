@@ -2,7 +2,7 @@
 //! officer, read from the store: users' requests by kind (answered on time, late, refused,
 //! still open and overdue), consents granted and withdrawn, incidents by grade (reported
 //! within the window or late, individuals told), and from the policy version in force the
-//! impact assessments and the flows abroad with their mechanism. Markdown (zh-CN, or English
+//! impact assessments, the flows abroad with their mechanism and the individuals counted abroad. Markdown (zh-CN, or English
 //! with `--lang en`) or JSON.
 
 use super::store_args::StoreArgs;
@@ -95,6 +95,11 @@ struct YearReport {
     incidents: IncidentFigures,
     pias: Vec<PiaLine>,
     flows_abroad: Vec<FlowLine>,
+    /// Individuals whose personal information went abroad this year: counted from
+    /// decisions and reported by the operator (XB24).
+    abroad: gebao_store::abroad::AbroadTotals,
+    /// What the year's figures make necessary: `none`, `contract` or `assessment`.
+    abroad_band: gebao_core::abroad::Band,
     /// Dated duties of the policy in force: mechanisms abroad running out, the audit.
     duties: Vec<DutyLine>,
 }
@@ -211,6 +216,11 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         ),
         None => (Vec::new(), Vec::new()),
     };
+    let (abroad, _) = store.abroad(year).await?;
+    let abroad_band = gebao_core::abroad::Band::of(gebao_core::abroad::Tally {
+        individuals: abroad.individuals(),
+        sensitive: abroad.sensitive(),
+    });
     let today = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().with_timezone(&cst()).date_naive();
     let duties = manifest
         .as_ref()
@@ -241,6 +251,8 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         incidents,
         pias,
         flows_abroad,
+        abroad,
+        abroad_band,
         duties,
     })
 }
@@ -372,6 +384,19 @@ fn markdown(r: &YearReport, lang: Lang) -> String {
             ));
         }
     }
+    let a = &r.abroad;
+    let band = r.abroad_band.label();
+    s.push_str(&if zh {
+        format!(
+            "\n今年出境个人数：经判定计入一般个人信息 {} 人、敏感个人信息 {} 人；运营方另行申报 {} 人、{} 人；合计 {} 人、{} 人，据此{}。\n",
+            a.counted, a.counted_sensitive, a.reported, a.reported_sensitive, a.individuals(), a.sensitive(), band.zh
+        )
+    } else {
+        format!(
+            "\nIndividuals whose PI went abroad this year: {} non-sensitive and {} sensitive counted from decisions; {} and {} reported by the operator; {} and {} in all, which needs {}.\n",
+            a.counted, a.counted_sensitive, a.reported, a.reported_sensitive, a.individuals(), a.sensitive(), band.en
+        )
+    });
     s.push_str(&t("\n## 到期事项\n\n", "\n## Dated duties\n\n"));
     if r.duties.is_empty() {
         s.push_str(&t("现行清单没有写明到期日的事项。\n", "The manifest in force gives no dated duty.\n"));
