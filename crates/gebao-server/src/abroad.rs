@@ -16,7 +16,7 @@ use gebao_core::abroad::{
     Band, Nearness, ShortFlow, THRESHOLDS, Tally, Threshold, alert_text, counts, declares_flows, short_of,
 };
 use gebao_core::calendar::shanghai_date;
-use gebao_core::manifest::Manifest;
+use gebao_core::manifest::{Manifest, Recipient};
 use gebao_store::crypto::SubjectKey;
 use gebao_store::{AuditAction, OutboxKind, StoreError};
 use serde::Serialize;
@@ -49,11 +49,10 @@ pub fn year_of(now_ms: i64) -> i32 {
     shanghai_date(DateTime::from_timestamp_millis(now_ms).unwrap_or_default()).year()
 }
 
-/// Counts an allowed decision for `recipient` using `fields` of the subject `key`, if the
-/// recipient is a counted flow abroad. Fields that are all sensitive count as sensitive
+/// Counts an allowed decision sending `fields` of the subject `key` to `r`, if `r` is a
+/// counted flow abroad. Fields that are all sensitive count as sensitive
 /// only; no fields, or some plain ones, count as non-sensitive too.
-pub fn note(state: &AppState, m: &Manifest, key: &SubjectKey, recipient: &str, fields: &[String], now_ms: i64) {
-    let Some(r) = m.recipients.iter().find(|r| r.id.as_str() == recipient) else { return };
+pub fn note(state: &AppState, m: &Manifest, r: &Recipient, key: &SubjectKey, fields: &[String], now_ms: i64) {
     if !counts(r) {
         return;
     }

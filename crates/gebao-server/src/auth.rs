@@ -170,6 +170,8 @@ pub mod scope {
         AbroadRead,
         /// `abroad:write`
         AbroadWrite,
+        /// `provisions:read`
+        ProvisionsRead,
     );
 }
 

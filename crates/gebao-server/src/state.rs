@@ -85,6 +85,8 @@ pub struct Inner {
     pub ending: crate::termination::Ending,
     /// Where decisions hand the individuals whose information goes abroad, to be counted.
     pub abroad: crate::abroad::Counter,
+    /// The day's provisions to recipients, not yet written.
+    pub provisions: crate::provisions::Provisions,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -161,6 +163,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         mailer,
         ending: crate::termination::Ending::default(),
         abroad,
+        provisions: crate::provisions::Provisions::default(),
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
@@ -171,7 +174,8 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
     let a = tokio::spawn(crate::abroad::run(state.clone(), abroad_rx, stop_rx.clone()));
-    state.tasks.lock().await.extend([w, s, o, d, a]);
+    let p = tokio::spawn(crate::provisions::run(state.clone(), stop_rx.clone()));
+    state.tasks.lock().await.extend([w, s, o, d, a, p]);
     if let Some(path) = config.anchor.clone() {
         state.tasks.lock().await.push(tokio::spawn(anchor::run(state.clone(), path, stop_rx.clone())));
     }

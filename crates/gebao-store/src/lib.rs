@@ -28,6 +28,7 @@ mod migrations;
 pub mod model;
 pub mod outbox;
 pub mod portal;
+pub mod provision;
 pub mod request;
 pub mod staff;
 pub mod termination;
@@ -325,6 +326,20 @@ pub trait Store: Send + Sync + 'static {
     async fn report_abroad(&self, report: abroad::AbroadReport, audit: NewAudit) -> Result<()>;
     /// The year's counts and the operator's reports.
     async fn abroad(&self, year: i32) -> Result<(abroad::AbroadTotals, Vec<abroad::AbroadReport>)>;
+    /// Adds a batch of provision counts to the records (the same day, recipient and purpose
+    /// add up) and deletes the records from before `keep_from`.
+    async fn record_provisions(
+        &self,
+        rows: Vec<provision::ProvisionRecord>,
+        keep_from: chrono::NaiveDate,
+        at_ms: i64,
+    ) -> Result<()>;
+    /// The provision records of the days `from..=to`.
+    async fn provisions(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<provision::ProvisionRecord>>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql")),
     (8, "terminations", include_str!("../migrations/0008_terminations.sql")),
     (9, "abroad", include_str!("../migrations/0009_abroad.sql")),
+    (10, "provisions", include_str!("../migrations/0010_provisions.sql")),
 ];
 
 /// The engine a migration is filled for.

@@ -260,13 +260,16 @@ pub enum Scope {
     /// Report individuals whose personal information went abroad outside decisions.
     #[serde(rename = "abroad:write")]
     AbroadWrite,
+    /// Read the records of personal information provided to recipients.
+    #[serde(rename = "provisions:read")]
+    ProvisionsRead,
     /// Manage keys; implies nothing else.
     #[serde(rename = "keys:admin")]
     KeysAdmin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 17] = [
+    pub const ALL: [Scope; 18] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -283,6 +286,7 @@ impl Scope {
         Scope::TerminationWrite,
         Scope::AbroadRead,
         Scope::AbroadWrite,
+        Scope::ProvisionsRead,
         Scope::KeysAdmin,
     ];
 
@@ -304,6 +308,7 @@ impl Scope {
             Scope::TerminationWrite => "termination:write",
             Scope::AbroadRead => "abroad:read",
             Scope::AbroadWrite => "abroad:write",
+            Scope::ProvisionsRead => "provisions:read",
             Scope::KeysAdmin => "keys:admin",
         }
     }

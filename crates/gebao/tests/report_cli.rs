@@ -10,7 +10,7 @@ use common::*;
 use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 
-const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write,abroad:read,abroad:write";
+const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write,abroad:read,abroad:write,decisions:read,provisions:read";
 
 fn year_report(backend: &Backend) {
     let token = backend.key(SCOPES);
@@ -54,6 +54,23 @@ fn year_report(backend: &Backend) {
         c
     };
     abroad(&["report", "--individuals", "85000", "--note", "历史数据同步"]).assert().success();
+    // A provision to the push SDK, allowed twice: the year's records count it.
+    for scope in [
+        json!({ "kind": "purpose", "purpose": "push" }),
+        json!({ "kind": "recipient", "recipient": "push-sdk", "separate": "provision" }),
+    ] {
+        let r =
+            post(&server.base, &token, "/v1/consents", json!({ "subject": "u1", "action": "grant", "scope": scope }))
+                .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+    }
+    for _ in 0..2 {
+        let body = json!({ "subject": "u1", "purpose": "push", "fields": ["device_id"], "recipient": "push-sdk" });
+        let d: Value = post(&server.base, &token, "/v1/decisions", body).unwrap().json().unwrap();
+        assert_eq!(d["allow"], true, "{d}");
+    }
+    let r = client().get(format!("{}/v1/provisions", server.base)).bearer_auth(&token).send().unwrap();
+    assert_eq!(r.json::<Value>().unwrap()["totals"][0]["decisions"], 2, "written before the server stops");
     let out = abroad(&[]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     for needle in ["85000", "申报 85000", "接近个人信息 100000 人门槛", "标准合同", "清单未声明任何出境活动"]
@@ -77,7 +94,11 @@ fn year_report(backend: &Backend) {
     assert_eq!(v["requests"]["access"]["received"], 1, "{v:#}");
     assert_eq!(v["requests"]["access"]["open"], 1);
     assert_eq!(v["requests"]["complaint"]["on_time"], 1, "withdrawn the same day: answered on time");
-    assert_eq!((v["consents_granted"].as_i64(), v["consents_withdrawn"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (v["consents_granted"].as_i64(), v["consents_withdrawn"].as_i64()),
+        (Some(4), Some(1)),
+        "two grants for the provision above"
+    );
     assert_eq!(v["incidents"]["found"], 2);
     assert_eq!(v["incidents"]["by_grade"], json!({ "general": 1, "major": 1 }));
     assert_eq!(v["incidents"]["reported_on_time"], 1);
@@ -85,17 +106,22 @@ fn year_report(backend: &Backend) {
     let (date, keep) = (v["pias"][0]["date"].as_str().unwrap(), v["pias"][0]["keep_until"].as_str().unwrap());
     assert_eq!(keep[..4].parse::<i32>().unwrap(), date[..4].parse::<i32>().unwrap() + 3, "kept three years");
     assert_eq!((v["abroad"]["reported"].as_u64(), v["abroad_band"].as_str()), (Some(85_000), Some("none")), "{v:#}");
+    assert_eq!(
+        (v["provisions"][0]["recipient"].as_str(), v["provisions"][0]["decisions"].as_u64()),
+        (Some("push-sdk"), Some(2))
+    );
 
     let out = gebao().args(["--lang", "zh-CN", "report", "--year", &year]).args(backend.args()).assert().success();
     let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     for needle in [
         "年度个人信息保护报告",
         "| 查阅 | 1 | 0 | 0 | 0 | 1 | 0 |",
-        "记录同意 2 次、撤回 1 次",
+        "记录同意 4 次、撤回 1 次",
         "发现 2 起",
         "按时报告 1",
         "pia-location",
         "运营方另行申报 85000 人",
+        "| push-sdk | sdk | 2 | 1 | push | device_id |",
     ] {
         assert!(md.contains(needle), "`{needle}` not in:\n{md}");
     }

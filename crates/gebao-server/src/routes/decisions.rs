@@ -110,8 +110,13 @@ fn decide_one(
         )
         .ok_or_else(|| ApiError::not_found(field(index, "subject"), messages::subject_not_found(&q.subject)))?;
     state.metrics.decision(d.reason);
-    if let (true, Some(recipient)) = (d.allow, q.recipient.as_deref()) {
-        crate::abroad::note(state, &current.manifest, &key, recipient, &q.fields, now_ms);
+    // Data that goes to a recipient is recorded (provision records) and, abroad, counted.
+    let m = &current.manifest;
+    if let (true, Some(r)) =
+        (d.allow, q.recipient.as_deref().and_then(|id| m.recipients.iter().find(|r| r.id.as_str() == id)))
+    {
+        state.provisions.note(now_ms, r.id.as_str(), r.kind, &q.purpose, &q.fields);
+        crate::abroad::note(state, m, r, &key, &q.fields, now_ms);
     }
     Ok(DecisionView {
         allow: d.allow,

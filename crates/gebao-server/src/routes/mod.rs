@@ -20,6 +20,7 @@
 //! | `termination:read` | `GET /v1/termination` |
 //! | `abroad:write` | `POST /v1/abroad/reports` |
 //! | `abroad:read` | `GET /v1/abroad` |
+//! | `provisions:read` | `GET /v1/provisions` |
 
 mod abroad;
 mod audit;
@@ -29,6 +30,7 @@ mod decisions;
 mod incidents;
 mod ops;
 mod policy;
+mod provisions;
 pub(crate) use consent_scope::ScopeBody;
 pub(crate) use consent_scope::needs as recipient_needs;
 pub(crate) use consents::{WithdrawBody, append as append_consent};
@@ -93,6 +95,7 @@ use utoipa_axum::routes;
         (name = "incidents", description = "个人信息安全事件 / personal-information incidents (PIPL 57; INCID)"),
         (name = "termination", description = "停止运营 / ending the service: notice, end of collection, disposal (TRM-01)"),
         (name = "abroad", description = "个人信息出境 / personal information sent abroad: counts and thresholds (XB24)"),
+        (name = "provisions", description = "个人信息提供记录 / records of personal information provided to recipients, kept three years"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
         (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
     )
@@ -151,6 +154,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(termination::cancel))
         .routes(routes!(abroad::year))
         .routes(routes!(abroad::report))
+        .routes(routes!(provisions::list))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

@@ -24,6 +24,7 @@ mod json;
 mod keys;
 mod outbox;
 mod policies;
+mod provisions;
 mod requests;
 mod staff;
 mod subjects;
@@ -641,6 +642,23 @@ impl Store for SqlStore {
 
     async fn abroad(&self, year: i32) -> Result<(crate::abroad::AbroadTotals, Vec<crate::abroad::AbroadReport>)> {
         in_read!(self, |tx, _k| abroad::totals(tx, year))
+    }
+
+    async fn record_provisions(
+        &self,
+        rows: Vec<crate::provision::ProvisionRecord>,
+        keep_from: chrono::NaiveDate,
+        at_ms: i64,
+    ) -> Result<()> {
+        in_write!(self, |tx, _k| provisions::add(tx, rows, keep_from, at_ms))
+    }
+
+    async fn provisions(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::provision::ProvisionRecord>> {
+        in_read!(self, |tx, _k| provisions::list(tx, from, to))
     }
 
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {

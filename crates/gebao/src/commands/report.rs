@@ -100,6 +100,9 @@ struct YearReport {
     abroad: gebao_store::abroad::AbroadTotals,
     /// What the year's figures make necessary: `none`, `contract` or `assessment`.
     abroad_band: gebao_core::abroad::Band,
+    /// Personal information provided to recipients, per recipient (the records kept three
+    /// years: `GET /v1/provisions`).
+    provisions: Vec<gebao_store::provision::RecipientTotal>,
     /// Dated duties of the policy in force: mechanisms abroad running out, the audit.
     duties: Vec<DutyLine>,
 }
@@ -217,6 +220,10 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         None => (Vec::new(), Vec::new()),
     };
     let (abroad, _) = store.abroad(year).await?;
+    let provisions = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(from), Some(to)) => gebao_store::provision::totals(&store.provisions(from, to).await?),
+        _ => Vec::new(),
+    };
     let abroad_band = gebao_core::abroad::Band::of(gebao_core::abroad::Tally {
         individuals: abroad.individuals(),
         sensitive: abroad.sensitive(),
@@ -253,6 +260,7 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         flows_abroad,
         abroad,
         abroad_band,
+        provisions,
         duties,
     })
 }
@@ -397,6 +405,29 @@ fn markdown(r: &YearReport, lang: Lang) -> String {
             a.counted, a.counted_sensitive, a.reported, a.reported_sensitive, a.individuals(), a.sensitive(), band.en
         )
     });
+    s.push_str(&t("\n## 向接收方提供个人信息\n\n", "\n## Personal information provided to recipients\n\n"));
+    if r.provisions.is_empty() {
+        s.push_str(&t(
+            "今年没有经判定向接收方提供个人信息的记录。\n",
+            "No decision provided personal information to a recipient this year.\n",
+        ));
+    } else {
+        s.push_str(&t(
+            "| 接收方 | 类型 | 判定次数 | 天数 | 目的 | 字段 |\n|---|---|---|---|---|---|\n",
+            "| recipient | kind | decisions | days | purposes | fields |\n|---|---|---|---|---|---|\n",
+        ));
+        for p in &r.provisions {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                p.recipient,
+                p.kind,
+                p.decisions,
+                p.days,
+                p.purposes.join(", "),
+                p.fields.join(", ")
+            ));
+        }
+    }
     s.push_str(&t("\n## 到期事项\n\n", "\n## Dated duties\n\n"));
     if r.duties.is_empty() {
         s.push_str(&t("现行清单没有写明到期日的事项。\n", "The manifest in force gives no dated duty.\n"));
