@@ -27,6 +27,17 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// A stable name: `sensitive-pi:PURPOSE`, `automated-decision:PURPOSE`,
+    /// `recipient:RECIPIENT`, `cross-border:RECIPIENT`.
+    pub fn key(&self) -> String {
+        match self {
+            Trigger::SensitivePi { purpose } => format!("sensitive-pi:{purpose}"),
+            Trigger::AutomatedDecision { purpose } => format!("automated-decision:{purpose}"),
+            Trigger::Recipient { recipient } => format!("recipient:{recipient}"),
+            Trigger::CrossBorder { recipient } => format!("cross-border:{recipient}"),
+        }
+    }
+
     pub fn label(&self) -> Text {
         match self {
             Trigger::SensitivePi { .. } => {
@@ -177,11 +188,6 @@ fn purpose_items(m: &Manifest, p: &Purpose, sensitive: &str, lang: Lang) -> Vec<
             )
         });
     }
-    third.push(if zh {
-        "结论：请在评估后写入 [[pia]]（risk = low / medium / high）；高风险结论属于重大变更，须告知用户。".into()
-    } else {
-        "Conclusion: record it in [[pia]] after the assessment (risk = low / medium / high); a high risk is a major change users must be told of.".into()
-    });
     items(lang, first, second, third)
 }
 
@@ -255,11 +261,6 @@ fn recipient_items(m: &Manifest, r: &Recipient, lang: Lang) -> Vec<Item> {
             "对接收方：合同约束、安全能力评估、删除与返还的约定（删除传播见清单 recipients.deletion）。".into()
         } else {
             "On the recipient: a contract, an assessment of its security, terms for deletion and return (deletion notices: recipients.deletion).".into()
-        },
-        if zh {
-            "结论：请在评估后写入 [[pia]]（risk = low / medium / high）。".into()
-        } else {
-            "Conclusion: record it in [[pia]] after the assessment (risk = low / medium / high).".into()
         },
     ];
     items(lang, first, second, third)
@@ -346,6 +347,12 @@ pub fn markdown(m: &Manifest, drafts: &[Draft], lang: Lang) -> String {
             }
             s.push('\n');
         }
+        // What follows the draft is the operator's: the items above are drafted, not assessed.
+        s.push_str(if zh {
+            "结论：请评估后记录（`POST /v1/pia`）并在清单 [[pia]] 中写入 risk = low / medium / high；高风险结论属于重大变更，须告知用户。\n\n"
+        } else {
+            "Conclusion: after the assessment, record it (`POST /v1/pia`) and write risk = low / medium / high in the manifest's [[pia]]; a high risk is a major change users must be told of.\n\n"
+        });
     }
     s
 }

@@ -105,6 +105,18 @@ pub fn markdown_fragment(lang: Lang, markdown: &str) -> String {
     html::fragment(lang, markdown, html::Cells::Labelled)
 }
 
+/// Text escaped for Markdown that gebao writes (a record's words print as words, on one
+/// line): for documents beside the policy, such as a stored impact assessment.
+pub fn escape_markdown(text: &str) -> String {
+    md::esc(text)
+}
+
+/// A standalone HTML page with the policy's stylesheet, from a plain-text title and Markdown
+/// whose words were escaped with [`escape_markdown`].
+pub fn html_page(lang: Lang, title: &str, markdown: &str) -> String {
+    html::page(lang, title, markdown)
+}
+
 /// A format or document name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {

@@ -172,6 +172,10 @@ pub mod scope {
         AbroadWrite,
         /// `provisions:read`
         ProvisionsRead,
+        /// `pia:read`
+        PiaRead,
+        /// `pia:write`
+        PiaWrite,
     );
 }
 

@@ -39,6 +39,7 @@ pub mod messages;
 pub mod metrics;
 mod observe;
 pub mod outbox;
+pub mod pia;
 pub mod provisions;
 pub mod publish;
 pub mod requests;

@@ -27,6 +27,7 @@ pub mod incident;
 mod migrations;
 pub mod model;
 pub mod outbox;
+pub mod pia;
 pub mod portal;
 pub mod provision;
 pub mod request;
@@ -334,6 +335,11 @@ pub trait Store: Send + Sync + 'static {
         keep_from: chrono::NaiveDate,
         at_ms: i64,
     ) -> Result<()>;
+    /// Appends an impact assessment as the next version of its id, audited with its digest;
+    /// the stored record (its version set).
+    async fn record_pia(&self, p: pia::PiaRecord, audit: NewAudit) -> Result<pia::PiaRecord>;
+    /// Every version of the assessment `id`, or of all of them, by id and version.
+    async fn pia_records(&self, id: Option<&str>) -> Result<Vec<pia::PiaRecord>>;
     /// The provision records of the days `from..=to`.
     async fn provisions(
         &self,

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "terminations", include_str!("../migrations/0008_terminations.sql")),
     (9, "abroad", include_str!("../migrations/0009_abroad.sql")),
     (10, "provisions", include_str!("../migrations/0010_provisions.sql")),
+    (11, "pia_records", include_str!("../migrations/0011_pia_records.sql")),
 ];
 
 /// The engine a migration is filled for.

@@ -91,13 +91,15 @@ pub enum AuditAction {
     /// crossed (XB24).
     AbroadReport,
     AbroadAlert,
+    /// An impact assessment was recorded (a new version; PIPL 56).
+    PiaRecord,
     /// A note an administrator records (`Store::append_audit`): a configuration change, a
     /// drill, a review.
     Note,
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 44] = [
+    const PLAIN: [(AuditAction, &'static str); 45] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -142,6 +144,7 @@ impl AuditAction {
         (AuditAction::TerminationDisposeFailed, "termination.dispose-failed"),
         (AuditAction::AbroadReport, "abroad.report"),
         (AuditAction::AbroadAlert, "abroad.alert"),
+        (AuditAction::PiaRecord, "pia.record"),
     ];
 
     #[cfg(test)]
@@ -260,6 +263,12 @@ pub enum Scope {
     /// Report individuals whose personal information went abroad outside decisions.
     #[serde(rename = "abroad:write")]
     AbroadWrite,
+    /// Read the impact assessments recorded and the drafts still to assess.
+    #[serde(rename = "pia:read")]
+    PiaRead,
+    /// Record impact assessments.
+    #[serde(rename = "pia:write")]
+    PiaWrite,
     /// Read the records of personal information provided to recipients.
     #[serde(rename = "provisions:read")]
     ProvisionsRead,
@@ -269,7 +278,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 18] = [
+    pub const ALL: [Scope; 20] = [
         Scope::DecisionsRead,
         Scope::ConsentsRead,
         Scope::ConsentsWrite,
@@ -287,6 +296,8 @@ impl Scope {
         Scope::AbroadRead,
         Scope::AbroadWrite,
         Scope::ProvisionsRead,
+        Scope::PiaRead,
+        Scope::PiaWrite,
         Scope::KeysAdmin,
     ];
 
@@ -309,6 +320,8 @@ impl Scope {
             Scope::AbroadRead => "abroad:read",
             Scope::AbroadWrite => "abroad:write",
             Scope::ProvisionsRead => "provisions:read",
+            Scope::PiaRead => "pia:read",
+            Scope::PiaWrite => "pia:write",
             Scope::KeysAdmin => "keys:admin",
         }
     }

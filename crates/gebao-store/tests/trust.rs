@@ -247,7 +247,48 @@ gebao_testkit::on_both_engines!(crate::common::run;
     another_key_cannot_vouch,
     portal_links_are_single_use_and_short_lived,
     portal_codes_are_limited_counted_and_single_use,
+    impact_assessments_are_versions_and_edits_are_reported,
 );
+
+/// An impact assessment is appended as the next version of its id; a record edited or
+/// deleted in the database is named by verify (PIPL 56: kept, as made, three years).
+async fn impact_assessments_are_versions_and_edits_are_reported(env: Env) {
+    let s = &env.store;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let record = |risk: &str| pia::PiaRecord {
+        id: "pia-push".into(),
+        version: 0,
+        trigger: "recipient:push-sdk".into(),
+        title: "委托处理 · 推送".into(),
+        title_en: "Entrusting · push".into(),
+        assessed: day,
+        risk: risk.into(),
+        assessor: "张三".into(),
+        conclusions: pia::Conclusions {
+            lawfulness: "合法".into(), impact: "较小".into(), measures: "加密".into()
+        },
+        summary: None,
+        draft: Vec::new(),
+        policy_version: 1,
+        keep_until: chrono::NaiveDate::from_ymd_opt(2029, 11, 30).unwrap(),
+        created_ms: T0,
+        created_by: "key:k1".into(),
+    };
+    let a = s.record_pia(record("low"), audit("pia.record", "")).await.unwrap();
+    let b = s.record_pia(record("high"), audit("pia.record", "")).await.unwrap();
+    assert_eq!((a.version, b.version), (1, 2));
+    let all = s.pia_records(Some("pia-push")).await.unwrap();
+    assert_eq!(all.iter().map(|r| (r.version, r.risk.as_str())).collect::<Vec<_>>(), [(1, "low"), (2, "high")]);
+    assert!(s.verify(None).await.unwrap().is_intact());
+
+    env.raw
+        .exec("UPDATE pia_records SET body = REPLACE(body, '\"high\"', '\"low\"') WHERE record = 'pia-push:2'")
+        .await;
+    env.raw.exec("DELETE FROM pia_records WHERE record = 'pia-push:1'").await;
+    let r = s.verify(None).await.unwrap();
+    let targets: Vec<&str> = r.state.problems.iter().map(|p| p.target.as_str()).collect();
+    assert_eq!(targets, ["pia:pia-push:2", "pia:pia-push:1"], "{r:?}");
+}
 
 /// Two instances starting together on an empty PostgreSQL publish exactly one version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,6 +21,8 @@
 //! | `abroad:write` | `POST /v1/abroad/reports` |
 //! | `abroad:read` | `GET /v1/abroad` |
 //! | `provisions:read` | `GET /v1/provisions` |
+//! | `pia:write` | `POST /v1/pia` |
+//! | `pia:read` | `GET /v1/pia`, `GET /v1/pia/{id}`, `…/{id}/export` |
 
 mod abroad;
 mod audit;
@@ -29,6 +31,7 @@ mod consents;
 mod decisions;
 mod incidents;
 mod ops;
+mod pia;
 mod policy;
 mod provisions;
 pub(crate) use consent_scope::ScopeBody;
@@ -95,6 +98,7 @@ use utoipa_axum::routes;
         (name = "incidents", description = "个人信息安全事件 / personal-information incidents (PIPL 57; INCID)"),
         (name = "termination", description = "停止运营 / ending the service: notice, end of collection, disposal (TRM-01)"),
         (name = "abroad", description = "个人信息出境 / personal information sent abroad: counts and thresholds (XB24)"),
+        (name = "pia", description = "个人信息保护影响评估 / impact assessments: drafts, records kept three years, export (PIPL 55–56)"),
         (name = "provisions", description = "个人信息提供记录 / records of personal information provided to recipients, kept three years"),
         (name = "ops", description = "运维 / health, readiness, metrics"),
         (name = "banner", description = "Cookie 横幅 / the consent banner's public route (docs/banner.md)"),
@@ -155,6 +159,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(abroad::year))
         .routes(routes!(abroad::report))
         .routes(routes!(provisions::list))
+        .routes(routes!(pia::list, pia::record))
+        .routes(routes!(pia::versions))
+        .routes(routes!(pia::export))
         .routes(routes!(crate::banner::record::record, crate::banner::record::preflight))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))

@@ -23,6 +23,7 @@ mod incidents;
 mod json;
 mod keys;
 mod outbox;
+mod pia;
 mod policies;
 mod provisions;
 mod requests;
@@ -659,6 +660,14 @@ impl Store for SqlStore {
         to: chrono::NaiveDate,
     ) -> Result<Vec<crate::provision::ProvisionRecord>> {
         in_read!(self, |tx, _k| provisions::list(tx, from, to))
+    }
+
+    async fn record_pia(&self, p: crate::pia::PiaRecord, audit: NewAudit) -> Result<crate::pia::PiaRecord> {
+        in_write!(self, |tx, k| pia::append(tx, k, p, audit))
+    }
+
+    async fn pia_records(&self, id: Option<&str>) -> Result<Vec<crate::pia::PiaRecord>> {
+        in_read!(self, |tx, _k| pia::list(tx, id))
     }
 
     async fn staff_signed_out(&self, name: &str, audit: NewAudit) -> Result<bool> {

@@ -121,7 +121,7 @@ struct Covered {
     read: fn(&Row) -> Result<(String, String)>,
 }
 
-const COVERED: [Covered; 4] = [
+const COVERED: [Covered; 5] = [
     Covered {
         table: "api_keys",
         cols: API_KEY_COLS,
@@ -162,6 +162,14 @@ const COVERED: [Covered; 4] = [
             let s = StaffRow::read(r)?;
             Ok((s.target(), s.state_digest()))
         },
+    },
+    Covered {
+        table: "pia_records",
+        cols: super::pia::PIA_COLS,
+        order: "record",
+        prefix: "pia:",
+        named_by: "record",
+        read: |r| Ok((format!("pia:{}", r.get::<String>("record")?), super::pia::state_digest(r)?)),
     },
 ];
 
@@ -250,7 +258,7 @@ async fn covered_rows(tx: &mut Tx) -> Result<StateStatus> {
 fn order_value(r: &Row, col: &str) -> Result<Param> {
     Ok(match col {
         "version" => Param::from(r.get::<i64>(col)?),
-        "name" => Param::from(r.get::<String>(col)?),
+        "name" | "record" => Param::from(r.get::<String>(col)?),
         _ => Param::from(r.get::<Vec<u8>>(col)?),
     })
 }

@@ -49,6 +49,21 @@ impl Api {
         query: Option<&impl Serialize>,
         body: Option<&impl Serialize>,
     ) -> Result<T> {
+        let bytes = self.send(method, path, query, body)?;
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!("the server's answer to {path} is not what this gebao reads: is the server the same version?")
+        })
+    }
+
+    /// Calls the API and returns the answer's bytes (a document, not JSON); errors as
+    /// [`Api::call`].
+    pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<&impl Serialize>,
+        body: Option<&impl Serialize>,
+    ) -> Result<Vec<u8>> {
         let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
         if let Some(q) = query {
             req = req.query(q);
@@ -70,9 +85,7 @@ impl Api {
                 Err(_) => bail!("HTTP {} {reason}", status.as_u16()),
             }
         }
-        serde_json::from_slice(&bytes).with_context(|| {
-            format!("the server's answer to {path} is not what this gebao reads: is the server the same version?")
-        })
+        Ok(bytes.to_vec())
     }
 }
 
