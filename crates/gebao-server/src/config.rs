@@ -83,6 +83,7 @@ impl Default for BannerConfig {
 pub const NOTIFIER_URL_ENV: &str = "GEBAO_NOTIFIER_URL";
 /// Environment variable: the operator's webhook (cancellation blockers, deadline notices).
 pub const OPERATOR_WEBHOOK_ENV: &str = "GEBAO_OPERATOR_WEBHOOK";
+pub const SMS_GATEWAY_ENV: &str = "GEBAO_SMS_GATEWAY";
 
 /// How rights requests reach people and systems outside gebao, and how often the
 /// background jobs run. `Debug` redacts the webhook URLs.
@@ -94,6 +95,10 @@ pub struct RequestsConfig {
     /// The operator's backend: asked for cancellation blockers (PIPL 47; seed 002's paid
     /// plan) and told of deadlines.
     pub operator_webhook: Option<String>,
+    /// The SMS gateway (docs/incidents.md): each text message to a user is posted to it as
+    /// `{"kind": "sms", "purpose", "to", "text", "params"}`, signed like every delivery; the
+    /// operator's adapter sends it through its SMS provider.
+    pub sms_gateway: Option<String>,
     /// How often the outbox is polled for due deliveries.
     pub outbox_interval: Duration,
     /// How long a claimed delivery is held before another instance may retry it.
@@ -193,6 +198,7 @@ impl RequestsConfig {
         RequestsConfig {
             notifier_url: env(NOTIFIER_URL_ENV),
             operator_webhook: env(OPERATOR_WEBHOOK_ENV),
+            sms_gateway: env(SMS_GATEWAY_ENV),
             outbox_interval: Duration::from_millis(500),
             outbox_lease: Duration::from_secs(60),
             outbox_backoff: Duration::from_secs(5),
@@ -284,6 +290,7 @@ impl std::fmt::Debug for RequestsConfig {
         f.debug_struct("RequestsConfig")
             .field("notifier_url", &self.notifier_url.as_deref().map(redact_url))
             .field("operator_webhook", &self.operator_webhook.as_deref().map(redact_url))
+            .field("sms_gateway", &self.sms_gateway.as_deref().map(redact_url))
             .field("outbox_interval", &self.outbox_interval)
             .field("otp_ttl", &self.otp_ttl)
             .field("calendar", &self.calendar)

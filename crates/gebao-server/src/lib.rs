@@ -44,6 +44,7 @@ pub mod provisions;
 pub mod publish;
 pub mod requests;
 mod routes;
+pub mod sms;
 pub mod state;
 mod strict;
 pub mod sweeper;

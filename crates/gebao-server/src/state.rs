@@ -206,9 +206,11 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
 /// be allowlisted destinations, or nothing could ever reach them.
 fn build_egress(config: &ServerConfig) -> Result<Arc<gebao_egress::Egress>, ServerError> {
     let egress = gebao_egress::Egress::new(&config.egress).map_err(|e| ServerError::Egress(e.to_string()))?;
-    for (what, url) in
-        [("notifier", &config.requests.notifier_url), ("operator webhook", &config.requests.operator_webhook)]
-    {
+    for (what, url) in [
+        ("notifier", &config.requests.notifier_url),
+        ("operator webhook", &config.requests.operator_webhook),
+        ("SMS gateway", &config.requests.sms_gateway),
+    ] {
         if let Some(url) = url {
             egress.check(url).map_err(|e| ServerError::Egress(format!("the {what}: {} ({})", e.en(), e.code())))?;
         }

@@ -108,6 +108,8 @@ pub struct NoticesQueued {
     pub notifier: bool,
     /// E-mails to registered addresses.
     pub emails: usize,
+    /// Text messages to registered phone numbers (through the SMS gateway).
+    pub sms: usize,
 }
 
 /// Announces the end of the service on `day`, at `now`.
@@ -253,6 +255,7 @@ async fn queue_notices(
         out.notifier = true;
     }
     let by_email = state.mailer.is_some() && m.termination.notify.contains(&NoticeChannel::Email);
+    let by_sms = crate::sms::enabled(state, &m.termination.notify);
     let subject = match what {
         "cancelled" => format!("【{product}】撤销停止运营公告 / The end of the service is cancelled"),
         _ => format!("【{product}】停止运营公告 / The service ends on {}", end.end_day),
@@ -268,19 +271,31 @@ async fn queue_notices(
         state.store.enqueue_outbox(items, vec![entry]).await
     };
     let mut after = String::new();
-    if by_email {
+    if by_email || by_sms {
         loop {
             let ids = state.store.subject_ids_after(&after, PAGE).await?;
             for id in &ids {
                 let Some(s) = state.store.subject(id).await? else { continue };
-                let Some(address) = s.email.clone() else { continue };
-                let payload = json!({ "to": address, "subject": subject, "text": format!("{zh}\n\n{en}\n") });
-                let mut item = webhook(state, OutboxKind::TerminationNotice, "smtp", payload, None);
-                item.channel = Channel::Email;
-                item.sensitive = true;
-                item.dedupe = Some(format!("termination:{}:{what}:email:{}", end.id, s.pseudonym));
-                items.push(item);
-                out.emails += 1;
+                if let (true, Some(address)) = (by_email, s.email.clone()) {
+                    let payload = json!({ "to": address, "subject": subject, "text": format!("{zh}\n\n{en}\n") });
+                    let mut item = webhook(state, OutboxKind::TerminationNotice, "smtp", payload, None);
+                    item.channel = Channel::Email;
+                    item.sensitive = true;
+                    item.dedupe = Some(format!("termination:{}:{what}:email:{}", end.id, s.pseudonym));
+                    items.push(item);
+                    out.emails += 1;
+                }
+                if let (true, Some(phone)) = (by_sms, s.phone.as_deref()) {
+                    let params = json!({ "product": product, "end_day": end.end_day, "what": what });
+                    let purpose = format!("termination-{what}");
+                    if let Some(mut item) =
+                        crate::sms::message(state, OutboxKind::TerminationNotice, &purpose, phone, &zh, params)
+                    {
+                        item.dedupe = Some(format!("termination:{}:{what}:sms:{}", end.id, s.pseudonym));
+                        items.push(item);
+                        out.sms += 1;
+                    }
+                }
             }
             if items.len() >= PAGE as usize {
                 flush(std::mem::take(&mut items)).await?;

@@ -20,6 +20,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     closing_waits_for_the_report_and_bad_input_is_named,
     affected_individuals_and_the_guardians_of_minors_are_told_once_each,
     affected_users_are_emailed_through_a_real_smtp_server,
+    affected_users_are_texted_through_the_sms_gateway,
     a_compliance_audit_falling_due_is_announced_to_the_operator,
 );
 
@@ -238,6 +239,63 @@ async fn affected_individuals_and_the_guardians_of_minors_are_told_once_each(kit
     let list = s.get("/privacy/notices?lang=en").await;
     assert!(list.body.contains(&format!("/privacy/notices/{id}")) && list.body.contains("Notices"), "{}", list.body);
     assert_eq!(s.get("/privacy/notices/inc_nothing").await.status, 404);
+    s.stop().await;
+}
+
+/// The policy says users are told by text message (clean: push, sms, announcement): with an
+/// SMS gateway configured, each affected user with a phone number gets one, signed, through
+/// the outbox; the number leaves the outbox once delivered.
+async fn affected_users_are_texted_through_the_sms_gateway(kit: Kit) {
+    let r = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("gebao.toml");
+    std::fs::write(&manifest, reqkit::manifest(&r)).unwrap();
+    let mut cfg = kit.config();
+    cfg.manifest = Some(manifest);
+    cfg.egress = r.egress();
+    cfg.requests.sms_gateway = Some(r.url("sms"));
+    cfg.requests.outbox_interval = std::time::Duration::from_millis(30);
+    let s = Server::start(cfg).await;
+    s.register("a1", json!({ "phone": "13800000001" })).await;
+    s.register("b2", json!({ "phone": "13800000002" })).await;
+    s.register("nophone", json!({})).await;
+    let mut body = opening(Utc::now() - TimeDelta::minutes(5));
+    body["notice"] = json!({
+        "categories": ["手机号"], "cause": "撞库攻击", "harm": "可能收到诈骗短信",
+        "measures": "已重置密码", "advice": "请勿回复索要验证码的短信",
+    });
+    let id = s.post("/v1/incidents", &body).await.json()["id"].as_str().unwrap().to_owned();
+    let sent =
+        s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["a1", "b2", "nophone"] })).await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    let q = sent.json();
+    assert_eq!((q["queued"].as_u64(), q["sms"].as_u64(), q["unreachable"].as_u64()), (Some(2), Some(2), Some(1)), "{q}");
+
+    let calls = r.wait_calls("sms", 2).await;
+    let mut to: Vec<&str> = calls.iter().map(|c| c.body["to"].as_str().unwrap()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["13800000001", "13800000002"]);
+    for c in &calls {
+        assert!(c.signed, "signed like every delivery");
+        assert_eq!((c.body["kind"].as_str(), c.body["purpose"].as_str()), (Some("sms"), Some("incident-notice")));
+        let text = c.body["text"].as_str().unwrap();
+        for item in ["【示例社区】", "手机号", "撞库攻击", "诈骗短信", "已重置密码", "验证码", "security@example.cn"] {
+            assert!(text.contains(item), "the text lacks {item}: {text}");
+        }
+        assert_eq!(c.body["params"]["product"], "示例社区");
+    }
+    // Delivered, by channel; the numbers are no longer in the outbox.
+    gebao_testkit::within(std::time::Duration::from_secs(10), || async {
+        s.get(&format!("/v1/incidents/{id}/notices")).await.json()["delivered"] == 2
+    })
+    .await;
+    let list = s.get(&format!("/v1/incidents/{id}/notices")).await.json();
+    assert!(list["notices"].as_array().unwrap().iter().all(|d| d["channel"] == "sms"), "{list:#}");
+    let items = s.state.store.outbox_with_dedupe_prefix(&format!("incident:{id}:"), 100).await.unwrap();
+    assert!(items.iter().all(|(_, i)| i.payload.is_null()), "a delivered text keeps no phone number");
+    // Told once: asking again queues nothing.
+    let again = s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["a1"] })).await.json();
+    assert_eq!((again["queued"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)));
     s.stop().await;
 }
 

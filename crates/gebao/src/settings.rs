@@ -121,6 +121,9 @@ settings! {
     /// The operator's webhook (cancellation blockers, deadlines); must be an egress
     /// destination.
     operator_webhook: Option<String> = None => "none", "GEBAO_OPERATOR_WEBHOOK", secret = true;
+    /// The SMS gateway text messages to users are posted to (incident and termination
+    /// notices when the manifest names `sms`); must be an egress destination.
+    sms_gateway: Option<String> = None => "none", "GEBAO_SMS_GATEWAY", secret = true;
     /// How often, at most, an instance reads what others sharing the database wrote
     /// (PostgreSQL also wakes it at once).
     sync_interval_ms: u64 = 250 => "250", "GEBAO_SYNC_INTERVAL_MS", secret = false;

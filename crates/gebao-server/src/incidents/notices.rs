@@ -29,6 +29,8 @@ pub struct Queued {
     pub queued: usize,
     /// Of them, e-mails.
     pub emails: usize,
+    /// Of them, text messages (through the SMS gateway, when the manifest names `sms`).
+    pub sms: usize,
     /// Registered individuals no channel reaches (no notifier, no e-mail address): tell
     /// them by a public notice (`POST /v1/incidents/{id}/public-notice`).
     pub unreachable: usize,
@@ -100,7 +102,7 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
         crate::routes::check_id(&format!("subjects[{i}]"), s)?;
     }
     let url = state.requests.notifier_url.clone();
-    if url.is_none() && state.mailer.is_none() {
+    if url.is_none() && state.mailer.is_none() && state.requests.sms_gateway.is_none() {
         return Err(ApiError::Conflict { field: "subjects".into(), text: text::no_notifier() });
     }
     let plan = state.policies.current().manifest.protection.incident.clone();
@@ -108,6 +110,7 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
     // E-mail goes out when the policy says users are told by e-mail (or says nothing of how).
     let by_email = state.mailer.is_some()
         && plan.as_ref().is_none_or(|p| p.notify.contains(&gebao_core::manifest::NoticeChannel::Email));
+    let by_sms = plan.as_ref().is_some_and(|p| crate::sms::enabled(state, &p.notify));
     let product = state.policies.current().manifest.controller.product.clone();
     let mut out = Queued::default();
     let mut items = Vec::new();
@@ -144,6 +147,16 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
             items.push(item);
             reached = true;
         }
+        if let (true, Some(phone)) = (by_sms, &to.phone) {
+            let params = json!({ "product": product, "incident": inc.id, "role": role });
+            if let Some(mut item) =
+                crate::sms::message(state, OutboxKind::IncidentNotice, "incident-notice", phone, &zh, params)
+            {
+                item.dedupe = Some(key(&inc.id, role, &about.pseudonym, "sms"));
+                items.push(item);
+                reached = true;
+            }
+        }
         reached
     };
     for sid in subjects {
@@ -166,8 +179,8 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
     let of = |what: &str| -> std::collections::HashSet<String> {
         items.iter().filter(|i| i.dedupe.as_deref().is_some_and(|k| k.contains(what))).map(|i| i.id.clone()).collect()
     };
-    let (to_guardians, emails) = (of(":guardian:"), of(":email"));
-    let (mut queued, mut guardians, mut emailed) = (0, 0, 0);
+    let (to_guardians, emails, texts) = (of(":guardian:"), of(":email"), of(":sms"));
+    let (mut queued, mut guardians, mut emailed, mut texted) = (0, 0, 0, 0);
     for chunk in items.chunks(500) {
         let entry = audit(
             actor.to_owned(),
@@ -180,11 +193,13 @@ pub async fn notify(state: &AppState, actor: &str, id: &str, subjects: &[String]
         queued += ids.len();
         guardians += ids.iter().filter(|id| to_guardians.contains(*id)).count();
         emailed += ids.iter().filter(|id| emails.contains(*id)).count();
+        texted += ids.iter().filter(|id| texts.contains(*id)).count();
     }
     out.queued = queued;
     out.already = total - queued;
     out.guardians = guardians;
     out.emails = emailed;
+    out.sms = texted;
     Ok(out)
 }
 
@@ -195,7 +210,7 @@ pub struct Delivery {
     pub role: String,
     /// The pseudonym of the individual the notice is about.
     pub about: String,
-    /// `notifier` or `email`.
+    /// `notifier`, `email` or `sms`.
     pub channel: String,
     /// `pending`, `delivered`, `failed` or `manual`.
     pub state: String,

@@ -93,6 +93,7 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
     };
     config.requests.notifier_url = s.notifier_url.clone();
     config.requests.operator_webhook = s.operator_webhook.clone();
+    config.requests.sms_gateway = s.sms_gateway.clone();
     config.requests.portability = s.portability.clone();
     config.requests.smtp = s.smtp.clone();
     // Connections come from this configuration only, never from a published manifest; the
