@@ -265,11 +265,14 @@ async fn affected_users_are_texted_through_the_sms_gateway(kit: Kit) {
         "measures": "已重置密码", "advice": "请勿回复索要验证码的短信",
     });
     let id = s.post("/v1/incidents", &body).await.json()["id"].as_str().unwrap().to_owned();
-    let sent =
-        s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["a1", "b2", "nophone"] })).await;
+    let sent = s.post(&format!("/v1/incidents/{id}/notices"), &json!({ "subjects": ["a1", "b2", "nophone"] })).await;
     assert_eq!(sent.status, 202, "{}", sent.body);
     let q = sent.json();
-    assert_eq!((q["queued"].as_u64(), q["sms"].as_u64(), q["unreachable"].as_u64()), (Some(2), Some(2), Some(1)), "{q}");
+    assert_eq!(
+        (q["queued"].as_u64(), q["sms"].as_u64(), q["unreachable"].as_u64()),
+        (Some(2), Some(2), Some(1)),
+        "{q}"
+    );
 
     let calls = r.wait_calls("sms", 2).await;
     let mut to: Vec<&str> = calls.iter().map(|c| c.body["to"].as_str().unwrap()).collect();
@@ -279,7 +282,8 @@ async fn affected_users_are_texted_through_the_sms_gateway(kit: Kit) {
         assert!(c.signed, "signed like every delivery");
         assert_eq!((c.body["kind"].as_str(), c.body["purpose"].as_str()), (Some("sms"), Some("incident-notice")));
         let text = c.body["text"].as_str().unwrap();
-        for item in ["【示例社区】", "手机号", "撞库攻击", "诈骗短信", "已重置密码", "验证码", "security@example.cn"] {
+        for item in ["【示例社区】", "手机号", "撞库攻击", "诈骗短信", "已重置密码", "验证码", "security@example.cn"]
+        {
             assert!(text.contains(item), "the text lacks {item}: {text}");
         }
         assert_eq!(c.body["params"]["product"], "示例社区");

@@ -10,7 +10,7 @@ use common::*;
 use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 
-const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write,abroad:read,abroad:write,decisions:read,provisions:read";
+const SCOPES: &str = "subjects:write,consents:write,requests:read,requests:write,incidents:read,incidents:write,abroad:read,abroad:write,decisions:read,provisions:read,pia:write";
 
 fn year_report(backend: &Backend) {
     let token = backend.key(SCOPES);
@@ -69,6 +69,12 @@ fn year_report(backend: &Backend) {
         let d: Value = post(&server.base, &token, "/v1/decisions", body).unwrap().json().unwrap();
         assert_eq!(d["allow"], true, "{d}");
     }
+    // An assessment recorded on the server: the report gives its date, risk and version.
+    let pia = json!({
+        "id": "pia-push", "trigger": "recipient:push-sdk", "assessed": "2026-01-15", "risk": "medium",
+        "assessor": "张三", "conclusions": { "lawfulness": "必要", "impact": "较小", "measures": "加密" }
+    });
+    assert_eq!(post(&server.base, &token, "/v1/pia", pia).unwrap().status(), 201);
     let r = client().get(format!("{}/v1/provisions", server.base)).bearer_auth(&token).send().unwrap();
     assert_eq!(r.json::<Value>().unwrap()["totals"][0]["decisions"], 2, "written before the server stops");
     let out = abroad(&[]).assert().success();
@@ -122,6 +128,8 @@ fn year_report(backend: &Backend) {
         "pia-location",
         "运营方另行申报 85000 人",
         "| push-sdk | sdk | 2 | 1 | push | device_id |",
+        "| pia-push | 2026-01-15 | medium | 2029-01-15 | 第 1 版 |",
+        "| pia-location | 2025-12-01 | low | 2028-12-01 | 仅清单声明 |",
     ] {
         assert!(md.contains(needle), "`{needle}` not in:\n{md}");
     }

@@ -63,6 +63,9 @@ struct PiaLine {
     risk: String,
     /// Kept at least until (PIPL 56: three years).
     keep_until: NaiveDate,
+    /// The latest version recorded on the server (`POST /v1/pia`), whose date and risk
+    /// these are; `None` when only the manifest declares it.
+    version: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -197,8 +200,9 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
                     date: p.date,
                     risk: format!("{:?}", p.risk).to_lowercase(),
                     keep_until: p.date.with_year(p.date.year() + 3).unwrap_or(p.date),
+                    version: None,
                 })
-                .collect(),
+                .collect::<Vec<_>>(),
             m.recipients
                 .iter()
                 .filter_map(|r| {
@@ -219,6 +223,7 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         ),
         None => (Vec::new(), Vec::new()),
     };
+    let pias = with_records(pias, store.pia_records(None).await?);
     let (abroad, _) = store.abroad(year).await?;
     let provisions = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
         (Some(from), Some(to)) => gebao_store::provision::totals(&store.provisions(from, to).await?),
@@ -263,6 +268,25 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
         provisions,
         duties,
     })
+}
+
+/// The manifest's assessments with the latest recorded version of each (its date and risk
+/// are the assessment's), and recorded ones the manifest does not name.
+fn with_records(declared: Vec<PiaLine>, records: Vec<gebao_store::pia::PiaRecord>) -> Vec<PiaLine> {
+    let mut latest: BTreeMap<String, gebao_store::pia::PiaRecord> = BTreeMap::new();
+    for r in records {
+        latest.insert(r.id.clone(), r);
+    }
+    let line = |r: &gebao_store::pia::PiaRecord| PiaLine {
+        id: r.id.clone(),
+        date: r.assessed,
+        risk: r.risk.clone(),
+        keep_until: r.keep_until,
+        version: Some(r.version),
+    };
+    let mut out: Vec<PiaLine> = declared.into_iter().map(|p| latest.remove(&p.id).map_or(p, |r| line(&r))).collect();
+    out.extend(latest.values().map(line));
+    out
 }
 
 fn kind_label(kind: &str, lang: Lang) -> String {
@@ -361,11 +385,17 @@ fn markdown(r: &YearReport, lang: Lang) -> String {
         s.push_str(&t("现行清单未声明影响评估。\n\n", "The manifest in force declares no assessment.\n\n"));
     } else {
         s.push_str(&t(
-            "| 编号 | 日期 | 风险 | 至少保存至 |\n|---|---|---|---|\n",
-            "| id | date | risk | keep until at least |\n|---|---|---|---|\n",
+            "| 编号 | 日期 | 风险 | 至少保存至 | 评估记录 |\n|---|---|---|---|---|\n",
+            "| id | date | risk | keep until at least | recorded |\n|---|---|---|---|---|\n",
         ));
         for p in &r.pias {
-            s.push_str(&format!("| {} | {} | {} | {} |\n", p.id, p.date, p.risk, p.keep_until));
+            let recorded = match (p.version, zh) {
+                (Some(v), true) => format!("第 {v} 版"),
+                (Some(v), false) => format!("version {v}"),
+                (None, true) => "仅清单声明".to_owned(),
+                (None, false) => "declared in the manifest only".to_owned(),
+            };
+            s.push_str(&format!("| {} | {} | {} | {} | {recorded} |\n", p.id, p.date, p.risk, p.keep_until));
         }
         s.push('\n');
     }
