@@ -361,6 +361,33 @@ fn requests_cli_reads_the_servers_types() {
     cli(&["approve", "a/b"]).assert().code(2).stderr(predicates::str::contains("HTTP 404"));
 }
 
+/// A seed served with a notifier and a local SMTP relay, and user `u1` registered with an
+/// e-mail address; `None` when aiosmtpd is not installed (a failure under `CI=true`).
+/// Fields drop in order: the server stops before its data directory goes.
+struct Mailed {
+    server: Server,
+    token: String,
+    notifier: Notifier,
+    mail: gebao_testkit::mail::MailServer,
+    _backend: Backend,
+}
+
+fn serve_with_mail(text: &str, scopes: &str) -> Option<Mailed> {
+    let mail = gebao_testkit::mail::MailServer::start()?;
+    let notifier = Notifier::start();
+    let mut backend = Backend::sqlite_with(text).allowing_findings();
+    backend.configure(&format!(
+        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"privacy@example.cn\"\n",
+        notifier.config(),
+        mail.port
+    ));
+    let token = backend.key(scopes);
+    let server = Server::start(&backend);
+    let r = post(&server.base, &token, "/v1/subjects", json!({ "id": "u1", "email": "u1@example.cn" })).unwrap();
+    assert!(r.status().is_success());
+    Some(Mailed { mail, notifier, _backend: backend, server, token })
+}
+
 /// What a seed promises when personal information leaks (PIPL 57), carried out by
 /// `gebao serve`: the report to the regulator is due within INCID's 4 hours; each affected
 /// user is told through the channels the policy names (the notifier gets them), by e-mail
@@ -372,18 +399,11 @@ fn incident_promises(file: &str) {
     let plan = manifest.protection.incident.clone().expect("the seed declares an incident plan");
     let promised: Vec<String> =
         plan.notify.iter().map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned()).collect();
-    let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
-    let notifier = Notifier::start();
-    let mut backend = Backend::sqlite_with(&text).allowing_findings();
-    backend.configure(&format!(
-        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"privacy@example.cn\"\n",
-        notifier.config(),
-        mail.port
-    ));
-    let token = backend.key("subjects:write,incidents:read,incidents:write");
-    let server = Server::start(&backend);
-    let r = post(&server.base, &token, "/v1/subjects", json!({ "id": "u1", "email": "u1@example.cn" })).unwrap();
-    assert!(r.status().is_success());
+    let Some(Mailed { mail, notifier, _backend, server, token }) =
+        serve_with_mail(&text, "subjects:write,incidents:read,incidents:write")
+    else {
+        return;
+    };
     let found = chrono::Utc::now() - chrono::TimeDelta::minutes(5);
     let opened: Value = post(
         &server.base,
@@ -470,18 +490,11 @@ fn termination_promises(file: &str, notice_days: i64) {
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
         .collect();
-    let Some(mail) = gebao_testkit::mail::MailServer::start() else { return };
-    let notifier = Notifier::start();
-    let mut backend = Backend::sqlite_with(&text).allowing_findings();
-    backend.configure(&format!(
-        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"privacy@example.cn\"\n",
-        notifier.config(),
-        mail.port
-    ));
-    let token = backend.key("subjects:write,termination:read,termination:write");
-    let server = Server::start(&backend);
-    let r = post(&server.base, &token, "/v1/subjects", json!({ "id": "u1", "email": "u1@example.cn" })).unwrap();
-    assert!(r.status().is_success());
+    let Some(Mailed { mail, notifier, _backend, server, token }) =
+        serve_with_mail(&text, "subjects:write,termination:read,termination:write")
+    else {
+        return;
+    };
     let cli = |args: &[&str]| {
         let mut c = gebao();
         c.arg("terminate").args(args).args(["--server", &server.base, "--token", &token]);

@@ -4,8 +4,8 @@
 //! the flows whose declared mechanism falls short; `report` records transfers gebao did not
 //! decide.
 
-use super::client::Api;
-use crate::{Outcome, out};
+use super::client::Remote;
+use crate::Outcome;
 use anyhow::Result;
 use gebao_core::text::Lang;
 use reqwest::Method;
@@ -19,15 +19,8 @@ pub struct Args {
     /// The year (Beijing time); this one by default.
     #[arg(long, global = true)]
     year: Option<i32>,
-    /// The server's base URL.
-    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480", global = true)]
-    server: String,
-    /// An API key with abroad:read (abroad:write for `report`).
-    #[arg(long, env = "GEBAO_TOKEN", global = true, hide_env_values = true)]
-    token: Option<String>,
-    /// Print the server's JSON.
-    #[arg(long, global = true)]
-    json: bool,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(clap::Subcommand)]
@@ -50,7 +43,7 @@ enum AbroadCommand {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let api = Api::with_token(&args.server, args.token.clone(), "abroad:read,abroad:write", lang)?;
+    let api = args.remote.api("abroad:read,abroad:write", lang)?;
     let none = None::<&()>;
     let answer: Value = match args.command {
         None => {
@@ -65,13 +58,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             api.call(Method::POST, "/v1/abroad/reports", none, Some(&body))?
         }
     };
-    if args.json {
-        out::line(serde_json::to_string_pretty(&answer)?)?;
-    } else {
-        for line in readable(&answer, lang == Lang::ZhCn) {
-            out::line(line)?;
-        }
-    }
+    args.remote.print(&answer, |v| readable(v, lang == Lang::ZhCn))?;
     Ok(Outcome::Ok)
 }
 

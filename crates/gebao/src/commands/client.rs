@@ -17,6 +17,44 @@ pub struct Api {
     lang: Lang,
 }
 
+/// Where the running server is and the key to call it with, shared by the commands that
+/// work through the API.
+#[derive(clap::Args)]
+pub struct Remote {
+    /// The server's base URL.
+    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480", global = true)]
+    pub server: String,
+    /// An API key with the scopes the command needs (`gebao keys create --scope …`).
+    #[arg(long, env = "GEBAO_TOKEN", global = true, hide_env_values = true)]
+    pub token: Option<String>,
+    /// Print the server's JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl Remote {
+    /// The API with this key, or an error that says how to get one with `scopes`.
+    pub fn api(&self, scopes: &str, lang: Lang) -> Result<Api> {
+        Api::with_token(&self.server, self.token.clone(), scopes, lang)
+    }
+
+    /// Prints the server's answer: its JSON with `--json`, else the lines `readable` makes.
+    pub fn print(
+        &self,
+        answer: &serde_json::Value,
+        readable: impl FnOnce(&serde_json::Value) -> Vec<String>,
+    ) -> Result<()> {
+        if self.json {
+            crate::out::line(serde_json::to_string_pretty(answer)?)?;
+        } else {
+            for line in readable(answer) {
+                crate::out::line(line)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Api {
     /// The API at `server` with the staff's `token`, or an error that says how to get a key
     /// with `scopes`.

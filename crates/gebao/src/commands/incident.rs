@@ -4,8 +4,8 @@
 //! individuals affected and follow each notice's delivery, publish the notice for those who
 //! cannot be told one by one.
 
-use super::client::{Api, segment};
-use crate::{Outcome, out};
+use super::client::{Remote, segment};
+use crate::Outcome;
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use gebao_core::incidents::Grade;
@@ -18,15 +18,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(subcommand)]
     command: IncidentCommand,
-    /// The server's base URL.
-    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480", global = true)]
-    server: String,
-    /// An API key with incidents:read (and incidents:write to act).
-    #[arg(long, env = "GEBAO_TOKEN", global = true, hide_env_values = true)]
-    token: Option<String>,
-    /// Print the server's JSON.
-    #[arg(long, global = true)]
-    json: bool,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 /// What a notice to individuals says (PIPL 57); each replaces what is there.
@@ -188,7 +181,7 @@ fn subjects_of(mut ids: Vec<String>, file: Option<PathBuf>) -> Result<Vec<String
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let api = Api::with_token(&args.server, args.token.clone(), "incidents:read,incidents:write", lang)?;
+    let api = args.remote.api("incidents:read,incidents:write", lang)?;
     let none = None::<&()>;
     let answer: Value = match args.command {
         IncidentCommand::Open { title, grade, found_at, occurred_at, affected, minors, description, notice } => {
@@ -239,13 +232,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             api.call(Method::POST, &path(&id, "/public-notice"), none, Some(&json!({})))?
         }
     };
-    if args.json {
-        out::line(serde_json::to_string_pretty(&answer)?)?;
-    } else {
-        for line in readable(&answer, lang) {
-            out::line(line)?;
-        }
-    }
+    args.remote.print(&answer, |v| readable(v, lang))?;
     Ok(Outcome::Ok)
 }
 

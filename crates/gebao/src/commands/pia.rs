@@ -7,7 +7,7 @@
 //! records an assessment (a new version, kept three years), `list` shows the triggers and
 //! the records, `export ID` writes one as Markdown or HTML.
 
-use super::client::{Api, segment};
+use super::client::{Api, Remote, segment};
 use crate::{Outcome, input, out};
 use anyhow::{Context, Result};
 use gebao_core::text::Lang;
@@ -30,17 +30,6 @@ pub struct Args {
     require_records: bool,
 }
 
-/// The server and the key.
-#[derive(clap::Args)]
-struct Remote {
-    /// The server's base URL.
-    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480")]
-    server: String,
-    /// An API key with pia:read (pia:write to record).
-    #[arg(long, env = "GEBAO_TOKEN", hide_env_values = true)]
-    token: Option<String>,
-}
-
 #[derive(clap::Subcommand)]
 enum PiaCommand {
     /// Record an assessment from a JSON file (`-` for stdin): id, trigger, assessed, risk,
@@ -54,9 +43,6 @@ enum PiaCommand {
     List {
         #[command(flatten)]
         remote: Remote,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
     },
     /// One assessment as a document.
     Export {
@@ -98,7 +84,7 @@ fn drafts(args: Args, lang: Lang) -> Result<Outcome> {
 }
 
 fn api(r: &Remote, lang: Lang) -> Result<Api> {
-    Api::with_token(&r.server, r.token.clone(), "pia:read,pia:write", lang)
+    r.api("pia:read,pia:write", lang)
 }
 
 fn remote(c: PiaCommand, lang: Lang) -> Result<Outcome> {
@@ -140,9 +126,9 @@ fn remote(c: PiaCommand, lang: Lang) -> Result<Outcome> {
                 out::line(format!("! {}", w[if zh { "zh" } else { "en" }].as_str().unwrap_or_default()))?;
             }
         }
-        PiaCommand::List { remote, json } => {
+        PiaCommand::List { remote } => {
             let v: Value = api(&remote, lang)?.call(Method::GET, "/v1/pia", none, none)?;
-            if json {
+            if remote.json {
                 out::line(serde_json::to_string_pretty(&v)?)?;
                 return Ok(Outcome::Ok);
             }

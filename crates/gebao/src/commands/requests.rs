@@ -6,7 +6,7 @@
 
 mod dry_run;
 
-use super::client::{Api, segment};
+use super::client::{Api, Remote, segment};
 use crate::{Outcome, out};
 use anyhow::Result;
 use gebao_core::requests::RequestKind;
@@ -23,15 +23,8 @@ use serde::Serialize;
 pub struct Args {
     #[command(subcommand)]
     command: RequestsCommand,
-    /// The server's base URL.
-    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480", global = true)]
-    server: String,
-    /// An API key with requests:read (and requests:write to act).
-    #[arg(long, env = "GEBAO_TOKEN", global = true, hide_env_values = true)]
-    token: Option<String>,
-    /// Print the server's JSON.
-    #[arg(long, global = true)]
-    json: bool,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(clap::Subcommand)]
@@ -127,7 +120,7 @@ enum RequestsCommand {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let api = Api::with_token(&args.server, args.token.clone(), "requests:read,requests:write", lang)?;
+    let api = args.remote.api("requests:read,requests:write", lang)?;
     let shown = match args.command {
         RequestsCommand::List { state, overdue, due_within } => {
             let query = ListQuery {
@@ -200,17 +193,17 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
         }
     };
     match shown {
-        Shown::One(r) if !args.json => out::line(summary(&r, lang))?,
-        Shown::Page(p) if !args.json => {
+        Shown::One(r) if !args.remote.json => out::line(summary(&r, lang))?,
+        Shown::Page(p) if !args.remote.json => {
             for r in &p.items {
                 out::line(summary(r, lang))?;
             }
         }
         Shown::One(r) => out::line(serde_json::to_string_pretty(&r)?)?,
         Shown::Page(p) => out::line(serde_json::to_string_pretty(&p)?)?,
-        Shown::Plan(plan) if args.json => out::line(serde_json::to_string_pretty(&plan)?)?,
+        Shown::Plan(plan) if args.remote.json => out::line(serde_json::to_string_pretty(&plan)?)?,
         Shown::Plan(plan) => out::line(dry_run::render(&plan, lang).trim_end())?,
-        Shown::Delivery(d) if args.json => out::line(serde_json::to_string_pretty(&d)?)?,
+        Shown::Delivery(d) if args.remote.json => out::line(serde_json::to_string_pretty(&d)?)?,
         Shown::Delivery(d) => out::line(format!("{} {} {}", d.id, d.state.as_str(), d.target).trim_end())?,
     }
     Ok(Outcome::Ok)

@@ -4,8 +4,8 @@
 //! `status` shows where it stands, its notices and — once the personal information is
 //! disposed of — the final report; `cancel` withdraws it before its day.
 
-use super::client::Api;
-use crate::{Outcome, out};
+use super::client::Remote;
+use crate::Outcome;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gebao_core::text::Lang;
@@ -23,15 +23,8 @@ pub struct Args {
     /// Show the notice an end on that day gives, and the earliest day; announce nothing.
     #[arg(long)]
     dry_run: bool,
-    /// The server's base URL.
-    #[arg(long, env = "GEBAO_SERVER", default_value = "http://127.0.0.1:7480", global = true)]
-    server: String,
-    /// An API key with termination:write (termination:read for `status`).
-    #[arg(long, env = "GEBAO_TOKEN", global = true, hide_env_values = true)]
-    token: Option<String>,
-    /// Print the server's JSON.
-    #[arg(long, global = true)]
-    json: bool,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(clap::Subcommand)]
@@ -47,7 +40,7 @@ enum TerminateCommand {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
-    let api = Api::with_token(&args.server, args.token.clone(), "termination:read,termination:write", lang)?;
+    let api = args.remote.api("termination:read,termination:write", lang)?;
     let none = None::<&()>;
     let answer: Value = match (args.command, args.end_day) {
         (Some(TerminateCommand::Status), _) => api.call(Method::GET, "/v1/termination", none, none)?,
@@ -65,13 +58,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             })
         }
     };
-    if args.json {
-        out::line(serde_json::to_string_pretty(&answer)?)?;
-    } else {
-        for line in readable(&answer, lang) {
-            out::line(line)?;
-        }
-    }
+    args.remote.print(&answer, |v| readable(v, lang))?;
     Ok(Outcome::Ok)
 }
 
