@@ -1,4 +1,5 @@
-"""Registers N subjects and grants them the `recommend` purpose, over one keep-alive connection."""
+"""Registers N subjects and grants them the `recommend` purpose, and `push` with its provision to
+the push SDK abroad, over one keep-alive connection."""
 import http.client, json, os, sys
 
 host, port = sys.argv[1], int(sys.argv[2])
@@ -16,3 +17,7 @@ def post(path, body):
 for i in range(n):
     post("/v1/subjects", {"id": f"s{i}", "birth_date": "1990-01-01"})
     post("/v1/consents", {"subject": f"s{i}", "scope": {"kind": "purpose", "purpose": "recommend"}, "action": "grant", "channel": "app"})
+    for scope in ({"kind": "purpose", "purpose": "push"},
+                  {"kind": "recipient", "recipient": "push-sdk", "separate": "provision"},
+                  {"kind": "recipient", "recipient": "push-sdk", "separate": "cross-border"}):
+        post("/v1/consents", {"subject": f"s{i}", "scope": scope, "action": "grant", "channel": "app"})
