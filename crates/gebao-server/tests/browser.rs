@@ -73,6 +73,27 @@ async fn the_privacy_centre_in_a_real_browser() {
             }
         }
 
+        // The end of the service announced (30 days of notice): the home page says it first,
+        // and its notice has a page of its own.
+        let m = gebao_core::load_manifest(&clean_text()).unwrap();
+        let day = gebao_core::termination::earliest_end(&m, chrono::Utc::now(), &gebao_core::calendar::Calendar::builtin());
+        assert_eq!(s.post("/v1/termination", &json!({ "end_day": day })).await.status, 201);
+        for (width, b) in [(390, &phone), (1280, &desktop)] {
+            for (name, path) in [("home-ending", "/privacy"), ("end", "/privacy/notices/end")] {
+                b.goto(&format!("{}{path}", s.base)).await;
+                let wide = b.eval("return document.documentElement.scrollWidth").await;
+                assert!(wide.as_u64().unwrap() <= width, "{path} is {wide} px wide on a {width} px screen");
+                let console = b.console().await;
+                assert!(console.is_empty(), "{path} at {width} px: {console:?}");
+                let text = b.eval("return document.body.innerText").await;
+                assert!(text.as_str().unwrap().contains(&day.to_string()), "{path}: {text}");
+                if let Some(dir) = &shots {
+                    b.screenshot(&dir.join(format!("centre-{name}-{width}.png")), 2400).await;
+                }
+            }
+        }
+        assert_eq!(s.post("/v1/termination/cancel", &json!({})).await.status, 200);
+
         // A user opens the link the app minted, withdraws a consent with one tap, and the
         // decision API denies at once.
         s.register("u1", json!({})).await;
