@@ -30,6 +30,7 @@ pub mod deadlines;
 pub mod duties;
 pub mod error;
 mod extract;
+pub mod import;
 pub mod incidents;
 mod labels;
 mod listen;

@@ -82,6 +82,9 @@ pub trait Store: Send + Sync + 'static {
     /// id). An id whose record was erased starts a new, empty registration. The audit
     /// entry's target is set to the registration's pseudonym.
     async fn put_subject(&self, subject: NewSubject, audit: NewAudit) -> Result<Subject>;
+    /// Registers or updates many subjects in one transaction (a bulk import), each with its
+    /// audit entry; either all are stored or none.
+    async fn put_subjects(&self, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize>;
     /// A registered subject.
     async fn subject(&self, id: &str) -> Result<Option<Subject>>;
     /// What the store knows of an id: registered, erased (a tombstone), or nothing.

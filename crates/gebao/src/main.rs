@@ -53,6 +53,8 @@ enum Command {
     Terminate(commands::terminate::Args),
     /// Personal information sent abroad this year: counts, thresholds, reports (docs/abroad.md).
     Abroad(commands::abroad::Args),
+    /// Import existing subjects or consents from a JSON-lines file into the store (docs/import.md).
+    Import(commands::import::Args),
     /// The year's summary for the PI protection officer: requests, consents, incidents, PIAs, transfers.
     Report(commands::report::Args),
     /// Draft the impact assessments the manifest's processing needs (PIPL 55-56).
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(args, lang),
         Command::Terminate(args) => commands::terminate::run(args, lang),
         Command::Abroad(args) => commands::abroad::run(args, lang),
+        Command::Import(args) => commands::import::run(args, lang),
         Command::Pia(args) => commands::pia::run(args, lang),
         Command::Sweep(args) => commands::sweep::run(args, lang),
         Command::Scan(args) => commands::scan::run(args, lang),

@@ -145,20 +145,36 @@ pub(crate) async fn append(
     b: WithdrawBody,
     action: ConsentAction,
 ) -> Result<ConsentRow, ApiError> {
-    check_id("subject", &b.subject)?;
     if action == ConsentAction::Grant {
         // A withdrawal is always taken; a grant after the end would collect.
         crate::termination::refuse_collection(state, "action")?;
     }
     let current = state.policies.current();
-    let scope = b.scope.validate(&current.manifest)?;
-    let latest = state.policies.latest();
+    let record =
+        record_of(b, action, &current.manifest, current.version, state.policies.latest(), actor, crate::now_ms())?;
+    subject_status(state, &record.subject).await?;
+    state.writer.append(record).await
+}
+
+/// A consent body as the record to append, checked against the manifest `m` of the version
+/// in force (`current`; `latest` the newest published): the API's checks and the import's.
+pub(crate) fn record_of(
+    b: WithdrawBody,
+    action: ConsentAction,
+    m: &gebao_core::manifest::Manifest,
+    current: i64,
+    latest: i64,
+    actor: String,
+    at_ms: i64,
+) -> Result<NewConsent, ApiError> {
+    check_id("subject", &b.subject)?;
+    let scope = b.scope.validate(m)?;
     let policy_version = match b.policy_version {
         Some(v) if v < 1 || v > latest => {
             return Err(ApiError::invalid("policy_version", messages::policy_version_unknown(v, latest)));
         }
         Some(v) => v,
-        None => current.version,
+        None => current,
     };
     let channel = b.channel.unwrap_or_else(|| "api".into());
     if !channel_ok(&channel) {
@@ -167,8 +183,7 @@ pub(crate) async fn append(
     if serde_json::to_string(&b.evidence).map_or(usize::MAX, |t| t.len()) > EVIDENCE_MAX {
         return Err(ApiError::invalid("evidence", messages::evidence_too_large(EVIDENCE_MAX)));
     }
-    subject_status(state, &b.subject).await?;
-    let record = NewConsent {
+    Ok(NewConsent {
         subject: b.subject,
         scope,
         action,
@@ -177,9 +192,40 @@ pub(crate) async fn append(
         evidence: b.evidence,
         by_guardian: b.by_guardian,
         actor,
-        at_ms: crate::now_ms(),
-    };
-    state.writer.append(record).await
+        at_ms,
+    })
+}
+
+/// A consent line of an import: the body of `POST /v1/consents` checked as the API checks it.
+pub(crate) fn consent_record(
+    b: ConsentBody,
+    m: &gebao_core::manifest::Manifest,
+    current: i64,
+    latest: i64,
+    actor: String,
+    at_ms: i64,
+) -> Result<NewConsent, ApiError> {
+    let (body, action) = b.split();
+    record_of(body, action, m, current, latest, actor, at_ms)
+}
+
+impl ConsentBody {
+    /// The body without its action, and the action.
+    fn split(self) -> (WithdrawBody, ConsentAction) {
+        let action = match self.action {
+            Action::Grant => ConsentAction::Grant,
+            Action::Withdraw => ConsentAction::Withdraw,
+        };
+        let body = WithdrawBody {
+            subject: self.subject,
+            scope: self.scope,
+            policy_version: self.policy_version,
+            channel: self.channel,
+            evidence: self.evidence,
+            by_guardian: self.by_guardian,
+        };
+        (body, action)
+    }
 }
 
 /// Record a grant or a withdrawal.
@@ -191,18 +237,7 @@ pub async fn record(
     auth: Auth<scope::ConsentsWrite>,
     Json(b): Json<ConsentBody>,
 ) -> Result<(StatusCode, axum::Json<ConsentView>), ApiError> {
-    let action = match b.action {
-        Action::Grant => ConsentAction::Grant,
-        Action::Withdraw => ConsentAction::Withdraw,
-    };
-    let body = WithdrawBody {
-        subject: b.subject,
-        scope: b.scope,
-        policy_version: b.policy_version,
-        channel: b.channel,
-        evidence: b.evidence,
-        by_guardian: b.by_guardian,
-    };
+    let (body, action) = b.split();
     let row = append(&state, auth.actor(), body, action).await?;
     Ok((StatusCode::CREATED, axum::Json(row.into())))
 }

@@ -36,11 +36,12 @@ mod policy;
 mod provisions;
 pub(crate) use consent_scope::ScopeBody;
 pub(crate) use consent_scope::needs as recipient_needs;
-pub(crate) use consents::{WithdrawBody, append as append_consent};
+pub(crate) use consents::{ConsentBody, WithdrawBody, append as append_consent, consent_record};
 pub(crate) use policy::{Warning, public_diff};
 pub(crate) use requests::{
     DetailsBody, NewRequestBody, RequesterBody, copy_download, details as request_details, intake_of,
 };
+pub(crate) use subjects::SubjectBody;
 pub(crate) mod request_actions;
 pub(crate) mod requests;
 pub(crate) mod schema;

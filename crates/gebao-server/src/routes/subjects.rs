@@ -141,7 +141,7 @@ fn check_email(e: &str) -> Result<(), ApiError> {
 
 impl SubjectBody {
     /// Parses the body into a subject to store.
-    fn parse(self, at_ms: i64) -> Result<NewSubject, ApiError> {
+    pub(crate) fn parse(self, at_ms: i64) -> Result<NewSubject, ApiError> {
         check_id("id", &self.id)?;
         if self.birth_date.is_some() && self.age.is_some() {
             return Err(ApiError::invalid("age", messages::age_and_birth_date()));

@@ -193,6 +193,16 @@ impl Store for SqlStore {
         in_write!(self, |tx, k| subjects::put(tx, k, subject, audit))
     }
 
+    async fn put_subjects(&self, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
+        in_write!(self, |tx, k| async {
+            let n = batch.len();
+            for (s, a) in batch {
+                subjects::put(tx, k, s, a).await?;
+            }
+            Ok::<_, StoreError>(n)
+        })
+    }
+
     async fn subject(&self, id: &str) -> Result<Option<Subject>> {
         in_read!(self, |tx, k| subjects::get(tx, k, id))
     }

@@ -8,6 +8,7 @@ mod client;
 pub mod config;
 pub mod datasets;
 pub mod diff;
+pub mod import;
 pub mod incident;
 pub mod init;
 pub mod keys;
