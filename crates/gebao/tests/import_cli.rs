@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 fn import_users_and_consents(backend: &Backend) {
     // The first version is published when the server starts.
     let token = backend.key("decisions:read,consents:read");
+    let lookup = backend.key("subjects:read");
     drop(Server::start(backend));
     let dir = tempfile::tempdir().unwrap();
     let file = |name: &str, lines: &[Value]| {
@@ -56,6 +57,10 @@ fn import_users_and_consents(backend: &Backend) {
         .assert()
         .success()
         .stdout(predicates::str::contains("已导入 300 条"));
+    // Importing them again updates them (a phone added), registering no one twice.
+    users[5] = json!({ "id": "u5", "birth_date": "1990-05-01", "phone": "13800000005" });
+    let again = file("again.jsonl", &users);
+    import(&["subjects", &again]).assert().success().stdout(predicates::str::contains("已导入 300 条"));
 
     // Consents given last year, as the API takes them, with when they were given.
     let at = (chrono::Utc::now() - chrono::TimeDelta::days(200)).timestamp_millis();
@@ -101,6 +106,14 @@ fn import_users_and_consents(backend: &Backend) {
     };
     assert_eq!(decide("u7")["allow"], true);
     assert_eq!(decide("u1")["reason"], "consent-withdrawn");
+    let u5: Value = client()
+        .get(format!("{}/v1/subjects?phone=13800000005", server.base))
+        .bearer_auth(&lookup)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(u5[0]["id"], "u5", "the re-imported phone is found by its blind index: {u5}");
     let history: Value = client()
         .get(format!("{}/v1/subjects/u7/consents", server.base))
         .bearer_auth(&token)

@@ -10,9 +10,6 @@ use crate::crypto::{Keys, SubjectKey};
 use crate::model::{AuditRow, Change, ChangeKind, NewAudit};
 use crate::{Result, StoreError};
 
-/// Rows per multi-row `INSERT` (10 columns: far under both engines' parameter limits).
-const CHUNK: usize = 500;
-
 pub(crate) const AUDIT_COLS: &str = "seq, actor, action, target, reason, detail, state, at_ms, prev_hash, hash";
 
 /// An entry to append, with the digest of the row it changed (`None` for entries that
@@ -111,7 +108,8 @@ pub(crate) async fn append(
         rows.push(AuditRow { seq, entry: audit, state, prev_hash: std::mem::replace(&mut prev, hash.clone()), hash });
         texts.push(detail);
     }
-    for (chunk, details) in rows.chunks(CHUNK).zip(texts.chunks(CHUNK)) {
+    let per = tx.dialect().rows_per_insert();
+    for (chunk, details) in rows.chunks(per).zip(texts.chunks(per)) {
         let sql = format!(
             "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
             values(chunk.len(), AUDIT_COLS.split(", ").count())

@@ -12,9 +12,6 @@ use crate::{Result, StoreError};
 use gebao_core::decision::{ConsentAction, ConsentScope};
 use serde_json::{Value, json};
 
-/// Rows per multi-row `INSERT` (13 columns).
-const CHUNK: usize = 500;
-
 pub(crate) const CONSENT_COLS: &str = "seq, subject, scope, action, policy_version, channel, evidence, \
      evidence_digest, by_guardian, actor, at_ms, prev_hash, hash";
 
@@ -231,7 +228,8 @@ async fn write(
         };
         writes.push(Write { row, pseudonym, scope, evidence, evidence_digest });
     }
-    for chunk in writes.chunks(CHUNK) {
+    let per = tx.dialect().rows_per_insert();
+    for chunk in writes.chunks(per) {
         let sql = format!("INSERT INTO consents ({CONSENT_COLS}) VALUES {}", values(chunk.len(), 13));
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
         for w in chunk {

@@ -37,6 +37,16 @@ impl Dialect {
         }
     }
 
+    /// How many rows one multi-row `INSERT` carries. On SQLite the cost of binding grows
+    /// faster than the statement (measured: 500 rows of 13 columns, 5,000 records/s; 16 rows,
+    /// 22,000/s); on PostgreSQL each statement is a round trip, so more rows are better.
+    pub(crate) fn rows_per_insert(self) -> usize {
+        match self {
+            Dialect::Sqlite => 16,
+            Dialect::Postgres => 500,
+        }
+    }
+
     /// A byte-wise collation for `ORDER BY` on text, the same on both engines.
     pub(crate) fn bytewise(self) -> &'static str {
         match self {

@@ -194,13 +194,7 @@ impl Store for SqlStore {
     }
 
     async fn put_subjects(&self, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
-        in_write!(self, |tx, k| async {
-            let n = batch.len();
-            for (s, a) in batch {
-                subjects::put(tx, k, s, a).await?;
-            }
-            Ok::<_, StoreError>(n)
-        })
+        in_write!(self, |tx, k| subjects::put_many(tx, k, batch))
     }
 
     async fn subject(&self, id: &str) -> Result<Option<Subject>> {

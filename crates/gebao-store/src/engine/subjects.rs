@@ -6,7 +6,7 @@
 //! ([`state_digest`]), so an edit made in the database is found by `verify`.
 
 use super::audit::{self, Entry};
-use super::db::{Param, Row, Tx, params, placeholders};
+use super::db::{Param, Row, Tx, params, placeholders, values};
 use super::json::{from_json, to_json};
 use crate::chain::digest;
 use crate::crypto::{ContactKind, Keys, SubjectKey};
@@ -229,6 +229,105 @@ pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, mut audit: NewA
     let state = row.state_digest()?;
     audit::append(tx, keys, vec![Entry::with_state(audit, state)], vec![ChangeKind::Subject(key)]).await?;
     row.decode(keys)
+}
+
+/// Registers or updates many subjects in one transaction, as [`put`] does each (the same
+/// rows, audit entries and change-feed entries), with a few statements a chunk instead of
+/// several a subject: for bulk imports. Later lines for the same id win.
+pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
+    // The last line for an id is the one that counts, as if they were put one by one.
+    let mut order: Vec<SubjectKey> = Vec::with_capacity(batch.len());
+    let mut latest: std::collections::HashMap<SubjectKey, (NewSubject, NewAudit)> =
+        std::collections::HashMap::with_capacity(batch.len());
+    for (s, a) in batch {
+        let key = keys.subject_key(&s.id);
+        if latest.insert(key, (s, a)).is_none() {
+            order.push(key);
+        }
+    }
+    let n = order.len();
+    let lock = tx.dialect().for_update();
+    let mut existing: std::collections::HashMap<SubjectKey, SubjectRow> = std::collections::HashMap::new();
+    for chunk in order.chunks(500) {
+        let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({}){lock}", placeholders(1, chunk.len()));
+        let ps: Vec<Param> = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
+        for r in tx.all(&sql, ps).await? {
+            let row = SubjectRow::read(&r)?;
+            existing.insert(key_of(&row)?, row);
+        }
+    }
+    let per = tx.dialect().rows_per_insert();
+    for chunk in order.chunks(per) {
+        let sql = format!(
+            "INSERT INTO subjects (key, id, pseudonym, birth_date, age, age_known_on, guardian, phone_enc, phone_index, \
+             email_enc, email_index, created_ms, updated_ms) VALUES {} \
+             ON CONFLICT (key) DO UPDATE SET birth_date = excluded.birth_date, age = excluded.age, \
+             age_known_on = excluded.age_known_on, guardian = excluded.guardian, phone_enc = excluded.phone_enc, \
+             phone_index = excluded.phone_index, email_enc = excluded.email_enc, email_index = excluded.email_index, \
+             updated_ms = excluded.updated_ms",
+            values(chunk.len(), 13)
+        );
+        let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
+        for key in chunk {
+            let Some((s, _)) = latest.get(key) else { continue };
+            let old = existing.get(key);
+            let age = s.age.map(i16::from);
+            let age_known_on = match (age, old) {
+                (None, _) => None,
+                (Some(a), Some(o)) if o.age == Some(a) && o.age_known_on.is_some() => o.age_known_on,
+                (Some(_), _) => day_of(s.at_ms),
+            };
+            let (phone_enc, phone_index) = seal(keys, &s.id, ContactKind::Phone, &s.phone)?;
+            let (email_enc, email_index) = seal(keys, &s.id, ContactKind::Email, &s.email)?;
+            let mut nonce = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut nonce);
+            ps.extend(params![
+                key.0.as_slice(),
+                &s.id,
+                keys.subject_pseudonym(&s.id, &nonce),
+                s.birth_date,
+                age,
+                age_known_on,
+                s.guardian.as_deref(),
+                phone_enc,
+                phone_index,
+                email_enc,
+                email_index,
+                s.at_ms,
+                s.at_ms
+            ]);
+        }
+        tx.exec_on("subjects", &sql, ps).await?;
+    }
+    let new: Vec<&SubjectKey> = order.iter().filter(|k| !existing.contains_key(*k)).collect();
+    for chunk in new.chunks(500) {
+        let sql = format!("DELETE FROM tombstones WHERE key IN ({})", placeholders(1, chunk.len()));
+        tx.exec(&sql, chunk.iter().map(|k| Param::from(k.0.as_slice())).collect()).await?;
+    }
+    // Each row as written, for its audit entry's digest.
+    let mut entries = Vec::with_capacity(n);
+    for chunk in order.chunks(500) {
+        let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({})", placeholders(1, chunk.len()));
+        let ps: Vec<Param> = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
+        let mut rows: std::collections::HashMap<SubjectKey, SubjectRow> = std::collections::HashMap::new();
+        for r in tx.all(&sql, ps).await? {
+            let row = SubjectRow::read(&r)?;
+            rows.insert(key_of(&row)?, row);
+        }
+        for key in chunk {
+            let row =
+                rows.remove(key).ok_or_else(|| StoreError::Corrupt("a subject vanished while being written".into()))?;
+            let Some((_, mut audit)) = latest.remove(key) else { continue };
+            audit.target = row.target();
+            entries.push(Entry::with_state(audit, row.state_digest()?));
+        }
+    }
+    audit::append(tx, keys, entries, order.into_iter().map(ChangeKind::Subject).collect()).await?;
+    Ok(n)
+}
+
+fn key_of(row: &SubjectRow) -> Result<SubjectKey> {
+    SubjectKey::from_slice(&row.key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))
 }
 
 pub(crate) async fn get(tx: &mut Tx, keys: &Keys, id: &str) -> Result<Option<Subject>> {
