@@ -146,11 +146,15 @@ pub(crate) async fn append(
 async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Result<()> {
     let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
     let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);
-    for c in changes {
-        seq += 1;
-        let (kind, key) = change_columns(&c);
-        tx.exec("INSERT INTO changes (seq, kind, key, at_ms) VALUES ($1, $2, $3, $4)", params![seq, kind, key, at_ms])
-            .await?;
+    for chunk in changes.chunks(tx.dialect().rows_per_insert()) {
+        let sql = format!("INSERT INTO changes (seq, kind, key, at_ms) VALUES {}", values(chunk.len(), 4));
+        let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 4);
+        for c in chunk {
+            seq += 1;
+            let (kind, key) = change_columns(c);
+            ps.extend(params![seq, kind, key, at_ms]);
+        }
+        tx.exec(&sql, ps).await?;
     }
     tx.wake_others().await
 }
