@@ -179,61 +179,20 @@ async fn row_of(tx: &mut Tx, keys: &Keys, id: &str, lock: bool) -> Result<Option
 /// Registers a subject or replaces its profile (status, pseudonym and creation time are
 /// kept). An id whose record was erased starts a new registration: a new pseudonym, no
 /// consents, and its tombstone removed.
-pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, mut audit: NewAudit) -> Result<Subject> {
+pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, audit: NewAudit) -> Result<Subject> {
     let key = keys.subject_key(&s.id);
-    let existing = row_by_key(tx, &key, true).await?;
-    let age = s.age.map(i16::from);
-    // An age sent again unchanged keeps the day it was first stated, so a periodic re-sync of
-    // the same profile does not make the subject younger; a new age is dated today.
-    let age_known_on = match (age, &existing) {
-        (None, _) => None,
-        (Some(a), Some(old)) if old.age == Some(a) && old.age_known_on.is_some() => old.age_known_on,
-        (Some(_), _) => day_of(s.at_ms),
-    };
-    let (phone_enc, phone_index) = seal(keys, &s.id, ContactKind::Phone, &s.phone)?;
-    let (email_enc, email_index) = seal(keys, &s.id, ContactKind::Email, &s.email)?;
-    let mut nonce = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let pseudonym = keys.subject_pseudonym(&s.id, &nonce);
-    tx.exec_on(
-        &format!("subject `{}`", s.id),
-        "INSERT INTO subjects (key, id, pseudonym, birth_date, age, age_known_on, guardian, phone_enc, phone_index, \
-         email_enc, email_index, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-         ON CONFLICT (key) DO UPDATE SET birth_date = excluded.birth_date, age = excluded.age, \
-         age_known_on = excluded.age_known_on, guardian = excluded.guardian, phone_enc = excluded.phone_enc, \
-         phone_index = excluded.phone_index, email_enc = excluded.email_enc, email_index = excluded.email_index, \
-         updated_ms = excluded.updated_ms",
-        params![
-            key.0.as_slice(),
-            &s.id,
-            &pseudonym,
-            s.birth_date,
-            age,
-            age_known_on,
-            s.guardian.as_deref(),
-            phone_enc,
-            phone_index,
-            email_enc,
-            email_index,
-            s.at_ms
-        ],
-    )
-    .await?;
-    if existing.is_none() {
-        tx.exec("DELETE FROM tombstones WHERE key = $1", params![key.0.as_slice()]).await?;
-    }
-    let row = row_by_key(tx, &key, false)
+    let id = s.id.clone();
+    put_many(tx, keys, vec![(s, audit)]).await?;
+    row_by_key(tx, &key, false)
         .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("subject `{}` vanished while being written", s.id)))?;
-    audit.target = row.target();
-    let state = row.state_digest()?;
-    audit::append(tx, keys, vec![Entry::with_state(audit, state)], vec![ChangeKind::Subject(key)]).await?;
-    row.decode(keys)
+        .ok_or_else(|| StoreError::Corrupt(format!("subject `{id}` vanished while being written")))?
+        .decode(keys)
 }
 
-/// Registers or updates many subjects in one transaction, as [`put`] does each (the same
-/// rows, audit entries and change-feed entries), with a few statements a chunk instead of
-/// several a subject: for bulk imports. Later lines for the same id win.
+/// Registers or updates subjects in one transaction — each row, its audit entry with the
+/// row's digest and its change-feed entry — with a few statements a chunk, not several a
+/// subject (one subject through the API, thousands in a bulk import). Of several entries for
+/// one id, the last wins.
 pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
     // The last line for an id is the one that counts, as if they were put one by one.
     let mut order: Vec<SubjectKey> = Vec::with_capacity(batch.len());
