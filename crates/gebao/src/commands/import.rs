@@ -95,14 +95,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
         let store = args.store.open().await?;
         let now = gebao_server::now_ms();
         if args.what == "subjects" {
-            let mut errors = Vec::new();
-            let mut batch = Vec::with_capacity(all.len());
-            for (n, line) in &all {
-                match gebao_server::import::subject(line, now) {
-                    Ok(s) => batch.push((*n, s)),
-                    Err(e) => errors.push((*n, e)),
-                }
-            }
+            let (batch, mut errors) = check_all(&all, |line| gebao_server::import::subject(line, now));
             guardians_known(store.as_ref(), &batch, &mut errors).await?;
             if !errors.is_empty() {
                 report(&file, &errors, lang)?;
@@ -144,14 +137,8 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             let stored = store.policy_version(current).await?.context("the version in force is missing")?;
             let manifest = gebao_core::load_manifest(&stored.body.manifest)
                 .map_err(|_| anyhow::anyhow!("the stored manifest of version {current} does not load"))?;
-            let mut errors = Vec::new();
-            let mut batch = Vec::with_capacity(all.len());
-            for (n, line) in &all {
-                match gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now) {
-                    Ok(c) => batch.push((*n, c)),
-                    Err(e) => errors.push((*n, e)),
-                }
-            }
+            let (batch, errors) =
+                check_all(&all, |line| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now));
             if !errors.is_empty() {
                 report(&file, &errors, lang)?;
                 return Ok(None);
@@ -194,6 +181,22 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
 enum Written {
     Checked(usize),
     Imported(usize),
+}
+
+/// Every line checked: the records, by line number, and the problems.
+#[allow(clippy::type_complexity)]
+fn check_all<T>(
+    all: &[(usize, String)],
+    check: impl Fn(&str) -> Result<T, LineError>,
+) -> (Vec<(usize, T)>, Vec<(usize, LineError)>) {
+    let (mut ok, mut bad) = (Vec::with_capacity(all.len()), Vec::new());
+    for (n, line) in all {
+        match check(line) {
+            Ok(r) => ok.push((*n, r)),
+            Err(e) => bad.push((*n, e)),
+        }
+    }
+    (ok, bad)
 }
 
 /// A batch the store refused: what was committed before it, and where to start again.
