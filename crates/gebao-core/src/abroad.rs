@@ -74,7 +74,7 @@ fn covers(m: Mechanism, exemption: Option<Exemption>) -> Option<Band> {
     match m {
         Mechanism::SecurityAssessment => Some(Band::Assessment),
         Mechanism::StandardContract | Mechanism::Certification => Some(Band::Contract),
-        Mechanism::Exempt if exemption != Some(Exemption::SmallVolume) && exemption.is_some() => None,
+        Mechanism::Exempt if exemption.is_some_and(|e| e != Exemption::SmallVolume) => None,
         Mechanism::Exempt | Mechanism::None => Some(Band::None),
     }
 }

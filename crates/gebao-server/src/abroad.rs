@@ -13,7 +13,7 @@
 use crate::state::{AppState, audit};
 use chrono::{DateTime, Datelike, Utc};
 use gebao_core::abroad::{
-    Band, Nearness, ShortFlow, THRESHOLDS, Tally, Threshold, alert_text, counts, declares_flows, short_of,
+    Nearness, ShortFlow, THRESHOLDS, Tally, Threshold, alert_text, counts, declares_flows, short_of,
 };
 use gebao_core::calendar::shanghai_date;
 use gebao_core::manifest::{Manifest, Recipient};
@@ -172,7 +172,7 @@ pub async fn pass(state: &AppState, now: DateTime<Utc>) -> Result<Vec<Alerted>, 
         let short = short_of(m, th.band);
         // Alert only where something is missing: a flow short of the band, or no flow
         // declared at all although information went abroad.
-        if th.band == Band::None || (short.is_empty() && declares_flows(m)) {
+        if short.is_empty() && declares_flows(m) {
             continue;
         }
         out.push(Alerted { key: th.key, nearness: near });
