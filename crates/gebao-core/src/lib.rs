@@ -24,4 +24,10 @@ pub mod termination;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, LoadError};
+
+/// The word an enum is written as in the manifest and the API (`operator-asserted`,
+/// `standard-contract`, `sdk`): its serde name; empty for a value that is not a word.
+pub fn wire_name(v: impl serde::Serialize) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
 pub use manifest::{Manifest, load::load_manifest};

@@ -243,8 +243,7 @@ fn recipient_items(m: &Manifest, r: &Recipient, lang: Lang) -> Vec<Item> {
             .into()
     }];
     if let Some(xb) = &r.cross_border {
-        let mech =
-            serde_json::to_value(xb.mechanism).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let mech = crate::wire_name(xb.mechanism);
         second.push(if zh {
             format!("出境：{}，出境机制：{mech}；境外接收方所在地的法律环境对个人权益的影响须一并评估。", r.country)
         } else {

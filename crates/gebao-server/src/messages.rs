@@ -6,11 +6,13 @@ use gebao_store::Scope;
 /// A text in both languages, made at run time: the one bilingual type of gebao-core.
 pub type Text = gebao_core::text::Text<String>;
 
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
+/// A text from its two languages.
+pub(crate) fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
     Text { zh: zh.into(), en: en.into() }
 }
 
-fn list(items: &[String]) -> String {
+/// Values quoted with backticks, comma-separated; a dash for none.
+pub(crate) fn list(items: &[String]) -> String {
     if items.is_empty() { "—".into() } else { items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ") }
 }
 

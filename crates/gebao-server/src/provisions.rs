@@ -68,10 +68,6 @@ impl Provisions {
     }
 }
 
-fn kind_name(k: Option<RecipientKind>) -> String {
-    k.and_then(|k| serde_json::to_value(k).ok()).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 /// Writes what is counted; on failure the counts stay for the next time.
 pub async fn flush(state: &AppState) -> Result<usize, StoreError> {
     let taken = state.provisions.take();
@@ -84,7 +80,7 @@ pub async fn flush(state: &AppState) -> Result<usize, StoreError> {
             day: *day,
             recipient: recipient.clone(),
             purpose: purpose.clone(),
-            kind: kind_name(p.kind),
+            kind: p.kind.map(gebao_core::wire_name).unwrap_or_default(),
             decisions: p.decisions,
             fields: p.fields.iter().cloned().collect(),
         })

@@ -15,7 +15,7 @@
 //! Every instance knows the end through the change feed ([`Ending::set`] from the sync task).
 
 use crate::error::ApiError;
-use crate::messages::Text;
+use crate::messages::{Text, t};
 use crate::requests::change::{new_id, webhook};
 use crate::state::{AppState, audit};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -97,10 +97,6 @@ pub fn refuse_collection(state: &AppState, field: &str) -> Result<(), ApiError> 
     Ok(())
 }
 
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text { zh: zh.into(), en: en.into() }
-}
-
 /// What an announcement queued.
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct NoticesQueued {
@@ -133,7 +129,7 @@ pub async fn announce(
         announced_ms: now_ms,
         announced_by: actor.to_owned(),
         policy_version: current.version,
-        disposal: disposal_name(disposal).into(),
+        disposal: gebao_core::wire_name(disposal),
         notice: lines,
         cancelled_ms: None,
         ended_ms: None,
@@ -162,15 +158,6 @@ pub async fn announce(
     state.ending.set(Some(&end));
     let queued = queue_notices(state, actor, &end, "notice").await?;
     Ok((end, queued))
-}
-
-/// The manifest's word for a disposal.
-pub fn disposal_name(d: gebao_core::manifest::Disposal) -> &'static str {
-    match d {
-        gebao_core::manifest::Disposal::Anonymise => "anonymise",
-        gebao_core::manifest::Disposal::DeIdentify => "de-identify",
-        gebao_core::manifest::Disposal::Delete => "delete",
-    }
 }
 
 /// Cancels the announced end before its day.

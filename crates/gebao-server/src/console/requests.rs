@@ -55,11 +55,6 @@ fn days_left(state: &AppState, r: &RightsRequest) -> String {
     state.calendar.working_days_left(now, &due).to_string()
 }
 
-/// An enum's wire name (`operator-asserted`, `recipient-deletion`, …).
-fn code_of(v: impl serde::Serialize) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn time(ms: i64) -> String {
     crate::centre::portal::beijing_time(ms)
 }
@@ -200,9 +195,10 @@ async fn request_page(
         (when && may(role, p)).then(|| with_lang(&format!("{path}/{what}"), lang))
     };
     let verification = match (r.verification.verified_ms, r.verification.method) {
-        (Some(at), method) => {
-            fill_keeping(c.ui.verified_at, &[("at", &time(at)), ("method", &method.map(code_of).unwrap_or_default())])
-        }
+        (Some(at), method) => fill_keeping(
+            c.ui.verified_at,
+            &[("at", &time(at)), ("method", &method.map(gebao_core::wire_name).unwrap_or_default())],
+        ),
         (None, _) => c.ui.not_verified.to_owned(),
     };
     let history = v
@@ -219,8 +215,8 @@ async fn request_page(
         .deliveries
         .iter()
         .map(|d| DeliveryRow {
-            kind: code_of(d.kind),
-            channel: code_of(d.channel),
+            kind: gebao_core::wire_name(d.kind),
+            channel: gebao_core::wire_name(d.channel),
             target: match &d.recipient {
                 Some(rc) => format!("{rc} · {}", d.target),
                 None => d.target.clone(),
@@ -249,7 +245,7 @@ async fn request_page(
         kind: r.kind.label().get(lang),
         state: r.state.label().get(lang),
         subject: r.subject.clone(),
-        requester: code_of(r.requester.role),
+        requester: gebao_core::wire_name(r.requester.role),
         channel: r.channel.clone(),
         received: time(r.received_ms),
         due: due_text(&r, &c),

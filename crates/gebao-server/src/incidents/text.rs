@@ -1,11 +1,7 @@
 //! What the incident functions say, zh-CN first and English second.
 
-use crate::messages::Text;
+use crate::messages::{Text, t};
 use gebao_core::incidents::Grade;
-
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text { zh: zh.into(), en: en.into() }
-}
 
 pub fn text_invalid(field: &str, max: usize) -> Text {
     t(

@@ -111,7 +111,7 @@ pub fn readable(plan: &Value, lang: Lang) -> Readable {
 }
 
 fn dataset(d: &DatasetPlan, lang: Lang) -> DatasetRows {
-    let engine = serde_json::to_value(d.engine).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let engine = gebao_core::wire_name(d.engine);
     let names = |f: &std::collections::BTreeSet<gebao_core::ids::FieldId>| {
         f.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     };

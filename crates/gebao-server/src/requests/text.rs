@@ -2,17 +2,9 @@
 //! users through the notifier. zh-CN first, English second, always both; values from the
 //! request or the manifest are quoted with backticks.
 
-use crate::messages::Text;
+use crate::messages::{Text, list, t};
 use gebao_core::calendar::DueError;
 use gebao_core::requests::{RequestKind, RequestState, TransitionError};
-
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text { zh: zh.into(), en: en.into() }
-}
-
-fn list(items: &[String]) -> String {
-    if items.is_empty() { "—".into() } else { items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ") }
-}
 
 // --- problems ---------------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ fn consent_purpose(m: &Manifest, id: &str) -> Result<PurposeId, ApiError> {
         .purpose(id)
         .ok_or_else(|| ApiError::invalid("scope.purpose", messages::purpose_unknown(id, &consent_purposes(m))))?;
     if !p.needs_consent() {
-        let basis = serde_json::to_value(p.basis).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let basis = gebao_core::wire_name(p.basis);
         return Err(ApiError::invalid("scope.purpose", messages::purpose_not_consent(id, &basis)));
     }
     Ok(p.id.clone())

@@ -185,7 +185,7 @@ pub async fn record(
             lines_en: e.lines.clone(),
         })
         .collect();
-    let risk = serde_json::to_value(b.risk).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let risk = gebao_core::wire_name(b.risk);
     let record = PiaRecord {
         id: b.id,
         version: 0,

@@ -101,7 +101,7 @@ pub async fn announce(
         let preview = PreviewView {
             end_day: b.end_day,
             earliest_end_day: earliest_end(m, now, &state.calendar),
-            disposal: termination::disposal_name(disposal).to_owned(),
+            disposal: gebao_core::wire_name(disposal),
             notice: notice(m, b.end_day).into_iter().map(|t| NoticeLine { zh: t.zh, en: t.en }).collect(),
         };
         return Ok(axum::Json(preview).into_response());

@@ -210,10 +210,7 @@ async fn gather(store: &dyn Store, year: i32, now_ms: i64, lang: Lang) -> Result
                     Some(FlowLine {
                         recipient: r.id.to_string(),
                         country: r.country.clone(),
-                        mechanism: serde_json::to_value(xb.mechanism)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        mechanism: gebao_core::wire_name(xb.mechanism),
                         filed: xb.filed,
                         individuals: xb.individuals,
                         sensitive_individuals: xb.sensitive_individuals,

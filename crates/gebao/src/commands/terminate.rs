@@ -8,6 +8,7 @@ use super::client::Remote;
 use crate::Outcome;
 use anyhow::Result;
 use chrono::NaiveDate;
+use gebao_core::manifest::Disposal;
 use gebao_core::text::Lang;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -108,13 +109,11 @@ fn readable(v: &Value, lang: Lang) -> Vec<String> {
     out
 }
 
+/// The disposal the server names (`delete`, `anonymise`) in words.
 fn disposal(d: &str, zh: bool) -> &'static str {
-    match (d, zh) {
-        ("anonymise", true) => "匿名化处理",
-        ("anonymise", false) => "anonymised",
-        (_, true) => "删除",
-        (_, false) => "deleted",
-    }
+    let d = serde_json::from_value(Value::from(d)).unwrap_or(Disposal::Delete);
+    let label = Disposal::label(d);
+    if zh { label.zh } else { label.en }
 }
 
 /// The final report: per dataset, users and rows erased, rows kept and why.
