@@ -260,9 +260,9 @@ async fn queue_notices(
     let mut after = String::new();
     if by_email || by_sms {
         loop {
-            let ids = state.store.subject_ids_after(&after, PAGE).await?;
-            for id in &ids {
-                let Some(s) = state.store.subject(id).await? else { continue };
+            // One read a page: the subjects with their contact points.
+            let page = state.store.subjects_after(&after, PAGE).await?;
+            for s in &page {
                 if let (true, Some(address)) = (by_email, s.email.clone()) {
                     let payload = json!({ "to": address, "subject": subject, "text": format!("{zh}\n\n{en}\n") });
                     let mut item = webhook(state, OutboxKind::TerminationNotice, "smtp", payload, None);
@@ -287,8 +287,8 @@ async fn queue_notices(
             if items.len() >= PAGE as usize {
                 flush(std::mem::take(&mut items)).await?;
             }
-            match ids.last() {
-                Some(last) if ids.len() as i64 == PAGE => after = last.clone(),
+            match page.last() {
+                Some(last) if page.len() as i64 == PAGE => after = last.id.clone(),
                 _ => break,
             }
         }

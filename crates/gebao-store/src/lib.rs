@@ -319,6 +319,9 @@ pub trait Store: Send + Sync + 'static {
     /// The end in progress or done, else the latest cancelled one; `None` when the service
     /// was never announced to end.
     async fn termination(&self) -> Result<Option<termination::Termination>>;
+    /// Registered subjects after the id `after` (`""` for the first), in id order, at most
+    /// `limit`: for telling every user.
+    async fn subjects_after(&self, after: &str, limit: i64) -> Result<Vec<Subject>>;
     /// Registered subjects' ids after `after` (`""` for the first), in order, at most
     /// `limit`.
     async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>>;

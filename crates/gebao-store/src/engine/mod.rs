@@ -629,6 +629,10 @@ impl Store for SqlStore {
         in_read!(self, |tx, _k| terminations::current(tx))
     }
 
+    async fn subjects_after(&self, after: &str, limit: i64) -> Result<Vec<Subject>> {
+        in_read!(self, |tx, k| subjects::page(tx, k, after, limit))
+    }
+
     async fn subject_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>> {
         in_read!(self, |tx, _k| terminations::subject_ids(tx, after, limit))
     }

@@ -285,6 +285,13 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
     Ok(n)
 }
 
+/// Registered subjects after the id `after`, in id order, at most `limit`.
+pub(crate) async fn page(tx: &mut Tx, keys: &Keys, after: &str, limit: i64) -> Result<Vec<Subject>> {
+    let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE id > $1 ORDER BY id LIMIT $2");
+    let rows = tx.all(&sql, params![after, limit]).await?;
+    rows.iter().map(|r| SubjectRow::read(r)?.decode(keys)).collect()
+}
+
 fn key_of(row: &SubjectRow) -> Result<SubjectKey> {
     SubjectKey::from_slice(&row.key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))
 }
