@@ -29,6 +29,12 @@ pub struct ServerConfig {
     /// How often an instance reads the ledger and audit log for writes made by other
     /// instances sharing the database: the bound on how stale a decision can be.
     pub sync_interval: Duration,
+    /// The snapshot of the decision state in memory, read at start-up instead of the whole
+    /// ledger. `None`: next to the SQLite file (`<file>.memory`); none on PostgreSQL unless
+    /// set. [`ServerConfig::snapshot_path`] resolves it.
+    pub snapshot: Option<Snapshot>,
+    /// How often the snapshot is written while serving (and always at shutdown).
+    pub snapshot_interval: Duration,
     /// Most consent records committed in one transaction by the group-commit writer.
     pub batch_max: usize,
     /// Requests waiting for the writer before new ones wait for room (back-pressure).
@@ -225,6 +231,8 @@ impl ServerConfig {
             keys,
             body_limit: 1024 * 1024,
             sync_interval: Duration::from_millis(250),
+            snapshot: None,
+            snapshot_interval: Duration::from_secs(600),
             batch_max: 1000,
             queue_capacity: 16 * 1024,
             key_cache_ttl: Duration::from_secs(300),
@@ -243,6 +251,36 @@ impl ServerConfig {
     pub fn for_data_dir(dir: &Path) -> Result<Self, gebao_store::StoreError> {
         let keys = Keys::load_or_create(dir)?;
         Ok(ServerConfig::new(sqlite_url(dir), keys))
+    }
+}
+
+/// Where the snapshot of the decision state is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Snapshot {
+    /// This file.
+    File(PathBuf),
+    /// None: every start reads the database.
+    Off,
+}
+
+impl ServerConfig {
+    /// The snapshot file: the configured one, else `<SQLite file>.memory`; none on
+    /// PostgreSQL unless configured (each instance keeps its own, on its own disk), nor for
+    /// an in-memory SQLite database.
+    pub fn snapshot_path(&self) -> Option<PathBuf> {
+        match &self.snapshot {
+            Some(Snapshot::File(p)) => Some(p.clone()),
+            Some(Snapshot::Off) => None,
+            None => {
+                let url = &self.database_url;
+                if url.starts_with("postgres") || url.contains(":memory:") || url.contains("mode=memory") {
+                    return None;
+                }
+                let file = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+                let file = file.split('?').next().unwrap_or(file);
+                Some(PathBuf::from(format!("{file}.memory")))
+            }
+        }
     }
 }
 
@@ -272,6 +310,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("keys", &self.keys)
             .field("body_limit", &self.body_limit)
             .field("sync_interval", &self.sync_interval)
+            .field("snapshot", &self.snapshot)
+            .field("snapshot_interval", &self.snapshot_interval)
             .field("batch_max", &self.batch_max)
             .field("queue_capacity", &self.queue_capacity)
             .field("key_cache_ttl", &self.key_cache_ttl)

@@ -1,6 +1,6 @@
 //! The state shared by every request, and how a server fills it at start-up: open the
 //! store, migrate, make sure a policy version exists, compile the engine of the version in
-//! force, load every subject with its ledger into memory, then start the writer, the sync
+//! force, fill the subjects in memory (from the snapshot, else the database), then start the writer, the sync
 //! task and the background jobs.
 
 use crate::auth::KeyCache;
@@ -87,6 +87,8 @@ pub struct Inner {
     pub abroad: crate::abroad::Counter,
     /// The day's provisions to recipients, not yet written.
     pub provisions: crate::provisions::Provisions,
+    /// Whether the subjects in memory came from the snapshot or the database (and why).
+    pub filled_from: crate::memory::start::Source,
     ready: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -133,10 +135,17 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     warn_if_manifest_differs(config, &current);
     // The positions of the ledger and the change feed come from the same snapshot as the
     // subjects: what is written after it is read by the sync task, nothing is lost.
-    let subjects = Subjects::new();
-    let loaded = store.load_all().await?;
-    let cursors = sync::Cursors { ledger: loaded.ledger_seq, changes: loaded.change_seq };
-    subjects.load(loaded);
+    let snapshot = config.snapshot_path();
+    let (subjects, cursors, filled_from) =
+        crate::memory::start::fill(store.as_ref(), &config.keys, snapshot.as_deref()).await?;
+    match &filled_from {
+        crate::memory::start::Source::Snapshot => {
+            tracing::info!(subjects = subjects.len(), "decision state read from the snapshot")
+        }
+        crate::memory::start::Source::Database(why) => {
+            tracing::info!(reason = %why, subjects = subjects.len(), "decision state read from the database")
+        }
+    }
     let egress = build_egress(config)?;
     let mailer = match &config.requests.smtp {
         Some(c) => Some(crate::mail::Mailer::new(c).map_err(ServerError::Smtp)?),
@@ -164,13 +173,17 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         ending: crate::termination::Ending::default(),
         abroad,
         provisions: crate::provisions::Provisions::default(),
+        filled_from,
         ready: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
     }));
     crate::termination::refresh(&state).await?;
+    let mut cursors = cursors;
+    sync::catch_up(&state, &mut cursors).await;
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
-    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, stop_rx.clone()));
+    let saving = snapshot.map(|path| sync::Saving { path, every: config.snapshot_interval });
+    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, saving, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
     let a = tokio::spawn(crate::abroad::run(state.clone(), abroad_rx, stop_rx.clone()));

@@ -22,7 +22,7 @@ use tokio::sync::watch;
 const PAGE: i64 = 1000;
 
 /// How far this instance has read the shared ledger and change feed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursors {
     /// Highest ledger sequence number applied.
     pub ledger: i64,
@@ -30,9 +30,26 @@ pub struct Cursors {
     pub changes: i64,
 }
 
-/// The sync task; ends when `stop` turns true.
-pub async fn run(state: AppState, mut cursors: Cursors, every: Duration, mut stop: watch::Receiver<bool>) {
+/// Where and how often the task writes the snapshot of the decision state.
+#[derive(Debug, Clone)]
+pub struct Saving {
+    pub path: std::path::PathBuf,
+    pub every: Duration,
+}
+
+/// The sync task; ends when `stop` turns true, after a last step and a last snapshot.
+pub async fn run(
+    state: AppState,
+    mut cursors: Cursors,
+    every: Duration,
+    saving: Option<Saving>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut day = today();
+    let mut saved = std::time::Instant::now();
+    // The snapshot is written by this task because it owns the cursors: the state holds
+    // at least everything up to them when the snapshot is taken.
+    let mut saved_at = cursors;
     loop {
         let woken = tokio::select! {
             woken = state.store.wait_for_changes(every) => woken,
@@ -47,8 +64,47 @@ pub async fn run(state: AppState, mut cursors: Cursors, every: Duration, mut sto
             state.metrics.sync_error();
             tracing::warn!(error = %e, "sync with the shared database failed; retrying");
         }
+        if let Some(saving) = &saving
+            && saved.elapsed() >= saving.every
+            && cursors != saved_at
+        {
+            save(&state, saving, cursors).await;
+            (saved, saved_at) = (std::time::Instant::now(), cursors);
+        }
+    }
+    if let Some(saving) = &saving {
+        // What the writer committed while stopping is in memory; read the rest, then save.
+        if let Err(e) = step(&state, &mut cursors, &mut day).await {
+            tracing::warn!(error = %e, "last sync before the snapshot failed");
+        }
+        save(&state, saving, cursors).await;
     }
     tracing::debug!("sync task stopped");
+}
+
+/// Writes the snapshot; a failure is logged (the next start then reads the database).
+async fn save(state: &AppState, saving: &Saving, at: Cursors) {
+    let started = std::time::Instant::now();
+    let header = match crate::memory::start::header(state.store.as_ref(), &state.subjects, at).await {
+        Ok(h) => h,
+        Err(e) => return tracing::warn!(error = %e, "cannot write the snapshot of the decision state"),
+    };
+    let (st, path) = (state.clone(), saving.path.clone());
+    let written =
+        tokio::task::spawn_blocking(move || crate::memory::snapshot::write(&path, &st.crypto, &st.subjects, &header))
+            .await;
+    match written {
+        Ok(Ok(bytes)) => tracing::info!(
+            path = %saving.path.display(),
+            bytes,
+            ms = started.elapsed().as_millis() as u64,
+            "snapshot of the decision state written"
+        ),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, path = %saving.path.display(), "cannot write the snapshot of the decision state")
+        }
+        Err(e) => tracing::warn!(error = %e, "the snapshot writer failed"),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +113,15 @@ enum SyncError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Policy(#[from] crate::versions::RefreshError),
+}
+
+/// Applies what was written after `cursors` before a starting instance answers: the tail of
+/// the ledger and the change feed after its snapshot.
+pub async fn catch_up(state: &AppState, cursors: &mut Cursors) {
+    let mut day = today();
+    if let Err(e) = step(state, cursors, &mut day).await {
+        tracing::warn!(error = %e, "catching up with the database failed; the sync task retries");
+    }
 }
 
 /// Reads and applies everything new once.

@@ -141,6 +141,19 @@ pub trait Store: Send + Sync + 'static {
     /// Every registered subject with its ledger, and the tombstones, in one snapshot: how a
     /// starting instance fills its memory.
     async fn load_all(&self) -> Result<Loaded>;
+    /// Where the ledger and the change feed end now: `(ledger seq, change seq)`. A starting
+    /// instance reads them before [`Store::load_page`] and follows the feed from them, so
+    /// nothing written meanwhile is missed.
+    async fn positions(&self) -> Result<(i64, i64)>;
+    /// A page of registered subjects, by id after `after`, each with its ledger records up
+    /// to `ledger_seq`, oldest first: how a starting instance fills its memory without
+    /// holding the whole ledger at once.
+    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<(Subject, Vec<ConsentRow>)>>;
+    /// Tombstones of erased subjects, by key after `after`, at most `limit`.
+    async fn tombstones_after(&self, after: &crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>>;
+    /// The hash of the ledger record `seq` and of the audit entry `audit_seq` (`None` when
+    /// absent): a snapshot of memory is trusted only when both are as it recorded them.
+    async fn chain_links(&self, seq: i64, audit_seq: i64) -> Result<(Option<String>, Option<String>)>;
 
     // --- consent ledger ---------------------------------------------------------------
 

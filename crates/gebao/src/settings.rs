@@ -127,6 +127,11 @@ settings! {
     /// How often, at most, an instance reads what others sharing the database wrote
     /// (PostgreSQL also wakes it at once).
     sync_interval_ms: u64 = 250 => "250", "GEBAO_SYNC_INTERVAL_MS", secret = false;
+    /// The snapshot of the decision state read at start-up instead of the whole ledger: a
+    /// file, or `off` (default: `<SQLite file>.memory`; none on PostgreSQL).
+    snapshot: Option<String> = None => "<SQLite file>.memory; none on PostgreSQL", "GEBAO_SNAPSHOT", secret = false;
+    /// How often the snapshot is written while serving, in seconds (and at shutdown).
+    snapshot_every_s: u64 = 600 => "600", "GEBAO_SNAPSHOT_EVERY_S", secret = false;
     /// Most consent records committed in one transaction.
     batch_max: usize = 1000 => "1000", "GEBAO_BATCH_MAX", secret = false;
     /// Largest accepted request body, in bytes.

@@ -1,10 +1,11 @@
 //! The engine compiled from one policy version, and the decision procedure of part D.
 
 use super::consent::{ConsentScope, SeparateKind};
-use super::subject::{SubjectState, SubjectStatus};
+use super::scopes::ScopeId;
+use super::subject::{SubjectStatus, SubjectView};
 use crate::calendar::{Calendar, shanghai_date};
 use crate::duration::Duration;
-use crate::ids::{PurposeId, RecipientId};
+use crate::ids::PurposeId;
 use crate::manifest::{Audience, LegalBasis, Manifest, RecipientKind, RetentionStart, TeenRule, is_outside_mainland};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -108,18 +109,21 @@ impl Decision {
     }
 }
 
-/// What a recipient of a purpose needs before data may go to it.
+/// What a recipient of a purpose needs before data may go to it: the scopes of the consents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RecipientNeed {
     /// PIPL 23: another processor needs its own consent (recipient-not-consented).
-    provision: bool,
+    provision: Option<ScopeId>,
     /// PIPL 39 / 25: separate consent for abroad or public disclosure.
-    separate: Option<SeparateKind>,
+    separate: Option<ScopeId>,
 }
 
 #[derive(Debug, Clone)]
 struct CompiledPurpose {
     basis: LegalBasis,
+    /// The scopes of the purpose's consent and of its separate consent for sensitive PI.
+    consent: ScopeId,
+    sensitive_consent: ScopeId,
     fields: HashSet<Box<str>>,
     sensitive: HashSet<Box<str>>,
     recipients: HashMap<Box<str>, RecipientNeed>,
@@ -136,6 +140,7 @@ struct CompiledPurpose {
 pub struct Engine {
     policy_version: u32,
     purposes: HashMap<Box<str>, CompiledPurpose>,
+    personalisation: ScopeId,
     guardian_age: u32,
     teens_need_guardian: bool,
     adults_only: bool,
@@ -165,6 +170,8 @@ impl Engine {
                 let retention = p.retention.as_ref();
                 let compiled = CompiledPurpose {
                     basis: p.basis,
+                    consent: ScopeId::of(&ConsentScope::Purpose { purpose: p.id.clone() }),
+                    sensitive_consent: ScopeId::of(&ConsentScope::Sensitive { purpose: p.id.clone() }),
                     fields,
                     sensitive,
                     recipients,
@@ -181,6 +188,7 @@ impl Engine {
         Engine {
             policy_version,
             purposes,
+            personalisation: ScopeId::of(&ConsentScope::Personalisation),
             guardian_age: u32::from(m.minors.guardian_consent_age),
             teens_need_guardian: m.minors.teen_rule == TeenRule::GuardianConsent,
             adults_only: m.minors.audience == Audience::AdultsOnly,
@@ -198,17 +206,26 @@ impl Engine {
     }
 
     /// Decides, checking the reasons in the order of part D.
-    pub fn decide<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>) -> Decision {
+    pub fn decide<S: AsRef<str>>(&self, s: &(impl SubjectView + ?Sized), q: &DecisionQuery<'_, S>) -> Decision {
         self.decide_in(s, q, false)
     }
 
     /// Decides once the service has stopped: every purpose is denied `service-ended` but
     /// those a legal minimum keeps, which are decided as before.
-    pub fn decide_after_end<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>) -> Decision {
+    pub fn decide_after_end<S: AsRef<str>>(
+        &self,
+        s: &(impl SubjectView + ?Sized),
+        q: &DecisionQuery<'_, S>,
+    ) -> Decision {
         self.decide_in(s, q, true)
     }
 
-    fn decide_in<S: AsRef<str>>(&self, s: &SubjectState, q: &DecisionQuery<'_, S>, ended: bool) -> Decision {
+    fn decide_in<S: AsRef<str>>(
+        &self,
+        s: &(impl SubjectView + ?Sized),
+        q: &DecisionQuery<'_, S>,
+        ended: bool,
+    ) -> Decision {
         let Some(p) = self.purposes.get(q.purpose) else {
             return Decision::deny(Reason::PurposeUnknown, Some(q.purpose));
         };
@@ -226,7 +243,7 @@ impl Engine {
         if ended && !p.legal_hold {
             return Decision::deny(Reason::ServiceEnded, None);
         }
-        match s.status {
+        match s.status() {
             SubjectStatus::Cancelled if !p.legal_hold => return Decision::deny(Reason::SubjectCancelled, None),
             SubjectStatus::Restricted if !continues_under_restriction(p) => {
                 return Decision::deny(Reason::SubjectRestricted, None);
@@ -235,7 +252,7 @@ impl Engine {
         }
         // PIPL 47: a field erased by a deletion request is gone; data of it collected before
         // the erasure (or at an unknown time) may not be used any more.
-        if !s.erased.is_empty()
+        if s.has_erasures()
             && let Some(f) =
                 q.fields.iter().map(AsRef::as_ref).find(|f| {
                     s.erased_at(f).is_some_and(|at| q.collected_at_ms.is_none_or(|collected| collected <= at))
@@ -244,8 +261,7 @@ impl Engine {
             return Decision::deny(Reason::FieldErased, Some(f));
         }
         if p.basis == LegalBasis::Consent {
-            let purpose_id = PurposeId(q.purpose.to_owned());
-            let entry = s.consent(&ConsentScope::Purpose { purpose: purpose_id.clone() });
+            let entry = s.consent(p.consent);
             if self.needs_guardian(s, q.now_ms) && !entry.is_some_and(|e| e.granted && e.by_guardian) {
                 return Decision::deny(Reason::GuardianConsentMissing, None);
             }
@@ -257,28 +273,28 @@ impl Engine {
                 return Decision::deny(Reason::ReconsentRequired, None);
             }
             if let Some(f) = q.fields.iter().map(AsRef::as_ref).find(|f| p.sensitive.contains(*f)) {
-                let sep = s.consent(&ConsentScope::Sensitive { purpose: purpose_id });
+                let sep = s.consent(p.sensitive_consent);
                 if !sep.is_some_and(|e| e.granted && e.policy_version >= p.reconsent_since) {
                     return Decision::deny(Reason::SeparateConsentMissing, Some(f));
                 }
             }
             if let Some((r, need)) = recipient {
-                let rid = RecipientId(r.to_owned());
-                let granted = |k: SeparateKind| {
-                    s.consent(&ConsentScope::Recipient { recipient: rid.clone(), separate: k })
-                        .is_some_and(|e| e.granted && e.policy_version >= p.reconsent_since)
+                let granted = |scope: ScopeId| {
+                    s.consent(scope).is_some_and(|e| e.granted && e.policy_version >= p.reconsent_since)
                 };
-                if let Some(kind) = need.separate
-                    && !granted(kind)
+                if let Some(scope) = need.separate
+                    && !granted(scope)
                 {
                     return Decision::deny(Reason::SeparateConsentMissing, Some(r));
                 }
-                if need.provision && !granted(SeparateKind::Provision) {
+                if let Some(scope) = need.provision
+                    && !granted(scope)
+                {
                     return Decision::deny(Reason::RecipientNotConsented, Some(r));
                 }
             }
         }
-        if p.personalised && s.consent(&ConsentScope::Personalisation).is_some_and(|e| !e.granted) {
+        if p.personalised && s.consent(self.personalisation).is_some_and(|e| !e.granted) {
             return Decision::deny(Reason::PersonalisationOptedOut, None);
         }
         if let (Some(period), Some(at)) = (p.retention_from_collection, q.collected_at_ms)
@@ -291,7 +307,7 @@ impl Engine {
 
     /// PIPL 31: under the guardian age a guardian consents; from it to 18 too when the
     /// manifest says so. An unknown age counts as adult (the operator registers ages).
-    fn needs_guardian(&self, s: &SubjectState, now_ms: i64) -> bool {
+    fn needs_guardian(&self, s: &(impl SubjectView + ?Sized), now_ms: i64) -> bool {
         if self.adults_only {
             return false;
         }
@@ -319,7 +335,11 @@ fn recipient_need(r: &crate::manifest::Recipient) -> RecipientNeed {
     } else {
         None
     };
-    RecipientNeed { provision: r.is_independent_processor(), separate }
+    let scope = |separate| ScopeId::of(&ConsentScope::Recipient { recipient: r.id.clone(), separate });
+    RecipientNeed {
+        provision: r.is_independent_processor().then(|| scope(SeparateKind::Provision)),
+        separate: separate.map(scope),
+    }
 }
 
 /// RET (PIPL 19, 47): whether `period` counted from collection at `from_ms` has passed at

@@ -4,7 +4,9 @@
 //! engine as a library.
 //!
 //! An [`Engine`] is compiled once per policy version from the manifest, so that a decision
-//! is a few hash look-ups and no allocation on the allow path.
+//! is a few hash look-ups and no allocation on the allow path: the consent scopes each
+//! purpose needs are numbered ([`ScopeId`]) when it is compiled, and a subject's consents
+//! are found by number, through [`SubjectView`].
 //!
 //! ```
 //! use gebao_core::calendar::Calendar;
@@ -47,11 +49,13 @@
 
 mod consent;
 mod engine;
+mod scopes;
 mod subject;
 
 pub use consent::{ConsentAction, ConsentRecord, ConsentScope, SeparateKind};
 pub use engine::{Decision, DecisionQuery, Engine, Reason};
-pub use subject::{ConsentEntry, SubjectState, SubjectStatus};
+pub use scopes::ScopeId;
+pub use subject::{ConsentEntry, SubjectState, SubjectStatus, SubjectView, age_on};
 
 #[cfg(test)]
 mod retention_tests;

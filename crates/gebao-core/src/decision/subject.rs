@@ -1,9 +1,38 @@
-//! A subject's state in memory: status, age, and the latest consent per scope.
+//! A subject's state in memory: status, age, and the latest consent per scope; and
+//! [`SubjectView`], what the engine reads of a subject, so that a compact store (the
+//! server's) is decided on without a copy.
 
 use super::consent::{ConsentAction, ConsentRecord, ConsentScope};
+use super::scopes::ScopeId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+
+/// What the engine reads of a subject.
+pub trait SubjectView {
+    fn status(&self) -> SubjectStatus;
+    /// Age in whole years on `today`, if known.
+    fn age_on(&self, today: NaiveDate) -> Option<u32>;
+    /// Whether a deletion request erased any field (then [`SubjectView::erased_at`] is asked).
+    fn has_erasures(&self) -> bool;
+    /// When `field` was erased, if it was.
+    fn erased_at(&self, field: &str) -> Option<i64>;
+    /// The latest consent of a scope.
+    fn consent(&self, scope: ScopeId) -> Option<ConsentEntry>;
+}
+
+/// Age in whole years on `today` from a date of birth, or from an age known on a date.
+pub fn age_on(
+    birth_date: Option<NaiveDate>,
+    age: Option<u8>,
+    known_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<u32> {
+    if let Some(b) = birth_date {
+        return today.years_since(b);
+    }
+    let (age, on) = (age?, known_on?);
+    Some(u32::from(age) + today.years_since(on).unwrap_or(0))
+}
 
 /// A subject's account status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -26,8 +55,8 @@ pub struct ConsentEntry {
     pub by_guardian: bool,
 }
 
-/// Everything the engine knows of a subject.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Everything the engine knows of a subject, as a plain value (for embedding the engine).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubjectState {
     pub status: SubjectStatus,
     /// Date of birth, when known.
@@ -36,25 +65,26 @@ pub struct SubjectState {
     pub age: Option<u8>,
     pub age_known_on: Option<NaiveDate>,
     /// Latest record per scope.
-    pub consents: HashMap<ConsentScope, ConsentEntry>,
+    pub(crate) consents: Vec<(ScopeId, ConsentEntry)>,
     /// Fields a deletion request erased (PIPL 47), with when: data of these fields
     /// collected before then may no longer be used (`field-erased`).
-    #[serde(default)]
     pub erased: Vec<(Box<str>, i64)>,
 }
 
 impl SubjectState {
     /// Applies a ledger record; records must be applied in ledger order.
     pub fn apply(&mut self, r: &ConsentRecord) {
-        self.consents.insert(
-            r.scope.clone(),
-            ConsentEntry {
-                granted: r.action == ConsentAction::Grant,
-                policy_version: r.policy_version,
-                at_ms: r.at_ms,
-                by_guardian: r.by_guardian,
-            },
-        );
+        let entry = ConsentEntry {
+            granted: r.action == ConsentAction::Grant,
+            policy_version: r.policy_version,
+            at_ms: r.at_ms,
+            by_guardian: r.by_guardian,
+        };
+        let id = ScopeId::of(&r.scope);
+        match self.consents.iter_mut().find(|(s, _)| *s == id) {
+            Some((_, held)) => *held = entry,
+            None => self.consents.push((id, entry)),
+        }
     }
 
     /// When `field` was erased, if it was.
@@ -62,17 +92,35 @@ impl SubjectState {
         self.erased.iter().find(|(f, _)| &**f == field).map(|(_, at)| *at)
     }
 
-    pub fn consent(&self, scope: &ConsentScope) -> Option<&ConsentEntry> {
-        self.consents.get(scope)
+    /// The latest consent of a scope.
+    pub fn consent_to(&self, scope: &ConsentScope) -> Option<ConsentEntry> {
+        ScopeId::find(scope).and_then(|id| SubjectView::consent(self, id))
     }
 
-    /// Age in whole years on `today`, if known; unknown ages are treated as adults by the
-    /// caller only when the manifest says the app is for adults (age is checked there).
-    pub fn age_on(&self, today: NaiveDate) -> Option<u32> {
-        if let Some(b) = self.birth_date {
-            return today.years_since(b);
-        }
-        let (age, on) = (self.age?, self.age_known_on?);
-        Some(u32::from(age) + today.years_since(on).unwrap_or(0))
+    /// The scopes with a consent record, and their latest record.
+    pub fn consents(&self) -> impl Iterator<Item = (ScopeId, ConsentEntry)> + '_ {
+        self.consents.iter().copied()
+    }
+}
+
+impl SubjectView for SubjectState {
+    fn status(&self) -> SubjectStatus {
+        self.status
+    }
+
+    fn age_on(&self, today: NaiveDate) -> Option<u32> {
+        age_on(self.birth_date, self.age, self.age_known_on, today)
+    }
+
+    fn has_erasures(&self) -> bool {
+        !self.erased.is_empty()
+    }
+
+    fn erased_at(&self, field: &str) -> Option<i64> {
+        SubjectState::erased_at(self, field)
+    }
+
+    fn consent(&self, scope: ScopeId) -> Option<ConsentEntry> {
+        self.consents.iter().find(|(s, _)| *s == scope).map(|(_, e)| *e)
     }
 }

@@ -267,7 +267,7 @@ proptest! {
         }
         for p in purposes {
             prop_assert!(!ask(&e, &s, p, &["phone"]).allow);
-            let withdrawn = s.consent(&purpose(p)).is_some_and(|c| !c.granted);
+            let withdrawn = s.consent_to(&purpose(p)).is_some_and(|c| !c.granted);
             if withdrawn {
                 prop_assert!(!ask(&e, &s, p, &[]).allow);
             }

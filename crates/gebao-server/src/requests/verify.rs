@@ -12,7 +12,6 @@ use super::error::RequestError;
 use super::intake::relative_may;
 use super::text;
 use crate::state::AppState;
-use gebao_core::decision::SubjectState;
 use gebao_core::requests::{RefusalReason, RequestEvent, RequestState};
 use gebao_store::{OutboxKind, RequesterRole, RightsRequest, Subject, VerifyMethod};
 use rand::Rng;
@@ -36,9 +35,8 @@ fn otp_hash(state: &AppState, request: &str, code: &str) -> String {
 
 /// Whether `s` is under `age` today (Asia/Shanghai), as far as gebao knows.
 pub(crate) fn under(s: &Subject, age: u8) -> bool {
-    let st =
-        SubjectState { birth_date: s.birth_date, age: s.age, age_known_on: s.age_known_on, ..SubjectState::default() };
-    st.age_on(crate::versions::today()).is_some_and(|a| a < u32::from(age))
+    gebao_core::decision::age_on(s.birth_date, s.age, s.age_known_on, crate::versions::today())
+        .is_some_and(|a| a < u32::from(age))
 }
 
 /// Whether the (verified) requester may act on the subject's data.

@@ -123,7 +123,7 @@ impl From<ConsentRow> for ConsentView {
 /// erased one.
 async fn subject_status(state: &AppState, id: &str) -> Result<SubjectStatus, ApiError> {
     let key = state.crypto.subject_key(id);
-    match state.subjects.with(&key, |s| s.status) {
+    match state.subjects.with(&key, |s| gebao_core::decision::SubjectView::status(s)) {
         Some(SubjectStatus::Cancelled) => {}
         Some(status) => return Ok(status),
         None => {}

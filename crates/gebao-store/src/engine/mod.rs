@@ -370,6 +370,67 @@ impl Store for SqlStore {
         })
     }
 
+    async fn positions(&self) -> Result<(i64, i64)> {
+        in_read!(self, |tx, _k| async move {
+            let (ledger_seq, _) = audit::read_head(tx, Chain::Consents).await?;
+            let change_seq: i64 = tx
+                .opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new())
+                .await?
+                .map(|r| r.get("seq"))
+                .transpose()?
+                .unwrap_or(0);
+            Ok::<_, StoreError>((ledger_seq, change_seq))
+        })
+    }
+
+    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<(Subject, Vec<ConsentRow>)>> {
+        in_read!(self, |tx, k| async move {
+            let subjects = subjects::page(tx, k, after, limit).await?;
+            let Some(last) = subjects.last().map(|s| s.id.clone()) else { return Ok(Vec::new()) };
+            let sql = format!(
+                "SELECT {} WHERE s.id > $1 AND s.id <= $2 AND c.seq <= $3 ORDER BY c.seq",
+                consents::CONSENT_JOIN
+            );
+            let rows: Vec<ConsentRow> = tx
+                .all(&sql, params![after, last.as_str(), ledger_seq])
+                .await?
+                .iter()
+                .map(consents::joined)
+                .collect::<Result<_>>()?;
+            let mut by: std::collections::HashMap<SubjectKey, Vec<ConsentRow>> = std::collections::HashMap::new();
+            for c in rows {
+                if let Some(key) = c.subject_key {
+                    by.entry(key).or_default().push(c);
+                }
+            }
+            Ok::<_, StoreError>(
+                subjects
+                    .into_iter()
+                    .map(|s| {
+                        let rows = by.remove(&s.key).unwrap_or_default();
+                        (s, rows)
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn tombstones_after(&self, after: &crate::crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>> {
+        let sql = "SELECT key, erased_ms FROM tombstones WHERE key > $1 ORDER BY key LIMIT $2";
+        self.pools
+            .all(sql, params![after.0.as_slice(), limit.max(0)])
+            .await?
+            .iter()
+            .map(subjects::tombstone_of)
+            .collect()
+    }
+
+    async fn chain_links(&self, seq: i64, audit_seq: i64) -> Result<(Option<String>, Option<String>)> {
+        let ledger = self.pools.opt("SELECT hash FROM consents WHERE seq = $1", params![seq]).await?;
+        let audit = self.pools.opt("SELECT hash FROM audit_log WHERE seq = $1", params![audit_seq]).await?;
+        Ok((ledger.map(|r| r.get::<String>("hash")).transpose()?, audit.map(|r| r.get::<String>("hash")).transpose()?))
+    }
+
     async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
         in_write!(self, |tx, k| consents::append(tx, k, batch))
     }

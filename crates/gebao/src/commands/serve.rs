@@ -81,6 +81,11 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
     config.metrics_public = s.metrics_public;
     config.sync_interval = Duration::from_millis(s.sync_interval_ms.max(10));
     config.batch_max = s.batch_max.clamp(1, 10_000);
+    config.snapshot = s.snapshot.as_deref().map(|v| match v.trim() {
+        "off" | "none" | "" => gebao_server::config::Snapshot::Off,
+        path => gebao_server::config::Snapshot::File(path.into()),
+    });
+    config.snapshot_interval = Duration::from_secs(s.snapshot_every_s.max(1));
     config.body_limit = s.body_limit;
     config.key_cache_ttl = Duration::from_secs(s.key_cache_ttl_s);
     config.sweep_interval = s.sweep_every.as_deref().map(parse_every).transpose().map_err(anyhow::Error::msg)?;

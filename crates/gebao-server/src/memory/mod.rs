@@ -1,6 +1,10 @@
 //! Every subject's decision state, in memory: decisions read it and never the database
 //! (pipl-rules part D: "a database read per decision is a defect").
 //!
+//! The state is compact (`shard.rs`: 48 bytes per subject and 24 per consent scope, no
+//! per-subject allocation) so that ten million subjects fit in a few gigabytes, and it is
+//! written to a snapshot (`snapshot.rs`) so that a restart does not read the whole ledger.
+//!
 //! Subjects are keyed by their [`SubjectKey`], the keyed hash of the operator's user id, so
 //! that a change announced by another instance (which names the subject by that key only)
 //! finds its entry, and an erased subject's entry can stay as `cancelled` without its id.
@@ -13,35 +17,22 @@
 //! replaces a newer one. An entry also remembers which registration of the subject it holds
 //! (its pseudonym): records of an erased registration never reach a new one.
 
-use gebao_core::decision::{ConsentScope, SubjectState, SubjectStatus};
+mod shard;
+pub mod snapshot;
+pub mod start;
+
+use gebao_core::decision::{ScopeId, SubjectStatus};
 use gebao_store::crypto::SubjectKey;
-use gebao_store::{ConsentRow, Loaded, Subject, Tombstone};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use gebao_store::{ConsentRow, Subject, Tombstone};
+use shard::{Shard, Slot};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-const SHARDS: usize = 64;
-
-#[derive(Debug, Default)]
-struct Entry {
-    state: SubjectState,
-    /// Ledger sequence number of the record each scope's entry came from.
-    seqs: HashMap<ConsentScope, i64>,
-    /// The registration held: its pseudonym (`None` once erased).
-    pseudonym: Option<Box<str>>,
-    /// Bumped by every profile write and erasure: a reader of the database that saw an
-    /// older generation must not overwrite what was written meanwhile (see
-    /// [`Subjects::put_profile_if`]).
-    generation: u64,
-    /// The years this subject was last counted abroad (`crate::abroad`): non-sensitive in the
-    /// low 16 bits, sensitive in the high 16. An atomic, so that a decision marks it under
-    /// the shard's read lock.
-    abroad: AtomicU32,
-}
+const SHARDS: usize = 256;
 
 /// Subject key → decision state.
 pub struct Subjects {
-    shards: Vec<RwLock<HashMap<SubjectKey, Entry>>>,
+    shards: Vec<RwLock<Shard>>,
     len: AtomicUsize,
 }
 
@@ -61,12 +52,33 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A registration's pseudonym as the 64-bit number an entry keeps (never 0, which means
+/// "erased"). FNV-1a: stable across releases, as the snapshot needs.
+fn registration(pseudonym: &str) -> u64 {
+    let h = pseudonym.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    h.max(1)
+}
+
+fn slot(row: &ConsentRow) -> Slot {
+    let r = row.to_engine();
+    let entry = gebao_core::decision::ConsentEntry {
+        granted: r.action == gebao_core::decision::ConsentAction::Grant,
+        policy_version: r.policy_version,
+        at_ms: r.at_ms,
+        by_guardian: r.by_guardian,
+    };
+    Slot::new(row.seq, ScopeId::of(&r.scope), entry)
+}
+
+/// What decisions read of a subject held in memory.
+pub use shard::View;
+
 impl Subjects {
     pub fn new() -> Self {
-        Subjects { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(), len: AtomicUsize::new(0) }
+        Subjects { shards: (0..SHARDS).map(|_| RwLock::new(Shard::default())).collect(), len: AtomicUsize::new(0) }
     }
 
-    fn shard(&self, key: &SubjectKey) -> &RwLock<HashMap<SubjectKey, Entry>> {
+    fn shard(&self, key: &SubjectKey) -> &RwLock<Shard> {
         // The key is a keyed hash: its bytes are already uniform.
         &self.shards[usize::from(key.0[0]) % SHARDS]
     }
@@ -80,77 +92,71 @@ impl Subjects {
         self.len() == 0
     }
 
+    /// Bytes the state holds: entries, consents, indexes.
+    pub fn heap_bytes(&self) -> usize {
+        self.shards.iter().map(|s| read(s).heap_bytes()).sum()
+    }
+
     pub fn contains(&self, key: &SubjectKey) -> bool {
-        read(self.shard(key)).contains_key(key)
+        read(self.shard(key)).find(&key.0).is_some()
     }
 
     /// Runs `f` on a subject's state under the shard's read lock; `None` for an unknown
     /// subject.
-    pub fn with<R>(&self, key: &SubjectKey, f: impl FnOnce(&SubjectState) -> R) -> Option<R> {
-        read(self.shard(key)).get(key).map(|e| f(&e.state))
+    pub fn with<R>(&self, key: &SubjectKey, f: impl FnOnce(&View<'_>) -> R) -> Option<R> {
+        let shard = read(self.shard(key));
+        shard.find(&key.0).map(|n| f(&shard.view(n)))
     }
 
-    /// A copy of a subject's state.
-    pub fn snapshot(&self, key: &SubjectKey) -> Option<SubjectState> {
-        self.with(key, Clone::clone)
-    }
-
-    fn entry<'a>(&self, shard: &'a mut HashMap<SubjectKey, Entry>, key: SubjectKey) -> &'a mut Entry {
-        shard.entry(key).or_insert_with(|| {
+    fn find_or_insert(&self, shard: &mut Shard, key: &SubjectKey) -> u32 {
+        let (n, new) = shard.find_or_insert(&key.0);
+        if new {
             self.len.fetch_add(1, Ordering::Relaxed);
-            Entry::default()
-        })
+        }
+        n
     }
 
     /// Inserts a subject or refreshes its profile, status and erased fields, keeping its
     /// consents — unless this is a new registration of an erased id, which starts empty.
     pub fn put_profile(&self, s: &Subject) {
         let mut shard = write(self.shard(&s.key));
-        let entry = self.entry(&mut shard, s.key);
-        Self::put(entry, s);
+        let n = self.find_or_insert(&mut shard, &s.key);
+        Self::put(&mut shard, n, s);
     }
 
     /// The generation of a subject's entry (0 when not held): read it before reading the
     /// subject from the database, and hand it to [`Subjects::put_profile_if`].
-    pub fn generation(&self, key: &SubjectKey) -> u64 {
-        read(self.shard(key)).get(key).map_or(0, |e| e.generation)
+    pub fn generation(&self, key: &SubjectKey) -> u32 {
+        let shard = read(self.shard(key));
+        shard.find(&key.0).map_or(0, |n| shard.entry(n).generation)
     }
 
     /// [`Subjects::put_profile`], unless the entry was written or erased since `seen` was
     /// read: then what was read from the database may be older than what this instance
     /// wrote meanwhile (a restriction, an erasure), and is dropped — the change feed brings
     /// the newer state. Returns whether it was applied.
-    pub fn put_profile_if(&self, s: &Subject, seen: u64) -> bool {
+    pub fn put_profile_if(&self, s: &Subject, seen: u32) -> bool {
         let mut shard = write(self.shard(&s.key));
-        let entry = self.entry(&mut shard, s.key);
-        if entry.generation != seen {
+        let n = self.find_or_insert(&mut shard, &s.key);
+        if shard.entry(n).generation != seen {
             return false;
         }
-        Self::put(entry, s);
+        Self::put(&mut shard, n, s);
         true
     }
 
-    fn put(entry: &mut Entry, s: &Subject) {
-        entry.generation += 1;
-        if entry.pseudonym.as_deref() != Some(s.pseudonym.as_str()) {
-            let generation = entry.generation;
-            *entry = Entry { pseudonym: Some(s.pseudonym.as_str().into()), generation, ..Entry::default() };
-        }
-        entry.state.status = s.status;
-        entry.state.birth_date = s.birth_date;
-        entry.state.age = s.age;
-        entry.state.age_known_on = s.age_known_on;
-        entry.state.erased = s.erased.iter().map(|(f, at)| (f.as_str().into(), *at)).collect();
+    fn put(shard: &mut Shard, n: u32, s: &Subject) {
+        let erased = s.erased.iter().map(|(f, at)| (f.as_str().into(), *at)).collect();
+        let age = shard::pack_age(s.birth_date, s.age, s.age_known_on);
+        shard.set_profile(n, registration(&s.pseudonym), s.status, age, erased);
     }
 
     /// A cancelled account whose record was erased: decisions deny `subject-cancelled`, and
     /// nothing of it is kept but that.
     pub fn erase(&self, t: &Tombstone) {
         let mut shard = write(self.shard(&t.key));
-        let entry = self.entry(&mut shard, t.key);
-        let generation = entry.generation + 1;
-        *entry = Entry { generation, ..Entry::default() };
-        entry.state.status = SubjectStatus::Cancelled;
+        let n = self.find_or_insert(&mut shard, &t.key);
+        shard.set_erased(n);
     }
 
     /// Applies a ledger record. Returns `false` when the record's registration is not held
@@ -159,17 +165,15 @@ impl Subjects {
     /// nothing.
     pub fn apply(&self, row: &ConsentRow) -> bool {
         let Some(key) = row.subject_key else { return true };
+        let slot = slot(row);
         let mut shard = write(self.shard(&key));
-        let Some(entry) = shard.get_mut(&key) else { return false };
-        if entry.pseudonym.is_none() {
+        let Some(n) = shard.find(&key.0) else { return false };
+        let entry = shard.entry(n);
+        if entry.registration == 0 {
             // The registration was erased meanwhile: its records no longer count.
-            return entry.state.status == SubjectStatus::Cancelled;
+            return shard::status_of(entry.flags) == SubjectStatus::Cancelled;
         }
-        let newer = entry.seqs.get(&row.record.scope).is_none_or(|held| *held < row.seq);
-        if newer {
-            entry.state.apply(&row.to_engine());
-            entry.seqs.insert(row.record.scope.clone(), row.seq);
-        }
+        shard.apply(n, slot);
         true
     }
 
@@ -177,32 +181,38 @@ impl Subjects {
     /// (the caller counts it). A subject not held is never counted.
     pub fn mark_abroad(&self, key: &SubjectKey, year: u16, sensitive: bool) -> bool {
         let shard = read(self.shard(key));
-        let Some(entry) = shard.get(key) else { return false };
+        let Some(n) = shard.find(&key.0) else { return false };
         let shift = if sensitive { 16 } else { 0 };
         let mark = u32::from(year) << shift;
-        let old = entry.abroad.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+        let old = shard.entry(n).abroad.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
             ((bits >> shift) & 0xFFFF != u32::from(year)).then_some((bits & !(0xFFFF << shift)) | mark)
         });
         old.is_ok()
     }
 
-    /// Fills the map from `Store::load_all`.
-    pub fn load(&self, loaded: Loaded) {
-        for (subject, rows) in loaded.subjects {
-            self.put_profile(&subject);
-            for row in &rows {
-                self.apply(row);
+    /// A subject read at start-up with its records, in ledger order: its consents are put
+    /// in one run of their exact size.
+    pub fn load_subject(&self, s: &Subject, rows: &[ConsentRow]) {
+        let mut slots: Vec<Slot> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let new = slot(row);
+            match slots.iter_mut().find(|held| held.scope == new.scope) {
+                Some(held) if held.seq < new.seq => *held = new,
+                Some(_) => {}
+                None => slots.push(new),
             }
         }
-        for t in &loaded.tombstones {
-            self.erase(t);
-        }
+        let mut shard = write(self.shard(&s.key));
+        let n = self.find_or_insert(&mut shard, &s.key);
+        Self::put(&mut shard, n, s);
+        shard.set_run(n, &slots);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gebao_core::decision::{ConsentScope, SubjectView};
 
     #[test]
     fn a_subject_is_counted_abroad_once_a_year_and_kind() {
@@ -264,7 +274,7 @@ mod tests {
     }
 
     fn granted(m: &Subjects) -> Option<bool> {
-        m.with(&key(1), |s| s.consents.values().all(|e| e.granted) && !s.consents.is_empty())
+        m.with(&key(1), |s| s.consents().all(|(_, e)| e.granted) && s.consents().next().is_some())
     }
 
     #[test]
@@ -285,12 +295,12 @@ mod tests {
         m.apply(&row(1, ConsentAction::Grant));
         assert_eq!(granted(&m), Some(true));
         m.erase(&Tombstone { key: key(1), erased_ms: 2 });
-        assert_eq!(m.with(&key(1), |s| (s.status, s.consents.len())), Some((SubjectStatus::Cancelled, 0)));
+        assert_eq!(m.with(&key(1), |s| (s.status(), s.consents().count())), Some((SubjectStatus::Cancelled, 0)));
         // A late record of the erased registration changes nothing.
         assert!(m.apply(&row(2, ConsentAction::Grant)));
-        assert_eq!(m.with(&key(1), |s| s.consents.len()), Some(0));
+        assert_eq!(m.with(&key(1), |s| s.consents().count()), Some(0));
         m.put_profile(&subject("p_b"));
-        assert_eq!(m.with(&key(1), |s| (s.status, s.consents.len())), Some((SubjectStatus::Active, 0)));
+        assert_eq!(m.with(&key(1), |s| (s.status(), s.consents().count())), Some((SubjectStatus::Active, 0)));
         assert_eq!(m.len(), 1);
     }
 
@@ -306,16 +316,16 @@ mod tests {
         restricted.status = SubjectStatus::Restricted;
         m.put_profile(&restricted);
         assert!(!m.put_profile_if(&stale, seen));
-        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Restricted));
+        assert_eq!(m.with(&key(1), |s| s.status()), Some(SubjectStatus::Restricted));
 
         let seen = m.generation(&key(1));
         m.erase(&Tombstone { key: key(1), erased_ms: 5 });
         assert!(!m.put_profile_if(&stale, seen), "an erased subject is not revived by a read from before");
-        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Cancelled));
+        assert_eq!(m.with(&key(1), |s| s.status()), Some(SubjectStatus::Cancelled));
 
         // Read after the last write: applied.
         let seen = m.generation(&key(1));
         assert!(m.put_profile_if(&subject("p_b"), seen));
-        assert_eq!(m.with(&key(1), |s| s.status), Some(SubjectStatus::Active));
+        assert_eq!(m.with(&key(1), |s| s.status()), Some(SubjectStatus::Active));
     }
 }

@@ -1,0 +1,127 @@
+//! Filling the subjects in memory at start-up: from the snapshot when it is whole and of
+//! this database, else from the database, a page of subjects at a time.
+
+use super::Subjects;
+use super::snapshot::{self, Header, Refused};
+use crate::sync::Cursors as Positions;
+use gebao_store::crypto::{Keys, SubjectKey};
+use gebao_store::{Store, StoreError};
+use std::path::Path;
+
+/// Subjects read per page when rebuilding.
+const PAGE: i64 = 2000;
+
+/// How the state was filled, for the log and the benchmark.
+#[derive(Debug)]
+pub enum Source {
+    Snapshot,
+    /// Rebuilt from the database, with why the snapshot was not used.
+    Database(Refused),
+}
+
+/// The subjects from the snapshot at `path`, or else from the database.
+pub async fn fill(
+    store: &dyn Store,
+    keys: &Keys,
+    path: Option<&Path>,
+) -> Result<(Subjects, Positions, Source), StoreError> {
+    let refused = match path {
+        Some(path) => match restore(store, keys, path).await? {
+            Ok((subjects, at)) => return Ok((subjects, at, Source::Snapshot)),
+            Err(why) => why,
+        },
+        None => Refused::Missing,
+    };
+    let subjects = Subjects::new();
+    let at = rebuild(store, &subjects).await?;
+    Ok((subjects, at, Source::Database(refused)))
+}
+
+async fn restore(
+    store: &dyn Store,
+    keys: &Keys,
+    path: &Path,
+) -> Result<Result<(Subjects, Positions), Refused>, StoreError> {
+    let (header, shards) = match snapshot::open(path, keys) {
+        Ok(opened) => opened,
+        Err(why) => return Ok(Err(why)),
+    };
+    if let Err(why) = check_links(store, &header).await? {
+        return Ok(Err(why));
+    }
+    let (ledger_now, changes_now) = store.positions().await?;
+    if header.ledger_seq > ledger_now || header.change_seq > changes_now {
+        return Ok(Err(Refused::Stale("it is ahead of the database".into())));
+    }
+    let (path, keys) = (path.to_owned(), keys.clone());
+    let filled = tokio::task::spawn_blocking(move || {
+        let subjects = Subjects::new();
+        snapshot::fill(&path, &keys, &shards, &subjects).map(|()| subjects)
+    })
+    .await
+    .unwrap_or_else(|_| Err(Refused::Damaged("the reader failed".into())));
+    Ok(filled.map(|s| (s, Positions { ledger: header.ledger_seq, changes: header.change_seq })))
+}
+
+/// The ledger record and the audit entry the snapshot names must be in the database with
+/// the hashes it recorded.
+async fn check_links(store: &dyn Store, h: &Header) -> Result<Result<(), Refused>, StoreError> {
+    let (ledger, audit) = store.chain_links(h.ledger_seq, h.audit_seq).await?;
+    let expect = |seq: i64, hash: &str| if seq == 0 { None } else { Some(hash.to_owned()) };
+    if ledger != expect(h.ledger_seq, &h.ledger_hash) {
+        return Ok(Err(Refused::Stale(format!("ledger record {} differs or is gone", h.ledger_seq))));
+    }
+    if audit != expect(h.audit_seq, &h.audit_hash) {
+        return Ok(Err(Refused::Stale(format!("audit entry {} differs or is gone", h.audit_seq))));
+    }
+    Ok(Ok(()))
+}
+
+/// Reads every subject with its ledger, a page at a time, and the tombstones. The positions
+/// are read first: whatever is written while the pages are read is after them, and the
+/// sync task applies it again (applying is idempotent: newer records win, a subject changed
+/// in the feed is re-read).
+async fn rebuild(store: &dyn Store, subjects: &Subjects) -> Result<Positions, StoreError> {
+    let (ledger, changes) = store.positions().await?;
+    // Tombstones before the subjects: an id registered again after its erasure is live.
+    let mut after = SubjectKey([0; 16]);
+    loop {
+        let page = store.tombstones_after(&after, PAGE).await?;
+        for t in &page {
+            subjects.erase(t);
+        }
+        match page.last() {
+            Some(t) if page.len() as i64 == PAGE => after = t.key,
+            _ => break,
+        }
+    }
+    let mut after = String::new();
+    loop {
+        let page = store.load_page(&after, PAGE, ledger).await?;
+        for (s, rows) in &page {
+            subjects.load_subject(s, rows);
+        }
+        match page.last() {
+            Some((s, _)) if page.len() as i64 == PAGE => after = s.id.clone(),
+            _ => break,
+        }
+    }
+    Ok(Positions { ledger, changes })
+}
+
+/// The header of a snapshot of the state as it stands at `at`.
+pub async fn header(store: &dyn Store, subjects: &Subjects, at: Positions) -> Result<Header, StoreError> {
+    let heads = store.chain_heads().await?;
+    let audit = heads.iter().find(|c| c.chain == "audit");
+    let audit_seq = audit.map_or(0, |c| c.seq);
+    let (ledger_hash, audit_hash) = store.chain_links(at.ledger, audit_seq).await?;
+    Ok(Header {
+        ledger_seq: at.ledger,
+        ledger_hash: ledger_hash.unwrap_or_default(),
+        change_seq: at.changes,
+        audit_seq,
+        audit_hash: audit_hash.unwrap_or_default(),
+        written_ms: crate::now_ms(),
+        subjects: subjects.len() as u64,
+    })
+}

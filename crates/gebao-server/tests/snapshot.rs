@@ -1,0 +1,99 @@
+//! The snapshot of the decision state: a restart reads it and the ledger's tail, answers as
+//! before, and never trusts a snapshot that is damaged or not of its database.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Kit, Server, purpose};
+use gebao_server::config::Snapshot;
+use gebao_server::memory::snapshot::Refused;
+use gebao_server::memory::start::Source;
+use serde_json::json;
+
+gebao_testkit::on_both_engines!(crate::common::run; a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one);
+
+async fn start(k: &Kit, file: &std::path::Path) -> Server {
+    let mut cfg = k.config();
+    cfg.snapshot = Some(Snapshot::File(file.to_owned()));
+    Server::start(cfg).await
+}
+
+/// What the decisions of the test's users are: the same before and after each restart.
+async fn answers(s: &Server) -> Vec<(bool, Option<String>)> {
+    let mut out = Vec::new();
+    for u in ["granted", "withdrawn", "restricted", "child", "cancelled"] {
+        out.push(s.decide(u, "recommend", &["browsing"]).await);
+    }
+    out
+}
+
+async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.memory");
+    let s = start(&k, &file).await;
+    assert!(matches!(s.state.filled_from, Source::Database(Refused::Missing)), "{:?}", s.state.filled_from);
+    for u in ["granted", "withdrawn", "restricted", "cancelled"] {
+        s.register(u, json!({ "age": 30 })).await;
+        s.consent(u, "grant", purpose("recommend"), json!({})).await;
+    }
+    s.register("child", json!({ "age": 10 })).await;
+    s.consent("child", "grant", purpose("recommend"), json!({})).await;
+    s.consent("withdrawn", "withdraw", purpose("recommend"), json!({})).await;
+    assert_eq!(s.post("/v1/subjects/restricted/restrict", &json!({})).await.status, 200);
+    let r = s.post("/v1/subjects/cancelled/cancel", &json!({})).await;
+    assert!(r.status < 300, "{}", r.body);
+    let before = answers(&s).await;
+    assert_eq!(before[0], (true, None));
+    assert_eq!(before[1].1.as_deref(), Some("consent-withdrawn"));
+    assert_eq!(before[2].1.as_deref(), Some("subject-restricted"));
+    assert_eq!(before[3].1.as_deref(), Some("guardian-consent-missing"), "the age survives");
+    assert_eq!(before[4].1.as_deref(), Some("subject-cancelled"));
+    s.stop().await;
+    assert!(file.exists(), "the snapshot is written at shutdown");
+
+    // Written while no instance with the snapshot runs: the ledger's tail.
+    let mut other = k.config();
+    other.snapshot = Some(Snapshot::Off);
+    let o = Server::start(other).await;
+    o.consent("granted", "withdraw", purpose("recommend"), json!({})).await;
+    o.register("late", json!({ "age": 30 })).await;
+    o.consent("late", "grant", purpose("recommend"), json!({})).await;
+    o.stop().await;
+
+    let s = start(&k, &file).await;
+    assert!(matches!(s.state.filled_from, Source::Snapshot), "{:?}", s.state.filled_from);
+    let mut expected = before.clone();
+    expected[0] = (false, Some("consent-withdrawn".into()));
+    assert_eq!(answers(&s).await, expected, "the snapshot and the tail, applied before ready");
+    assert_eq!(s.decide("late", "recommend", &["browsing"]).await, (true, None));
+    s.stop().await;
+
+    // One byte changed anywhere: refused, rebuilt from the database, answers the same.
+    let mut bytes = std::fs::read(&file).unwrap();
+    for at in [bytes.len() / 2, 20, bytes.len() - 10] {
+        bytes[at] ^= 0x01;
+        std::fs::write(&file, &bytes).unwrap();
+        let s = start(&k, &file).await;
+        assert!(
+            matches!(s.state.filled_from, Source::Database(Refused::Damaged(_))),
+            "byte {at}: {:?}",
+            s.state.filled_from
+        );
+        assert_eq!(answers(&s).await, expected);
+        s.stop().await;
+        let s = start(&k, &file).await;
+        assert!(matches!(s.state.filled_from, Source::Snapshot), "rewritten at shutdown");
+        s.stop().await;
+        bytes = std::fs::read(&file).unwrap();
+    }
+
+    // A snapshot of another database (same master key) is not of this ledger: refused.
+    let fresh = tempfile::tempdir().unwrap();
+    let mut cfg = common::Kit { kind: common::Kind::Sqlite, url: gebao_server::sqlite_url(fresh.path()) }.config();
+    cfg.snapshot = Some(Snapshot::File(file.clone()));
+    let s = Server::start(cfg).await;
+    assert!(matches!(s.state.filled_from, Source::Database(Refused::Stale(_))), "{:?}", s.state.filled_from);
+    let q = json!({ "subject": "granted", "purpose": "recommend", "fields": ["browsing"] });
+    assert_eq!(s.post("/v1/decisions", &q).await.status, 404, "none of the other database's users");
+    s.stop().await;
+}
