@@ -7,6 +7,9 @@
 //! recorded in `_sqlx_migrations`, an edited migration is refused, and on PostgreSQL the
 //! migrator holds an advisory lock, so several instances starting at once apply each
 //! migration once.
+//!
+//! A migration marked [`On::Postgres`] is PostgreSQL's alone (the partitioning of the ledger
+//! and the audit log); SQLite records it as applied with a text that does nothing.
 
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -14,19 +17,31 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
-/// Every migration, `(version, description, text)`, in order (`migrations/NNNN_name.sql`).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/0001_init.sql")),
-    (2, "portal_links", include_str!("../migrations/0002_portal_links.sql")),
-    (3, "staff", include_str!("../migrations/0003_staff.sql")),
-    (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql")),
-    (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql")),
-    (6, "incidents", include_str!("../migrations/0006_incidents.sql")),
-    (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql")),
-    (8, "terminations", include_str!("../migrations/0008_terminations.sql")),
-    (9, "abroad", include_str!("../migrations/0009_abroad.sql")),
-    (10, "provisions", include_str!("../migrations/0010_provisions.sql")),
-    (11, "pia_records", include_str!("../migrations/0011_pia_records.sql")),
+/// Which engines a migration is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum On {
+    Both,
+    Postgres,
+}
+
+/// What SQLite runs for a migration that is PostgreSQL's alone.
+const NOTHING_ON_SQLITE: &str = "-- PostgreSQL only: nothing to do on SQLite.\nSELECT 1;\n";
+
+/// Every migration, `(version, description, text, engines)`, in order
+/// (`migrations/NNNN_name.sql`).
+const MIGRATIONS: &[(i64, &str, &str, On)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql"), On::Both),
+    (2, "portal_links", include_str!("../migrations/0002_portal_links.sql"), On::Both),
+    (3, "staff", include_str!("../migrations/0003_staff.sql"), On::Both),
+    (4, "portal_codes", include_str!("../migrations/0004_portal_codes.sql"), On::Both),
+    (5, "staff_sign_out", include_str!("../migrations/0005_staff_sign_out.sql"), On::Both),
+    (6, "incidents", include_str!("../migrations/0006_incidents.sql"), On::Both),
+    (7, "outbox_email", include_str!("../migrations/0007_outbox_email.sql"), On::Both),
+    (8, "terminations", include_str!("../migrations/0008_terminations.sql"), On::Both),
+    (9, "abroad", include_str!("../migrations/0009_abroad.sql"), On::Both),
+    (10, "provisions", include_str!("../migrations/0010_provisions.sql"), On::Both),
+    (11, "pia_records", include_str!("../migrations/0011_pia_records.sql"), On::Both),
+    (12, "partitions", include_str!("../migrations/0012_partitions.sql"), On::Postgres),
 ];
 
 /// The engine a migration is filled for.
@@ -66,17 +81,32 @@ impl Dialect {
 
     /// The migrator for this engine.
     pub(crate) async fn migrator(self) -> crate::Result<Migrator> {
-        Ok(Migrator::new(self).await?)
+        Ok(Migrator::new(Upto(self, i64::MAX)).await?)
+    }
+
+    /// The migrator for this engine that stops after `version` (tests of upgrades).
+    pub(crate) async fn migrator_until(self, version: i64) -> crate::Result<Migrator> {
+        Ok(Migrator::new(Upto(self, version)).await?)
     }
 }
 
-impl<'s> MigrationSource<'s> for Dialect {
+/// The migrations of an engine up to a version.
+#[derive(Debug, Clone, Copy)]
+struct Upto(Dialect, i64);
+
+impl<'s> MigrationSource<'s> for Upto {
     fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+        let Upto(dialect, last) = self;
         Box::pin(async move {
             Ok(MIGRATIONS
                 .iter()
-                .map(|(v, d, sql)| {
-                    Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Owned(self.fill(sql)), false)
+                .filter(|(v, ..)| *v <= last)
+                .map(|(v, d, sql, on)| {
+                    let sql = match (on, dialect) {
+                        (On::Postgres, Dialect::Sqlite) => NOTHING_ON_SQLITE.to_owned(),
+                        _ => dialect.fill(sql),
+                    };
+                    Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Owned(sql), false)
                 })
                 .collect())
         })
@@ -113,7 +143,7 @@ mod tests {
             .collect();
         files.sort();
         assert_eq!(files.len(), MIGRATIONS.len(), "a migration file is not listed in migrations.rs");
-        for (f, (v, d, _)) in files.iter().zip(MIGRATIONS) {
+        for (f, (v, d, _, _)) in files.iter().zip(MIGRATIONS) {
             assert_eq!(f, &format!("{v:04}_{d}.sql"));
         }
     }
@@ -128,7 +158,7 @@ mod tests {
                 !name.is_empty() && rest[name.len()..].starts_with('}')
             })
         };
-        for (_, _, sql) in MIGRATIONS {
+        for (_, _, sql, _) in MIGRATIONS {
             assert!(slot(sql), "the migration names its types as slots");
             for d in [Dialect::Sqlite, Dialect::Postgres] {
                 assert!(!slot(&d.fill(sql)), "{d:?}: a slot is left unfilled");

@@ -64,3 +64,74 @@ async fn append_1000_sqlite() {
 async fn append_1000_postgres() {
     run(Kind::Postgres, measure).await;
 }
+
+/// Bytes per row on PostgreSQL, for sizing (docs/scale.md): `GEBAO_BENCH_SUBJECTS` subjects
+/// (20,000 by default) with a phone number and an e-mail address, five consents each
+/// (granted through the store, so every one also writes its audit entry), then
+/// `VACUUM ANALYZE` and `pg_total_relation_size` (heap, TOAST and indexes) of each table,
+/// summed over the partitions. Run with
+/// `cargo test -p gebao-store --test bench -- --ignored --nocapture bytes_per_row`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measurement; run by hand"]
+async fn bytes_per_row_postgres() {
+    let subjects: usize = std::env::var("GEBAO_BENCH_SUBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    run(Kind::Postgres, |env| async move {
+        let s = &env.store;
+        let started = Instant::now();
+        for chunk in (0..subjects).collect::<Vec<_>>().chunks(1000) {
+            let batch = chunk
+                .iter()
+                .map(|i| {
+                    let id = format!("user-{i:09}");
+                    let subject = gebao_store::NewSubject {
+                        phone: Some(format!("+86139{i:08}")),
+                        email: Some(format!("user{i}@mail.example.cn")),
+                        age: Some(30),
+                        ..subject(&id)
+                    };
+                    (subject, audit("subject.register", &format!("subject:{id}")))
+                })
+                .collect();
+            s.put_subjects(batch).await.unwrap();
+        }
+        let purposes = ["recommend", "ads", "analytics", "push", "location"];
+        let evidence = serde_json::json!({
+            "ui": "consent-sheet-v3", "shown": "隐私政策 v1 第3节", "app": "5.2.1", "locale": "zh-CN"
+        });
+        let mut n = 0;
+        for chunk in (0..subjects).collect::<Vec<_>>().chunks(200) {
+            let batch: Vec<_> = chunk
+                .iter()
+                .flat_map(|i| {
+                    let evidence = evidence.clone();
+                    purposes.iter().map(move |p| gebao_store::NewConsent {
+                        evidence: evidence.clone(),
+                        ..consent(&format!("user-{i:09}"), p, gebao_core::decision::ConsentAction::Grant, T0)
+                    })
+                })
+                .collect();
+            n += batch.len();
+            s.append_consents(batch).await.unwrap();
+        }
+        let took = started.elapsed();
+        env.raw.exec("VACUUM ANALYZE").await;
+        let size = |table: &str| {
+            format!(
+                "SELECT (CASE WHEN c.relkind = 'p' \
+                   THEN (SELECT SUM(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t WHERE t.isleaf) \
+                   ELSE pg_total_relation_size(c.oid) END)::bigint FROM pg_class c WHERE c.relname = '{table}'"
+            )
+        };
+        let rows = |table: &str| format!("SELECT COUNT(*) FROM {table}");
+        println!("{subjects} subjects, {n} consents written in {:.1} s", took.as_secs_f64());
+        for table in ["consents", "audit_log", "subjects", "changes"] {
+            let (bytes, count) = (env.raw.int(&size(table)).await, env.raw.int(&rows(table)).await);
+            println!(
+                "{table}: {count} rows, {bytes} bytes = {:.0} bytes per row, {:.0} bytes per subject",
+                bytes as f64 / count as f64,
+                bytes as f64 / subjects as f64
+            );
+        }
+    })
+    .await;
+}

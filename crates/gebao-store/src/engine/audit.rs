@@ -51,6 +51,7 @@ pub(crate) async fn read_head(tx: &mut Tx, chain: Chain) -> Result<(i64, String)
 
 pub(crate) async fn set_head(tx: &mut Tx, keys: &Keys, chain: Chain, seq: i64, hash: &str) -> Result<()> {
     let mac = keys.head_mac(chain.as_str(), seq, hash);
+    tx.appended(chain, seq);
     tx.exec(
         "UPDATE chain_heads SET seq = $1, hash = $2, mac = $3 WHERE chain = $4",
         params![seq, hash, mac, chain.as_str()],
@@ -108,6 +109,7 @@ pub(crate) async fn append(
         rows.push(AuditRow { seq, entry: audit, state, prev_hash: std::mem::replace(&mut prev, hash.clone()), hash });
         texts.push(detail);
     }
+    tx.make_room(Chain::Audit, seq).await?;
     let per = tx.dialect().rows_per_insert();
     for (chunk, details) in rows.chunks(per).zip(texts.chunks(per)) {
         let sql = format!(

@@ -228,6 +228,7 @@ async fn write(
         };
         writes.push(Write { row, pseudonym, scope, evidence, evidence_digest });
     }
+    tx.make_room(Chain::Consents, seq).await?;
     let per = tx.dialect().rows_per_insert();
     for chunk in writes.chunks(per) {
         let sql = format!("INSERT INTO consents ({CONSENT_COLS}) VALUES {}", values(chunk.len(), 13));

@@ -5,12 +5,15 @@
 //! [`Dialect`]: how a write transaction starts, row locks, skip-locked claims, wake-ups, and
 //! scrubbing erased bytes from the files.
 
+use super::partitions::Partitions;
+use crate::chain::Chain;
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
 use sqlx::postgres::{PgListener, PgPool, PgRow, Postgres};
 use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqlitePool, SqliteRow};
 use sqlx::{Decode, Transaction, Type};
+use std::sync::Arc;
 
 /// Which SQL dialect a statement is for, where the text must differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,14 +157,22 @@ pub(crate) enum Pools {
     /// One writer connection (SQLite has one writer; `BEGIN IMMEDIATE` queues writers in
     /// process and waits on other processes for the busy timeout) and a few readers.
     Sqlite { writer: SqlitePool, reader: SqlitePool },
-    /// One pool; `listener` is the lazily opened `LISTEN` connection for wake-ups.
-    Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>> },
+    /// One pool; `listener` is the lazily opened `LISTEN` connection for wake-ups; `parts`
+    /// makes the partitions of the ledger and the audit log as they fill.
+    Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>>, parts: Arc<Partitions> },
 }
 
 /// An open transaction of either engine.
 pub(crate) enum Tx {
     Lite(Transaction<'static, Sqlite>),
-    Pg(Transaction<'static, Postgres>),
+    /// With, for a write, the partitions to grow after the commit when an append made it due.
+    Pg(Transaction<'static, Postgres>, Option<Grow>),
+}
+
+/// A PostgreSQL write's view of the partitions.
+pub(crate) struct Grow {
+    parts: Arc<Partitions>,
+    due: bool,
 }
 
 /// The PostgreSQL channel on which writes announce themselves to other instances.
@@ -180,7 +191,9 @@ impl Pools {
     pub(crate) async fn write(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Lite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres { pool, .. } => Tx::Pg(pool.begin().await?),
+            Pools::Postgres { pool, parts, .. } => {
+                Tx::Pg(pool.begin().await?, Some(Grow { parts: Arc::clone(parts), due: false }))
+            }
         })
     }
 
@@ -190,7 +203,7 @@ impl Pools {
         Ok(match self {
             Pools::Sqlite { reader, .. } => Tx::Lite(reader.begin().await?),
             Pools::Postgres { pool, .. } => {
-                Tx::Pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+                Tx::Pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?, None)
             }
         })
     }
@@ -218,7 +231,7 @@ impl Pools {
     /// Waits for a wake-up from another instance's write, or `timeout`; `true` when woken.
     /// SQLite (one file, usually one process) only sleeps: callers poll anyway.
     pub(crate) async fn wait(&self, timeout: std::time::Duration) -> Result<bool> {
-        let Pools::Postgres { pool, listener } = self else {
+        let Pools::Postgres { pool, listener, .. } = self else {
             tokio::time::sleep(timeout).await;
             return Ok(false);
         };
@@ -264,7 +277,7 @@ impl Pools {
                 reader.close().await;
                 writer.close().await;
             }
-            Pools::Postgres { pool, listener } => {
+            Pools::Postgres { pool, listener, .. } => {
                 *listener.lock().await = None;
                 pool.close().await;
             }
@@ -276,7 +289,7 @@ impl Tx {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Tx::Lite(_) => Dialect::Sqlite,
-            Tx::Pg(_) => Dialect::Postgres,
+            Tx::Pg(..) => Dialect::Postgres,
         }
     }
 
@@ -284,7 +297,7 @@ impl Tx {
     pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
         Ok(match self {
             Tx::Lite(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
-            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
         })
     }
 
@@ -292,7 +305,7 @@ impl Tx {
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
         let r = match self {
             Tx::Lite(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
-            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
         };
         r.map_err(|e| constraint(e, what))
     }
@@ -302,7 +315,7 @@ impl Tx {
             Tx::Lite(tx) => {
                 bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
             }
-            Tx::Pg(tx) => bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
+            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
         })
     }
 
@@ -313,16 +326,38 @@ impl Tx {
     /// Tells listening instances that something changed; delivered only if and when the
     /// transaction commits (PostgreSQL `NOTIFY`; nothing on SQLite).
     pub(crate) async fn wake_others(&mut self) -> Result<()> {
-        if let Tx::Pg(tx) = self {
+        if let Tx::Pg(tx, _) = self {
             sqlx::query("SELECT pg_notify($1, '')").bind(WAKE_CHANNEL).execute(&mut **tx).await?;
         }
         Ok(())
     }
 
+    /// Notes that this transaction moves `chain`'s head to `seq`: if that leaves the
+    /// newest partition less than a partition of room, the partitions grow after the commit.
+    pub(crate) fn appended(&mut self, chain: Chain, seq: i64) {
+        if let Tx::Pg(_, Some(g)) = self {
+            g.due |= g.parts.is_due(chain, seq);
+        }
+    }
+
+    /// Before appending records up to `last` to `chain`: makes sure a partition holds them
+    /// (PostgreSQL; see `partitions.rs`).
+    pub(crate) async fn make_room(&self, chain: Chain, last: i64) -> Result<()> {
+        match self {
+            Tx::Pg(_, Some(g)) => g.parts.make_room(chain, last).await,
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
             Tx::Lite(tx) => tx.commit().await?,
-            Tx::Pg(tx) => tx.commit().await?,
+            Tx::Pg(tx, grow) => {
+                tx.commit().await?;
+                if let Some(g) = grow.filter(|g| g.due) {
+                    g.parts.grow().await;
+                }
+            }
         }
         Ok(())
     }

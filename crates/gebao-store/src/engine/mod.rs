@@ -23,6 +23,7 @@ mod incidents;
 mod json;
 mod keys;
 mod outbox;
+mod partitions;
 mod pia;
 mod policies;
 mod provisions;
@@ -78,7 +79,8 @@ impl SqlStore {
                 .acquire_timeout(PG_ACQUIRE_TIMEOUT)
                 .connect_with(opts)
                 .await?;
-            Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None) }
+            let parts = std::sync::Arc::new(partitions::Partitions::new(pool.clone()));
+            Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None), parts }
         } else {
             let opts = if url.starts_with("sqlite:") {
                 SqliteConnectOptions::from_str(url)?
@@ -109,6 +111,31 @@ impl SqlStore {
             Pools::Sqlite { writer, reader }
         };
         Ok(SqlStore { pools, keys })
+    }
+
+    /// Records per partition of the consent ledger and the audit log on PostgreSQL, for the
+    /// partitions this store creates from now on (default 10,000,000; partitions already
+    /// made keep their size). Nothing on SQLite, whose tables are not partitioned.
+    pub fn with_partition_rows(self, rows: std::num::NonZeroU32) -> Self {
+        if let Pools::Postgres { parts, .. } = &self.pools {
+            parts.set_rows(i64::from(rows.get()));
+        }
+        self
+    }
+
+    /// Applies the migrations up to `version` only, as an older gebao would have: for tests
+    /// of upgrades. [`Store::migrate`] applies the rest.
+    #[doc(hidden)]
+    pub async fn migrate_until(&self, version: i64) -> Result<()> {
+        let result = match &self.pools {
+            Pools::Sqlite { writer, .. } => {
+                crate::migrations::Dialect::Sqlite.migrator_until(version).await?.run(writer).await
+            }
+            Pools::Postgres { pool, .. } => {
+                crate::migrations::Dialect::Postgres.migrator_until(version).await?.run(pool).await
+            }
+        };
+        result.map_err(crate::migrations::explain)
     }
 
     /// The keys this store encrypts, indexes and chains with.
@@ -159,7 +186,12 @@ impl Store for SqlStore {
             Pools::Sqlite { writer, .. } => crate::migrations::Dialect::Sqlite.migrator().await?.run(writer).await,
             Pools::Postgres { pool, .. } => crate::migrations::Dialect::Postgres.migrator().await?.run(pool).await,
         };
-        result.map_err(crate::migrations::explain)
+        result.map_err(crate::migrations::explain)?;
+        // The room ahead in the ledger and the audit log, before the first append.
+        if let Pools::Postgres { parts, .. } = &self.pools {
+            parts.ensure().await?;
+        }
+        Ok(())
     }
 
     async fn ping(&self) -> Result<()> {
