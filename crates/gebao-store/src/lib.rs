@@ -138,9 +138,6 @@ pub trait Store: Send + Sync + 'static {
         max_attempts: u32,
         audit: NewAudit,
     ) -> Result<portal::CodeCheck>;
-    /// Every registered subject with its ledger, and the tombstones, in one snapshot: how a
-    /// starting instance fills its memory.
-    async fn load_all(&self) -> Result<Loaded>;
     /// Where the ledger and the change feed end now: `(ledger seq, change seq)`. A starting
     /// instance reads them before [`Store::load_page`] and follows the feed from them, so
     /// nothing written meanwhile is missed.

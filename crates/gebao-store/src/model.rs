@@ -541,13 +541,3 @@ pub struct Change {
     pub change: ChangeKind,
     pub at_ms: i64,
 }
-
-/// Everything a starting instance loads, read in one snapshot, with the positions of the
-/// ledger and the change feed it reflects.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    pub subjects: Vec<(Subject, Vec<ConsentRow>)>,
-    pub tombstones: Vec<Tombstone>,
-    pub ledger_seq: i64,
-    pub change_seq: i64,
-}

@@ -146,10 +146,15 @@ async fn consent_ledger(env: Env) {
     );
     assert!(s.consents_of("nobody").await.unwrap().is_empty());
 
-    let loaded = s.load_all().await.unwrap();
+    // A starting instance's pages: every subject with its records up to the ledger seq given.
+    let page = s.load_page("", 100, i64::MAX).await.unwrap();
     let shape: BTreeMap<String, Vec<i64>> =
-        loaded.subjects.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|r| r.seq).collect())).collect();
+        page.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|r| r.seq).collect())).collect();
     assert_eq!(shape, BTreeMap::from([("s0".into(), vec![1, 3, 4]), ("s1".into(), vec![2, 5]), ("s2".into(), vec![])]));
+    let upto: Vec<usize> = s.load_page("", 100, 3).await.unwrap().iter().map(|(_, rows)| rows.len()).collect();
+    assert_eq!(upto, [2, 1, 0], "records after the position are left to the change feed");
+    assert_eq!(s.load_page("s0", 1, i64::MAX).await.unwrap()[0].0.id, "s1", "pages by id");
+    assert_eq!(s.positions().await.unwrap().0, 5);
 
     // One audit entry per consent, in the same order.
     let log = s.audit_after(audit_before as i64, 1000).await.unwrap();

@@ -360,48 +360,6 @@ impl Store for SqlStore {
         Ok(out.map(|e| SubjectOutcome::Erased { tombstone: e.tombstone, pseudonym: e.pseudonym }))
     }
 
-    async fn load_all(&self) -> Result<Loaded> {
-        in_read!(self, |tx, k| async move {
-            let sql = format!("SELECT {} FROM subjects", subjects::SUBJECT_COLS);
-            let subjects: Vec<Subject> = tx
-                .all(&sql, Vec::new())
-                .await?
-                .iter()
-                .map(|r| subjects::SubjectRow::read(r)?.decode(k))
-                .collect::<Result<_>>()?;
-            let sql = format!("SELECT {} WHERE s.key IS NOT NULL ORDER BY c.seq", consents::CONSENT_JOIN);
-            let rows: Vec<ConsentRow> =
-                tx.all(&sql, Vec::new()).await?.iter().map(consents::joined).collect::<Result<_>>()?;
-            let tombstones = tx
-                .all("SELECT key, erased_ms FROM tombstones", Vec::new())
-                .await?
-                .iter()
-                .map(subjects::tombstone_of)
-                .collect::<Result<_>>()?;
-            let (ledger_seq, _) = audit::read_head(tx, Chain::Consents).await?;
-            let change_seq: i64 = tx
-                .opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new())
-                .await?
-                .map(|r| r.get("seq"))
-                .transpose()?
-                .unwrap_or(0);
-            let mut by: std::collections::HashMap<SubjectKey, Vec<ConsentRow>> = std::collections::HashMap::new();
-            for c in rows {
-                if let Some(key) = c.subject_key {
-                    by.entry(key).or_default().push(c);
-                }
-            }
-            let subjects = subjects
-                .into_iter()
-                .map(|s| {
-                    let rows = by.remove(&s.key).unwrap_or_default();
-                    (s, rows)
-                })
-                .collect();
-            Ok::<_, StoreError>(Loaded { subjects, tombstones, ledger_seq, change_seq })
-        })
-    }
-
     async fn positions(&self) -> Result<(i64, i64)> {
         in_read!(self, |tx, _k| async move {
             let (ledger_seq, _) = audit::read_head(tx, Chain::Consents).await?;
