@@ -234,10 +234,19 @@ impl Shard {
         self.entry_at(n)
     }
 
-    /// The entry number of `key`, made empty when new (`true`).
+    /// The entry number of `key`, made empty when new (`true`). One probe of the index.
     pub fn find_or_insert(&mut self, key: &[u8; 16]) -> (u32, bool) {
-        if let Some(n) = self.find(key) {
-            return (n, false);
+        if (self.count as usize + 1) * 4 > self.index.len() * 3 {
+            self.reserve(self.count + 1);
+        }
+        let mask = self.index.len() - 1;
+        let mut i = home(key, mask);
+        loop {
+            match self.index[i] {
+                0 => break,
+                n if self.entry_at(n - 1).key == *key => return (n - 1, false),
+                _ => i = (i + 1) & mask,
+            }
         }
         let n = self.count;
         let entry = Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() };
@@ -249,29 +258,26 @@ impl Shard {
                 self.entries.push(chunk);
             }
         }
+        self.index[i] = n + 1;
         self.count += 1;
-        if (self.count as usize) * 4 > self.index.len() * 3 {
-            self.grow_index();
-        } else {
-            self.index_insert(n);
-        }
         (n, true)
     }
 
-    fn index_insert(&mut self, n: u32) {
-        let mask = self.index.len() - 1;
-        let mut i = home(&self.entry_at(n).key, mask);
-        while self.index[i] != 0 {
-            i = (i + 1) & mask;
+    /// Makes the index large enough for `count` entries (at most ¾ full), so that filling
+    /// a shard of known size never rebuilds it.
+    pub fn reserve(&mut self, count: u32) {
+        let size = (count as usize * 4 / 3 + 1).next_power_of_two().max(16);
+        if size <= self.index.len() {
+            return;
         }
-        self.index[i] = n + 1;
-    }
-
-    fn grow_index(&mut self) {
-        let size = (self.count as usize * 4 / 3 + 1).next_power_of_two().max(16);
         self.index = vec![0; size];
+        let mask = size - 1;
         for n in 0..self.count {
-            self.index_insert(n);
+            let mut i = home(&self.entry_at(n).key, mask);
+            while self.index[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.index[i] = n + 1;
         }
     }
 

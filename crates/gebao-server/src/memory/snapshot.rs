@@ -271,6 +271,7 @@ fn decode_shard(b: &[u8], shard: &mut Shard) -> Option<()> {
         .map(|_| serde_json::from_str::<ConsentScope>(&r.string()?).ok().map(|s| ScopeId::of(&s).0))
         .collect::<Option<Vec<u32>>>()?;
     let count = r.u32()?;
+    shard.reserve(count);
     let mut run = Vec::new();
     for _ in 0..count {
         let key: [u8; 16] = r.take(16)?.try_into().ok()?;
