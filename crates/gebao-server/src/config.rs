@@ -35,6 +35,9 @@ pub struct ServerConfig {
     pub snapshot: Option<Snapshot>,
     /// How often the snapshot is written while serving (and always at shutdown).
     pub snapshot_interval: Duration,
+    /// Records per partition of the ledger and the audit log on PostgreSQL, for the
+    /// partitions created from now on (`None`: 10,000,000).
+    pub partition_rows: Option<std::num::NonZeroU32>,
     /// Most consent records committed in one transaction by the group-commit writer.
     pub batch_max: usize,
     /// Requests waiting for the writer before new ones wait for room (back-pressure).
@@ -233,6 +236,7 @@ impl ServerConfig {
             sync_interval: Duration::from_millis(250),
             snapshot: None,
             snapshot_interval: Duration::from_secs(600),
+            partition_rows: None,
             batch_max: 1000,
             queue_capacity: 16 * 1024,
             key_cache_ttl: Duration::from_secs(300),
@@ -312,6 +316,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("sync_interval", &self.sync_interval)
             .field("snapshot", &self.snapshot)
             .field("snapshot_interval", &self.snapshot_interval)
+            .field("partition_rows", &self.partition_rows)
             .field("batch_max", &self.batch_max)
             .field("queue_capacity", &self.queue_capacity)
             .field("key_cache_ttl", &self.key_cache_ttl)

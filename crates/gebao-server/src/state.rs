@@ -124,7 +124,8 @@ impl AppState {
 /// Opens the store and fills the state; see the module doc for the steps.
 pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let started = Instant::now();
-    let store: Arc<dyn Store> = Arc::from(gebao_store::open(&config.database_url, config.keys.clone()).await?);
+    let store: Arc<dyn Store> =
+        Arc::from(gebao_store::open_with(&config.database_url, config.keys.clone(), config.partition_rows).await?);
     store.migrate().await?;
     ensure_first_version(store.as_ref(), config).await?;
     let metas = store.policy_versions().await?;

@@ -366,5 +366,19 @@ pub trait Store: Send + Sync + 'static {
 
 /// Opens the store for a URL: `sqlite://PATH` (or a plain path) or `postgres://…`.
 pub async fn open(url: &str, keys: crypto::Keys) -> Result<Box<dyn Store>> {
-    Ok(Box::new(SqlStore::open(url, keys).await?))
+    open_with(url, keys, None).await
+}
+
+/// [`open`], with the records per partition of the ledger and the audit log on PostgreSQL
+/// for the partitions this store creates (`None`: 10,000,000; see `docs/scale.md`).
+pub async fn open_with(
+    url: &str,
+    keys: crypto::Keys,
+    partition_rows: Option<std::num::NonZeroU32>,
+) -> Result<Box<dyn Store>> {
+    let store = SqlStore::open(url, keys).await?;
+    Ok(Box::new(match partition_rows {
+        Some(rows) => store.with_partition_rows(rows),
+        None => store,
+    }))
 }

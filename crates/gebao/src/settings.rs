@@ -132,6 +132,9 @@ settings! {
     snapshot: Option<String> = None => "<SQLite file>.memory; none on PostgreSQL", "GEBAO_SNAPSHOT", secret = false;
     /// How often the snapshot is written while serving, in seconds (and at shutdown).
     snapshot_every_s: u64 = 600 => "600", "GEBAO_SNAPSHOT_EVERY_S", secret = false;
+    /// Records per partition of the ledger and the audit log on PostgreSQL (docs/scale.md),
+    /// for the partitions created from now on.
+    partition_rows: u32 = 10_000_000 => "10000000", "GEBAO_PARTITION_ROWS", secret = false;
     /// Most consent records committed in one transaction.
     batch_max: usize = 1000 => "1000", "GEBAO_BATCH_MAX", secret = false;
     /// Largest accepted request body, in bytes.

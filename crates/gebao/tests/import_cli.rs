@@ -135,3 +135,42 @@ fn import_on_postgres() {
         import_users_and_consents(&b);
     }
 }
+
+/// `partition_rows` (GEBAO_PARTITION_ROWS) sizes the partitions of the ledger and the audit
+/// log that the server and the import create on PostgreSQL.
+#[test]
+fn partitions_have_the_configured_size_on_postgres() {
+    let Some(mut backend) = Backend::postgres() else { return };
+    backend.serve_env.push(("GEBAO_PARTITION_ROWS".into(), "100".into()));
+    drop(Server::start(&backend));
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, lines: Vec<String>| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, lines.join("\n")).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let users = write("users.jsonl", (0..250).map(|i| json!({ "id": format!("u{i}") }).to_string()).collect());
+    let consents = write(
+        "consents.jsonl",
+        (0..250)
+            .map(|i| json!({ "subject": format!("u{i}"), "action": "grant", "scope": { "kind": "purpose", "purpose": "recommend" } }).to_string())
+            .collect(),
+    );
+    for (what, file) in [("subjects", &users), ("consents", &consents)] {
+        gebao().env("GEBAO_PARTITION_ROWS", "100").args(["import", what, file]).args(backend.args()).assert().success();
+    }
+    let url = &backend.pg.as_ref().unwrap().url;
+    let out = std::process::Command::new("psql")
+        .args([url.as_str(), "-qAtc"])
+        .arg(
+            "SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''(-?[0-9]+)''\\)'))[1]::bigint \
+                  - (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''(-?[0-9]+)''\\)'))[1]::bigint \
+             FROM pg_partition_tree('consents') t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
+        )
+        .output()
+        .expect("psql");
+    let sizes: Vec<i64> = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect();
+    assert!(sizes.len() >= 4, "250 records and two partitions of room: {sizes:?}");
+    assert!(sizes.iter().all(|s| *s == 100), "every partition holds 100 records: {sizes:?}");
+    gebao().args(["audit", "verify"]).args(backend.args()).assert().success();
+}

@@ -86,6 +86,7 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
         path => gebao_server::config::Snapshot::File(path.into()),
     });
     config.snapshot_interval = Duration::from_secs(s.snapshot_every_s.max(1));
+    config.partition_rows = std::num::NonZeroU32::new(s.partition_rows);
     config.body_limit = s.body_limit;
     config.key_cache_ttl = Duration::from_secs(s.key_cache_ttl_s);
     config.sweep_interval = s.sweep_every.as_deref().map(parse_every).transpose().map_err(anyhow::Error::msg)?;

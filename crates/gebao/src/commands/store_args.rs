@@ -20,6 +20,10 @@ pub struct StoreArgs {
     /// PostgreSQL URL (postgres://user@host/db). Without it, gebao uses SQLite in the data directory.
     #[arg(long, env = "GEBAO_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Records per partition of the ledger and the audit log on PostgreSQL, for the
+    /// partitions this command creates (default 10000000).
+    #[arg(long, env = "GEBAO_PARTITION_ROWS", global = true)]
+    pub partition_rows: Option<std::num::NonZeroU32>,
 }
 
 impl StoreArgs {
@@ -48,7 +52,7 @@ impl StoreArgs {
     pub async fn open(&self) -> Result<Box<dyn Store>> {
         let keys = self.keys()?;
         let url = self.url();
-        let store = gebao_store::open(&url, keys)
+        let store = gebao_store::open_with(&url, keys, self.partition_rows)
             .await
             .with_context(|| format!("cannot open the store at `{}`", redact(&url)))?;
         store.migrate().await.context("cannot migrate the store")?;
