@@ -47,9 +47,12 @@ pub async fn run(
 ) {
     let mut day = today();
     let mut saved = std::time::Instant::now();
-    // The snapshot is written by this task because it owns the cursors: the state holds
-    // at least everything up to them when the snapshot is taken.
+    // The snapshot is started by this task because it owns the cursors: the state holds
+    // at least everything up to them when the snapshot is taken, and only grows newer while
+    // it is written — in a task of its own, so that following the other instances never
+    // waits for it (ten million subjects take seconds to write).
     let mut saved_at = cursors;
+    let mut writing: Option<tokio::task::JoinHandle<()>> = None;
     loop {
         let woken = tokio::select! {
             woken = state.store.wait_for_changes(every) => woken,
@@ -67,10 +70,15 @@ pub async fn run(
         if let Some(saving) = &saving
             && saved.elapsed() >= saving.every
             && cursors != saved_at
+            && writing.as_ref().is_none_or(|w| w.is_finished())
         {
-            save(&state, saving, cursors).await;
+            let (st, saving) = (state.clone(), saving.clone());
+            writing = Some(tokio::spawn(async move { save(&st, &saving, cursors).await }));
             (saved, saved_at) = (std::time::Instant::now(), cursors);
         }
+    }
+    if let Some(w) = writing {
+        let _ = w.await;
     }
     if let Some(saving) = &saving {
         // What the writer committed while stopping is in memory; read the rest, then save.

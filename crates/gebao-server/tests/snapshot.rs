@@ -15,6 +15,7 @@ gebao_testkit::on_both_engines!(crate::common::run; a_restart_reads_the_snapshot
 async fn start(k: &Kit, file: &std::path::Path) -> Server {
     let mut cfg = k.config();
     cfg.snapshot = Some(Snapshot::File(file.to_owned()));
+    cfg.snapshot_interval = std::time::Duration::from_millis(100);
     Server::start(cfg).await
 }
 
@@ -48,6 +49,9 @@ async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
     assert_eq!(before[2].1.as_deref(), Some("subject-restricted"));
     assert_eq!(before[3].1.as_deref(), Some("guardian-consent-missing"), "the age survives");
     assert_eq!(before[4].1.as_deref(), Some("subject-cancelled"));
+    // Written while serving, every `snapshot_interval` once something changed.
+    gebao_testkit::within(std::time::Duration::from_secs(5), || async { file.exists() }).await;
+    std::fs::remove_file(&file).unwrap();
     s.stop().await;
     assert!(file.exists(), "the snapshot is written at shutdown");
 

@@ -157,6 +157,11 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a batch of consent records in one transaction, extending the chain, with one
     /// audit entry per record. Either every record is stored or none is.
     async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>>;
+    /// Appends imported consent records (`gebao import`) in one transaction like
+    /// [`Store::append_consents`], with one audit entry for the batch (`audit`, its detail
+    /// completed with `first_seq`, `last_seq` and `records`) instead of one per record: the
+    /// ledger holds each record with its actor and time, and an import is one act.
+    async fn import_consents(&self, batch: Vec<NewConsent>, audit: NewAudit) -> Result<Vec<ConsentRow>>;
     /// Appends a website visitor's consent-banner choices in one transaction, like
     /// [`Store::append_consents`]: each record's `subject` is the visitor's random id, which
     /// the ledger holds only as its keyed `v_` pseudonym (never a registered subject).

@@ -40,6 +40,8 @@ pub enum AuditAction {
     SubjectGuardianErased,
     ConsentGrant,
     ConsentWithdraw,
+    /// A batch of consent records imported (`gebao import consents`).
+    ConsentImport,
     /// A privacy-centre sign-in link minted for a subject.
     PortalLink,
     /// A privacy-centre sign-in code sent to a subject's registered contact point.
@@ -99,7 +101,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const PLAIN: [(AuditAction, &'static str); 45] = [
+    const PLAIN: [(AuditAction, &'static str); 46] = [
         (AuditAction::KeyCreate, "key.create"),
         (AuditAction::KeyRevoke, "key.revoke"),
         (AuditAction::SubjectRegister, "subject.register"),
@@ -111,6 +113,7 @@ impl AuditAction {
         (AuditAction::SubjectGuardianErased, "subject.guardian-erased"),
         (AuditAction::ConsentGrant, "consent.grant"),
         (AuditAction::ConsentWithdraw, "consent.withdraw"),
+        (AuditAction::ConsentImport, "consent.import"),
         (AuditAction::PortalLink, "portal.link"),
         (AuditAction::PortalCode, "portal.code"),
         (AuditAction::PortalSignIn, "portal.sign-in"),

@@ -114,6 +114,28 @@ fn import_users_and_consents(backend: &Backend) {
         .json()
         .unwrap();
     assert_eq!(u5[0]["id"], "u5", "the re-imported phone is found by its blind index: {u5}");
+    // The import is one act in the audit log: one `consent.import` entry per batch, naming
+    // the records it appended (each of which the ledger holds with its actor and time).
+    let audit = backend.key("audit:read");
+    let mut imports = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: Value = client()
+            .get(format!("{}/v1/audit?after={after}&limit=500", server.base))
+            .bearer_auth(&audit)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        imports.extend(page["items"].as_array().unwrap().iter().filter(|e| e["action"] == "consent.import").cloned());
+        match page["next_after"].as_i64() {
+            Some(a) => after = a,
+            None => break,
+        }
+    }
+    assert_eq!(imports.len(), 1, "300 records in one batch: {imports:?}");
+    assert_eq!(imports[0]["detail"]["records"], 300, "{imports:?}");
+    assert_eq!(imports[0]["detail"]["lines"], json!([1, 300]), "{imports:?}");
     let history: Value = client()
         .get(format!("{}/v1/subjects/u7/consents", server.base))
         .bearer_auth(&token)

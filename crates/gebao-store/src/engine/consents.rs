@@ -15,10 +15,17 @@ use serde_json::{Value, json};
 pub(crate) const CONSENT_COLS: &str = "seq, subject, scope, action, policy_version, channel, evidence, \
      evidence_digest, by_guardian, actor, at_ms, prev_hash, hash";
 
+macro_rules! joined_cols {
+    () => {
+        "c.seq, c.subject, c.scope, c.action, c.policy_version, c.channel, c.evidence, c.evidence_digest, \
+         c.by_guardian, c.actor, c.at_ms, c.prev_hash, c.hash, s.key AS skey, s.id AS sid"
+    };
+}
+/// The columns [`joined`] reads, of `consents c` and `subjects s`.
+pub(crate) const JOINED_COLS: &str = joined_cols!();
 /// [`CONSENT_COLS`] of `consents c` with the live registration's key and id (`s`).
-pub(crate) const CONSENT_JOIN: &str = "c.seq, c.subject, c.scope, c.action, c.policy_version, c.channel, \
-     c.evidence, c.evidence_digest, c.by_guardian, c.actor, c.at_ms, c.prev_hash, c.hash, s.key AS skey, s.id AS sid \
-     FROM consents c LEFT JOIN subjects s ON s.pseudonym = c.subject";
+pub(crate) const CONSENT_JOIN: &str =
+    concat!(joined_cols!(), " FROM consents c LEFT JOIN subjects s ON s.pseudonym = c.subject");
 
 pub(crate) fn action_str(a: ConsentAction) -> &'static str {
     match a {
@@ -145,6 +152,29 @@ pub(crate) fn joined(r: &Row) -> Result<ConsentRow> {
 /// Appends a batch in one transaction: every record, its audit entry and the new chain head
 /// commit together, or nothing does (`NotFound` naming an unregistered subject).
 pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
+    append_audited(tx, keys, batch, Audited::PerRecord).await
+}
+
+/// Appends imported records like [`append`], with one audit entry for the batch.
+pub(crate) async fn import(
+    tx: &mut Tx,
+    keys: &Keys,
+    batch: Vec<NewConsent>,
+    audit: NewAudit,
+) -> Result<Vec<ConsentRow>> {
+    append_audited(tx, keys, batch, Audited::Batch(audit)).await
+}
+
+/// How the records of a write enter the audit log.
+enum Audited {
+    /// One entry per record (the API).
+    PerRecord,
+    /// One entry for the batch, its detail completed with the seqs and the count (an
+    /// import: the ledger holds each record with its actor and time).
+    Batch(NewAudit),
+}
+
+async fn append_audited(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>, audited: Audited) -> Result<Vec<ConsentRow>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -161,7 +191,7 @@ pub(crate) async fn append(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>) -> 
             .ok_or_else(|| StoreError::NotFound(format!("subject `{}`", c.subject)))?;
         named.push((c, Some(key), pseudonym));
     }
-    write(tx, keys, named, seq, prev).await
+    write(tx, keys, named, seq, prev, audited).await
 }
 
 /// Appends a banner visitor's choices (`subject` is the visitor's random id) in one
@@ -180,7 +210,7 @@ pub(crate) async fn append_visitors(tx: &mut Tx, keys: &Keys, batch: Vec<NewCons
             (c, None, pseudonym)
         })
         .collect();
-    write(tx, keys, named, seq, prev).await
+    write(tx, keys, named, seq, prev, Audited::PerRecord).await
 }
 
 /// Chains, inserts and audits records whose subjects are already named.
@@ -190,6 +220,7 @@ async fn write(
     named: Vec<(NewConsent, Option<SubjectKey>, String)>,
     mut seq: i64,
     mut prev: String,
+    audited: Audited,
 ) -> Result<Vec<ConsentRow>> {
     struct Write {
         row: ConsentRow,
@@ -254,32 +285,43 @@ async fn write(
         tx.exec_on("consent record", &sql, ps).await?;
     }
     audit::set_head(tx, keys, Chain::Consents, seq, &prev).await?;
-    let entries = writes
-        .iter()
-        .map(|w| {
-            let c = &w.row.record;
-            Entry::plain(NewAudit {
-                actor: c.actor.clone(),
-                action: match c.action {
-                    ConsentAction::Grant => AuditAction::ConsentGrant,
-                    ConsentAction::Withdraw => AuditAction::ConsentWithdraw,
-                },
-                target: match w.row.subject_key {
-                    Some(_) => format!("subject:{}", w.pseudonym),
-                    None => format!("visitor:{}", w.pseudonym),
-                },
-                reason: None,
-                detail: json!({
-                    "seq": w.row.seq,
-                    "scope": c.scope.to_string(),
-                    "policy_version": c.policy_version,
-                    "channel": c.channel,
-                    "by_guardian": c.by_guardian,
-                }),
-                at_ms: c.at_ms,
+    let entries = match audited {
+        Audited::Batch(mut a) => {
+            let (first, last) = (writes.first().map_or(0, |w| w.row.seq), seq);
+            let mut detail = json!({ "first_seq": first, "last_seq": last, "records": writes.len() });
+            if let (Some(d), Some(extra)) = (detail.as_object_mut(), a.detail.as_object()) {
+                d.extend(extra.clone());
+            }
+            a.detail = detail;
+            vec![Entry::plain(a)]
+        }
+        Audited::PerRecord => writes
+            .iter()
+            .map(|w| {
+                let c = &w.row.record;
+                Entry::plain(NewAudit {
+                    actor: c.actor.clone(),
+                    action: match c.action {
+                        ConsentAction::Grant => AuditAction::ConsentGrant,
+                        ConsentAction::Withdraw => AuditAction::ConsentWithdraw,
+                    },
+                    target: match w.row.subject_key {
+                        Some(_) => format!("subject:{}", w.pseudonym),
+                        None => format!("visitor:{}", w.pseudonym),
+                    },
+                    reason: None,
+                    detail: json!({
+                        "seq": w.row.seq,
+                        "scope": c.scope.to_string(),
+                        "policy_version": c.policy_version,
+                        "channel": c.channel,
+                        "by_guardian": c.by_guardian,
+                    }),
+                    at_ms: c.at_ms,
+                })
             })
-        })
-        .collect();
+            .collect(),
+    };
     audit::append(tx, keys, entries, Vec::new()).await?;
     tx.wake_others().await?;
     Ok(writes.into_iter().map(|w| w.row).collect())

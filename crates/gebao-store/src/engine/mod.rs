@@ -377,16 +377,21 @@ impl Store for SqlStore {
         in_read!(self, |tx, k| async move {
             let subjects = subjects::page(tx, k, after, limit).await?;
             let Some(last) = subjects.last().map(|s| s.id.clone()) else { return Ok(Vec::new()) };
+            // Driven from the page of subjects (their key range, then each one's records by
+            // the ledger's subject index), never from the ledger: no ORDER BY on seq, which
+            // would have the planner walk the whole ledger for every page.
             let sql = format!(
-                "SELECT {} WHERE s.id > $1 AND s.id <= $2 AND c.seq <= $3 ORDER BY c.seq",
-                consents::CONSENT_JOIN
+                "SELECT {} FROM subjects s JOIN consents c ON c.subject = s.pseudonym \
+                 WHERE s.id > $1 AND s.id <= $2 AND c.seq <= $3",
+                consents::JOINED_COLS
             );
-            let rows: Vec<ConsentRow> = tx
+            let mut rows: Vec<ConsentRow> = tx
                 .all(&sql, params![after, last.as_str(), ledger_seq])
                 .await?
                 .iter()
                 .map(consents::joined)
                 .collect::<Result<_>>()?;
+            rows.sort_unstable_by_key(|r| r.seq);
             let mut by: std::collections::HashMap<SubjectKey, Vec<ConsentRow>> = std::collections::HashMap::new();
             for c in rows {
                 if let Some(key) = c.subject_key {
@@ -423,6 +428,10 @@ impl Store for SqlStore {
 
     async fn append_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {
         in_write!(self, |tx, k| consents::append(tx, k, batch))
+    }
+
+    async fn import_consents(&self, batch: Vec<NewConsent>, audit: NewAudit) -> Result<Vec<ConsentRow>> {
+        in_write!(self, |tx, k| consents::import(tx, k, batch, audit))
     }
 
     async fn append_visitor_consents(&self, batch: Vec<NewConsent>) -> Result<Vec<ConsentRow>> {

@@ -149,7 +149,16 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             let mut done = 0;
             for chunk in batch.chunks(args.batch as usize) {
                 let items = chunk.iter().map(|(_, c)| c.clone()).collect();
-                if let Err(e) = store.append_consents(items).await {
+                let lines = (chunk[0].0, chunk[chunk.len() - 1].0);
+                let audit = NewAudit {
+                    actor: ACTOR.into(),
+                    action: AuditAction::ConsentImport,
+                    target: String::new(),
+                    reason: Some("bulk import".into()),
+                    detail: serde_json::json!({ "file": file.display().to_string(), "lines": [lines.0, lines.1] }),
+                    at_ms: now,
+                };
+                if let Err(e) = store.import_consents(items, audit).await {
                     // Name the line of a subject the store does not know.
                     let line = match &e {
                         StoreError::NotFound(what) => chunk
