@@ -54,6 +54,12 @@ async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
     std::fs::remove_file(&file).unwrap();
     s.stop().await;
     assert!(file.exists(), "the snapshot is written at shutdown");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by gebao's user only");
+    }
 
     // Written while no instance with the snapshot runs: the ledger's tail.
     let mut other = k.config();

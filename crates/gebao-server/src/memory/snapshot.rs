@@ -60,7 +60,7 @@ fn damaged(what: &str) -> Refused {
 /// file, synced and renamed: a crash leaves the previous snapshot whole).
 pub fn write(path: &Path, keys: &Keys, subjects: &Subjects, header: &Header) -> std::io::Result<u64> {
     let tmp = temp_path(path);
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, create_private(&tmp)?);
     let mut head = Vec::new();
     header.encode(&mut head);
     out.write_all(MAGIC)?;
@@ -91,6 +91,16 @@ pub fn write(path: &Path, keys: &Keys, subjects: &Subjects, header: &Header) -> 
         std::fs::File::open(dir)?.sync_all()?;
     }
     Ok(offset + table.len() as u64 + 40)
+}
+
+/// The file, readable and writable by gebao's user only: it holds users' consents and ages
+/// (by keyed hash, never by id).
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn temp_path(path: &Path) -> PathBuf {
