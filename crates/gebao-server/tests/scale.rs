@@ -7,12 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use gebao_core::calendar::Calendar;
-use gebao_core::decision::{ConsentAction, ConsentScope, DecisionQuery, Engine, SubjectStatus};
+use gebao_core::decision::{ConsentAction, ConsentRecord, ConsentScope, DecisionQuery, Engine, SubjectStatus};
 use gebao_core::ids::PurposeId;
 use gebao_server::memory::Subjects;
 use gebao_server::memory::snapshot::{self, Header};
+use gebao_store::Subject;
 use gebao_store::crypto::{Keys, SubjectKey};
-use gebao_store::{ConsentRow, NewConsent, Subject};
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -74,27 +74,18 @@ fn decision_state_at_scale() {
     let subjects = Subjects::new();
     let base = rss_bytes();
     let started = Instant::now();
-    let mut rows: Vec<ConsentRow> = Vec::with_capacity(5);
+    let mut rows: Vec<(i64, ConsentRecord)> = Vec::with_capacity(5);
     for i in 0..n {
         rows.clear();
         for (j, scope) in scopes.iter().enumerate() {
-            rows.push(ConsentRow {
-                seq: (i * 5 + j as u64) as i64 + 1,
-                record: NewConsent {
-                    subject: String::new(),
-                    scope: scope.clone(),
-                    action: ConsentAction::Grant,
-                    policy_version: 1,
-                    channel: String::new(),
-                    evidence: serde_json::Value::Null,
-                    by_guardian: false,
-                    actor: String::new(),
-                    at_ms: 1_760_000_000_000,
-                },
-                subject_key: Some(key(i)),
-                prev_hash: String::new(),
-                hash: String::new(),
-            });
+            let record = ConsentRecord {
+                scope: scope.clone(),
+                action: ConsentAction::Grant,
+                policy_version: 1,
+                at_ms: 1_760_000_000_000,
+                by_guardian: false,
+            };
+            rows.push(((i * 5 + j as u64) as i64 + 1, record));
         }
         subjects.load_subject(&subject(i), &rows);
     }

@@ -143,9 +143,14 @@ pub trait Store: Send + Sync + 'static {
     /// nothing written meanwhile is missed.
     async fn positions(&self) -> Result<(i64, i64)>;
     /// A page of registered subjects, by id after `after`, each with its ledger records up
-    /// to `ledger_seq`, oldest first: how a starting instance fills its memory without
-    /// holding the whole ledger at once.
-    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<(Subject, Vec<ConsentRow>)>>;
+    /// to `ledger_seq` (seq and what the engine needs of it), oldest first: how a starting
+    /// instance fills its memory without holding the whole ledger at once.
+    async fn load_page(
+        &self,
+        after: &str,
+        limit: i64,
+        ledger_seq: i64,
+    ) -> Result<Vec<(Subject, Vec<(i64, gebao_core::decision::ConsentRecord)>)>>;
     /// Tombstones of erased subjects, by key after `after`, at most `limit`.
     async fn tombstones_after(&self, after: &crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>>;
     /// The hash of the ledger record `seq` and of the audit entry `audit_seq` (`None` when

@@ -149,7 +149,7 @@ async fn consent_ledger(env: Env) {
     // A starting instance's pages: every subject with its records up to the ledger seq given.
     let page = s.load_page("", 100, i64::MAX).await.unwrap();
     let shape: BTreeMap<String, Vec<i64>> =
-        page.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|r| r.seq).collect())).collect();
+        page.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|(seq, _)| *seq).collect())).collect();
     assert_eq!(shape, BTreeMap::from([("s0".into(), vec![1, 3, 4]), ("s1".into(), vec![2, 5]), ("s2".into(), vec![])]));
     let upto: Vec<usize> = s.load_page("", 100, 3).await.unwrap().iter().map(|(_, rows)| rows.len()).collect();
     assert_eq!(upto, [2, 1, 0], "records after the position are left to the change feed");

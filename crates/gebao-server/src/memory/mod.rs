@@ -60,14 +60,17 @@ fn registration(pseudonym: &str) -> u64 {
 }
 
 fn slot(row: &ConsentRow) -> Slot {
-    let r = row.to_engine();
+    slot_of(row.seq, &row.to_engine())
+}
+
+fn slot_of(seq: i64, r: &gebao_core::decision::ConsentRecord) -> Slot {
     let entry = gebao_core::decision::ConsentEntry {
         granted: r.action == gebao_core::decision::ConsentAction::Grant,
         policy_version: r.policy_version,
         at_ms: r.at_ms,
         by_guardian: r.by_guardian,
     };
-    Slot::new(row.seq, ScopeId::of(&r.scope), entry)
+    Slot::new(seq, ScopeId::of(&r.scope), entry)
 }
 
 /// What decisions read of a subject held in memory.
@@ -192,10 +195,10 @@ impl Subjects {
 
     /// A subject read at start-up with its records, in ledger order: its consents are put
     /// in one run of their exact size.
-    pub fn load_subject(&self, s: &Subject, rows: &[ConsentRow]) {
+    pub fn load_subject(&self, s: &Subject, rows: &[(i64, gebao_core::decision::ConsentRecord)]) {
         let mut slots: Vec<Slot> = Vec::with_capacity(rows.len());
-        for row in rows {
-            let new = slot(row);
+        for (seq, record) in rows {
+            let new = slot_of(*seq, record);
             match slots.iter_mut().find(|held| held.scope == new.scope) {
                 Some(held) if held.seq < new.seq => *held = new,
                 Some(_) => {}

@@ -9,23 +9,16 @@ use crate::chain::{Chain, ConsentFields, digest};
 use crate::crypto::{Keys, SubjectKey};
 use crate::model::*;
 use crate::{Result, StoreError};
-use gebao_core::decision::{ConsentAction, ConsentScope};
+use gebao_core::decision::{ConsentAction, ConsentRecord, ConsentScope};
 use serde_json::{Value, json};
 
 pub(crate) const CONSENT_COLS: &str = "seq, subject, scope, action, policy_version, channel, evidence, \
      evidence_digest, by_guardian, actor, at_ms, prev_hash, hash";
 
-macro_rules! joined_cols {
-    () => {
-        "c.seq, c.subject, c.scope, c.action, c.policy_version, c.channel, c.evidence, c.evidence_digest, \
-         c.by_guardian, c.actor, c.at_ms, c.prev_hash, c.hash, s.key AS skey, s.id AS sid"
-    };
-}
-/// The columns [`joined`] reads, of `consents c` and `subjects s`.
-pub(crate) const JOINED_COLS: &str = joined_cols!();
 /// [`CONSENT_COLS`] of `consents c` with the live registration's key and id (`s`).
-pub(crate) const CONSENT_JOIN: &str =
-    concat!(joined_cols!(), " FROM consents c LEFT JOIN subjects s ON s.pseudonym = c.subject");
+pub(crate) const CONSENT_JOIN: &str = "c.seq, c.subject, c.scope, c.action, c.policy_version, c.channel, \
+     c.evidence, c.evidence_digest, c.by_guardian, c.actor, c.at_ms, c.prev_hash, c.hash, s.key AS skey, s.id AS sid \
+     FROM consents c LEFT JOIN subjects s ON s.pseudonym = c.subject";
 
 pub(crate) fn action_str(a: ConsentAction) -> &'static str {
     match a {
@@ -147,6 +140,27 @@ pub(crate) fn joined(r: &Row) -> Result<ConsentRow> {
         _ => None,
     };
     StoredConsent::read(r)?.decode(live)
+}
+
+/// What a starting instance reads of each record: what the engine needs, and the subject's
+/// key (no evidence, hashes or actor: at millions of records, every column is allocations).
+pub(crate) const LEAN_COLS: &str = "c.seq, c.scope, c.action, c.policy_version, c.by_guardian, c.at_ms, s.key AS skey";
+
+/// A row of [`LEAN_COLS`].
+pub(crate) fn lean(r: &Row) -> Result<(SubjectKey, i64, ConsentRecord)> {
+    let key: Vec<u8> = r.get("skey")?;
+    let key =
+        SubjectKey::from_slice(&key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?;
+    let (scope, action): (String, String) = (r.get("scope")?, r.get("action")?);
+    let policy_version: i64 = r.get("policy_version")?;
+    let record = ConsentRecord {
+        scope: from_json(&scope, "consent scope")?,
+        action: parse_action(&action)?,
+        policy_version: u32::try_from(policy_version).unwrap_or(0),
+        at_ms: r.get("at_ms")?,
+        by_guardian: r.get("by_guardian")?,
+    };
+    Ok((key, r.get("seq")?, record))
 }
 
 /// Appends a batch in one transaction: every record, its audit entry and the new chain head

@@ -42,7 +42,7 @@ use crate::request::*;
 use crate::{Result, Store, StoreError};
 use async_trait::async_trait;
 use db::{Pools, params};
-use gebao_core::decision::SubjectStatus;
+use gebao_core::decision::{ConsentRecord, SubjectStatus};
 use gebao_core::requests::RequestKind;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -373,7 +373,12 @@ impl Store for SqlStore {
         })
     }
 
-    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<(Subject, Vec<ConsentRow>)>> {
+    async fn load_page(
+        &self,
+        after: &str,
+        limit: i64,
+        ledger_seq: i64,
+    ) -> Result<Vec<(Subject, Vec<(i64, ConsentRecord)>)>> {
         in_read!(self, |tx, k| async move {
             let subjects = subjects::page(tx, k, after, limit).await?;
             let Some(last) = subjects.last().map(|s| s.id.clone()) else { return Ok(Vec::new()) };
@@ -383,20 +388,19 @@ impl Store for SqlStore {
             let sql = format!(
                 "SELECT {} FROM subjects s JOIN consents c ON c.subject = s.pseudonym \
                  WHERE s.id > $1 AND s.id <= $2 AND c.seq <= $3",
-                consents::JOINED_COLS
+                consents::LEAN_COLS
             );
-            let mut rows: Vec<ConsentRow> = tx
+            let mut rows = tx
                 .all(&sql, params![after, last.as_str(), ledger_seq])
                 .await?
                 .iter()
-                .map(consents::joined)
-                .collect::<Result<_>>()?;
-            rows.sort_unstable_by_key(|r| r.seq);
-            let mut by: std::collections::HashMap<SubjectKey, Vec<ConsentRow>> = std::collections::HashMap::new();
-            for c in rows {
-                if let Some(key) = c.subject_key {
-                    by.entry(key).or_default().push(c);
-                }
+                .map(consents::lean)
+                .collect::<Result<Vec<_>>>()?;
+            rows.sort_unstable_by_key(|(_, seq, _)| *seq);
+            let mut by: std::collections::HashMap<SubjectKey, Vec<(i64, ConsentRecord)>> =
+                std::collections::HashMap::new();
+            for (key, seq, record) in rows {
+                by.entry(key).or_default().push((seq, record));
             }
             Ok::<_, StoreError>(
                 subjects
