@@ -275,15 +275,11 @@ impl ServerConfig {
         match &self.snapshot {
             Some(Snapshot::File(p)) => Some(p.clone()),
             Some(Snapshot::Off) => None,
-            None => {
-                let url = &self.database_url;
-                if url.starts_with("postgres") || url.contains(":memory:") || url.contains("mode=memory") {
-                    return None;
-                }
-                let file = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-                let file = file.split('?').next().unwrap_or(file);
-                Some(PathBuf::from(format!("{file}.memory")))
-            }
+            None => gebao_store::sqlite_file(&self.database_url).map(|file| {
+                let mut name = file.into_os_string();
+                name.push(".memory");
+                PathBuf::from(name)
+            }),
         }
     }
 }
@@ -348,6 +344,24 @@ impl std::fmt::Debug for RequestsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_snapshot_lies_beside_the_sqlite_file_the_store_opens() {
+        let at = |url: &str| ServerConfig::new(url, Keys::from_master(&[1; 32])).snapshot_path();
+        let beside = Some(PathBuf::from("/var/lib/gebao/gebao.db.memory"));
+        assert_eq!(at("sqlite:///var/lib/gebao/gebao.db"), beside);
+        assert_eq!(at("sqlite:///var/lib/gebao/gebao.db?mode=rwc"), beside);
+        assert_eq!(at("/var/lib/gebao/gebao.db"), beside);
+        assert_eq!(at("postgres://gebao@db/gebao"), None, "PostgreSQL: only when configured");
+        assert_eq!(at("postgresql://gebao@db/gebao"), None);
+        assert_eq!(at("sqlite::memory:"), None);
+        let mut c = ServerConfig::new("postgres://gebao@db/gebao", Keys::from_master(&[1; 32]));
+        c.snapshot = Some(Snapshot::File("/srv/state.memory".into()));
+        assert_eq!(c.snapshot_path(), Some(PathBuf::from("/srv/state.memory")));
+        c.database_url = "sqlite:///var/lib/gebao/gebao.db".into();
+        c.snapshot = Some(Snapshot::Off);
+        assert_eq!(c.snapshot_path(), None);
+    }
 
     #[test]
     fn debug_shows_no_secret() {

@@ -34,7 +34,7 @@ pub mod request;
 pub mod staff;
 pub mod termination;
 
-pub use engine::SqlStore;
+pub use engine::{SqlStore, sqlite_file};
 pub use error::StoreError;
 pub use model::*;
 pub use outbox::{Channel, NewOutbox, OutboxItem, OutboxKind, OutboxState, Outcome};

@@ -68,6 +68,25 @@ impl std::fmt::Debug for SqlStore {
     }
 }
 
+/// The SQLite options of a store URL: `sqlite://PATH`, `sqlite:PATH` or a plain file path.
+fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
+    Ok(if url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(url)?
+    } else {
+        SqliteConnectOptions::new().filename(url)
+    })
+}
+
+/// The file a store URL names, read as [`SqlStore::open`] reads it; `None` for PostgreSQL, an
+/// in-memory database or a URL that does not parse.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if postgres || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    sqlite_options(url).ok().map(|o| o.get_filename().to_owned())
+}
+
 impl SqlStore {
     /// Opens the store at `url`: `postgres://…`, or `sqlite://PATH`, `sqlite:PATH` or a plain
     /// file path (created if missing). Does not migrate: call [`Store::migrate`].
@@ -82,12 +101,7 @@ impl SqlStore {
             let parts = std::sync::Arc::new(partitions::Partitions::new(pool.clone()));
             Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None), parts }
         } else {
-            let opts = if url.starts_with("sqlite:") {
-                SqliteConnectOptions::from_str(url)?
-            } else {
-                SqliteConnectOptions::new().filename(url)
-            };
-            let opts = opts
+            let opts = sqlite_options(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
