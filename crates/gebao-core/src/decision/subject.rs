@@ -55,6 +55,18 @@ pub struct ConsentEntry {
     pub by_guardian: bool,
 }
 
+impl ConsentEntry {
+    /// What a ledger record leaves as the latest consent of its scope.
+    pub fn of(r: &ConsentRecord) -> ConsentEntry {
+        ConsentEntry {
+            granted: r.action == ConsentAction::Grant,
+            policy_version: r.policy_version,
+            at_ms: r.at_ms,
+            by_guardian: r.by_guardian,
+        }
+    }
+}
+
 /// Everything the engine knows of a subject, as a plain value (for embedding the engine).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubjectState {
@@ -74,12 +86,7 @@ pub struct SubjectState {
 impl SubjectState {
     /// Applies a ledger record; records must be applied in ledger order.
     pub fn apply(&mut self, r: &ConsentRecord) {
-        let entry = ConsentEntry {
-            granted: r.action == ConsentAction::Grant,
-            policy_version: r.policy_version,
-            at_ms: r.at_ms,
-            by_guardian: r.by_guardian,
-        };
+        let entry = ConsentEntry::of(r);
         let id = ScopeId::of(&r.scope);
         match self.consents.iter_mut().find(|(s, _)| *s == id) {
             Some((_, held)) => *held = entry,

@@ -64,13 +64,7 @@ fn slot(row: &ConsentRow) -> Slot {
 }
 
 fn slot_of(seq: i64, r: &gebao_core::decision::ConsentRecord) -> Slot {
-    let entry = gebao_core::decision::ConsentEntry {
-        granted: r.action == gebao_core::decision::ConsentAction::Grant,
-        policy_version: r.policy_version,
-        at_ms: r.at_ms,
-        by_guardian: r.by_guardian,
-    };
-    Slot::new(seq, ScopeId::of(&r.scope), entry)
+    Slot::new(seq, ScopeId::of(&r.scope), gebao_core::decision::ConsentEntry::of(r))
 }
 
 /// What decisions read of a subject held in memory.
