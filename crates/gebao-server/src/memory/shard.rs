@@ -212,12 +212,18 @@ impl Shard {
         if self.index.is_empty() {
             return None;
         }
+        self.probe(key).ok()
+    }
+
+    /// Linear probing from `key`'s home slot: its entry number, or the empty slot where it
+    /// would go. The index must not be empty (it is never full).
+    fn probe(&self, key: &[u8; 16]) -> Result<u32, usize> {
         let mask = self.index.len() - 1;
         let mut i = home(key, mask);
         loop {
             match self.index[i] {
-                0 => return None,
-                n if self.entry_at(n - 1).key == *key => return Some(n - 1),
+                0 => return Err(i),
+                n if self.entry_at(n - 1).key == *key => return Ok(n - 1),
                 _ => i = (i + 1) & mask,
             }
         }
@@ -239,15 +245,10 @@ impl Shard {
         if (self.count as usize + 1) * 4 > self.index.len() * 3 {
             self.reserve(self.count + 1);
         }
-        let mask = self.index.len() - 1;
-        let mut i = home(key, mask);
-        loop {
-            match self.index[i] {
-                0 => break,
-                n if self.entry_at(n - 1).key == *key => return (n - 1, false),
-                _ => i = (i + 1) & mask,
-            }
-        }
+        let i = match self.probe(key) {
+            Ok(n) => return (n, false),
+            Err(empty) => empty,
+        };
         let n = self.count;
         let entry = Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() };
         match self.entries.last_mut() {
@@ -271,13 +272,11 @@ impl Shard {
             return;
         }
         self.index = vec![0; size];
-        let mask = size - 1;
         for n in 0..self.count {
-            let mut i = home(&self.entry_at(n).key, mask);
-            while self.index[i] != 0 {
-                i = (i + 1) & mask;
+            // Keys are distinct: the probe ends on an empty slot.
+            if let Err(i) = self.probe(&self.entry_at(n).key) {
+                self.index[i] = n + 1;
             }
-            self.index[i] = n + 1;
         }
     }
 
