@@ -14,7 +14,9 @@ use crate::state::AppState;
 use crate::versions::today;
 use crate::writer;
 use chrono::NaiveDate;
+use gebao_store::crypto::SubjectKey;
 use gebao_store::{ChangeKind, StoreError, SubjectRecord};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -132,32 +134,45 @@ pub async fn catch_up(state: &AppState, cursors: &mut Cursors) {
     }
 }
 
+/// Re-reads subjects changed elsewhere, a page of them in one read. Their generations are
+/// taken before the database is read: a write of this instance in between wins.
+async fn reread(state: &AppState, changed: &[SubjectKey]) -> Result<(), StoreError> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let seen: HashMap<SubjectKey, u32> = changed.iter().map(|k| (*k, state.subjects.generation(k))).collect();
+    let keys: Vec<SubjectKey> = seen.keys().copied().collect();
+    for (key, record) in state.store.subjects_by_keys(&keys).await? {
+        match record {
+            SubjectRecord::Live(s) => {
+                state.subjects.put_profile_if(&s, seen.get(&key).copied().unwrap_or_default());
+            }
+            SubjectRecord::Erased(t) => state.subjects.erase(&t),
+        }
+    }
+    Ok(())
+}
+
 /// Reads and applies everything new once.
 async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> Result<(), SyncError> {
     let store = state.store.as_ref();
     let mut policy_changed = false;
     loop {
         let changes = store.changes_after(cursors.changes, PAGE).await?;
+        let mut changed = Vec::new();
         for c in &changes {
             match &c.change {
-                ChangeKind::Subject(key) => {
-                    // Read before the database: a write of this instance in between wins.
-                    let seen = state.subjects.generation(key);
-                    match store.subject_by_key(key).await? {
-                        Some(SubjectRecord::Live(s)) => {
-                            state.subjects.put_profile_if(&s, seen);
-                        }
-                        Some(SubjectRecord::Erased(t)) => state.subjects.erase(&t),
-                        None => {}
-                    }
-                }
+                ChangeKind::Subject(key) => changed.push(*key),
                 ChangeKind::ApiKey(_) => state.keys.invalidate(),
                 ChangeKind::Policy(_) => policy_changed = true,
                 ChangeKind::Termination(_) => {
                     crate::termination::refresh(state).await?;
                 }
             }
-            cursors.changes = c.seq;
+        }
+        reread(state, &changed).await?;
+        if let Some(last) = changes.last() {
+            cursors.changes = last.seq;
         }
         if (changes.len() as i64) < PAGE {
             break;

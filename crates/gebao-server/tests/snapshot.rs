@@ -68,6 +68,25 @@ async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
     o.consent("granted", "withdraw", purpose("recommend"), json!({})).await;
     o.register("late", json!({ "age": 30 })).await;
     o.consent("late", "grant", purpose("recommend"), json!({})).await;
+    // And a bulk import: more changed subjects than one page of the change feed, which the
+    // restart reads a page at a time.
+    let now = gebao_server::now_ms();
+    let bulk = (0..1500)
+        .map(|i| {
+            let s = gebao_server::import::subject(&format!(r#"{{"id":"bulk-{i}","age":30}}"#), now).unwrap();
+            let audit = gebao_store::NewAudit {
+                actor: "import".into(),
+                action: gebao_store::AuditAction::SubjectRegister,
+                target: String::new(),
+                reason: None,
+                detail: json!({ "import": true }),
+                at_ms: now,
+            };
+            (s, audit)
+        })
+        .collect();
+    assert_eq!(o.state.store.put_subjects(bulk).await.unwrap(), 1500);
+    o.consent("bulk-1499", "grant", purpose("recommend"), json!({})).await;
     o.stop().await;
 
     let s = start(&k, &file).await;
@@ -76,6 +95,10 @@ async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
     expected[0] = (false, Some("consent-withdrawn".into()));
     assert_eq!(answers(&s).await, expected, "the snapshot and the tail, applied before ready");
     assert_eq!(s.decide("late", "recommend", &["browsing"]).await, (true, None));
+    assert_eq!(s.decide("bulk-1499", "recommend", &["browsing"]).await, (true, None));
+    let (allow, reason) = s.decide("bulk-8", "recommend", &["browsing"]).await;
+    assert!(!allow && reason.as_deref() == Some("consent-missing"), "registered, held, no consent: {reason:?}");
+    assert_eq!(s.state.subjects.len(), 6 + 1500, "every subject of the tail is held (the cancelled one is erased)");
     s.stop().await;
 
     // One byte changed anywhere: refused, rebuilt from the database, answers the same.

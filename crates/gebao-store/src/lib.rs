@@ -91,6 +91,8 @@ pub trait Store: Send + Sync + 'static {
     async fn subject_record(&self, id: &str) -> Result<Option<SubjectRecord>>;
     /// The same by key (instances following the change feed).
     async fn subject_by_key(&self, key: &SubjectKey) -> Result<Option<SubjectRecord>>;
+    /// The same for many keys at once; keys the store knows nothing of are left out.
+    async fn subjects_by_keys(&self, keys: &[SubjectKey]) -> Result<Vec<(SubjectKey, SubjectRecord)>>;
     /// Finds subjects by the blind index of a contact point.
     async fn subjects_by_index(&self, index: &[u8; 32]) -> Result<Vec<Subject>>;
     /// The subjects whose registered guardian is `guardian` (an operator's user id), by id.

@@ -50,6 +50,11 @@ pub enum Refused {
     Damaged(String),
     #[error("the snapshot is not of this database's ledger as it is now: {0}")]
     Stale(String),
+    #[error(
+        "the database has moved {0} records and changes past the snapshot: reading it whole is \
+         faster than replaying them"
+    )]
+    Behind(i64),
 }
 
 fn damaged(what: &str) -> Refused {

@@ -342,6 +342,10 @@ impl Store for SqlStore {
         in_read!(self, |tx, k| async move { subjects::get_by_key(tx, k, &key).await })
     }
 
+    async fn subjects_by_keys(&self, keys: &[SubjectKey]) -> Result<Vec<(SubjectKey, SubjectRecord)>> {
+        in_read!(self, |tx, k| subjects::records_by_keys(tx, k, keys))
+    }
+
     async fn wards_of(&self, guardian: &str) -> Result<Vec<Subject>> {
         let sql = format!(
             "SELECT {} FROM subjects WHERE guardian = $1 ORDER BY id{}",

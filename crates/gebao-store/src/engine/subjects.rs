@@ -307,6 +307,39 @@ pub(crate) async fn get_by_key(tx: &mut Tx, keys: &Keys, key: &SubjectKey) -> Re
     tombstone(tx, key).await.map(|t| t.map(SubjectRecord::Erased))
 }
 
+/// What the store knows of each of `wanted`: registered or erased; keys it knows nothing
+/// of are left out. A few queries for many keys (an instance catching up with the change
+/// feed after a bulk import reads a page of subjects at once, not one at a time).
+pub(crate) async fn records_by_keys(
+    tx: &mut Tx,
+    keys: &Keys,
+    wanted: &[SubjectKey],
+) -> Result<Vec<(SubjectKey, SubjectRecord)>> {
+    let mut out = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(500) {
+        let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({})", placeholders(1, chunk.len()));
+        let ps = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
+        let mut live = std::collections::HashSet::new();
+        for r in tx.all(&sql, ps).await? {
+            let row = SubjectRow::read(&r)?;
+            let key = key_of(&row)?;
+            live.insert(key);
+            out.push((key, SubjectRecord::Live(row.decode(keys)?)));
+        }
+        let erased: Vec<&SubjectKey> = chunk.iter().filter(|k| !live.contains(*k)).collect();
+        if erased.is_empty() {
+            continue;
+        }
+        let sql = format!("SELECT key, erased_ms FROM tombstones WHERE key IN ({})", placeholders(1, erased.len()));
+        let ps = erased.iter().map(|k| Param::from(k.0.as_slice())).collect();
+        for r in tx.all(&sql, ps).await? {
+            let t = tombstone_of(&r)?;
+            out.push((t.key, SubjectRecord::Erased(t)));
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) async fn tombstone(tx: &mut Tx, key: &SubjectKey) -> Result<Option<Tombstone>> {
     let row = tx.opt("SELECT key, erased_ms FROM tombstones WHERE key = $1", params![key.0.as_slice()]).await?;
     row.map(|r| tombstone_of(&r)).transpose()
