@@ -249,6 +249,13 @@ impl Shard {
             Ok(n) => return (n, false),
             Err(empty) => empty,
         };
+        let n = self.push_entry(key);
+        self.index[i] = n + 1;
+        (n, true)
+    }
+
+    /// Appends an empty entry, not yet in the index; returns its number.
+    fn push_entry(&mut self, key: &[u8; 16]) -> u32 {
         let n = self.count;
         let entry = Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() };
         match self.entries.last_mut() {
@@ -259,14 +266,42 @@ impl Shard {
                 self.entries.push(chunk);
             }
         }
-        self.index[i] = n + 1;
         self.count += 1;
-        (n, true)
+        n
     }
 
-    /// Makes the index large enough for `count` entries (at most ¾ full), so that filling
-    /// a shard of known size never rebuilds it.
-    pub fn reserve(&mut self, count: u32) {
+    /// The index, for a snapshot: with the entries in number order it is the whole shard,
+    /// so a restart puts both back without probing for every key.
+    pub fn index(&self) -> &[u32] {
+        &self.index
+    }
+
+    /// Appends an entry of a snapshot (entries come in number order); the shard answers
+    /// for it once [`Shard::set_index`] has put the snapshot's index back.
+    pub fn push_restored(&mut self, key: &[u8; 16]) -> u32 {
+        self.push_entry(key)
+    }
+
+    /// Puts back a snapshot's index of the entries pushed. Refused (`false`) unless it has
+    /// the shape the shard keeps: empty for no entry, else a power of two long (16 at
+    /// least), at most ¾ full, one slot per entry,
+    /// naming entries that exist. (The snapshot's MAC vouches for the rest: a wrong slot
+    /// could only make a subject look absent, never another's.)
+    pub fn set_index(&mut self, index: Vec<u32>) -> bool {
+        let count = self.count as usize;
+        if index.is_empty() && count == 0 {
+            return true; // A shard that never held anyone.
+        }
+        let shaped = index.len().is_power_of_two() && index.len() >= 16 && count * 4 <= index.len() * 3;
+        if !shaped || index.iter().filter(|&&n| n != 0).count() != count || index.iter().any(|&n| n as usize > count) {
+            return false;
+        }
+        self.index = index;
+        true
+    }
+
+    /// Makes the index large enough for `count` entries (at most ¾ full).
+    fn reserve(&mut self, count: u32) {
         let size = (count as usize * 4 / 3 + 1).next_power_of_two().max(16);
         if size <= self.index.len() {
             return;
@@ -490,6 +525,39 @@ mod tests {
         // An older record never replaces a newer one.
         s.apply(5, slot(1, 3));
         assert_eq!(s.view(5).consent(ScopeId(3)).map(|e| e.at_ms), Some(300_005));
+    }
+
+    #[test]
+    fn a_shard_put_back_from_its_entries_and_index_finds_every_key() {
+        let mut s = Shard::default();
+        for n in 0..5_000u32 {
+            s.find_or_insert(&key(n));
+        }
+        let mut back = Shard::default();
+        for n in 0..5_000u32 {
+            assert_eq!(back.push_restored(&s.entry(n).key), n);
+        }
+        assert!(back.set_index(s.index().to_vec()));
+        for n in (0..5_000u32).step_by(7) {
+            assert_eq!(back.find(&key(n)), Some(n));
+        }
+        assert_eq!(back.find(&key(5_001)), None);
+        assert_eq!(back.find_or_insert(&key(5_001)), (5_000, true), "and it grows on from there");
+
+        // An index of another shape is refused, never trusted into a panic.
+        let mut other = Shard::default();
+        other.push_restored(&key(1));
+        other.push_restored(&key(2));
+        for index in [vec![0; 15], vec![1, 2, 0, 0], vec![3; 16], vec![1; 16], {
+            let mut v = vec![0; 16];
+            v[3] = 1;
+            v
+        }] {
+            assert!(!other.set_index(index.clone()), "{index:?}");
+        }
+        let mut v = vec![0; 16];
+        (v[3], v[9]) = (2, 1);
+        assert!(other.set_index(v));
     }
 
     #[test]
