@@ -207,7 +207,7 @@ impl Subjects {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use gebao_core::decision::{ConsentScope, SubjectView};
 
@@ -233,9 +233,14 @@ mod tests {
     }
 
     fn subject(pseudonym: &str) -> Subject {
+        registered(key(1), pseudonym)
+    }
+
+    /// A registered subject of no age, with no contact point or erasure.
+    pub(super) fn registered(key: SubjectKey, pseudonym: &str) -> Subject {
         Subject {
             id: "u1".into(),
-            key: key(1),
+            key,
             pseudonym: pseudonym.into(),
             status: SubjectStatus::Active,
             birth_date: None,

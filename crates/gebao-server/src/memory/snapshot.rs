@@ -385,28 +385,10 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gebao_core::decision::{ConsentAction, ConsentRecord, SubjectStatus, SubjectView};
+    use crate::memory::tests::registered;
+    use gebao_core::decision::{ConsentAction, ConsentRecord, SubjectView};
     use gebao_core::ids::PurposeId;
-    use gebao_store::Subject;
     use gebao_store::crypto::SubjectKey;
-
-    fn subject(b: u8) -> Subject {
-        Subject {
-            id: format!("u{b}"),
-            key: SubjectKey([b; 16]),
-            pseudonym: format!("p{b}"),
-            status: SubjectStatus::Active,
-            birth_date: None,
-            age: Some(30),
-            age_known_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-            guardian: None,
-            phone: None,
-            email: None,
-            erased: Default::default(),
-            created_ms: 0,
-            updated_ms: 0,
-        }
-    }
 
     /// Scopes named in one byte per slot, and in four when a shard uses more than 256.
     #[test]
@@ -426,7 +408,7 @@ mod tests {
                     (i as i64 + 1, record)
                 })
                 .collect();
-            subjects.load_subject(&subject(b), &rows);
+            subjects.load_subject(&registered(SubjectKey([b; 16]), &format!("p{b}")), &rows);
         }
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("state.memory");

@@ -306,7 +306,9 @@ impl Tx {
     /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
         let r = match self {
-            Tx::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Tx::Lite(tx) => {
+                bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await.map(|d| d.rows_affected())
+            }
             Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
         };
         r.map_err(|e| constraint(e, what))
@@ -314,9 +316,12 @@ impl Tx {
 
     pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
         Ok(match self {
-            Tx::Lite(tx) => {
-                bind(sqlx::query(&sqlite_sql(sql)), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
-            }
+            Tx::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Lite)
+                .collect(),
             Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
         })
     }
