@@ -119,9 +119,16 @@ impl SqlStore {
             }
             // The writer connects first: it creates the file and switches it to WAL before
             // any reader opens it.
-            let writer =
-                SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
-            let reader = SqlitePoolOptions::new().max_connections(READERS).connect_with(opts).await?;
+            // No ping before each use: a SQLite connection is a file and a worker thread,
+            // with nothing to break in between, and the ping is a hand-off to that thread.
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false)
+                .connect_with(opts.clone())
+                .await?;
+            let reader =
+                SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(opts).await?;
             Pools::Sqlite { writer, reader }
         };
         Ok(SqlStore { pools, keys })
