@@ -254,8 +254,10 @@ impl Shard {
         (n, true)
     }
 
-    /// Appends an empty entry, not yet in the index; returns its number.
-    fn push_entry(&mut self, key: &[u8; 16]) -> u32 {
+    /// Appends an empty entry, not yet in the index; returns its number. A snapshot's
+    /// entries come back this way, in number order, and [`Shard::set_index`] then puts the
+    /// snapshot's index back.
+    pub fn push_entry(&mut self, key: &[u8; 16]) -> u32 {
         let n = self.count;
         let entry = Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() };
         match self.entries.last_mut() {
@@ -276,16 +278,9 @@ impl Shard {
         &self.index
     }
 
-    /// Appends an entry of a snapshot (entries come in number order); the shard answers
-    /// for it once [`Shard::set_index`] has put the snapshot's index back.
-    pub fn push_restored(&mut self, key: &[u8; 16]) -> u32 {
-        self.push_entry(key)
-    }
-
     /// Puts back a snapshot's index of the entries pushed. Refused (`false`) unless it has
     /// the shape the shard keeps: empty for no entry, else a power of two long (16 at
-    /// least), at most ¾ full, one slot per entry,
-    /// naming entries that exist. (The snapshot's MAC vouches for the rest: a wrong slot
+    /// least), at most ¾ full, one slot per entry, naming entries that exist. (The snapshot's MAC vouches for the rest: a wrong slot
     /// could only make a subject look absent, never another's.)
     pub fn set_index(&mut self, index: Vec<u32>) -> bool {
         let count = self.count as usize;
@@ -535,7 +530,7 @@ mod tests {
         }
         let mut back = Shard::default();
         for n in 0..5_000u32 {
-            assert_eq!(back.push_restored(&s.entry(n).key), n);
+            assert_eq!(back.push_entry(&s.entry(n).key), n);
         }
         assert!(back.set_index(s.index().to_vec()));
         for n in (0..5_000u32).step_by(7) {
@@ -546,8 +541,8 @@ mod tests {
 
         // An index of another shape is refused, never trusted into a panic.
         let mut other = Shard::default();
-        other.push_restored(&key(1));
-        other.push_restored(&key(2));
+        other.push_entry(&key(1));
+        other.push_entry(&key(2));
         for index in [vec![0; 15], vec![1, 2, 0, 0], vec![3; 16], vec![1; 16], {
             let mut v = vec![0; 16];
             v[3] = 1;

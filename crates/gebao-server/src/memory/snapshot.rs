@@ -4,10 +4,10 @@
 //! The file is never trusted as it is: each shard's bytes carry a MAC (keyed BLAKE3, under a
 //! key derived from the master key: checking 1.6 GB of a 10 M-subject snapshot is most of a
 //! restart's work, and BLAKE3 does it several times faster than HMAC-SHA256), and a trailer
-//! MACs the header and every shard's tag, so one damaged or edited byte is found; and the header names the ledger record and the audit entry that
-//! were last when it was written, by sequence number and hash, which must still be in the
-//! database as recorded — a snapshot of another database, or of one restored from an older
-//! backup, is refused. A refused or missing snapshot is rebuilt from the database.
+//! MACs the header and every shard's tag, so one damaged or edited byte is found; and the
+//! header names the ledger record and the audit entry that were last when it was written,
+//! by sequence number and hash, which must still be in the database as recorded — a
+//! snapshot of another database, or of one restored from an older backup, is refused. A refused or missing snapshot is rebuilt from the database.
 //!
 //! Layout (little-endian): `MAGIC`, the header (`Header::encode`), the shards one after the
 //! other, then the table (per shard: offset, length, tag), then the trailer: the table's
@@ -335,7 +335,7 @@ fn decode_shard(b: &[u8], shard: &mut Shard) -> Option<()> {
             0 => Box::default(),
             k => (0..k).map(|_| Some((r.string()?.into_boxed_str(), r.i64()?))).collect::<Option<_>>()?,
         };
-        let n = shard.push_restored(&key);
+        let n = shard.push_entry(&key);
         shard.restore(n, registration, generation, (day, age), abroad, flags, erased);
         shard.set_run(n, &run);
     }
