@@ -280,8 +280,9 @@ impl Shard {
 
     /// Puts back a snapshot's index of the entries pushed. Refused (`false`) unless it has
     /// the shape the shard keeps: empty for no entry, else a power of two long (16 at
-    /// least), at most ¾ full, one slot per entry, naming entries that exist. (The snapshot's MAC vouches for the rest: a wrong slot
-    /// could only make a subject look absent, never another's.)
+    /// least), at most ¾ full, one slot per entry, naming entries that exist. (The
+    /// snapshot's MAC vouches for the rest: a wrong slot could only make a subject look
+    /// absent, never another's.)
     pub fn set_index(&mut self, index: Vec<u32>) -> bool {
         let count = self.count as usize;
         if index.is_empty() && count == 0 {

@@ -7,7 +7,8 @@
 //! MACs the header and every shard's tag, so one damaged or edited byte is found; and the
 //! header names the ledger record and the audit entry that were last when it was written,
 //! by sequence number and hash, which must still be in the database as recorded — a
-//! snapshot of another database, or of one restored from an older backup, is refused. A refused or missing snapshot is rebuilt from the database.
+//! snapshot of another database, or of one restored from an older backup, is refused. A
+//! refused or missing snapshot is rebuilt from the database.
 //!
 //! Layout (little-endian): `MAGIC`, the header (`Header::encode`), the shards one after the
 //! other, then the table (per shard: offset, length, tag), then the trailer: the table's
