@@ -4,8 +4,9 @@
 //! commit order whichever instance wrote them.
 
 use super::db::{Param, Row, Tx, params, values};
+use super::heads;
 use super::json::{from_json, stored_json};
-use crate::chain::{AuditFields, Chain, GENESIS};
+use crate::chain::{AuditFields, Chain};
 use crate::crypto::{Keys, SubjectKey};
 use crate::model::{AuditRow, Change, ChangeKind, NewAudit};
 use crate::{Result, StoreError};
@@ -29,53 +30,6 @@ impl Entry {
     }
 }
 
-/// The head of a chain, locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite
-/// write transactions are exclusive anyway).
-pub(crate) async fn lock_head(tx: &mut Tx, chain: Chain) -> Result<(i64, String)> {
-    let sql = format!("SELECT seq, hash FROM chain_heads WHERE chain = $1{}", tx.dialect().for_update());
-    let row = tx
-        .opt(&sql, params![chain.as_str()])
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str())))?;
-    Ok((row.get("seq")?, row.get("hash")?))
-}
-
-/// The head of a chain, without locking it (reads).
-pub(crate) async fn read_head(tx: &mut Tx, chain: Chain) -> Result<(i64, String)> {
-    let row = tx
-        .opt("SELECT seq, hash FROM chain_heads WHERE chain = $1", params![chain.as_str()])
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str())))?;
-    Ok((row.get("seq")?, row.get("hash")?))
-}
-
-pub(crate) async fn set_head(tx: &mut Tx, keys: &Keys, chain: Chain, seq: i64, hash: &str) -> Result<()> {
-    let mac = keys.head_mac(chain.as_str(), seq, hash);
-    tx.appended(chain, seq);
-    tx.exec(
-        "UPDATE chain_heads SET seq = $1, hash = $2, mac = $3 WHERE chain = $4",
-        params![seq, hash, mac, chain.as_str()],
-    )
-    .await?;
-    Ok(())
-}
-
-/// The stored head of a chain with whether its MAC verifies.
-pub(crate) async fn head(tx: &mut Tx, keys: &Keys, chain: Chain) -> Result<Option<(i64, String, bool)>> {
-    let row = tx.opt("SELECT seq, hash, mac FROM chain_heads WHERE chain = $1", params![chain.as_str()]).await?;
-    row.map(|r| {
-        let (seq, hash, mac): (i64, String, String) = (r.get("seq")?, r.get("hash")?, r.get("mac")?);
-        // A chain never appended to has the genesis head and no MAC yet.
-        let ok = if seq == 0 && hash == GENESIS && mac.is_empty() {
-            true
-        } else {
-            mac == keys.head_mac(chain.as_str(), seq, &hash)
-        };
-        Ok((seq, hash, ok))
-    })
-    .transpose()
-}
-
 /// Appends `entries` at the end of the audit chain and `changes` to the change feed, inside
 /// the caller's transaction.
 pub(crate) async fn append(
@@ -87,7 +41,7 @@ pub(crate) async fn append(
     if entries.is_empty() && changes.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut seq, mut prev) = lock_head(tx, Chain::Audit).await?;
+    let (mut seq, mut prev) = heads::lock_one(tx, Chain::Audit).await?;
     let mut rows = Vec::with_capacity(entries.len());
     let mut texts = Vec::with_capacity(entries.len());
     for Entry { mut audit, state } in entries {
@@ -135,7 +89,7 @@ pub(crate) async fn append(
         tx.exec(&sql, ps).await?;
     }
     if !rows.is_empty() {
-        set_head(tx, keys, Chain::Audit, seq, &prev).await?;
+        heads::set(tx, keys, Chain::Audit, seq, &prev)?;
     }
     if !changes.is_empty() {
         record_changes(tx, changes, rows.last().map_or_else(crate::now_ms, |r| r.entry.at_ms)).await?;
@@ -158,7 +112,8 @@ async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Re
         }
         tx.exec(&sql, ps).await?;
     }
-    tx.wake_others().await
+    tx.wake_others();
+    Ok(())
 }
 
 fn change_columns(c: &ChangeKind) -> (&'static str, String) {

@@ -3,6 +3,7 @@
 
 use super::audit::{self, Entry};
 use super::db::{Param, Row, Tx, params, values};
+use super::heads;
 use super::json::{from_json, stored_json};
 use super::subjects;
 use crate::chain::{Chain, ConsentFields, digest};
@@ -192,11 +193,13 @@ async fn append_audited(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>, audite
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let (seq, prev) = audit::lock_head(tx, Chain::Consents).await?;
     let mut ids: Vec<&str> = batch.iter().map(|c| c.subject.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
+    // Resolved before the heads are locked: a transaction waiting for them has its
+    // subjects already.
     let resolved = subjects::resolve(tx, &ids).await?;
+    let (seq, prev) = lock_heads(tx).await?;
     let mut named = Vec::with_capacity(batch.len());
     for c in batch {
         let (key, pseudonym) = resolved
@@ -215,7 +218,7 @@ pub(crate) async fn append_visitors(tx: &mut Tx, keys: &Keys, batch: Vec<NewCons
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let (seq, prev) = audit::lock_head(tx, Chain::Consents).await?;
+    let (seq, prev) = lock_heads(tx).await?;
     let named = batch
         .into_iter()
         .map(|mut c| {
@@ -225,6 +228,13 @@ pub(crate) async fn append_visitors(tx: &mut Tx, keys: &Keys, batch: Vec<NewCons
         })
         .collect();
     write(tx, keys, named, seq, prev, Audited::PerRecord).await
+}
+
+/// Locks both chain heads a consent write appends to, in one statement, and returns the
+/// consent ledger's.
+async fn lock_heads(tx: &mut Tx) -> Result<(i64, String)> {
+    let mut both = heads::lock(tx, &[Chain::Consents, Chain::Audit]).await?;
+    Ok(both.remove(0))
 }
 
 /// Chains, inserts and audits records whose subjects are already named.
@@ -298,7 +308,7 @@ async fn write(
         }
         tx.exec_on("consent record", &sql, ps).await?;
     }
-    audit::set_head(tx, keys, Chain::Consents, seq, &prev).await?;
+    heads::set(tx, keys, Chain::Consents, seq, &prev)?;
     let entries = match audited {
         Audited::Batch(mut a) => {
             let (first, last) = (writes.first().map_or(0, |w| w.row.seq), seq);
@@ -337,7 +347,7 @@ async fn write(
             .collect(),
     };
     audit::append(tx, keys, entries, Vec::new()).await?;
-    tx.wake_others().await?;
+    tx.wake_others();
     Ok(writes.into_iter().map(|w| w.row).collect())
 }
 

@@ -164,11 +164,30 @@ pub(crate) enum Pools {
     Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>>, parts: Arc<Partitions> },
 }
 
-/// An open transaction of either engine.
-pub(crate) enum Tx {
+/// An open transaction of either engine, with what it writes only at commit: the chain
+/// heads it moved and whether to wake other instances. Deferring them saves round trips on
+/// PostgreSQL: a consent batch moves two heads and wakes others in one statement, not four.
+pub(crate) struct Tx {
+    conn: Conn,
+    /// Chain heads this transaction has locked (see `heads.rs`).
+    pub(super) heads: Vec<Held>,
+    /// Whether the commit tells listening instances that something changed.
+    wake: bool,
+}
+
+enum Conn {
     Lite(Transaction<'static, Sqlite>),
     /// With, for a write, the partitions to grow after the commit when an append made it due.
     Pg(Transaction<'static, Postgres>, Option<Grow>),
+}
+
+/// A chain head locked by a transaction, and where the transaction has moved it.
+pub(super) struct Held {
+    pub chain: Chain,
+    pub seq: i64,
+    pub hash: String,
+    /// The MAC of the moved head; `None` while it has not moved.
+    pub mac: Option<String>,
 }
 
 /// A PostgreSQL write's view of the partitions.
@@ -192,9 +211,9 @@ impl Pools {
     /// taken at once rather than on the first write (no upgrade deadlock).
     pub(crate) async fn write(&self) -> Result<Tx> {
         Ok(match self {
-            Pools::Sqlite { writer, .. } => Tx::Lite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { writer, .. } => Tx::new(Conn::Lite(writer.begin_with("BEGIN IMMEDIATE").await?)),
             Pools::Postgres { pool, parts, .. } => {
-                Tx::Pg(pool.begin().await?, Some(Grow { parts: Arc::clone(parts), due: false }))
+                Tx::new(Conn::Pg(pool.begin().await?, Some(Grow { parts: Arc::clone(parts), due: false })))
             }
         })
     }
@@ -203,9 +222,9 @@ impl Pools {
     /// snapshot on SQLite, `REPEATABLE READ` on PostgreSQL).
     pub(crate) async fn snapshot(&self) -> Result<Tx> {
         Ok(match self {
-            Pools::Sqlite { reader, .. } => Tx::Lite(reader.begin().await?),
+            Pools::Sqlite { reader, .. } => Tx::new(Conn::Lite(reader.begin().await?)),
             Pools::Postgres { pool, .. } => {
-                Tx::Pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?, None)
+                Tx::new(Conn::Pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?, None))
             }
         })
     }
@@ -288,41 +307,47 @@ impl Pools {
 }
 
 impl Tx {
+    fn new(conn: Conn) -> Self {
+        Tx { conn, heads: Vec::new(), wake: false }
+    }
+
     pub(crate) fn dialect(&self) -> Dialect {
-        match self {
-            Tx::Lite(_) => Dialect::Sqlite,
-            Tx::Pg(..) => Dialect::Postgres,
+        match self.conn {
+            Conn::Lite(_) => Dialect::Sqlite,
+            Conn::Pg(..) => Dialect::Postgres,
         }
     }
 
     /// Runs a statement; the rows it changed.
     pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
-        Ok(match self {
-            Tx::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await?.rows_affected(),
-            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
+        Ok(match &mut self.conn {
+            Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await?.rows_affected(),
+            Conn::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
         })
     }
 
     /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
-        let r = match self {
-            Tx::Lite(tx) => {
+        let r = match &mut self.conn {
+            Conn::Lite(tx) => {
                 bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await.map(|d| d.rows_affected())
             }
-            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
+            Conn::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
         };
         r.map_err(|e| constraint(e, what))
     }
 
     pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
-        Ok(match self {
-            Tx::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps)
+        Ok(match &mut self.conn {
+            Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(Row::Lite)
                 .collect(),
-            Tx::Pg(tx, _) => bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect(),
+            Conn::Pg(tx, _) => {
+                bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect()
+            }
         })
     }
 
@@ -330,19 +355,16 @@ impl Tx {
         Ok(self.all(sql, ps).await?.into_iter().next())
     }
 
-    /// Tells listening instances that something changed; delivered only if and when the
-    /// transaction commits (PostgreSQL `NOTIFY`; nothing on SQLite).
-    pub(crate) async fn wake_others(&mut self) -> Result<()> {
-        if let Tx::Pg(tx, _) = self {
-            sqlx::query("SELECT pg_notify($1, '')").bind(WAKE_CHANNEL).execute(&mut **tx).await?;
-        }
-        Ok(())
+    /// Tells listening instances that something changed, when and if the transaction
+    /// commits (PostgreSQL `NOTIFY`, sent with the commit's head update; nothing on SQLite).
+    pub(crate) fn wake_others(&mut self) {
+        self.wake = true;
     }
 
     /// Notes that this transaction moves `chain`'s head to `seq`: if that leaves the
     /// newest partition less than a partition of room, the partitions grow after the commit.
     pub(crate) fn appended(&mut self, chain: Chain, seq: i64) {
-        if let Tx::Pg(_, Some(g)) = self {
+        if let Conn::Pg(_, Some(g)) = &mut self.conn {
             g.due |= g.parts.is_due(chain, seq);
         }
     }
@@ -350,16 +372,18 @@ impl Tx {
     /// Before appending records up to `last` to `chain`: makes sure a partition holds them
     /// (PostgreSQL; see `partitions.rs`).
     pub(crate) async fn make_room(&self, chain: Chain, last: i64) -> Result<()> {
-        match self {
-            Tx::Pg(_, Some(g)) => g.parts.make_room(chain, last).await,
+        match &self.conn {
+            Conn::Pg(_, Some(g)) => g.parts.make_room(chain, last).await,
             _ => Ok(()),
         }
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Lite(tx) => tx.commit().await?,
-            Tx::Pg(tx, grow) => {
+    /// Writes the moved chain heads (and the wake-up), then commits.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        super::heads::write_moved(&mut self).await?;
+        match self.conn {
+            Conn::Lite(tx) => tx.commit().await?,
+            Conn::Pg(tx, grow) => {
                 tx.commit().await?;
                 if let Some(g) = grow.filter(|g| g.due) {
                     g.parts.grow().await;
@@ -367,6 +391,11 @@ impl Tx {
             }
         }
         Ok(())
+    }
+
+    /// Whether the commit is to wake other instances (read by `heads::write_moved`).
+    pub(super) fn wakes(&self) -> bool {
+        self.wake
     }
 }
 

@@ -12,13 +12,15 @@
 //! a running server) waits up to the busy timeout; reads use separate connections and,
 //! thanks to WAL, never wait for writes. PostgreSQL instances coordinate only through the
 //! database: chain appends lock their chain's head row, in a fixed order (consents, then
-//! audit), so they queue instead of deadlocking; writes announce themselves with `NOTIFY`.
+//! audit; `heads.rs`), so they queue instead of deadlocking; writes announce themselves with
+//! `NOTIFY`, sent with the moved heads at commit.
 
 mod abroad;
 mod audit;
 mod codes;
 mod consents;
 pub(crate) mod db;
+mod heads;
 mod incidents;
 mod json;
 mod keys;
@@ -387,7 +389,7 @@ impl Store for SqlStore {
 
     async fn positions(&self) -> Result<(i64, i64)> {
         in_read!(self, |tx, _k| async move {
-            let (ledger_seq, _) = audit::read_head(tx, Chain::Consents).await?;
+            let (ledger_seq, _) = heads::read(tx, Chain::Consents).await?;
             let change_seq: i64 = tx
                 .opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new())
                 .await?
@@ -538,7 +540,7 @@ impl Store for SqlStore {
         in_read!(self, |tx, _k| async move {
             let mut out = Vec::new();
             for chain in [Chain::Consents, Chain::Audit] {
-                let (seq, hash) = audit::read_head(tx, chain).await?;
+                let (seq, hash) = heads::read(tx, chain).await?;
                 out.push(Checkpoint { chain: chain.as_str().into(), seq, hash, at_ms: now });
             }
             Ok::<_, StoreError>(out)

@@ -5,6 +5,7 @@
 
 use super::audit::{self, Entry};
 use super::db::{Row, Tx, params};
+use super::heads;
 use super::json::{from_json, to_json};
 use crate::chain::{Chain, digest};
 use crate::crypto::Keys;
@@ -70,7 +71,7 @@ pub(crate) async fn publish(
 ) -> Result<Option<PolicyVersion>> {
     // The audit head lock, taken first, serialises publishers across instances, so the next
     // number is computed from the last committed one.
-    audit::lock_head(tx, Chain::Audit).await?;
+    heads::lock_one(tx, Chain::Audit).await?;
     let row = tx.opt("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM policy_versions", Vec::new()).await?;
     let version: i64 = row.map(|r| r.get("next")).transpose()?.unwrap_or(1);
     if only_first && version > 1 {

@@ -3,9 +3,10 @@
 //! audit chain covers (API keys, subjects, policy versions, staff accounts) checked against the state their
 //! last audit entry recorded, and the chains against the external anchor when one is given.
 
-use super::audit::{self, AUDIT_COLS, audit_row};
+use super::audit::{AUDIT_COLS, audit_row};
 use super::consents::{CONSENT_COLS, StoredConsent};
 use super::db::{Param, Row, Tx, params, placeholders};
+use super::heads;
 use super::keys::{API_KEY_COLS, KeyRow};
 use super::policies::{self, POLICY_COLS};
 use super::staff::{STAFF_COLS, StaffRow};
@@ -32,7 +33,7 @@ pub(crate) async fn verify(tx: &mut Tx, keys: &Keys, anchor: Option<&[Checkpoint
         }
     };
 
-    let head = audit::head(tx, keys, Chain::Consents).await?;
+    let head = heads::stored(tx, keys, Chain::Consents).await?;
     let mut v = Verifier::new();
     let mut after: i64 = 0;
     loop {
@@ -48,7 +49,7 @@ pub(crate) async fn verify(tx: &mut Tx, keys: &Keys, anchor: Option<&[Checkpoint
     }
     let consents = v.finish(head.as_ref().map(|(s, h, ok)| (*s, h.as_str(), *ok)));
 
-    let head = audit::head(tx, keys, Chain::Audit).await?;
+    let head = heads::stored(tx, keys, Chain::Audit).await?;
     let mut v = Verifier::new();
     let mut after: i64 = 0;
     loop {
