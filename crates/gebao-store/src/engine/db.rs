@@ -172,7 +172,7 @@ pub(crate) struct Tx {
     /// Chain heads this transaction has locked (see `heads.rs`).
     pub(super) heads: Vec<Held>,
     /// Whether the commit tells listening instances that something changed.
-    wake: bool,
+    pub(super) wake: bool,
 }
 
 enum Conn {
@@ -391,11 +391,6 @@ impl Tx {
             }
         }
         Ok(())
-    }
-
-    /// Whether the commit is to wake other instances (read by `heads::write_moved`).
-    pub(super) fn wakes(&self) -> bool {
-        self.wake
     }
 }
 

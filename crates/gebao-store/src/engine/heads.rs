@@ -32,14 +32,7 @@ pub(crate) async fn lock(tx: &mut Tx, chains: &[Chain]) -> Result<Vec<(i64, Stri
             }
         }
     }
-    chains
-        .iter()
-        .map(|&c| {
-            held(tx, c)
-                .map(|h| (h.seq, h.hash.clone()))
-                .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", c.as_str())))
-        })
-        .collect()
+    chains.iter().map(|&c| held(tx, c).map(|h| (h.seq, h.hash.clone())).ok_or_else(|| missing_head(c))).collect()
 }
 
 /// Locks one chain's head: [`lock`] of one.
@@ -50,6 +43,10 @@ pub(crate) async fn lock_one(tx: &mut Tx, chain: Chain) -> Result<(i64, String)>
 
 fn held(tx: &Tx, chain: Chain) -> Option<&Held> {
     tx.heads.iter().find(|h| h.chain == chain)
+}
+
+fn missing_head(chain: Chain) -> StoreError {
+    StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str()))
 }
 
 /// Moves a head this transaction has locked to `seq`/`hash`; written at commit.
@@ -75,7 +72,7 @@ pub(crate) async fn read(tx: &mut Tx, chain: Chain) -> Result<(i64, String)> {
     let row = tx
         .opt("SELECT seq, hash FROM chain_heads WHERE chain = $1", params![chain.as_str()])
         .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("chain head `{}` is missing", chain.as_str())))?;
+        .ok_or_else(|| missing_head(chain))?;
     Ok((row.get("seq")?, row.get("hash")?))
 }
 
@@ -104,30 +101,30 @@ pub(super) async fn write_moved(tx: &mut Tx) -> Result<()> {
         ps.extend(params![h.chain.as_str(), h.seq, &h.hash, h.mac.as_deref()]);
     }
     let moved = ps.len() / 4;
-    let wake = tx.wakes() && tx.dialect() == Dialect::Postgres;
+    let wake = tx.wake && tx.dialect() == Dialect::Postgres;
+    if moved == 0 {
+        if wake {
+            tx.exec("SELECT pg_notify($1, '')", params![WAKE_CHANNEL]).await?;
+        }
+        return Ok(());
+    }
     let update = format!(
         "UPDATE chain_heads SET seq = v.column2, hash = v.column3, mac = v.column4 \
          FROM (VALUES {}) AS v WHERE chain_heads.chain = v.column1",
         values(moved, 4)
     );
-    let written = match (moved, wake) {
-        (0, false) => return Ok(()),
-        (0, true) => {
-            tx.exec("SELECT pg_notify($1, '')", params![WAKE_CHANNEL]).await?;
-            return Ok(());
-        }
-        (_, false) => tx.exec(&update, ps).await?,
-        (_, true) => {
-            // The count of the notify's one row makes PostgreSQL run it.
-            let sql = format!(
-                "WITH moved AS ({update} RETURNING 1) SELECT (SELECT count(*) FROM moved) AS moved, \
-                 (SELECT count(*) FROM (SELECT pg_notify(${}, '')) AS w) AS woke",
-                moved * 4 + 1
-            );
-            ps.push(Param::from(WAKE_CHANNEL));
-            let row = tx.opt(&sql, ps).await?;
-            row.map(|r| r.get::<i64>("moved")).transpose()?.unwrap_or(0) as u64
-        }
+    let written = if !wake {
+        tx.exec(&update, ps).await?
+    } else {
+        // The count of the notify's one row makes PostgreSQL run it.
+        let sql = format!(
+            "WITH moved AS ({update} RETURNING 1) SELECT (SELECT count(*) FROM moved) AS moved, \
+             (SELECT count(*) FROM (SELECT pg_notify(${}, '')) AS w) AS woke",
+            moved * 4 + 1
+        );
+        ps.push(Param::from(WAKE_CHANNEL));
+        let row = tx.opt(&sql, ps).await?;
+        row.map(|r| r.get::<i64>("moved")).transpose()?.unwrap_or(0) as u64
     };
     if written != moved as u64 {
         return Err(StoreError::Corrupt(format!("{moved} chain heads moved but {written} written")));
