@@ -39,6 +39,7 @@ pub struct Metrics {
     decision_allow: Counter,
     decision_deny: Vec<(Reason, Counter)>,
     consent_batch: Histogram,
+    consent_commit: Histogram,
     consents_written: Counter,
     subjects: Gauge,
     sync_errors: Counter,
@@ -82,6 +83,12 @@ impl Metrics {
             .collect();
         let consent_batch = Histogram::new([1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]);
         registry.register("consent_batch_size", "Consent records committed per transaction", consent_batch.clone());
+        let consent_commit = latency_histogram();
+        registry.register(
+            "consent_commit_duration_seconds",
+            "Time the store took to commit one batch of consent records (one transaction)",
+            consent_commit.clone(),
+        );
         let consents_written = Counter::default();
         registry.register("consents_written", "Consent records committed by this instance", consents_written.clone());
         let subjects = Gauge::default();
@@ -121,6 +128,7 @@ impl Metrics {
             decision_allow,
             decision_deny,
             consent_batch,
+            consent_commit,
             consents_written,
             subjects,
             sync_errors,
@@ -178,9 +186,10 @@ impl Metrics {
         }
     }
 
-    /// Records one committed batch of consent records.
-    pub fn consent_batch(&self, size: usize) {
+    /// Records one committed batch of consent records and how long its commit took.
+    pub fn consent_batch(&self, size: usize, commit: Duration) {
         self.consent_batch.observe(size as f64);
+        self.consent_commit.observe(commit.as_secs_f64());
         self.consents_written.inc_by(size as u64);
     }
 

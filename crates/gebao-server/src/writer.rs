@@ -8,6 +8,7 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use gebao_store::{ConsentRow, NewConsent, SubjectRecord};
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot, watch};
 
 struct Job {
@@ -83,9 +84,10 @@ async fn commit(state: &AppState, jobs: Vec<Job>) {
     let size = jobs.len();
     let (batch, replies): (Vec<NewConsent>, Vec<_>) = jobs.into_iter().map(|j| (j.consent, j.reply)).unzip();
     let retry = (size > 1).then(|| batch.clone());
+    let started = Instant::now();
     match state.store.append_consents(batch).await {
         Ok(rows) if rows.len() == size => {
-            state.metrics.consent_batch(size);
+            state.metrics.consent_batch(size, started.elapsed());
             for row in &rows {
                 // On failure the sync task applies the record when it reads the ledger.
                 apply(state, row).await;
@@ -107,10 +109,11 @@ async fn commit(state: &AppState, jobs: Vec<Job>) {
         Err(e) if retry.is_some() => {
             tracing::warn!(error = %e, size, "consent batch failed; committing its records one by one");
             for (consent, reply) in retry.unwrap_or_default().into_iter().zip(replies) {
+                let started = Instant::now();
                 let answer = match state.store.append_consents(vec![consent]).await {
                     Ok(rows) => match rows.into_iter().next() {
                         Some(row) => {
-                            state.metrics.consent_batch(1);
+                            state.metrics.consent_batch(1, started.elapsed());
                             apply(state, &row).await;
                             Ok(row)
                         }

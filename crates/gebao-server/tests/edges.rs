@@ -273,12 +273,14 @@ async fn ops_endpoints(k: Kit) {
     assert_eq!(r.json()["request_id"], id.as_str());
     s.register("u1", json!({})).await;
     s.decide("u1", "recommend", &["browsing"]).await;
+    s.consent("u1", "grant", purpose("recommend"), json!({})).await;
     let m = s.get("/metrics").await;
     for needle in [
         "gebao_decisions_total{outcome=\"deny\",reason=\"consent-missing\"} 1",
         "gebao_http_requests_total{route=\"/v1/decisions\",method=\"POST\",status=\"200\"} 1",
         "gebao_subjects_in_memory 1",
-        "gebao_consent_batch_size_count",
+        "gebao_consent_batch_size_count 1",
+        "gebao_consent_commit_duration_seconds_count 1",
     ] {
         assert!(m.body.contains(needle), "{needle} not in\n{}", m.body);
     }
