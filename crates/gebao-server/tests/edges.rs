@@ -284,6 +284,11 @@ async fn ops_endpoints(k: Kit) {
     ] {
         assert!(m.body.contains(needle), "{needle} not in\n{}", m.body);
     }
+    // Every metric the server exposes is explained to operators in the deployment guide.
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/deployment.md")).unwrap();
+    for name in m.body.lines().filter_map(|l| l.strip_prefix("# HELP ")).filter_map(|l| l.split(' ').next()) {
+        assert!(guide.contains(&format!("`{name}`")), "metric {name} is not described in docs/deployment.md");
+    }
     s.stop().await;
 }
 
