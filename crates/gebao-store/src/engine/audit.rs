@@ -3,7 +3,7 @@
 //! instances what to re-read are numbered under the same lock, so both are gap-free in
 //! commit order whichever instance wrote them.
 
-use super::db::{Param, Row, Tx, params, values};
+use super::db::{Param, Row, Tx, params};
 use super::heads;
 use super::json::{from_json, stored_json};
 use crate::chain::{AuditFields, Chain};
@@ -66,10 +66,6 @@ pub(crate) async fn append(
     tx.make_room(Chain::Audit, seq).await?;
     let per = tx.dialect().rows_per_insert();
     for (chunk, details) in rows.chunks(per).zip(texts.chunks(per)) {
-        let sql = format!(
-            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
-            values(chunk.len(), AUDIT_COLS.split(", ").count())
-        );
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 10);
         for (r, detail) in chunk.iter().zip(details) {
             let e = &r.entry;
@@ -86,7 +82,7 @@ pub(crate) async fn append(
                 &r.hash
             ]);
         }
-        tx.exec(&sql, ps).await?;
+        tx.append_rows("audit entry", "audit_log", AUDIT_COLS, ps).await?;
     }
     if !rows.is_empty() {
         heads::set(tx, keys, Chain::Audit, seq, &prev)?;
@@ -103,14 +99,13 @@ async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Re
     let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
     let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);
     for chunk in changes.chunks(tx.dialect().rows_per_insert()) {
-        let sql = format!("INSERT INTO changes (seq, kind, key, at_ms) VALUES {}", values(chunk.len(), 4));
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 4);
         for c in chunk {
             seq += 1;
             let (kind, key) = change_columns(c);
             ps.extend(params![seq, kind, key, at_ms]);
         }
-        tx.exec(&sql, ps).await?;
+        tx.append_rows("change", "changes", "seq, kind, key, at_ms", ps).await?;
     }
     tx.wake_others();
     Ok(())

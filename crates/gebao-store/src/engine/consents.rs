@@ -2,7 +2,7 @@
 //! subject named by its registration's pseudonym and the evidence by its digest.
 
 use super::audit::{self, Entry};
-use super::db::{Param, Row, Tx, params, values};
+use super::db::{Param, Row, Tx, params};
 use super::heads;
 use super::json::{from_json, stored_json};
 use super::subjects;
@@ -286,7 +286,6 @@ async fn write(
     tx.make_room(Chain::Consents, seq).await?;
     let per = tx.dialect().rows_per_insert();
     for chunk in writes.chunks(per) {
-        let sql = format!("INSERT INTO consents ({CONSENT_COLS}) VALUES {}", values(chunk.len(), 13));
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
         for w in chunk {
             let (r, c) = (&w.row, &w.row.record);
@@ -306,7 +305,7 @@ async fn write(
                 &r.hash
             ]);
         }
-        tx.exec_on("consent record", &sql, ps).await?;
+        tx.append_rows("consent record", "consents", CONSENT_COLS, ps).await?;
     }
     heads::set(tx, keys, Chain::Consents, seq, &prev)?;
     let entries = match audited {

@@ -5,6 +5,7 @@
 //! [`Dialect`]: how a write transaction starts, row locks, skip-locked claims, wake-ups, and
 //! scrubbing erased bytes from the files.
 
+use super::deferred::Deferred;
 use super::partitions::Partitions;
 use crate::chain::Chain;
 use crate::{Result, StoreError};
@@ -164,15 +165,19 @@ pub(crate) enum Pools {
     Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>>, parts: Arc<Partitions> },
 }
 
-/// An open transaction of either engine, with what it writes only at commit: the chain
-/// heads it moved and whether to wake other instances. Deferring them saves round trips on
-/// PostgreSQL: a consent batch moves two heads and wakes others in one statement, not four.
+/// An open transaction of either engine, with what it writes only at commit or on its next
+/// statement: the chain heads it moved, whether to wake other instances, and the appends
+/// it holds back (`deferred.rs`). Deferring them saves round trips on PostgreSQL: a consent
+/// batch inserts its records and audit entries, moves two heads and wakes others in one
+/// statement, not five.
 pub(crate) struct Tx {
     conn: Conn,
     /// Chain heads this transaction has locked (see `heads.rs`).
     pub(super) heads: Vec<Held>,
     /// Whether the commit tells listening instances that something changed.
     pub(super) wake: bool,
+    /// Inserts held back until the next statement or the commit (PostgreSQL).
+    deferred: Deferred,
 }
 
 enum Conn {
@@ -308,7 +313,7 @@ impl Pools {
 
 impl Tx {
     fn new(conn: Conn) -> Self {
-        Tx { conn, heads: Vec::new(), wake: false }
+        Tx { conn, heads: Vec::new(), wake: false, deferred: Deferred::default() }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
@@ -320,39 +325,84 @@ impl Tx {
 
     /// Runs a statement; the rows it changed.
     pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
-        Ok(match &mut self.conn {
-            Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await?.rows_affected(),
-            Conn::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await?.rows_affected(),
-        })
+        self.flush().await?;
+        Ok(self.run(sql, &ps).await?)
     }
 
     /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
-        let r = match &mut self.conn {
-            Conn::Lite(tx) => {
-                bind(sqlx::query(&sqlite_sql(sql)), &ps).execute(&mut **tx).await.map(|d| d.rows_affected())
+        self.flush().await?;
+        self.run(sql, &ps).await.map_err(|e| constraint(e, what))
+    }
+
+    /// Appends `ps.len() / cols` rows to `table`, which nothing in this transaction reads
+    /// again: at once on SQLite, with the next statement or the commit on PostgreSQL (see
+    /// `deferred.rs`). A constraint they break is reported like [`Tx::exec_on`]'s, then.
+    pub(crate) async fn append_rows(
+        &mut self,
+        what: &str,
+        table: &'static str,
+        cols: &'static str,
+        ps: Vec<Param>,
+    ) -> Result<()> {
+        match self.conn {
+            Conn::Lite(_) => {
+                let ncols = cols.split(',').count();
+                let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values(ps.len() / ncols, ncols));
+                self.exec_on(what, &sql, ps).await.map(drop)
             }
-            Conn::Pg(tx, _) => bind(sqlx::query(sql), &ps).execute(&mut **tx).await.map(|d| d.rows_affected()),
-        };
-        r.map_err(|e| constraint(e, what))
+            Conn::Pg(..) => {
+                if !self.deferred.has_room(ps.len()) {
+                    self.flush().await?;
+                }
+                self.deferred.push(what, table, cols, ps);
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends the held appends on their own, before a statement that may read them.
+    pub(super) async fn flush(&mut self) -> Result<()> {
+        if let Some(t) = self.deferred.take(1) {
+            self.run(&t.before("SELECT 1"), &t.ps).await.map_err(|e| t.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Runs `sql` after the held appends, in one statement; `sql` must not read them (the
+    /// commit's head update).
+    pub(super) async fn all_after_appends(&mut self, sql: &str, mut ps: Vec<Param>) -> Result<Vec<Row>> {
+        let Some(mut t) = self.deferred.take(ps.len() + 1) else { return self.all(sql, ps).await };
+        let sql = t.before(sql);
+        ps.append(&mut t.ps);
+        self.fetch(&sql, &ps).await.map_err(|e| t.error(e))
     }
 
     pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
-        Ok(match &mut self.conn {
-            Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), &ps)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(Row::Lite)
-                .collect(),
-            Conn::Pg(tx, _) => {
-                bind(sqlx::query(sql), &ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect()
-            }
-        })
+        self.flush().await?;
+        Ok(self.fetch(sql, &ps).await?)
     }
 
     pub(crate) async fn opt(&mut self, sql: &str, ps: Vec<Param>) -> Result<Option<Row>> {
         Ok(self.all(sql, ps).await?.into_iter().next())
+    }
+
+    async fn run(&mut self, sql: &str, ps: &[Param]) -> std::result::Result<u64, sqlx::Error> {
+        Ok(match &mut self.conn {
+            Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), ps).execute(&mut **tx).await?.rows_affected(),
+            Conn::Pg(tx, _) => bind(sqlx::query(sql), ps).execute(&mut **tx).await?.rows_affected(),
+        })
+    }
+
+    async fn fetch(&mut self, sql: &str, ps: &[Param]) -> std::result::Result<Vec<Row>, sqlx::Error> {
+        Ok(match &mut self.conn {
+            Conn::Lite(tx) => {
+                bind(sqlx::query(&sqlite_sql(sql)), ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
+            }
+            Conn::Pg(tx, _) => {
+                bind(sqlx::query(sql), ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Pg).collect()
+            }
+        })
     }
 
     /// Tells listening instances that something changed, when and if the transaction

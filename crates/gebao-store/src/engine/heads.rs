@@ -93,38 +93,35 @@ pub(crate) async fn stored(tx: &mut Tx, keys: &Keys, chain: Chain) -> Result<Opt
     .transpose()
 }
 
-/// At commit: writes the heads the transaction moved, and on PostgreSQL sends its wake-up,
-/// in one statement.
+/// At commit: writes the heads the transaction moved, in one statement; on PostgreSQL with
+/// the appends the transaction holds back and its wake-up.
 pub(super) async fn write_moved(tx: &mut Tx) -> Result<()> {
     let mut ps: Vec<Param> = Vec::new();
     for h in tx.heads.iter().filter(|h| h.mac.is_some()) {
         ps.extend(params![h.chain.as_str(), h.seq, &h.hash, h.mac.as_deref()]);
     }
     let moved = ps.len() / 4;
-    let wake = tx.wake && tx.dialect() == Dialect::Postgres;
-    if moved == 0 {
-        if wake {
-            tx.exec("SELECT pg_notify($1, '')", params![WAKE_CHANNEL]).await?;
-        }
-        return Ok(());
-    }
     let update = format!(
         "UPDATE chain_heads SET seq = v.column2, hash = v.column3, mac = v.column4 \
          FROM (VALUES {}) AS v WHERE chain_heads.chain = v.column1",
         values(moved, 4)
     );
-    let written = if !wake {
-        tx.exec(&update, ps).await?
-    } else {
-        // The count of the notify's one row makes PostgreSQL run it.
-        let sql = format!(
-            "WITH moved AS ({update} RETURNING 1) SELECT (SELECT count(*) FROM moved) AS moved, \
-             (SELECT count(*) FROM (SELECT pg_notify(${}, '')) AS w) AS woke",
-            moved * 4 + 1
-        );
-        ps.push(Param::from(WAKE_CHANNEL));
-        let row = tx.opt(&sql, ps).await?;
-        row.map(|r| r.get::<i64>("moved")).transpose()?.unwrap_or(0) as u64
+    let written = match tx.dialect() {
+        Dialect::Sqlite if moved == 0 => return Ok(()),
+        Dialect::Sqlite => tx.exec(&update, ps).await?,
+        Dialect::Postgres if moved == 0 && !tx.wake => return tx.flush().await,
+        Dialect::Postgres => {
+            let mut select =
+                vec![if moved > 0 { "(SELECT count(*) FROM moved) AS moved" } else { "0 AS moved" }.to_owned()];
+            if tx.wake {
+                // Counting the notify's one row makes PostgreSQL run it.
+                ps.push(Param::from(WAKE_CHANNEL));
+                select.push(format!("(SELECT count(*) FROM (SELECT pg_notify(${}, '')) AS w) AS woke", ps.len()));
+            }
+            let with = if moved > 0 { format!("WITH moved AS ({update} RETURNING 1) ") } else { String::new() };
+            let rows = tx.all_after_appends(&format!("{with}SELECT {}", select.join(", ")), ps).await?;
+            rows.first().map(|r| r.get::<i64>("moved")).transpose()?.unwrap_or(0) as u64
+        }
     };
     if written != moved as u64 {
         return Err(StoreError::Corrupt(format!("{moved} chain heads moved but {written} written")));

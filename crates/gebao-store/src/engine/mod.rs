@@ -20,6 +20,7 @@ mod audit;
 mod codes;
 mod consents;
 pub(crate) mod db;
+mod deferred;
 mod heads;
 mod incidents;
 mod json;
