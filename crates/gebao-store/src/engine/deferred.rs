@@ -43,7 +43,7 @@ impl Deferred {
     /// Holds `INSERT INTO table (cols) VALUES …` of `ps.len() / cols` rows.
     pub(super) fn push(&mut self, what: &str, table: &'static str, cols: &'static str, ps: Vec<Param>) {
         let ncols = cols.split(',').count();
-        debug_assert!(ps.len() % ncols == 0, "{table}: {} parameters for {ncols} columns", ps.len());
+        debug_assert!(ps.len().is_multiple_of(ncols), "{table}: {} parameters for {ncols} columns", ps.len());
         self.0.push(Held { what: what.to_owned(), table, cols, ncols, ps });
     }
 
