@@ -82,3 +82,28 @@ async fn append_wakes_the_other_instance() {
     })
     .await;
 }
+
+/// An instance's own writes do not wake it (it has applied them already): a busy writer
+/// would otherwise re-read the ledger after every commit. Another's still do, even while
+/// its own wake-ups arrive in between.
+#[tokio::test]
+async fn own_writes_do_not_wake_the_writer() {
+    run_pg(|url| async move {
+        let a = PgStore::open(&url, keys()).await.unwrap();
+        let b = PgStore::open(&url, keys()).await.unwrap();
+        a.migrate().await.unwrap();
+        register(&a, 1).await;
+        assert!(!a.wait_for_changes(Duration::from_millis(50)).await.unwrap(), "listening");
+        a.append_consents(grants(2, 1, T0)).await.unwrap();
+        a.append_audit(audit("admin.action", "own")).await.unwrap();
+        assert!(!a.wait_for_changes(Duration::from_millis(300)).await.unwrap(), "woken by its own writes");
+        a.append_consents(grants(1, 1, T0 + 10)).await.unwrap();
+        b.append_consents(grants(1, 1, T0 + 20)).await.unwrap();
+        let started = Instant::now();
+        assert!(a.wait_for_changes(Duration::from_secs(10)).await.unwrap(), "not woken by the other instance");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        a.close().await;
+        b.close().await;
+    })
+    .await;
+}

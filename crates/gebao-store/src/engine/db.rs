@@ -162,7 +162,13 @@ pub(crate) enum Pools {
     Sqlite { writer: SqlitePool, reader: SqlitePool },
     /// One pool; `listener` is the lazily opened `LISTEN` connection for wake-ups; `parts`
     /// makes the partitions of the ledger and the audit log as they fill.
-    Postgres { pool: PgPool, listener: tokio::sync::Mutex<Option<PgListener>>, parts: Arc<Partitions> },
+    Postgres {
+        pool: PgPool,
+        listener: tokio::sync::Mutex<Option<PgListener>>,
+        parts: Arc<Partitions>,
+        /// This store's name in its wake-ups (random): it does not wake itself.
+        origin: Arc<str>,
+    },
 }
 
 /// An open transaction of either engine, with what it writes only at commit or on its next
@@ -178,6 +184,8 @@ pub(crate) struct Tx {
     pub(super) wake: bool,
     /// Inserts held back until the next statement or the commit (PostgreSQL).
     deferred: Deferred,
+    /// The payload of its wake-up: the writing store's origin (PostgreSQL).
+    pub(super) origin: Arc<str>,
 }
 
 enum Conn {
@@ -217,8 +225,11 @@ impl Pools {
     pub(crate) async fn write(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::new(Conn::Lite(writer.begin_with("BEGIN IMMEDIATE").await?)),
-            Pools::Postgres { pool, parts, .. } => {
-                Tx::new(Conn::Pg(pool.begin().await?, Some(Grow { parts: Arc::clone(parts), due: false })))
+            Pools::Postgres { pool, parts, origin, .. } => {
+                let mut tx =
+                    Tx::new(Conn::Pg(pool.begin().await?, Some(Grow { parts: Arc::clone(parts), due: false })));
+                tx.origin = Arc::clone(origin);
+                tx
             }
         })
     }
@@ -255,9 +266,11 @@ impl Pools {
     }
 
     /// Waits for a wake-up from another instance's write, or `timeout`; `true` when woken.
-    /// SQLite (one file, usually one process) only sleeps: callers poll anyway.
+    /// A wake-up of this store's own writes is passed over: what it writes it has applied
+    /// already, and re-reading after each of its commits cost a busy writer a third of its
+    /// database time. SQLite (one file, usually one process) only sleeps: callers poll.
     pub(crate) async fn wait(&self, timeout: std::time::Duration) -> Result<bool> {
-        let Pools::Postgres { pool, listener, .. } = self else {
+        let Pools::Postgres { pool, listener, origin, .. } = self else {
             tokio::time::sleep(timeout).await;
             return Ok(false);
         };
@@ -268,14 +281,18 @@ impl Pools {
             *guard = Some(l);
         }
         let Some(l) = guard.as_mut() else { return Ok(false) };
-        match tokio::time::timeout(timeout, l.recv()).await {
-            Err(_) => Ok(false),
-            Ok(Ok(_)) => Ok(true),
-            Ok(Err(e)) => {
-                // Reconnect on the next call; wake-ups missed meanwhile are covered by the
-                // callers' polling.
-                *guard = None;
-                Err(e.into())
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            match tokio::time::timeout_at(deadline, l.recv()).await {
+                Err(_) => return Ok(false),
+                Ok(Ok(n)) if n.payload() == &**origin => continue,
+                Ok(Ok(_)) => return Ok(true),
+                Ok(Err(e)) => {
+                    // Reconnect on the next call; wake-ups missed meanwhile are covered by
+                    // the callers' polling.
+                    *guard = None;
+                    return Err(e.into());
+                }
             }
         }
     }
@@ -313,7 +330,7 @@ impl Pools {
 
 impl Tx {
     fn new(conn: Conn) -> Self {
-        Tx { conn, heads: Vec::new(), wake: false, deferred: Deferred::default() }
+        Tx { conn, heads: Vec::new(), wake: false, deferred: Deferred::default(), origin: Arc::from("") }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {

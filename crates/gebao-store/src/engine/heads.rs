@@ -115,8 +115,11 @@ pub(super) async fn write_moved(tx: &mut Tx) -> Result<()> {
                 vec![if moved > 0 { "(SELECT count(*) FROM moved) AS moved" } else { "0 AS moved" }.to_owned()];
             if tx.wake {
                 // Counting the notify's one row makes PostgreSQL run it.
+                // The payload names the writer, which does not wake itself.
                 ps.push(Param::from(WAKE_CHANNEL));
-                select.push(format!("(SELECT count(*) FROM (SELECT pg_notify(${}, '')) AS w) AS woke", ps.len()));
+                ps.push(Param::from(&*tx.origin));
+                let (channel, origin) = (ps.len() - 1, ps.len());
+                select.push(format!("(SELECT count(*) FROM (SELECT pg_notify(${channel}, ${origin})) AS w) AS woke"));
             }
             let with = if moved > 0 { format!("WITH moved AS ({update} RETURNING 1) ") } else { String::new() };
             let rows = tx.all_after_appends(&format!("{with}SELECT {}", select.join(", ")), ps).await?;

@@ -102,7 +102,8 @@ impl SqlStore {
                 .connect_with(opts)
                 .await?;
             let parts = std::sync::Arc::new(partitions::Partitions::new(pool.clone()));
-            Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None), parts }
+            let origin = format!("{:016x}", rand::random::<u64>());
+            Pools::Postgres { pool, listener: tokio::sync::Mutex::new(None), parts, origin: origin.into() }
         } else {
             let opts = sqlite_options(url)?
                 .create_if_missing(true)
