@@ -188,6 +188,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Changes with `seq > after`, oldest first, at most `limit`.
     async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>>;
+    /// The oldest change the feed still holds (0 when it holds none): a reader whose
+    /// cursor is below it by more than one has missed changes that were pruned.
+    async fn first_change(&self) -> Result<i64>;
+    /// Deletes the changes recorded before `before_ms`, oldest first and only as a prefix
+    /// of the feed (what is kept has no holes), always keeping the newest (numbering goes
+    /// on from it); a few thousand a transaction. The number deleted.
+    async fn prune_changes(&self, before_ms: i64) -> Result<u64>;
     /// Waits until another instance may have written (consents or changes), or until
     /// `timeout`; `true` when woken (PostgreSQL `NOTIFY`). Callers read
     /// [`Store::consents_after`] and [`Store::changes_after`], and poll them anyway.

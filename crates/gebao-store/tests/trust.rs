@@ -226,6 +226,33 @@ async fn change_feed(env: Env) {
     assert_eq!(env.raw.int("SELECT COUNT(*) FROM changes WHERE key LIKE '%u1%'").await, 0);
 }
 
+/// The change feed is pruned as a prefix: the changes older than the cut-off are deleted
+/// up to the first one younger, so what is kept has no holes; the newest is always kept and
+/// numbering goes on from it; `first_change` tells a reader what it can no longer read.
+async fn change_feed_is_pruned_as_a_prefix(env: Env) {
+    let s = &env.store;
+    assert_eq!(s.prune_changes(i64::MAX).await.unwrap(), 0, "an empty feed");
+    assert_eq!(s.first_change().await.unwrap(), 0);
+    for id in ["u1", "u2", "u3", "u4"] {
+        s.put_subject(subject(id), audit("subject.register", "")).await.unwrap();
+    }
+    // Recorded at 1000, 5000, 2000 and 1000: the third is old but after a young one.
+    for (seq, at) in [(1, 1000), (2, 5000), (3, 2000), (4, 1000)] {
+        env.raw.exec(&format!("UPDATE changes SET at_ms = {at} WHERE seq = {seq}")).await;
+    }
+    assert_eq!(s.prune_changes(3000).await.unwrap(), 1);
+    assert_eq!(s.first_change().await.unwrap(), 2);
+    let seqs = |v: Vec<gebao_store::Change>| v.iter().map(|c| c.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(s.changes_after(0, 10).await.unwrap()), [2, 3, 4]);
+    assert_eq!(s.prune_changes(10_000).await.unwrap(), 2, "all but the newest");
+    assert_eq!(seqs(s.changes_after(0, 10).await.unwrap()), [4]);
+    assert_eq!(s.prune_changes(10_000).await.unwrap(), 0);
+    s.put_subject(subject("u5"), audit("subject.register", "")).await.unwrap();
+    assert_eq!(seqs(s.changes_after(0, 10).await.unwrap()), [4, 5]);
+    assert_eq!(s.first_change().await.unwrap(), 4);
+    assert!(s.verify(None).await.unwrap().is_intact());
+}
+
 /// Another master key sees a forged chain: the key is what makes the hashes.
 async fn another_key_cannot_vouch(env: Env) {
     let s = &env.store;
@@ -244,6 +271,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     state_edits_are_reported,
     erasure_keeps_the_proof,
     change_feed,
+    change_feed_is_pruned_as_a_prefix,
     another_key_cannot_vouch,
     portal_links_are_single_use_and_short_lived,
     portal_codes_are_limited_counted_and_single_use,

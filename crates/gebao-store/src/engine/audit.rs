@@ -95,6 +95,26 @@ pub(crate) async fn append(
 
 /// Appends to the change feed. Callers hold the audit head lock (through [`append`]), which
 /// serialises the numbering across instances.
+/// Changes deleted per transaction when the feed is pruned.
+const PRUNED_PER_TX: i64 = 5_000;
+
+/// The first change to keep when those before `before_ms` are pruned: the oldest recorded
+/// at or after it, and never past the newest; `None` when the feed is empty.
+pub(crate) async fn kept_changes_from(tx: &mut Tx, before_ms: i64) -> Result<Option<i64>> {
+    let sql = "SELECT (SELECT MIN(seq) FROM changes WHERE at_ms >= $1) AS young, \
+               (SELECT MAX(seq) FROM changes) AS newest";
+    let Some(row) = tx.opt(sql, params![before_ms]).await? else { return Ok(None) };
+    let (young, newest): (Option<i64>, Option<i64>) = (row.get("young")?, row.get("newest")?);
+    Ok(newest.map(|newest| young.map_or(newest, |y| y.min(newest))))
+}
+
+/// Deletes up to [`PRUNED_PER_TX`] of the oldest changes below `keep_from`; how many.
+pub(crate) async fn prune_changes(tx: &mut Tx, keep_from: i64) -> Result<u64> {
+    let sql = "DELETE FROM changes WHERE seq < $1 AND seq < \
+               (SELECT COALESCE(MIN(seq), 0) FROM changes) + $2";
+    tx.exec(sql, params![keep_from, PRUNED_PER_TX]).await
+}
+
 async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Result<()> {
     let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
     let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);

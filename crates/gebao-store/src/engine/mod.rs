@@ -499,6 +499,23 @@ impl Store for SqlStore {
         rows.iter().map(audit::change).collect()
     }
 
+    async fn first_change(&self) -> Result<i64> {
+        let row = self.pools.opt("SELECT COALESCE(MIN(seq), 0) AS seq FROM changes", Vec::new()).await?;
+        Ok(row.map(|r| r.get("seq")).transpose()?.unwrap_or(0))
+    }
+
+    async fn prune_changes(&self, before_ms: i64) -> Result<u64> {
+        let Some(keep_from) = in_read!(self, |tx, _k| audit::kept_changes_from(tx, before_ms))? else { return Ok(0) };
+        let mut pruned = 0;
+        loop {
+            let n = in_write!(self, |tx, _k| audit::prune_changes(tx, keep_from))?;
+            pruned += n;
+            if n == 0 {
+                return Ok(pruned);
+            }
+        }
+    }
+
     async fn wait_for_changes(&self, timeout: Duration) -> Result<bool> {
         self.pools.wait(timeout).await
     }
