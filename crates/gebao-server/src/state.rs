@@ -90,6 +90,8 @@ pub struct Inner {
     /// Whether the subjects in memory came from the snapshot or the database (and why).
     pub filled_from: crate::memory::start::Source,
     ready: AtomicBool,
+    /// The change feed was pruned past what this instance had read (`sync.rs`).
+    behind_feed: AtomicBool,
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -104,7 +106,23 @@ impl Deref for AppState {
 impl AppState {
     /// Whether start-up has finished and shutdown has not begun.
     pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::Acquire)
+        self.ready.load(Ordering::Acquire) && !self.behind_feed.load(Ordering::Acquire)
+    }
+
+    /// Takes the instance out of service (`/readyz` answers 503) because the change feed
+    /// lacks changes it had not read (pruned past it): it may have missed a registration, a restriction or an
+    /// erasure. It goes on following the ledger (withdrawals) meanwhile; a restart rebuilds
+    /// its state from the database. Logged once.
+    pub fn fell_behind_the_feed(&self, read_to: i64, first_kept: i64) {
+        if !self.behind_feed.swap(true, Ordering::AcqRel) {
+            tracing::error!(
+                read_to,
+                first_kept,
+                "the change feed lacks changes this instance had not read (pruned while it was cut off from the \
+                 database for longer than the feed is kept, or deleted): it no longer answers /readyz; restart it \
+                 to rebuild its state from the database"
+            );
+        }
     }
 
     /// Stops the background tasks: the writer commits what is queued, then both end.
@@ -176,6 +194,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
         provisions: crate::provisions::Provisions::default(),
         filled_from,
         ready: AtomicBool::new(false),
+        behind_feed: AtomicBool::new(false),
         stop,
         tasks: Mutex::new(Vec::new()),
     }));

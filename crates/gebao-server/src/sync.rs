@@ -22,6 +22,11 @@ use tokio::sync::watch;
 
 /// Records read per call.
 const PAGE: i64 = 1000;
+/// How long the change feed keeps a change: an instance cut off from the database for
+/// longer, or a snapshot older, cannot catch up by the feed (it rebuilds from the database).
+pub const CHANGES_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
+/// How often an instance prunes the change feed.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// How far this instance has read the shared ledger and change feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +60,9 @@ pub async fn run(
     // waits for it (ten million subjects take seconds to write).
     let mut saved_at = cursors;
     let mut writing: Option<tokio::task::JoinHandle<()>> = None;
+    // Pruning runs beside the task too: a first run may delete millions of changes.
+    let mut pruning: Option<tokio::task::JoinHandle<()>> = None;
+    let mut pruned = std::time::Instant::now();
     loop {
         let woken = tokio::select! {
             woken = state.store.wait_for_changes(every) => woken,
@@ -78,6 +86,14 @@ pub async fn run(
             writing = Some(tokio::spawn(async move { save(&st, &saving, cursors).await }));
             (saved, saved_at) = (std::time::Instant::now(), cursors);
         }
+        if pruned.elapsed() >= PRUNE_EVERY && pruning.as_ref().is_none_or(|p| p.is_finished()) {
+            let st = state.clone();
+            pruning = Some(tokio::spawn(async move { prune(&st).await }));
+            pruned = std::time::Instant::now();
+        }
+    }
+    if let Some(p) = pruning {
+        p.abort();
     }
     if let Some(w) = writing {
         let _ = w.await;
@@ -90,6 +106,17 @@ pub async fn run(
         save(&state, saving, cursors).await;
     }
     tracing::debug!("sync task stopped");
+}
+
+/// Deletes the changes older than [`CHANGES_KEPT`]; a failure is logged (the next hour
+/// tries again).
+async fn prune(state: &AppState) {
+    let before = crate::now_ms() - CHANGES_KEPT.as_millis() as i64;
+    match state.store.prune_changes(before).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(pruned = n, "change feed pruned"),
+        Err(e) => tracing::warn!(error = %e, "cannot prune the change feed; retried in an hour"),
+    }
 }
 
 /// Writes the snapshot; a failure is logged (the next start then reads the database).
@@ -159,6 +186,14 @@ async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> R
     let mut policy_changed = false;
     loop {
         let changes = store.changes_after(cursors.changes, PAGE).await?;
+        // The feed is numbered without gaps: a gap is changes pruned (or lost) unread.
+        let mut next = cursors.changes + 1;
+        for c in &changes {
+            if c.seq != next {
+                state.fell_behind_the_feed(next - 1, c.seq);
+            }
+            next = c.seq + 1;
+        }
         let mut changed = Vec::new();
         for c in &changes {
             match &c.change {

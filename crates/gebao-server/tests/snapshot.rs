@@ -10,7 +10,85 @@ use gebao_server::memory::snapshot::Refused;
 use gebao_server::memory::start::Source;
 use serde_json::json;
 
-gebao_testkit::on_both_engines!(crate::common::run; a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one);
+gebao_testkit::on_both_engines!(crate::common::run;
+    a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one,
+    a_snapshot_older_than_the_kept_feed_is_rebuilt,
+    an_instance_behind_the_pruned_feed_leaves_service,
+);
+
+/// Runs `sql` on the store's database directly (as an administrator would).
+async fn raw_exec(k: &Kit, sql: &str) {
+    match k.kind {
+        common::Kind::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&k.url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        _ => {
+            let pool = sqlx::PgPool::connect(&k.url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// A snapshot whose changes after it were pruned from the feed cannot be caught up: it is
+/// refused and the state rebuilt from the database, which answers with the changes made
+/// after the snapshot.
+async fn a_snapshot_older_than_the_kept_feed_is_rebuilt(k: Kit) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.memory");
+    let s = start(&k, &file).await;
+    s.register("early", json!({ "age": 30 })).await;
+    s.consent("early", "grant", purpose("recommend"), json!({})).await;
+    s.stop().await;
+    assert!(file.exists());
+
+    let mut other = k.config();
+    other.snapshot = Some(Snapshot::Off);
+    let o = Server::start(other).await;
+    assert_eq!(o.post("/v1/subjects/early/restrict", &json!({})).await.status, 200);
+    o.register("late", json!({ "age": 30 })).await;
+    o.register("later", json!({ "age": 30 })).await;
+    // Everything but the newest change goes, as a week later.
+    assert!(o.state.store.prune_changes(i64::MAX).await.unwrap() >= 2);
+    o.stop().await;
+
+    let s = start(&k, &file).await;
+    assert!(matches!(s.state.filled_from, Source::Database(Refused::Stale(_))), "{:?}", s.state.filled_from);
+    assert_eq!(s.decide("early", "recommend", &["browsing"]).await.1.as_deref(), Some("subject-restricted"));
+    assert_eq!(s.decide("late", "recommend", &["browsing"]).await.1.as_deref(), Some("consent-missing"));
+    s.stop().await;
+}
+
+/// A running instance that finds the change feed pruned past what it had read (it was cut
+/// off from the database for longer than the feed is kept) may have missed a restriction
+/// or an erasure: it leaves service (`/readyz` 503) and says why, and still follows the
+/// ledger, so a withdrawal is honoured.
+async fn an_instance_behind_the_pruned_feed_leaves_service(k: Kit) {
+    let mut cfg = k.config();
+    cfg.snapshot = Some(Snapshot::Off);
+    cfg.sync_interval = std::time::Duration::from_millis(50);
+    let s = Server::start(cfg).await;
+    s.register("u", json!({ "age": 30 })).await;
+    s.consent("u", "grant", purpose("recommend"), json!({})).await;
+    assert_eq!(s.get("/readyz").await.status, 200);
+    // Four changes made and pruned while the instance did not look: the feed resumes past it.
+    raw_exec(&k, "INSERT INTO changes (seq, kind, key, at_ms) SELECT MAX(seq) + 5, 'api-key', 'gap', 0 FROM changes")
+        .await;
+    gebao_testkit::within(std::time::Duration::from_secs(5), || async { s.get("/readyz").await.status == 503 }).await;
+    let mut other = k.config();
+    other.snapshot = Some(Snapshot::Off);
+    let o = Server::start(other).await;
+    o.consent("u", "withdraw", purpose("recommend"), json!({})).await;
+    o.stop().await;
+    gebao_testkit::within(std::time::Duration::from_secs(5), || async {
+        s.decide("u", "recommend", &["browsing"]).await.1.as_deref() == Some("consent-withdrawn")
+    })
+    .await;
+    assert_eq!(s.get("/readyz").await.status, 503, "until restarted");
+    s.stop().await;
+}
 
 async fn start(k: &Kit, file: &std::path::Path) -> Server {
     let mut cfg = k.config();

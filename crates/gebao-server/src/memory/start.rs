@@ -53,6 +53,9 @@ async fn restore(
     if header.ledger_seq > ledger_now || header.change_seq > changes_now {
         return Ok(Err(Refused::Stale("it is ahead of the database".into())));
     }
+    if store.first_change().await? > header.change_seq + 1 {
+        return Ok(Err(Refused::Stale("the change feed after it was pruned".into())));
+    }
     if let Some(tail) = replay_is_slower(&header, ledger_now, changes_now) {
         return Ok(Err(Refused::Behind(tail)));
     }
