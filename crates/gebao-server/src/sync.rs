@@ -186,6 +186,7 @@ async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> R
     let mut policy_changed = false;
     loop {
         let changes = store.changes_after(cursors.changes, PAGE).await?;
+        let mut changed = Vec::new();
         // The feed is numbered without gaps: a gap is changes pruned (or lost) unread.
         let mut next = cursors.changes + 1;
         for c in &changes {
@@ -193,9 +194,6 @@ async fn step(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) -> R
                 state.fell_behind_the_feed(next - 1, c.seq);
             }
             next = c.seq + 1;
-        }
-        let mut changed = Vec::new();
-        for c in &changes {
             match &c.change {
                 ChangeKind::Subject(key) => changed.push(*key),
                 ChangeKind::ApiKey(_) => state.keys.invalidate(),

@@ -16,22 +16,6 @@ gebao_testkit::on_both_engines!(crate::common::run;
     an_instance_behind_the_pruned_feed_leaves_service,
 );
 
-/// Runs `sql` on the store's database directly (as an administrator would).
-async fn raw_exec(k: &Kit, sql: &str) {
-    match k.kind {
-        common::Kind::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&k.url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-        _ => {
-            let pool = sqlx::PgPool::connect(&k.url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-    }
-}
-
 /// A snapshot whose changes after it were pruned from the feed cannot be caught up: it is
 /// refused and the state rebuilt from the database, which answers with the changes made
 /// after the snapshot.
@@ -74,8 +58,9 @@ async fn an_instance_behind_the_pruned_feed_leaves_service(k: Kit) {
     s.consent("u", "grant", purpose("recommend"), json!({})).await;
     assert_eq!(s.get("/readyz").await.status, 200);
     // Four changes made and pruned while the instance did not look: the feed resumes past it.
-    raw_exec(&k, "INSERT INTO changes (seq, kind, key, at_ms) SELECT MAX(seq) + 5, 'api-key', 'gap', 0 FROM changes")
-        .await;
+    let raw = gebao_testkit::Raw::connect(&k.url).await;
+    raw.exec("INSERT INTO changes (seq, kind, key, at_ms) SELECT MAX(seq) + 5, 'api-key', 'gap', 0 FROM changes").await;
+    raw.close().await;
     gebao_testkit::within(std::time::Duration::from_secs(5), || async { s.get("/readyz").await.status == 503 }).await;
     let mut other = k.config();
     other.snapshot = Some(Snapshot::Off);

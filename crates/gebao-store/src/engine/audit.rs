@@ -93,8 +93,6 @@ pub(crate) async fn append(
     Ok(rows)
 }
 
-/// Appends to the change feed. Callers hold the audit head lock (through [`append`]), which
-/// serialises the numbering across instances.
 /// Changes deleted per transaction when the feed is pruned.
 const PRUNED_PER_TX: i64 = 5_000;
 
@@ -115,6 +113,8 @@ pub(crate) async fn prune_changes(tx: &mut Tx, keep_from: i64) -> Result<u64> {
     tx.exec(sql, params![keep_from, PRUNED_PER_TX]).await
 }
 
+/// Appends to the change feed. Callers hold the audit head lock (through [`append`]), which
+/// serialises the numbering across instances.
 async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Result<()> {
     let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
     let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);
