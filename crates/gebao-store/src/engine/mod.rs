@@ -80,6 +80,18 @@ fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
     })
 }
 
+/// The writer's connection, tuned for large transactions (a bulk import writes 5,000 rows
+/// and their index entries in one; measured in docs/benchmarks.md):
+/// - a 64 MiB page cache (SQLite's default is 2 MB), so the pages of a transaction stay in
+///   memory instead of being spilled to the WAL and written again;
+/// - statement journals in memory: every statement of a transaction keeps one, to undo it
+///   alone on a constraint error, and they went to temporary files;
+/// - a checkpoint every 10,000 WAL pages (about 40 MB; default 1,000): a page changed by
+///   several transactions is copied back into the database once, not each time.
+fn writer_options(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts.pragma("cache_size", "-65536").pragma("temp_store", "MEMORY").pragma("wal_autocheckpoint", "10000")
+}
+
 /// The file a store URL names, read as [`SqlStore::open`] reads it; `None` for PostgreSQL, an
 /// in-memory database or a URL that does not parse.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
@@ -129,7 +141,7 @@ impl SqlStore {
                 .max_connections(1)
                 .min_connections(1)
                 .test_before_acquire(false)
-                .connect_with(opts.clone())
+                .connect_with(writer_options(opts.clone()))
                 .await?;
             let reader =
                 SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(opts).await?;
