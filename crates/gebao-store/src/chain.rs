@@ -20,7 +20,6 @@ use crate::crypto::Keys;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 /// `prev_hash` of the first record of a chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -132,45 +131,51 @@ impl AnchorStatus {
 /// JSON with object keys sorted and no insignificant whitespace, whatever the features of
 /// `serde_json` in the build (`preserve_order` would otherwise change the key order).
 pub fn canonical_json(v: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(256);
     write_canonical(v, &mut out);
-    out
+    // serde_json writes UTF-8, and so does everything else here.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn write_canonical(v: &Value, out: &mut String) {
+/// Writes straight into the buffer: no string a key or a scalar (a bulk import hashes
+/// millions of values).
+fn write_canonical(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.push('{');
+            out.push(b'{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
+                write_scalar(k, out);
+                out.push(b':');
                 if let Some(x) = map.get(k) {
                     write_canonical(x, out);
                 }
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, x) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(x, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         // Scalars: serde_json's own rendering is already canonical (shortest round-trip
         // floats, escaped strings).
-        other => {
-            let _ = write!(out, "{other}");
-        }
+        other => write_scalar(other, out),
     }
+}
+
+/// serde_json's compact rendering (writing into memory cannot fail).
+fn write_scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 /// SHA-256 of the canonical JSON of `v`, hex: what a chain record holds of a value that may
@@ -503,6 +508,23 @@ mod tests {
             let head = rows.last().map_or(GENESIS.to_string(), |r| r.2.clone());
             proptest::prop_assert!(verify(&rows, Some((n, &head, true))).is_intact());
         }
+    }
+
+    /// Ledgers already written are verified with today's code: the canonical form must not
+    /// change by a byte (escapes, non-ASCII text, numbers, nesting, key order).
+    #[test]
+    fn canonical_json_is_stable() {
+        let v = json!({
+            "z": [1, -0.5, 1e20, 12345678901234567890u64, null, true],
+            "a": { "b\"q": "line\nbreak\u{1}\\", "é": "个保 \u{2028}", "": {} },
+            "m": [{ "y": 1, "x": [] }],
+            "n": -7
+        });
+        assert_eq!(
+            canonical_json(&v),
+            "{\"a\":{\"\":{},\"b\\\"q\":\"line\\nbreak\\u0001\\\\\",\"é\":\"个保 \u{2028}\"},\
+             \"m\":[{\"x\":[],\"y\":1}],\"n\":-7,\"z\":[1,-0.5,1e+20,12345678901234567890,null,true]}"
+        );
     }
 
     #[test]

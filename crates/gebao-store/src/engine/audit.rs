@@ -3,7 +3,7 @@
 //! instances what to re-read are numbered under the same lock, so both are gap-free in
 //! commit order whichever instance wrote them.
 
-use super::db::{Param, Row, Tx, params};
+use super::db::{Insert, Param, Row, Tx, params};
 use super::heads;
 use super::json::{from_json, stored_json};
 use crate::chain::{AuditFields, Chain};
@@ -42,48 +42,53 @@ pub(crate) async fn append(
         return Ok(Vec::new());
     }
     let (mut seq, mut prev) = heads::lock_one(tx, Chain::Audit).await?;
+    let last = seq + i64::try_from(entries.len()).map_err(|_| StoreError::Corrupt("too many audit entries".into()))?;
+    tx.make_room(Chain::Audit, last).await?;
     let mut rows = Vec::with_capacity(entries.len());
-    let mut texts = Vec::with_capacity(entries.len());
-    for Entry { mut audit, state } in entries {
-        seq += 1;
-        let (detail, back) = stored_json(&audit.detail)?;
-        audit.detail = back;
-        let action = audit.action.as_str();
-        let hash = AuditFields {
-            seq,
-            actor: &audit.actor,
-            action: &action,
-            target: &audit.target,
-            reason: audit.reason.as_deref(),
-            detail: &audit.detail,
-            state: state.as_deref(),
-            at_ms: audit.at_ms,
-        }
-        .hash(keys, &prev);
-        rows.push(AuditRow { seq, entry: audit, state, prev_hash: std::mem::replace(&mut prev, hash.clone()), hash });
-        texts.push(detail);
-    }
-    tx.make_room(Chain::Audit, seq).await?;
-    let per = tx.dialect().rows_per_insert();
-    for (chunk, details) in rows.chunks(per).zip(texts.chunks(per)) {
+    // Each chunk chained and encoded while the one before is written.
+    let chain_chunk = |chunk: Vec<Entry>| -> Result<Vec<Param>> {
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 10);
-        for (r, detail) in chunk.iter().zip(details) {
-            let e = &r.entry;
+        for Entry { mut audit, state } in chunk {
+            seq += 1;
+            let (detail, back) = stored_json(&audit.detail)?;
+            audit.detail = back;
+            let action = audit.action.as_str();
+            let hash = AuditFields {
+                seq,
+                actor: &audit.actor,
+                action: &action,
+                target: &audit.target,
+                reason: audit.reason.as_deref(),
+                detail: &audit.detail,
+                state: state.as_deref(),
+                at_ms: audit.at_ms,
+            }
+            .hash(keys, &prev);
             ps.extend(params![
-                r.seq,
-                &e.actor,
-                e.action.as_str().into_owned(),
-                &e.target,
-                e.reason.as_deref(),
+                seq,
+                &audit.actor,
+                action.into_owned(),
+                &audit.target,
+                audit.reason.as_deref(),
                 detail,
-                r.state.as_deref(),
-                e.at_ms,
-                &r.prev_hash,
-                &r.hash
+                state.as_deref(),
+                audit.at_ms,
+                &prev,
+                &hash
             ]);
+            rows.push(AuditRow {
+                seq,
+                entry: audit,
+                state,
+                prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            });
         }
-        tx.append_rows("audit entry", "audit_log", AUDIT_COLS, ps).await?;
-    }
+        Ok(ps)
+    };
+    tx.insert_built(Insert::Append { what: "audit entry", table: "audit_log", cols: AUDIT_COLS }, entries, chain_chunk)
+        .await?;
+    debug_assert_eq!(seq, last);
     if !rows.is_empty() {
         heads::set(tx, keys, Chain::Audit, seq, &prev)?;
     }

@@ -2,7 +2,7 @@
 //! subject named by its registration's pseudonym and the evidence by its digest.
 
 use super::audit::{self, Entry};
-use super::db::{Param, Row, Tx, params};
+use super::db::{Insert, Param, Row, Tx, params};
 use super::heads;
 use super::json::{from_json, stored_json};
 use super::subjects;
@@ -249,64 +249,62 @@ async fn write(
     struct Write {
         row: ConsentRow,
         pseudonym: String,
-        scope: String,
-        evidence: String,
-        evidence_digest: String,
     }
+    let last = seq + i64::try_from(named.len()).map_err(|_| StoreError::Corrupt("batch too large".into()))?;
+    tx.make_room(Chain::Consents, last).await?;
     let mut writes = Vec::with_capacity(named.len());
-    for (mut c, key, pseudonym) in named {
-        seq += 1;
-        let (scope, scope_back) =
-            stored_json(&serde_json::to_value(&c.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?)?;
-        let (evidence, back) = stored_json(&c.evidence)?;
-        c.evidence = back;
-        let evidence_digest = digest(&c.evidence);
-        let hash = ConsentFields {
-            seq,
-            subject: &pseudonym,
-            scope: &scope_back,
-            action: action_str(c.action),
-            policy_version: c.policy_version,
-            channel: &c.channel,
-            evidence_digest: &evidence_digest,
-            by_guardian: c.by_guardian,
-            actor: &c.actor,
-            at_ms: c.at_ms,
-        }
-        .hash(keys, &prev);
-        let row = ConsentRow {
-            seq,
-            record: c,
-            subject_key: key,
-            prev_hash: std::mem::replace(&mut prev, hash.clone()),
-            hash,
-        };
-        writes.push(Write { row, pseudonym, scope, evidence, evidence_digest });
-    }
-    tx.make_room(Chain::Consents, seq).await?;
-    let per = tx.dialect().rows_per_insert();
-    for chunk in writes.chunks(per) {
+    // Each chunk chained and encoded while the one before is written.
+    let chain_chunk = |chunk: Vec<(NewConsent, Option<SubjectKey>, String)>| -> Result<Vec<Param>> {
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
-        for w in chunk {
-            let (r, c) = (&w.row, &w.row.record);
+        for (mut c, key, pseudonym) in chunk {
+            seq += 1;
+            let (scope, scope_back) =
+                stored_json(&serde_json::to_value(&c.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?)?;
+            let (evidence, back) = stored_json(&c.evidence)?;
+            c.evidence = back;
+            let evidence_digest = digest(&c.evidence);
+            let hash = ConsentFields {
+                seq,
+                subject: &pseudonym,
+                scope: &scope_back,
+                action: action_str(c.action),
+                policy_version: c.policy_version,
+                channel: &c.channel,
+                evidence_digest: &evidence_digest,
+                by_guardian: c.by_guardian,
+                actor: &c.actor,
+                at_ms: c.at_ms,
+            }
+            .hash(keys, &prev);
             ps.extend(params![
-                r.seq,
-                &w.pseudonym,
-                &w.scope,
+                seq,
+                &pseudonym,
+                scope,
                 action_str(c.action),
                 c.policy_version,
                 &c.channel,
-                &w.evidence,
-                &w.evidence_digest,
+                evidence,
+                &evidence_digest,
                 c.by_guardian,
                 &c.actor,
                 c.at_ms,
-                &r.prev_hash,
-                &r.hash
+                &prev,
+                &hash
             ]);
+            let row = ConsentRow {
+                seq,
+                record: c,
+                subject_key: key,
+                prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            };
+            writes.push(Write { row, pseudonym });
         }
-        tx.append_rows("consent record", "consents", CONSENT_COLS, ps).await?;
-    }
+        Ok(ps)
+    };
+    let insert = Insert::Append { what: "consent record", table: "consents", cols: CONSENT_COLS };
+    tx.insert_built(insert, named, chain_chunk).await?;
+    debug_assert_eq!(seq, last);
     heads::set(tx, keys, Chain::Consents, seq, &prev)?;
     let entries = match audited {
         Audited::Batch(mut a) => {

@@ -6,7 +6,7 @@
 //! ([`state_digest`]), so an edit made in the database is found by `verify`.
 
 use super::audit::{self, Entry};
-use super::db::{Param, Row, Tx, params, placeholders, values};
+use super::db::{Insert, Param, Row, Tx, params, placeholders, values};
 use super::json::{from_json, to_json};
 use crate::chain::digest;
 use crate::crypto::{ContactKind, Keys, SubjectKey};
@@ -189,6 +189,9 @@ pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, audit: NewAudit
         .decode(keys)
 }
 
+/// A subject to put: its key, the profile, its audit entry and the row before it.
+type Put = (SubjectKey, NewSubject, NewAudit, Option<SubjectRow>);
+
 /// Registers or updates subjects in one transaction — each row, its audit entry with the
 /// row's digest and its change-feed entry — with a few statements a chunk, not several a
 /// subject (one subject through the API, thousands in a bulk import). Of several entries for
@@ -215,74 +218,104 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
             existing.insert(key_of(&row)?, row);
         }
     }
-    let per = tx.dialect().rows_per_insert();
-    for chunk in order.chunks(per) {
-        let sql = format!(
-            "INSERT INTO subjects (key, id, pseudonym, birth_date, age, age_known_on, guardian, phone_enc, phone_index, \
-             email_enc, email_index, created_ms, updated_ms) VALUES {} \
-             ON CONFLICT (key) DO UPDATE SET birth_date = excluded.birth_date, age = excluded.age, \
-             age_known_on = excluded.age_known_on, guardian = excluded.guardian, phone_enc = excluded.phone_enc, \
-             phone_index = excluded.phone_index, email_enc = excluded.email_enc, email_index = excluded.email_index, \
-             updated_ms = excluded.updated_ms",
-            values(chunk.len(), 13)
-        );
+    // Each row as it will stand after the upsert (what a registration writes, or what an
+    // update keeps of the row before it), written a chunk at a time while the next chunk is
+    // sealed and digested for its audit entry.
+    let puts: Vec<Put> =
+        order.iter().filter_map(|key| latest.remove(key).map(|(s, a)| (*key, s, a, existing.remove(key)))).collect();
+    let mut entries = Vec::with_capacity(n);
+    let mut new = Vec::new();
+    let build = |chunk: Vec<Put>| -> Result<Vec<Param>> {
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
-        for key in chunk {
-            let Some((s, _)) = latest.get(key) else { continue };
-            let old = existing.get(key);
-            let age = s.age.map(i16::from);
-            let age_known_on = match (age, old) {
-                (None, _) => None,
-                (Some(a), Some(o)) if o.age == Some(a) && o.age_known_on.is_some() => o.age_known_on,
-                (Some(_), _) => day_of(s.at_ms),
-            };
-            let (phone_enc, phone_index) = seal(keys, &s.id, ContactKind::Phone, &s.phone)?;
-            let (email_enc, email_index) = seal(keys, &s.id, ContactKind::Email, &s.email)?;
-            let mut nonce = [0u8; 16];
-            rand::rngs::OsRng.fill_bytes(&mut nonce);
+        for (key, s, mut audit, old) in chunk {
+            if old.is_none() {
+                new.push(key);
+            }
+            let r = written(keys, &key, &s, old)?;
             ps.extend(params![
-                key.0.as_slice(),
-                &s.id,
-                keys.subject_pseudonym(&s.id, &nonce),
-                s.birth_date,
-                age,
-                age_known_on,
-                s.guardian.as_deref(),
-                phone_enc,
-                phone_index,
-                email_enc,
-                email_index,
-                s.at_ms,
-                s.at_ms
+                r.key.as_slice(),
+                &r.id,
+                &r.pseudonym,
+                r.birth_date,
+                r.age,
+                r.age_known_on,
+                r.guardian.as_deref(),
+                r.phone_enc.as_deref(),
+                r.phone_index.as_deref(),
+                r.email_enc.as_deref(),
+                r.email_index.as_deref(),
+                r.created_ms,
+                r.updated_ms
             ]);
+            audit.target = r.target();
+            entries.push(Entry::with_state(audit, r.state_digest()?));
         }
-        tx.exec_on("subjects", &sql, ps).await?;
-    }
-    let new: Vec<&SubjectKey> = order.iter().filter(|k| !existing.contains_key(*k)).collect();
+        Ok(ps)
+    };
+    tx.insert_built(Insert::Statement { what: "subjects", sql: upsert_sql, cols: 13 }, puts, build).await?;
     for chunk in new.chunks(500) {
         let sql = format!("DELETE FROM tombstones WHERE key IN ({})", placeholders(1, chunk.len()));
         tx.exec(&sql, chunk.iter().map(|k| Param::from(k.0.as_slice())).collect()).await?;
     }
-    // Each row as written, for its audit entry's digest.
-    let mut entries = Vec::with_capacity(n);
-    for chunk in order.chunks(500) {
-        let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({})", placeholders(1, chunk.len()));
-        let ps: Vec<Param> = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
-        let mut rows: std::collections::HashMap<SubjectKey, SubjectRow> = std::collections::HashMap::new();
-        for r in tx.all(&sql, ps).await? {
-            let row = SubjectRow::read(&r)?;
-            rows.insert(key_of(&row)?, row);
-        }
-        for key in chunk {
-            let row =
-                rows.remove(key).ok_or_else(|| StoreError::Corrupt("a subject vanished while being written".into()))?;
-            let Some((_, mut audit)) = latest.remove(key) else { continue };
-            audit.target = row.target();
-            entries.push(Entry::with_state(audit, row.state_digest()?));
-        }
-    }
     audit::append(tx, keys, entries, order.into_iter().map(ChangeKind::Subject).collect()).await?;
     Ok(n)
+}
+
+/// The row a put leaves under `key`: a new registration gets
+/// a fresh pseudonym, is active and has nothing erased; an update replaces the profile and
+/// keeps the status, pseudonym, erased fields and creation time of the row before it.
+fn written(keys: &Keys, key: &SubjectKey, s: &NewSubject, old: Option<SubjectRow>) -> Result<SubjectRow> {
+    let age = s.age.map(i16::from);
+    let age_known_on = match (age, &old) {
+        (None, _) => None,
+        (Some(a), Some(o)) if o.age == Some(a) && o.age_known_on.is_some() => o.age_known_on,
+        (Some(_), _) => day_of(s.at_ms),
+    };
+    let (phone_enc, phone_index) = seal(keys, &s.id, ContactKind::Phone, &s.phone)?;
+    let (email_enc, email_index) = seal(keys, &s.id, ContactKind::Email, &s.email)?;
+    let (pseudonym, status, erased, created_ms) = match old {
+        Some(o) => (o.pseudonym, o.status, o.erased, o.created_ms),
+        None => {
+            let mut nonce = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut nonce);
+            (
+                keys.subject_pseudonym(&s.id, &nonce),
+                status_str(SubjectStatus::Active).to_owned(),
+                "{}".to_owned(),
+                s.at_ms,
+            )
+        }
+    };
+    Ok(SubjectRow {
+        key: key.0.to_vec(),
+        id: s.id.clone(),
+        pseudonym,
+        status,
+        birth_date: s.birth_date,
+        age,
+        age_known_on,
+        guardian: s.guardian.clone(),
+        phone_enc,
+        phone_index,
+        email_enc,
+        email_index,
+        erased,
+        created_ms,
+        updated_ms: s.at_ms,
+    })
+}
+
+/// Inserts `n` subjects, or replaces the profile of those registered already.
+fn upsert_sql(n: usize) -> String {
+    format!(
+        "INSERT INTO subjects (key, id, pseudonym, birth_date, age, age_known_on, guardian, phone_enc, phone_index, \
+         email_enc, email_index, created_ms, updated_ms) VALUES {} \
+         ON CONFLICT (key) DO UPDATE SET birth_date = excluded.birth_date, age = excluded.age, \
+         age_known_on = excluded.age_known_on, guardian = excluded.guardian, phone_enc = excluded.phone_enc, \
+         phone_index = excluded.phone_index, email_enc = excluded.email_enc, email_index = excluded.email_index, \
+         updated_ms = excluded.updated_ms",
+        values(n, 13)
+    )
 }
 
 /// Registered subjects after the id `after`, in id order, at most `limit`.
