@@ -62,14 +62,20 @@ async fn two_instances_make_one_unbroken_chain() {
     .await;
 }
 
+/// Two instances on one migrated database with one registered subject.
+async fn two_instances(url: &str) -> (PgStore, PgStore) {
+    let a = PgStore::open(url, keys()).await.unwrap();
+    let b = PgStore::open(url, keys()).await.unwrap();
+    a.migrate().await.unwrap();
+    register(&a, 1).await;
+    (a, b)
+}
+
 /// An append by one instance wakes another waiting on `NOTIFY gebao_changes`.
 #[tokio::test]
 async fn append_wakes_the_other_instance() {
     run_pg(|url| async move {
-        let a = PgStore::open(&url, keys()).await.unwrap();
-        let b = PgStore::open(&url, keys()).await.unwrap();
-        a.migrate().await.unwrap();
-        register(&a, 1).await;
+        let (a, b) = two_instances(&url).await;
         // The first call starts listening; nothing has been appended yet.
         assert!(!b.wait_for_changes(Duration::from_millis(50)).await.unwrap());
         a.append_consents(grants(3, 1, T0)).await.unwrap();
@@ -89,10 +95,7 @@ async fn append_wakes_the_other_instance() {
 #[tokio::test]
 async fn own_writes_do_not_wake_the_writer() {
     run_pg(|url| async move {
-        let a = PgStore::open(&url, keys()).await.unwrap();
-        let b = PgStore::open(&url, keys()).await.unwrap();
-        a.migrate().await.unwrap();
-        register(&a, 1).await;
+        let (a, b) = two_instances(&url).await;
         assert!(!a.wait_for_changes(Duration::from_millis(50)).await.unwrap(), "listening");
         a.append_consents(grants(2, 1, T0)).await.unwrap();
         a.append_audit(audit("admin.action", "own")).await.unwrap();

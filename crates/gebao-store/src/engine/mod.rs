@@ -263,7 +263,7 @@ impl Store for SqlStore {
     }
 
     async fn put_subjects(&self, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
-        in_write!(self, |tx, k| subjects::put_many(tx, k, batch))
+        Ok(in_write!(self, |tx, k| subjects::put_many(tx, k, batch))?.len())
     }
 
     async fn subject(&self, id: &str) -> Result<Option<Subject>> {

@@ -180,12 +180,11 @@ async fn row_of(tx: &mut Tx, keys: &Keys, id: &str, lock: bool) -> Result<Option
 /// kept). An id whose record was erased starts a new registration: a new pseudonym, no
 /// consents, and its tombstone removed.
 pub(crate) async fn put(tx: &mut Tx, keys: &Keys, s: NewSubject, audit: NewAudit) -> Result<Subject> {
-    let key = keys.subject_key(&s.id);
     let id = s.id.clone();
-    put_many(tx, keys, vec![(s, audit)]).await?;
-    row_by_key(tx, &key, false)
+    put_many(tx, keys, vec![(s, audit)])
         .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("subject `{id}` vanished while being written")))?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt(format!("subject `{id}` was not written")))?
         .decode(keys)
 }
 
@@ -195,8 +194,8 @@ type Put = (SubjectKey, NewSubject, NewAudit, Option<SubjectRow>);
 /// Registers or updates subjects in one transaction — each row, its audit entry with the
 /// row's digest and its change-feed entry — with a few statements a chunk, not several a
 /// subject (one subject through the API, thousands in a bulk import). Of several entries for
-/// one id, the last wins.
-pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, NewAudit)>) -> Result<usize> {
+/// one id, the last wins. Returns the rows as written, one an id.
+pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, NewAudit)>) -> Result<Vec<SubjectRow>> {
     // The last line for an id is the one that counts, as if they were put one by one.
     let mut order: Vec<SubjectKey> = Vec::with_capacity(batch.len());
     let mut latest: std::collections::HashMap<SubjectKey, (NewSubject, NewAudit)> =
@@ -224,6 +223,7 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
     let puts: Vec<Put> =
         order.iter().filter_map(|key| latest.remove(key).map(|(s, a)| (*key, s, a, existing.remove(key)))).collect();
     let mut entries = Vec::with_capacity(n);
+    let mut rows = Vec::with_capacity(n);
     let mut new = Vec::new();
     let build = |chunk: Vec<Put>| -> Result<Vec<Param>> {
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 13);
@@ -249,6 +249,7 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
             ]);
             audit.target = r.target();
             entries.push(Entry::with_state(audit, r.state_digest()?));
+            rows.push(r);
         }
         Ok(ps)
     };
@@ -258,7 +259,7 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
         tx.exec(&sql, chunk.iter().map(|k| Param::from(k.0.as_slice())).collect()).await?;
     }
     audit::append(tx, keys, entries, order.into_iter().map(ChangeKind::Subject).collect()).await?;
-    Ok(n)
+    Ok(rows)
 }
 
 /// The row a put leaves under `key`: a new registration gets
