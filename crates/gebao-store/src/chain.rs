@@ -173,6 +173,51 @@ fn write_canonical(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
+/// A canonical JSON object written field by field, for records whose fields are known: the
+/// same bytes as [`canonical_json`] of the object, without building it as a `Value` first
+/// (a bulk import hashes several records a row). Fields must come in sorted key order.
+pub(crate) struct CanonicalObject {
+    out: Vec<u8>,
+    last: &'static str,
+}
+
+impl CanonicalObject {
+    pub(crate) fn new() -> Self {
+        let mut out = Vec::with_capacity(512);
+        out.push(b'{');
+        CanonicalObject { out, last: "" }
+    }
+
+    fn key(&mut self, key: &'static str) {
+        debug_assert!(self.out.len() == 1 || self.last < key, "`{key}` comes before `{}`", self.last);
+        if self.out.len() > 1 {
+            self.out.push(b',');
+        }
+        write_scalar(key, &mut self.out);
+        self.out.push(b':');
+        self.last = key;
+    }
+
+    /// A scalar (a string, a number, a boolean, `None` as null).
+    pub(crate) fn field<T: serde::Serialize + ?Sized>(mut self, key: &'static str, v: &T) -> Self {
+        self.key(key);
+        write_scalar(v, &mut self.out);
+        self
+    }
+
+    /// A JSON value, canonical in turn.
+    pub(crate) fn value(mut self, key: &'static str, v: &Value) -> Self {
+        self.key(key);
+        write_canonical(v, &mut self.out);
+        self
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.out.push(b'}');
+        self.out
+    }
+}
+
 /// serde_json's compact rendering (writing into memory cannot fail).
 fn write_scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, v);
@@ -183,6 +228,11 @@ fn write_scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
 /// entry).
 pub fn digest(v: &Value) -> String {
     hex::encode(Sha256::digest(canonical_json(v).as_bytes()))
+}
+
+/// [`digest`] of an object written as a [`CanonicalObject`].
+pub(crate) fn digest_object(o: CanonicalObject) -> String {
+    hex::encode(Sha256::digest(o.finish()))
 }
 
 /// The link of a record: keyed hash of `prev_hash` and the canonical JSON of its fields.
@@ -224,8 +274,21 @@ impl ConsentFields<'_> {
         })
     }
 
+    /// [`link`] of [`Self::to_json`], written directly.
     pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
-        link(keys, prev_hash, &self.to_json())
+        let o = CanonicalObject::new()
+            .field("action", self.action)
+            .field("actor", self.actor)
+            .field("at_ms", &self.at_ms)
+            .field("by_guardian", &self.by_guardian)
+            .field("channel", self.channel)
+            .field("evidence", self.evidence_digest)
+            .field("policy_version", &self.policy_version)
+            .value("scope", self.scope)
+            .field("seq", &self.seq)
+            .field("subject", self.subject)
+            .field("v", &2);
+        keys.chain_mac_bytes(prev_hash, &o.finish())
     }
 }
 
@@ -258,8 +321,19 @@ impl AuditFields<'_> {
         })
     }
 
+    /// [`link`] of [`Self::to_json`], written directly.
     pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
-        link(keys, prev_hash, &self.to_json())
+        let o = CanonicalObject::new()
+            .field("action", self.action)
+            .field("actor", self.actor)
+            .field("at_ms", &self.at_ms)
+            .value("detail", self.detail)
+            .field("reason", &self.reason)
+            .field("seq", &self.seq)
+            .field("state", &self.state)
+            .field("target", self.target)
+            .field("v", &2);
+        keys.chain_mac_bytes(prev_hash, &o.finish())
     }
 }
 
@@ -535,5 +609,43 @@ mod tests {
         v.push(2, &rows[1].1, &rows[1].2, Ok(rows[1].2.clone()));
         let s = v.finish(None);
         assert_eq!((s.first_broken, s.records), (Some(1), 2));
+    }
+
+    /// The records' hashes are written field by field; they must stay the link of the
+    /// canonical JSON of their fields (what `verify` and every stored chain rely on).
+    #[test]
+    fn hashes_written_directly_are_the_links_of_the_fields() {
+        let k = keys();
+        let odd = json!({"z": [1, -0.5, 1e20, null, true], "a": {"b\"q": "line\nbreak\u{1}", "é": "个保 \u{2028}"}});
+        for (detail, reason, state) in [
+            (detail(), None, None),
+            (odd.clone(), Some("bulk \"import\"\n"), Some("ab12")),
+            (json!({}), Some(""), None),
+        ] {
+            let a = AuditFields {
+                seq: 9_007_199_254_740_993,
+                actor: "api:键",
+                action: "subject.register",
+                target: "subject:p\u{7f}",
+                reason,
+                detail: &detail,
+                state,
+                at_ms: -1,
+            };
+            assert_eq!(a.hash(&k, GENESIS), link(&k, GENESIS, &a.to_json()));
+            let c = ConsentFields {
+                seq: 1,
+                subject: "p\"1",
+                scope: &detail,
+                action: "withdraw",
+                policy_version: 3,
+                channel: "app/个保",
+                evidence_digest: "e",
+                by_guardian: reason.is_some(),
+                actor: "api:k",
+                at_ms: 1_700_000_000_000,
+            };
+            assert_eq!(c.hash(&k, "prev"), link(&k, "prev", &c.to_json()));
+        }
     }
 }

@@ -210,7 +210,11 @@ impl Keys {
 
     /// The link of a chain record: `HMAC-SHA256(chain key, prev_hash ‖ content)`, hex.
     pub fn chain_mac(&self, prev_hash: &str, content: &str) -> String {
-        hex::encode(hmac(&self.chain, &[prev_hash.as_bytes(), content.as_bytes()]))
+        self.chain_mac_bytes(prev_hash, content.as_bytes())
+    }
+
+    pub(crate) fn chain_mac_bytes(&self, prev_hash: &str, content: &[u8]) -> String {
+        hex::encode(hmac(&self.chain, &[prev_hash.as_bytes(), content]))
     }
 
     /// A MAC over a chain head (`chain`, `seq`, `hash`), so that moving a head back needs

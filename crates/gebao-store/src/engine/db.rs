@@ -41,14 +41,15 @@ impl Dialect {
         }
     }
 
-    /// How many rows one multi-row `INSERT` carries. On SQLite the cost of binding `$N`
-    /// parameters grows as their number squared (measured: 500 rows of 13 columns, 5,000
-    /// records/s; 16 rows, 22,000/s); with [`sqlite_sql`]'s anonymous parameters 64 rows
-    /// were no faster than 16. On PostgreSQL each statement is a round trip, so more rows
-    /// are better.
+    /// How many rows one multi-row `INSERT` carries. On SQLite each statement is a round
+    /// trip to the connection's thread; with [`sqlite_sql`]'s anonymous parameters (binding
+    /// `$N` costs their number squared) and [`Tx::insert_built`] building the next chunk
+    /// meanwhile, 64 rows imported subjects 1.3–1.5× as fast as 16 and as fast as 256
+    /// (docs/benchmarks.md). On PostgreSQL each statement is a network round trip, so more
+    /// rows are better.
     pub(crate) fn rows_per_insert(self) -> usize {
         match self {
-            Dialect::Sqlite => 16,
+            Dialect::Sqlite => 64,
             Dialect::Postgres => 500,
         }
     }
@@ -329,12 +330,13 @@ impl Pools {
 }
 
 /// How [`Tx::insert_built`] writes each chunk.
-pub(crate) enum Insert<'a> {
+pub(crate) enum Insert {
     /// Rows that nothing in the transaction reads again ([`Tx::append_rows`]), `what`
     /// naming them in a constraint error.
-    Append { what: &'a str, table: &'static str, cols: &'static str },
-    /// A statement of its own for a number of rows of `cols` parameters each (an upsert).
-    Statement { what: &'a str, sql: fn(usize) -> String, cols: usize },
+    Append { what: &'static str, table: &'static str, cols: &'static str },
+    /// A statement of its own for a number of rows of `cols` parameters each (an upsert),
+    /// `what` naming it (and its text in the statement cache).
+    Statement { what: &'static str, sql: fn(usize) -> String, cols: usize },
 }
 
 impl Tx {
@@ -374,7 +376,9 @@ impl Tx {
         match self.conn {
             Conn::Lite(_) => {
                 let ncols = cols.split(',').count();
-                let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values(ps.len() / ncols, ncols));
+                let sql = sqlite_text((table, cols), ps.len() / ncols, |rows| {
+                    format!("INSERT INTO {table} ({cols}) VALUES {}", values(rows, ncols))
+                });
                 self.exec_on(what, &sql, ps).await.map(drop)
             }
             Conn::Pg(..) => {
@@ -394,7 +398,7 @@ impl Tx {
     /// its time on each side). `build` sees the chunks in order, so it can carry a chain.
     pub(crate) async fn insert_built<T>(
         &mut self,
-        insert: Insert<'_>,
+        insert: Insert,
         items: Vec<T>,
         mut build: impl FnMut(Vec<T>) -> Result<Vec<Param>>,
     ) -> Result<()> {
@@ -411,10 +415,17 @@ impl Tx {
         self.insert(&insert, ps).await
     }
 
-    async fn insert(&mut self, insert: &Insert<'_>, ps: Vec<Param>) -> Result<()> {
+    async fn insert(&mut self, insert: &Insert, ps: Vec<Param>) -> Result<()> {
         match *insert {
             Insert::Append { what, table, cols } => self.append_rows(what, table, cols, ps).await,
-            Insert::Statement { what, sql, cols } => self.exec_on(what, &sql(ps.len() / cols), ps).await.map(drop),
+            Insert::Statement { what, sql, cols } => {
+                let rows = ps.len() / cols;
+                let sql = match self.dialect() {
+                    Dialect::Sqlite => sqlite_text((what, ""), rows, sql),
+                    Dialect::Postgres => Arc::from(sql(rows)),
+                };
+                self.exec_on(what, &sql, ps).await.map(drop)
+            }
         }
     }
 
@@ -551,6 +562,32 @@ pub(crate) fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&sql[copied..]);
     Cow::Owned(out)
+}
+
+/// The SQLite text of the multi-row insert `name` (a table and its columns, or a statement's
+/// name) for `rows` rows, made by `make` and rewritten by [`sqlite_sql`] once per process:
+/// a bulk import runs the same few statements tens of thousands of times, and building and
+/// rewriting their text each time cost 4% of it.
+///
+/// The insert becomes `INSERT OR FAIL`: a constraint it breaks still fails it, but SQLite
+/// no longer keeps a statement journal to undo the rows before the failing one (7–9% of an
+/// import's time). Those rows are never committed: no caller goes on with a transaction
+/// after a failed statement, the error rolls the whole transaction back.
+fn sqlite_text(name: (&'static str, &'static str), rows: usize, make: impl FnOnce(usize) -> String) -> Arc<str> {
+    type Texts = std::collections::HashMap<((&'static str, &'static str), usize), Arc<str>>;
+    static TEXTS: std::sync::LazyLock<std::sync::Mutex<Texts>> = std::sync::LazyLock::new(Default::default);
+    let mut texts = TEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    texts
+        .entry((name, rows))
+        .or_insert_with(|| {
+            let sql = make(rows);
+            let sql = match sql.strip_prefix("INSERT INTO ") {
+                Some(rest) => format!("INSERT OR FAIL INTO {rest}"),
+                None => sql,
+            };
+            Arc::from(sqlite_sql(&sql).as_ref())
+        })
+        .clone()
 }
 
 /// `$from, $from+1, …` for `n` parameters, for `IN (…)` lists.
