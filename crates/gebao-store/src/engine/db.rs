@@ -573,21 +573,21 @@ pub(crate) fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
 /// no longer keeps a statement journal to undo the rows before the failing one (7–9% of an
 /// import's time). Those rows are never committed: no caller goes on with a transaction
 /// after a failed statement, the error rolls the whole transaction back.
-fn sqlite_text(name: (&'static str, &'static str), rows: usize, make: impl FnOnce(usize) -> String) -> Arc<str> {
+fn sqlite_text(name: (&'static str, &'static str), rows: usize, make: impl Fn(usize) -> String) -> Arc<str> {
     type Texts = std::collections::HashMap<((&'static str, &'static str), usize), Arc<str>>;
     static TEXTS: std::sync::LazyLock<std::sync::Mutex<Texts>> = std::sync::LazyLock::new(Default::default);
+    let rewrite = |sql: String| -> Arc<str> {
+        let sql = match sql.strip_prefix("INSERT INTO ") {
+            Some(rest) => format!("INSERT OR FAIL INTO {rest}"),
+            None => sql,
+        };
+        Arc::from(sqlite_sql(&sql).as_ref())
+    };
     let mut texts = TEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    texts
-        .entry((name, rows))
-        .or_insert_with(|| {
-            let sql = make(rows);
-            let sql = match sql.strip_prefix("INSERT INTO ") {
-                Some(rest) => format!("INSERT OR FAIL INTO {rest}"),
-                None => sql,
-            };
-            Arc::from(sqlite_sql(&sql).as_ref())
-        })
-        .clone()
+    let text = texts.entry((name, rows)).or_insert_with(|| rewrite(make(rows))).clone();
+    // Two statements given the same name would share a text: the tests would see it here.
+    debug_assert_eq!(text, rewrite(make(rows)), "two statements are named {name:?}");
+    text
 }
 
 /// `$from, $from+1, …` for `n` parameters, for `IN (…)` lists.
