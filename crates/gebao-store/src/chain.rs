@@ -18,7 +18,7 @@
 
 use crate::crypto::Keys;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// `prev_hash` of the first record of a chain.
@@ -235,11 +235,6 @@ pub(crate) fn digest_object(o: CanonicalObject) -> String {
     hex::encode(Sha256::digest(o.finish()))
 }
 
-/// The link of a record: keyed hash of `prev_hash` and the canonical JSON of its fields.
-pub fn link(keys: &Keys, prev_hash: &str, fields: &Value) -> String {
-    keys.chain_mac(prev_hash, &canonical_json(fields))
-}
-
 /// The hashed fields of a consent record, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsentFields<'a> {
@@ -258,23 +253,8 @@ pub struct ConsentFields<'a> {
 }
 
 impl ConsentFields<'_> {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "v": 2,
-            "seq": self.seq,
-            "subject": self.subject,
-            "scope": self.scope,
-            "action": self.action,
-            "policy_version": self.policy_version,
-            "channel": self.channel,
-            "evidence": self.evidence_digest,
-            "by_guardian": self.by_guardian,
-            "actor": self.actor,
-            "at_ms": self.at_ms,
-        })
-    }
-
-    /// [`link`] of [`Self::to_json`], written directly.
+    /// The link of the record: the keyed hash of `prev_hash` and the canonical JSON of
+    /// the fields, with `v` (the format version) added.
     pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
         let o = CanonicalObject::new()
             .field("action", self.action)
@@ -307,21 +287,8 @@ pub struct AuditFields<'a> {
 }
 
 impl AuditFields<'_> {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "v": 2,
-            "seq": self.seq,
-            "actor": self.actor,
-            "action": self.action,
-            "target": self.target,
-            "reason": self.reason,
-            "detail": self.detail,
-            "state": self.state,
-            "at_ms": self.at_ms,
-        })
-    }
-
-    /// [`link`] of [`Self::to_json`], written directly.
+    /// The link of the record: the keyed hash of `prev_hash` and the canonical JSON of
+    /// the fields, with `v` (the format version) added.
     pub fn hash(&self, keys: &Keys, prev_hash: &str) -> String {
         let o = CanonicalObject::new()
             .field("action", self.action)
@@ -424,6 +391,7 @@ impl Verifier {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// A stored audit entry: (seq, actor, action, target, at_ms).
     #[derive(Clone)]
@@ -611,6 +579,42 @@ mod tests {
         assert_eq!((s.first_broken, s.records), (Some(1), 2));
     }
 
+    /// The link of a record as the chains define it: the keyed hash of `prev_hash` and the
+    /// canonical JSON of its fields. `hash` writes the same bytes without building these.
+    fn link(keys: &Keys, prev_hash: &str, fields: &Value) -> String {
+        keys.chain_mac(prev_hash, &canonical_json(fields))
+    }
+
+    fn consent_json(c: &ConsentFields) -> Value {
+        json!({
+            "v": 2,
+            "seq": c.seq,
+            "subject": c.subject,
+            "scope": c.scope,
+            "action": c.action,
+            "policy_version": c.policy_version,
+            "channel": c.channel,
+            "evidence": c.evidence_digest,
+            "by_guardian": c.by_guardian,
+            "actor": c.actor,
+            "at_ms": c.at_ms,
+        })
+    }
+
+    fn audit_json(a: &AuditFields) -> Value {
+        json!({
+            "v": 2,
+            "seq": a.seq,
+            "actor": a.actor,
+            "action": a.action,
+            "target": a.target,
+            "reason": a.reason,
+            "detail": a.detail,
+            "state": a.state,
+            "at_ms": a.at_ms,
+        })
+    }
+
     /// The records' hashes are written field by field; they must stay the link of the
     /// canonical JSON of their fields (what `verify` and every stored chain rely on).
     #[test]
@@ -632,7 +636,7 @@ mod tests {
                 state,
                 at_ms: -1,
             };
-            assert_eq!(a.hash(&k, GENESIS), link(&k, GENESIS, &a.to_json()));
+            assert_eq!(a.hash(&k, GENESIS), link(&k, GENESIS, &audit_json(&a)));
             let c = ConsentFields {
                 seq: 1,
                 subject: "p\"1",
@@ -645,7 +649,7 @@ mod tests {
                 actor: "api:k",
                 at_ms: 1_700_000_000_000,
             };
-            assert_eq!(c.hash(&k, "prev"), link(&k, "prev", &c.to_json()));
+            assert_eq!(c.hash(&k, "prev"), link(&k, "prev", &consent_json(&c)));
         }
     }
 }
