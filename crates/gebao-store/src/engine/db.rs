@@ -106,27 +106,29 @@ macro_rules! params {
 }
 pub(crate) use params;
 
-/// Binds `ps` in order, on either driver.
+/// Binds `ps` in order, on either driver. By value: a borrowed text or blob would be copied
+/// again for the SQLite worker thread (`into_static`), an allocation and a copy for each of
+/// the tens of thousands of values a bulk import's transaction binds.
 fn bind<'q, DB: sqlx::Database>(
     mut q: Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
-    ps: &'q [Param],
+    ps: Vec<Param>,
 ) -> Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
 where
     Option<i64>: sqlx::Encode<'q, DB> + Type<DB>,
     Option<i16>: sqlx::Encode<'q, DB> + Type<DB>,
     Option<bool>: sqlx::Encode<'q, DB> + Type<DB>,
     Option<NaiveDate>: sqlx::Encode<'q, DB> + Type<DB>,
-    Option<&'q str>: sqlx::Encode<'q, DB> + Type<DB>,
-    Option<&'q [u8]>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<String>: sqlx::Encode<'q, DB> + Type<DB>,
+    Option<Vec<u8>>: sqlx::Encode<'q, DB> + Type<DB>,
 {
     for p in ps {
         q = match p {
-            Param::I64(v) => q.bind(*v),
-            Param::I16(v) => q.bind(*v),
-            Param::Text(v) => q.bind(v.as_deref()),
-            Param::Bytes(v) => q.bind(v.as_deref()),
-            Param::Bool(v) => q.bind(*v),
-            Param::Date(v) => q.bind(*v),
+            Param::I64(v) => q.bind(v),
+            Param::I16(v) => q.bind(v),
+            Param::Text(v) => q.bind(v),
+            Param::Bytes(v) => q.bind(v),
+            Param::Bool(v) => q.bind(v),
+            Param::Date(v) => q.bind(v),
         };
     }
     q
@@ -251,10 +253,10 @@ impl Pools {
     pub(crate) async fn all(&self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
         Ok(match self {
             Pools::Sqlite { reader, .. } => {
-                bind(sqlx::query(&sqlite_sql(sql)), &ps).fetch_all(reader).await?.into_iter().map(Row::Lite).collect()
+                bind(sqlx::query(&sqlite_sql(sql)), ps).fetch_all(reader).await?.into_iter().map(Row::Lite).collect()
             }
             Pools::Postgres { pool, .. } => {
-                bind(sqlx::query(sql), &ps).fetch_all(pool).await?.into_iter().map(Row::Pg).collect()
+                bind(sqlx::query(sql), ps).fetch_all(pool).await?.into_iter().map(Row::Pg).collect()
             }
         })
     }
@@ -355,13 +357,13 @@ impl Tx {
     /// Runs a statement; the rows it changed.
     pub(crate) async fn exec(&mut self, sql: &str, ps: Vec<Param>) -> Result<u64> {
         self.flush().await?;
-        Ok(self.run(sql, &ps).await?)
+        Ok(self.run(sql, ps).await?)
     }
 
     /// Like [`Tx::exec`], mapping a constraint violation on `what` to `Conflict`/`NotFound`.
     pub(crate) async fn exec_on(&mut self, what: &str, sql: &str, ps: Vec<Param>) -> Result<u64> {
         self.flush().await?;
-        self.run(sql, &ps).await.map_err(|e| constraint(e, what))
+        self.run(sql, ps).await.map_err(|e| constraint(e, what))
     }
 
     /// Appends `ps.len() / cols` rows to `table`, which nothing in this transaction reads
@@ -432,8 +434,9 @@ impl Tx {
 
     /// Sends the held appends on their own, before a statement that may read them.
     pub(super) async fn flush(&mut self) -> Result<()> {
-        if let Some(t) = self.deferred.take(1) {
-            self.run(&t.before("SELECT 1"), &t.ps).await.map_err(|e| t.error(e))?;
+        if let Some(mut t) = self.deferred.take(1) {
+            let ps = std::mem::take(&mut t.ps);
+            self.run(&t.before("SELECT 1"), ps).await.map_err(|e| t.error(e))?;
         }
         Ok(())
     }
@@ -444,26 +447,26 @@ impl Tx {
         let Some(mut t) = self.deferred.take(ps.len() + 1) else { return self.all(sql, ps).await };
         let sql = t.before(sql);
         ps.append(&mut t.ps);
-        self.fetch(&sql, &ps).await.map_err(|e| t.error(e))
+        self.fetch(&sql, ps).await.map_err(|e| t.error(e))
     }
 
     pub(crate) async fn all(&mut self, sql: &str, ps: Vec<Param>) -> Result<Vec<Row>> {
         self.flush().await?;
-        Ok(self.fetch(sql, &ps).await?)
+        Ok(self.fetch(sql, ps).await?)
     }
 
     pub(crate) async fn opt(&mut self, sql: &str, ps: Vec<Param>) -> Result<Option<Row>> {
         Ok(self.all(sql, ps).await?.into_iter().next())
     }
 
-    async fn run(&mut self, sql: &str, ps: &[Param]) -> std::result::Result<u64, sqlx::Error> {
+    async fn run(&mut self, sql: &str, ps: Vec<Param>) -> std::result::Result<u64, sqlx::Error> {
         Ok(match &mut self.conn {
             Conn::Lite(tx) => bind(sqlx::query(&sqlite_sql(sql)), ps).execute(&mut **tx).await?.rows_affected(),
             Conn::Pg(tx, _) => bind(sqlx::query(sql), ps).execute(&mut **tx).await?.rows_affected(),
         })
     }
 
-    async fn fetch(&mut self, sql: &str, ps: &[Param]) -> std::result::Result<Vec<Row>, sqlx::Error> {
+    async fn fetch(&mut self, sql: &str, ps: Vec<Param>) -> std::result::Result<Vec<Row>, sqlx::Error> {
         Ok(match &mut self.conn {
             Conn::Lite(tx) => {
                 bind(sqlx::query(&sqlite_sql(sql)), ps).fetch_all(&mut **tx).await?.into_iter().map(Row::Lite).collect()
