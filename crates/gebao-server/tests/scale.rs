@@ -87,7 +87,7 @@ fn decision_state_at_scale() {
             };
             rows.push(((i * 5 + j as u64) as i64 + 1, record));
         }
-        subjects.load_subject(&subject(i), &rows);
+        subjects.load_subject(&(&subject(i)).into(), &rows);
     }
     let filled = started.elapsed();
     let rss = rss_bytes().saturating_sub(base);

@@ -152,7 +152,7 @@ pub trait Store: Send + Sync + 'static {
         after: &str,
         limit: i64,
         ledger_seq: i64,
-    ) -> Result<Vec<(Subject, Vec<(i64, gebao_core::decision::ConsentRecord)>)>>;
+    ) -> Result<Vec<(SubjectState, Vec<(i64, gebao_core::decision::ConsentRecord)>)>>;
     /// Tombstones of erased subjects, by key after `after`, at most `limit`.
     async fn tombstones_after(&self, after: &crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>>;
     /// The hash of the ledger record `seq` and of the audit entry `audit_seq` (`None` when

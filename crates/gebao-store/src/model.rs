@@ -406,6 +406,35 @@ pub struct Subject {
     pub updated_ms: i64,
 }
 
+/// What the decision state holds of a subject, read at start-up: no contact points, no
+/// guardian (decisions are about the registration, its status, age and erased fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectState {
+    pub id: String,
+    pub key: SubjectKey,
+    pub pseudonym: String,
+    pub status: SubjectStatus,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub age: Option<u8>,
+    pub age_known_on: Option<chrono::NaiveDate>,
+    pub erased: BTreeMap<String, i64>,
+}
+
+impl From<&Subject> for SubjectState {
+    fn from(s: &Subject) -> Self {
+        SubjectState {
+            id: s.id.clone(),
+            key: s.key,
+            pseudonym: s.pseudonym.clone(),
+            status: s.status,
+            birth_date: s.birth_date,
+            age: s.age,
+            age_known_on: s.age_known_on,
+            erased: s.erased.clone(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Subject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Subject")

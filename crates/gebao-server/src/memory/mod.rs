@@ -23,7 +23,7 @@ pub mod start;
 
 use gebao_core::decision::{ScopeId, SubjectStatus};
 use gebao_store::crypto::SubjectKey;
-use gebao_store::{ConsentRow, Subject, Tombstone};
+use gebao_store::{ConsentRow, Subject, SubjectState, Tombstone};
 use shard::{Shard, Slot};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -143,9 +143,20 @@ impl Subjects {
     }
 
     fn put(shard: &mut Shard, n: u32, s: &Subject) {
-        let erased = s.erased.iter().map(|(f, at)| (f.as_str().into(), *at)).collect();
         let age = shard::pack_age(s.birth_date, s.age, s.age_known_on);
-        shard.set_profile(n, registration(&s.pseudonym), s.status, age, erased);
+        Self::put_parts(shard, n, &s.pseudonym, s.status, age, &s.erased);
+    }
+
+    fn put_parts(
+        shard: &mut Shard,
+        n: u32,
+        pseudonym: &str,
+        status: SubjectStatus,
+        age: (i32, u8),
+        erased: &std::collections::BTreeMap<String, i64>,
+    ) {
+        let erased = erased.iter().map(|(f, at)| (f.as_str().into(), *at)).collect();
+        shard.set_profile(n, registration(pseudonym), status, age, erased);
     }
 
     /// A cancelled account whose record was erased: decisions deny `subject-cancelled`, and
@@ -189,7 +200,7 @@ impl Subjects {
 
     /// A subject read at start-up with its records, in ledger order: its consents are put
     /// in one run of their exact size.
-    pub fn load_subject(&self, s: &Subject, rows: &[(i64, gebao_core::decision::ConsentRecord)]) {
+    pub fn load_subject(&self, s: &SubjectState, rows: &[(i64, gebao_core::decision::ConsentRecord)]) {
         let mut slots: Vec<Slot> = Vec::with_capacity(rows.len());
         for (seq, record) in rows {
             let new = slot_of(*seq, record);
@@ -201,7 +212,8 @@ impl Subjects {
         }
         let mut shard = write(self.shard(&s.key));
         let n = self.find_or_insert(&mut shard, &s.key);
-        Self::put(&mut shard, n, s);
+        let age = shard::pack_age(s.birth_date, s.age, s.age_known_on);
+        Self::put_parts(&mut shard, n, &s.pseudonym, s.status, age, &s.erased);
         shard.set_run(n, &slots);
     }
 }

@@ -409,7 +409,7 @@ mod tests {
                     (i as i64 + 1, record)
                 })
                 .collect();
-            subjects.load_subject(&registered(SubjectKey([b; 16]), &format!("p{b}")), &rows);
+            subjects.load_subject(&(&registered(SubjectKey([b; 16]), &format!("p{b}"))).into(), &rows);
         }
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("state.memory");

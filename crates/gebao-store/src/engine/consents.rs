@@ -2,7 +2,7 @@
 //! subject named by its registration's pseudonym and the evidence by its digest.
 
 use super::audit::{self, Entry};
-use super::db::{Insert, Param, Row, Tx, params};
+use super::db::{Dialect, Insert, Param, Row, Tx, params};
 use super::heads;
 use super::json::{from_json, stored_json};
 use super::subjects;
@@ -143,25 +143,52 @@ pub(crate) fn joined(r: &Row) -> Result<ConsentRow> {
     StoredConsent::read(r)?.decode(live)
 }
 
-/// What a starting instance reads of each record: what the engine needs, and the subject's
-/// key (no evidence, hashes or actor: at millions of records, every column is allocations).
-pub(crate) const LEAN_COLS: &str = "c.seq, c.scope, c.action, c.policy_version, c.by_guardian, c.at_ms, s.key AS skey";
+/// Each subject's records up to a ledger seq, as one JSON array: the subquery to select
+/// beside the columns of `subjects s` (see `subjects::state_page_sql`); [`records_of`]
+/// reads it. The array's order is not the ledger's.
+pub(crate) fn records_subquery(dialect: Dialect, seq_param: &str) -> String {
+    let fields = "c.seq, c.scope, c.action, c.policy_version, c.by_guardian, c.at_ms";
+    let cond = format!("c.subject = s.pseudonym AND c.seq <= {seq_param}");
+    match dialect {
+        Dialect::Sqlite => format!("(SELECT json_group_array(json_array({fields})) FROM consents c WHERE {cond})"),
+        Dialect::Postgres => {
+            format!("(SELECT COALESCE(json_agg(json_build_array({fields})), '[]'::json) FROM consents c WHERE {cond})")
+        }
+    }
+}
 
-/// A row of [`LEAN_COLS`].
-pub(crate) fn lean(r: &Row) -> Result<(SubjectKey, i64, ConsentRecord)> {
-    let key: Vec<u8> = r.get("skey")?;
-    let key =
-        SubjectKey::from_slice(&key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?;
-    let (scope, action): (String, String) = (r.get("scope")?, r.get("action")?);
-    let policy_version: i64 = r.get("policy_version")?;
-    let record = ConsentRecord {
-        scope: from_json(&scope, "consent scope")?,
-        action: parse_action(&action)?,
-        policy_version: u32::try_from(policy_version).unwrap_or(0),
-        at_ms: r.get("at_ms")?,
-        by_guardian: r.get("by_guardian")?,
-    };
-    Ok((key, r.get("seq")?, record))
+/// A record of a [`records_subquery`] array: seq, scope (JSON text), action, policy
+/// version, by guardian (an integer on SQLite, a boolean on PostgreSQL), at.
+pub(crate) type RecordFields = (i64, String, String, i64, Flag, i64);
+
+/// A boolean as either engine's JSON gives it.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Flag {
+    Bool(bool),
+    Int(i64),
+}
+
+/// The records of a [`records_subquery`] array, in ledger order.
+pub(crate) fn records_of(rows: Vec<RecordFields>) -> Result<Vec<(i64, ConsentRecord)>> {
+    let mut out = rows
+        .into_iter()
+        .map(|(seq, scope, action, policy_version, by_guardian, at_ms)| {
+            let record = ConsentRecord {
+                scope: from_json(&scope, "consent scope")?,
+                action: parse_action(&action)?,
+                policy_version: u32::try_from(policy_version).unwrap_or(0),
+                at_ms,
+                by_guardian: match by_guardian {
+                    Flag::Bool(b) => b,
+                    Flag::Int(i) => i != 0,
+                },
+            };
+            Ok((seq, record))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_unstable_by_key(|(seq, _)| *seq);
+    Ok(out)
 }
 
 /// Appends a batch in one transaction: every record, its audit entry and the new chain head

@@ -419,40 +419,14 @@ impl Store for SqlStore {
         after: &str,
         limit: i64,
         ledger_seq: i64,
-    ) -> Result<Vec<(Subject, Vec<(i64, ConsentRecord)>)>> {
-        in_read!(self, |tx, k| async move {
-            let subjects = subjects::page(tx, k, after, limit).await?;
-            let Some(last) = subjects.last().map(|s| s.id.clone()) else { return Ok(Vec::new()) };
-            // Driven from the page of subjects (their key range, then each one's records by
-            // the ledger's subject index), never from the ledger: no ORDER BY on seq, which
-            // would have the planner walk the whole ledger for every page.
-            let sql = format!(
-                "SELECT {} FROM subjects s JOIN consents c ON c.subject = s.pseudonym \
-                 WHERE s.id > $1 AND s.id <= $2 AND c.seq <= $3",
-                consents::LEAN_COLS
-            );
-            let mut rows = tx
-                .all(&sql, params![after, last.as_str(), ledger_seq])
-                .await?
-                .iter()
-                .map(consents::lean)
-                .collect::<Result<Vec<_>>>()?;
-            rows.sort_unstable_by_key(|(_, seq, _)| *seq);
-            let mut by: std::collections::HashMap<SubjectKey, Vec<(i64, ConsentRecord)>> =
-                std::collections::HashMap::new();
-            for (key, seq, record) in rows {
-                by.entry(key).or_default().push((seq, record));
-            }
-            Ok::<_, StoreError>(
-                subjects
-                    .into_iter()
-                    .map(|s| {
-                        let rows = by.remove(&s.key).unwrap_or_default();
-                        (s, rows)
-                    })
-                    .collect(),
-            )
-        })
+    ) -> Result<Vec<(SubjectState, Vec<(i64, ConsentRecord)>)>> {
+        // Driven from the page of subjects by id, each one's records by the ledger's subject
+        // index, never from the ledger: no ORDER BY on seq, which would have the planner
+        // walk the whole ledger for every page.
+        let sql = subjects::state_page_sql(self.pools.dialect());
+        let row = self.pools.opt(&sql, params![ledger_seq, after, limit]).await?;
+        let page: Option<String> = row.map(|r| r.get("page")).transpose()?;
+        page.map_or(Ok(Vec::new()), |p| subjects::states_of(&p))
     }
 
     async fn tombstones_after(&self, after: &crate::crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>> {

@@ -6,14 +6,14 @@
 //! ([`state_digest`]), so an edit made in the database is found by `verify`.
 
 use super::audit::{self, Entry};
-use super::db::{Insert, Param, Row, Tx, params, placeholders, values};
+use super::db::{Dialect, Insert, Param, Row, Tx, params, placeholders, values};
 use super::json::{from_json, to_json};
 use crate::chain::{CanonicalObject, digest_object};
 use crate::crypto::{ContactKind, Keys, SubjectKey};
 use crate::model::*;
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
-use gebao_core::decision::SubjectStatus;
+use gebao_core::decision::{ConsentRecord, SubjectStatus};
 use rand::RngCore;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -340,6 +340,66 @@ pub(crate) async fn page(tx: &mut Tx, keys: &Keys, after: &str, limit: i64) -> R
     let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE id > $1 ORDER BY id LIMIT $2");
     let rows = tx.all(&sql, params![after, limit]).await?;
     rows.iter().map(|r| SubjectRow::read(r)?.decode(keys)).collect()
+}
+
+/// A page of subjects as the decision state holds them, with their ledger records up to
+/// `$1`, after the id `$2`, at most `$3`: one row, a JSON array of the page in id order.
+/// A starting instance reads every subject this way; one row a subject (and one a record
+/// before that) cost a wake-up of the reading task and an allocation a value each, most of
+/// the time a start from the database took (docs/benchmarks.md).
+pub(crate) fn state_page_sql(dialect: Dialect) -> String {
+    let records = super::consents::records_subquery(dialect, "$1");
+    let page = "(SELECT * FROM subjects WHERE id > $2 ORDER BY id LIMIT $3) s";
+    match dialect {
+        Dialect::Sqlite => format!(
+            "SELECT json_group_array(json_array(s.id, hex(s.key), s.pseudonym, s.status, s.birth_date, s.age, \
+             s.age_known_on, json(s.erased), json({records})) ORDER BY s.id) AS page FROM {page}"
+        ),
+        Dialect::Postgres => format!(
+            "SELECT COALESCE(json_agg(json_build_array(s.id, encode(s.key, 'hex'), s.pseudonym, s.status, \
+             s.birth_date, s.age, s.age_known_on, s.erased::json, {records}) ORDER BY s.id), '[]'::json)::text \
+             AS page FROM {page}"
+        ),
+    }
+}
+
+/// The subjects of a [`state_page_sql`] row, each with its records in ledger order.
+pub(crate) fn states_of(page: &str) -> Result<Vec<(SubjectState, Vec<(i64, ConsentRecord)>)>> {
+    type Fields = (
+        String,
+        String,
+        String,
+        String,
+        Option<NaiveDate>,
+        Option<i64>,
+        Option<NaiveDate>,
+        BTreeMap<String, i64>,
+        Vec<super::consents::RecordFields>,
+    );
+    let rows: Vec<Fields> = serde_json::from_str(page)
+        .map_err(|e| StoreError::Corrupt(format!("a page of subjects does not read: {e}")))?;
+    rows.into_iter()
+        .map(|(id, key, pseudonym, status, birth_date, age, age_known_on, erased, records)| {
+            let key = hex::decode(&key)
+                .ok()
+                .and_then(|k| SubjectKey::from_slice(&k))
+                .ok_or_else(|| StoreError::Corrupt(format!("the key of subject `{id}` is not 16 bytes")))?;
+            let age = age
+                .map(|a| u8::try_from(a).map_err(|_| StoreError::Corrupt(format!("age {a} of `{id}` out of range"))))
+                .transpose()?;
+            let state = SubjectState {
+                status: parse_status(&status)?,
+                key,
+                pseudonym,
+                birth_date,
+                age,
+                age_known_on,
+                erased,
+                id,
+            };
+            Ok((state, super::consents::records_of(records)?))
+        })
+        .collect()
 }
 
 fn key_of(row: &SubjectRow) -> Result<SubjectKey> {
