@@ -105,6 +105,10 @@ async fn subjects(env: Env) {
     // A later profile update does not reset the status.
     let got3 = s.put_subject(new, audit("subject.register", "subject:u1")).await.unwrap();
     assert_eq!(got3.status, SubjectStatus::Restricted);
+    // A starting instance reads what decisions need of it (status, age, pseudonym), as stored.
+    let page = s.load_page("", 10, i64::MAX).await.unwrap();
+    let state = page.iter().find(|(st, _)| st.id == "u1").map(|(st, _)| st.clone());
+    assert_eq!(state, Some(SubjectState::from(&got3)));
 
     // Another master key cannot even find the subject (its key is a keyed hash of the id),
     // nor verify the chains.
@@ -151,6 +155,10 @@ async fn consent_ledger(env: Env) {
     let shape: BTreeMap<String, Vec<i64>> =
         page.iter().map(|(subj, rows)| (subj.id.clone(), rows.iter().map(|(seq, _)| *seq).collect())).collect();
     assert_eq!(shape, BTreeMap::from([("s0".into(), vec![1, 3, 4]), ("s1".into(), vec![2, 5]), ("s2".into(), vec![])]));
+    for (state, rows) in &page {
+        let ledger: Vec<_> = s.consents_of(&state.id).await.unwrap().iter().map(|r| (r.seq, r.to_engine())).collect();
+        assert_eq!(rows, &ledger, "{}: each record as the ledger holds it", state.id);
+    }
     let upto: Vec<usize> = s.load_page("", 100, 3).await.unwrap().iter().map(|(_, rows)| rows.len()).collect();
     assert_eq!(upto, [2, 1, 0], "records after the position are left to the change feed");
     assert_eq!(s.load_page("s0", 1, i64::MAX).await.unwrap()[0].0.id, "s1", "pages by id");
