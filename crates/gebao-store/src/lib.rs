@@ -147,12 +147,7 @@ pub trait Store: Send + Sync + 'static {
     /// A page of registered subjects, by id after `after`, each with its ledger records up
     /// to `ledger_seq` (seq and what the engine needs of it), oldest first: how a starting
     /// instance fills its memory without holding the whole ledger at once.
-    async fn load_page(
-        &self,
-        after: &str,
-        limit: i64,
-        ledger_seq: i64,
-    ) -> Result<Vec<(SubjectState, Vec<(i64, gebao_core::decision::ConsentRecord)>)>>;
+    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<LoadedSubject>>;
     /// Tombstones of erased subjects, by key after `after`, at most `limit`.
     async fn tombstones_after(&self, after: &crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>>;
     /// The hash of the ledger record `seq` and of the audit entry `audit_seq` (`None` when

@@ -420,6 +420,10 @@ pub struct SubjectState {
     pub erased: BTreeMap<String, i64>,
 }
 
+/// A subject read at start-up with its ledger records (seq and what the engine needs of
+/// each), oldest first.
+pub type LoadedSubject = (SubjectState, Vec<(i64, gebao_core::decision::ConsentRecord)>);
+
 impl From<&Subject> for SubjectState {
     fn from(s: &Subject) -> Self {
         SubjectState {

@@ -45,7 +45,7 @@ use crate::request::*;
 use crate::{Result, Store, StoreError};
 use async_trait::async_trait;
 use db::{Pools, params};
-use gebao_core::decision::{ConsentRecord, SubjectStatus};
+use gebao_core::decision::SubjectStatus;
 use gebao_core::requests::RequestKind;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -414,12 +414,7 @@ impl Store for SqlStore {
         })
     }
 
-    async fn load_page(
-        &self,
-        after: &str,
-        limit: i64,
-        ledger_seq: i64,
-    ) -> Result<Vec<(SubjectState, Vec<(i64, ConsentRecord)>)>> {
+    async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<LoadedSubject>> {
         // Driven from the page of subjects by id, each one's records by the ledger's subject
         // index, never from the ledger: no ORDER BY on seq, which would have the planner
         // walk the whole ledger for every page.

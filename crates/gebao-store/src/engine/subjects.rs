@@ -13,7 +13,7 @@ use crate::crypto::{ContactKind, Keys, SubjectKey};
 use crate::model::*;
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
-use gebao_core::decision::{ConsentRecord, SubjectStatus};
+use gebao_core::decision::SubjectStatus;
 use rand::RngCore;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -364,7 +364,7 @@ pub(crate) fn state_page_sql(dialect: Dialect) -> String {
 }
 
 /// The subjects of a [`state_page_sql`] row, each with its records in ledger order.
-pub(crate) fn states_of(page: &str) -> Result<Vec<(SubjectState, Vec<(i64, ConsentRecord)>)>> {
+pub(crate) fn states_of(page: &str) -> Result<Vec<LoadedSubject>> {
     type Fields = (
         String,
         String,
