@@ -44,27 +44,28 @@ fn import_users_and_consents(backend: &Backend) {
             .and(predicates::str::contains("未写入任何记录")),
     );
 
-    // 300 users (a child whose guardian comes first), in batches of 128.
+    // 1,200 users (a child whose guardian comes first), in batches of 1,000: more than one
+    // multi-row insert a batch on either engine (256 rows on SQLite, 500 on PostgreSQL).
     let mut users: Vec<Value> =
-        (0..299).map(|i| json!({ "id": format!("u{i}"), "birth_date": "1990-05-01" })).collect();
+        (0..1199).map(|i| json!({ "id": format!("u{i}"), "birth_date": "1990-05-01" })).collect();
     users.push(json!({ "id": "kid", "birth_date": "2016-05-01", "guardian": "u0" }));
     let subjects = file("subjects.jsonl", &users);
     import(&["subjects", &subjects, "--dry-run"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("300 行全部有效"));
-    import(&["subjects", &subjects, "--batch", "128"])
+        .stdout(predicates::str::contains("1200 行全部有效"));
+    import(&["subjects", &subjects, "--batch", "1000"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("已导入 300 条"));
+        .stdout(predicates::str::contains("已导入 1200 条"));
     // Importing them again updates them (a phone added), registering no one twice.
     users[5] = json!({ "id": "u5", "birth_date": "1990-05-01", "phone": "13800000005" });
     let again = file("again.jsonl", &users);
-    import(&["subjects", &again]).assert().success().stdout(predicates::str::contains("已导入 300 条"));
+    import(&["subjects", &again]).assert().success().stdout(predicates::str::contains("已导入 1200 条"));
 
     // Consents given last year, as the API takes them, with when they were given.
     let at = (chrono::Utc::now() - chrono::TimeDelta::days(200)).timestamp_millis();
-    let mut consents: Vec<Value> = (0..299)
+    let mut consents: Vec<Value> = (0..1199)
         .map(|i| json!({ "subject": format!("u{i}"), "action": "grant", "scope": { "kind": "purpose", "purpose": "recommend" }, "channel": "app", "at_ms": at }))
         .collect();
     consents.push(json!({ "subject": "u1", "action": "withdraw", "scope": { "kind": "purpose", "purpose": "recommend" }, "at_ms": at + 1 }));
@@ -88,7 +89,7 @@ fn import_users_and_consents(backend: &Backend) {
         .code(2)
         .stderr(predicates::str::contains("第 1 行").and(predicates::str::contains("ghost")));
     let ledger = file("consents.jsonl", &consents);
-    import(&["consents", &ledger]).assert().success().stdout(predicates::str::contains("已导入 300 条"));
+    import(&["consents", &ledger]).assert().success().stdout(predicates::str::contains("已导入 1200 条"));
 
     // The chains verify; a server answers from what was imported.
     gebao().args(["audit", "verify"]).args(backend.args()).assert().success();
@@ -133,9 +134,9 @@ fn import_users_and_consents(backend: &Backend) {
             None => break,
         }
     }
-    assert_eq!(imports.len(), 1, "300 records in one batch: {imports:?}");
-    assert_eq!(imports[0]["detail"]["records"], 300, "{imports:?}");
-    assert_eq!(imports[0]["detail"]["lines"], json!([1, 300]), "{imports:?}");
+    assert_eq!(imports.len(), 1, "1,200 records in one batch: {imports:?}");
+    assert_eq!(imports[0]["detail"]["records"], 1200, "{imports:?}");
+    assert_eq!(imports[0]["detail"]["lines"], json!([1, 1200]), "{imports:?}");
     let history: Value = client()
         .get(format!("{}/v1/subjects/u7/consents", server.base))
         .bearer_auth(&token)

@@ -410,16 +410,27 @@ impl Tx {
         let mut next_chunk = move || Some(items.by_ref().take(per).collect::<Vec<T>>()).filter(|c| !c.is_empty());
         let Some(first) = next_chunk() else { return Ok(()) };
         let mut ps = build(first)?;
+        let mut bulk = false;
         while let Some(chunk) = next_chunk() {
-            let (done, built) = tokio::join!(self.insert(&insert, ps), async { build(chunk) });
+            bulk = true;
+            let (done, built) = tokio::join!(self.insert(&insert, ps, bulk), async { build(chunk) });
             done?;
             ps = built?;
         }
-        self.insert(&insert, ps).await
+        self.insert(&insert, ps, bulk).await
     }
 
-    async fn insert(&mut self, insert: &Insert, ps: Vec<Param>) -> Result<()> {
+    /// One chunk of [`Tx::insert_built`]. Appends of several chunks (`bulk`) go to
+    /// PostgreSQL at once, each its own statement, for the next chunk to be built while
+    /// the server inserts this one; held back, they were all built first and then all
+    /// inserted (a bulk import's client and server taking turns, one core idle).
+    async fn insert(&mut self, insert: &Insert, ps: Vec<Param>, bulk: bool) -> Result<()> {
         match *insert {
+            Insert::Append { what, table, cols } if bulk && self.dialect() == Dialect::Postgres => {
+                let ncols = cols.split(',').count();
+                let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values(ps.len() / ncols, ncols));
+                self.exec_on(what, &sql, ps).await.map(drop)
+            }
             Insert::Append { what, table, cols } => self.append_rows(what, table, cols, ps).await,
             Insert::Statement { what, sql, cols } => {
                 let rows = ps.len() / cols;
