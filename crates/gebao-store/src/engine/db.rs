@@ -377,13 +377,7 @@ impl Tx {
         ps: Vec<Param>,
     ) -> Result<()> {
         match self.conn {
-            Conn::Lite(_) => {
-                let ncols = cols.split(',').count();
-                let sql = sqlite_text((table, cols), ps.len() / ncols, |rows| {
-                    format!("INSERT INTO {table} ({cols}) VALUES {}", values(rows, ncols))
-                });
-                self.exec_on(what, &sql, ps).await.map(drop)
-            }
+            Conn::Lite(_) => self.insert_rows(what, table, cols, ps).await,
             Conn::Pg(..) => {
                 if !self.deferred.has_room(ps.len()) {
                     self.flush().await?;
@@ -392,6 +386,17 @@ impl Tx {
                 Ok(())
             }
         }
+    }
+
+    /// Inserts `ps.len() / cols` rows into `table` now, in a statement of their own.
+    async fn insert_rows(&mut self, what: &str, table: &'static str, cols: &'static str, ps: Vec<Param>) -> Result<()> {
+        let ncols = cols.split(',').count();
+        let text = |rows| format!("INSERT INTO {table} ({cols}) VALUES {}", values(rows, ncols));
+        let sql = match self.dialect() {
+            Dialect::Sqlite => sqlite_text((table, cols), ps.len() / ncols, text),
+            Dialect::Postgres => Arc::from(text(ps.len() / ncols)),
+        };
+        self.exec_on(what, &sql, ps).await.map(drop)
     }
 
     /// Inserts `items`, one statement a chunk of [`Dialect::rows_per_insert`], building
@@ -420,17 +425,13 @@ impl Tx {
         self.insert(&insert, ps, bulk).await
     }
 
-    /// One chunk of [`Tx::insert_built`]. Appends of several chunks (`bulk`) go to
-    /// PostgreSQL at once, each its own statement, for the next chunk to be built while
+    /// One chunk of [`Tx::insert_built`]. Appends of several chunks (`bulk`) are sent at
+    /// once, each its own statement, also on PostgreSQL, for the next chunk to be built while
     /// the server inserts this one; held back, they were all built first and then all
     /// inserted (a bulk import's client and server taking turns, one core idle).
     async fn insert(&mut self, insert: &Insert, ps: Vec<Param>, bulk: bool) -> Result<()> {
         match *insert {
-            Insert::Append { what, table, cols } if bulk && self.dialect() == Dialect::Postgres => {
-                let ncols = cols.split(',').count();
-                let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values(ps.len() / ncols, ncols));
-                self.exec_on(what, &sql, ps).await.map(drop)
-            }
+            Insert::Append { what, table, cols } if bulk => self.insert_rows(what, table, cols, ps).await,
             Insert::Append { what, table, cols } => self.append_rows(what, table, cols, ps).await,
             Insert::Statement { what, sql, cols } => {
                 let rows = ps.len() / cols;

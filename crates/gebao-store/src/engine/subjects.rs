@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 pub(crate) const SUBJECT_COLS: &str = "key, id, pseudonym, status, birth_date, age, age_known_on, guardian, \
      phone_enc, phone_index, email_enc, email_index, erased, created_ms, updated_ms";
 
+/// Keys (or ids) a `WHERE … IN (…)` statement names.
+const KEYS_PER_STATEMENT: usize = 500;
+
 /// The audit state recorded when a subject's record is erased: no row is expected any more.
 pub(crate) const ERASED_STATE: &str = "erased";
 
@@ -215,14 +218,14 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
     }
     let n = order.len();
     let lock = tx.dialect().for_update();
-    if n > 500 && tx.dialect() == Dialect::Postgres {
+    if n > KEYS_PER_STATEMENT && tx.dialect() == Dialect::Postgres {
         // The lookups below are by primary key. With statistics from before a bulk import
         // PostgreSQL's planner prices 500 index probes above a scan of the table and chose
         // the scan about 180 times in a 200,000-subject import (auto_explain).
         tx.exec("SET LOCAL enable_seqscan = off", Vec::new()).await?;
     }
     let mut existing: std::collections::HashMap<SubjectKey, SubjectRow> = std::collections::HashMap::new();
-    for chunk in order.chunks(500) {
+    for chunk in order.chunks(KEYS_PER_STATEMENT) {
         let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({}){lock}", placeholders(1, chunk.len()));
         let ps: Vec<Param> = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
         for r in tx.all(&sql, ps).await? {
@@ -273,7 +276,7 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
         .await?;
     tx.insert_built(Insert::Statement { what: "subject", sql: upsert_sql, cols: 13 }, updates, &mut build).await?;
     let (rows, entries): (Vec<SubjectRow>, Vec<Entry>) = written_rows.into_iter().flatten().unzip();
-    for chunk in new.chunks(500) {
+    for chunk in new.chunks(KEYS_PER_STATEMENT) {
         let sql = format!("DELETE FROM tombstones WHERE key IN ({})", placeholders(1, chunk.len()));
         tx.exec(&sql, chunk.iter().map(|k| Param::from(k.0.as_slice())).collect()).await?;
     }
@@ -432,7 +435,7 @@ pub(crate) async fn records_by_keys(
     wanted: &[SubjectKey],
 ) -> Result<Vec<(SubjectKey, SubjectRecord)>> {
     let mut out = Vec::with_capacity(wanted.len());
-    for chunk in wanted.chunks(500) {
+    for chunk in wanted.chunks(KEYS_PER_STATEMENT) {
         let sql = format!("SELECT {SUBJECT_COLS} FROM subjects WHERE key IN ({})", placeholders(1, chunk.len()));
         let ps = chunk.iter().map(|k| Param::from(k.0.as_slice())).collect();
         let mut live = std::collections::HashSet::new();
@@ -649,7 +652,7 @@ async fn pseudonymise_requests(tx: &mut Tx, id: &str, pseudonym: &str) -> Result
 /// first unknown id.
 pub(crate) async fn resolve(tx: &mut Tx, ids: &[&str]) -> Result<BTreeMap<String, (SubjectKey, String)>> {
     let mut out = BTreeMap::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(KEYS_PER_STATEMENT) {
         let sql = format!("SELECT id, key, pseudonym FROM subjects WHERE id IN ({})", placeholders(1, chunk.len()));
         let ps: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
         for r in tx.all(&sql, ps).await? {
