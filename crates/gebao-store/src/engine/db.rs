@@ -7,6 +7,7 @@
 
 use super::deferred::Deferred;
 use super::partitions::Partitions;
+use super::unnest::Columns;
 use crate::chain::Chain;
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
@@ -388,15 +389,26 @@ impl Tx {
         }
     }
 
-    /// Inserts `ps.len() / cols` rows into `table` now, in a statement of their own.
+    /// Inserts `ps.len() / cols` rows into `table` now, in a statement of their own: on
+    /// PostgreSQL one array a column (`unnest.rs`).
     async fn insert_rows(&mut self, what: &str, table: &'static str, cols: &'static str, ps: Vec<Param>) -> Result<()> {
         let ncols = cols.split(',').count();
         let text = |rows| format!("INSERT INTO {table} ({cols}) VALUES {}", values(rows, ncols));
-        let sql = match self.dialect() {
-            Dialect::Sqlite => sqlite_text((table, cols), ps.len() / ncols, text),
-            Dialect::Postgres => Arc::from(text(ps.len() / ncols)),
+        let ps = match self.dialect() {
+            Dialect::Sqlite => {
+                let sql = sqlite_text((table, cols), ps.len() / ncols, text);
+                return self.exec_on(what, &sql, ps).await.map(drop);
+            }
+            Dialect::Postgres => match Columns::of(ps, ncols) {
+                Ok(columns) => columns,
+                Err(ps) => return self.exec_on(what, &text(ps.len() / ncols), ps).await.map(drop),
+            },
         };
-        self.exec_on(what, &sql, ps).await.map(drop)
+        self.flush().await?;
+        let Conn::Pg(tx, _) = &mut self.conn else { unreachable!("the dialect is the connection's") };
+        let sql = ps.insert_sql(table, cols);
+        ps.bind(sqlx::query(&sql)).execute(&mut **tx).await.map_err(|e| constraint(e, what))?;
+        Ok(())
     }
 
     /// Inserts `items`, one statement a chunk of [`Dialect::rows_per_insert`], building

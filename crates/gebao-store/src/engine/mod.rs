@@ -34,6 +34,7 @@ mod requests;
 mod staff;
 mod subjects;
 mod terminations;
+mod unnest;
 mod verify;
 
 use crate::anchor::Checkpoint;
