@@ -123,15 +123,17 @@ pub(crate) async fn prune_changes(tx: &mut Tx, keep_from: i64) -> Result<u64> {
 async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Result<()> {
     let row = tx.opt("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes", Vec::new()).await?;
     let mut seq: i64 = row.map(|r| r.get("seq")).transpose()?.unwrap_or(0);
-    for chunk in changes.chunks(tx.dialect().rows_per_insert()) {
+    let number = |chunk: Vec<ChangeKind>| -> Result<Vec<Param>> {
         let mut ps: Vec<Param> = Vec::with_capacity(chunk.len() * 4);
-        for c in chunk {
+        for c in &chunk {
             seq += 1;
             let (kind, key) = change_columns(c);
             ps.extend(params![seq, kind, key, at_ms]);
         }
-        tx.append_rows("change", "changes", "seq, kind, key, at_ms", ps).await?;
-    }
+        Ok(ps)
+    };
+    tx.insert_built(Insert::Append { what: "change", table: "changes", cols: "seq, kind, key, at_ms" }, changes, number)
+        .await?;
     tx.wake_others();
     Ok(())
 }
