@@ -35,14 +35,32 @@ fn import_users_and_consents(backend: &Backend) {
             json!({ "id": "p2", "birth_date": "2999-01-01" }),
             json!({ "id": "p3", "guardian": "nobody" }),
             json!({ "id": "p4", "colour": "blue" }),
+            // A guardian must come earlier in the file, not later.
+            json!({ "id": "p5", "birth_date": "2016-05-01", "guardian": "p6" }),
+            json!({ "id": "p6", "birth_date": "1990-05-01" }),
         ],
     );
     import(&["subjects", &bad]).assert().code(2).stderr(
         predicates::str::contains("bad.jsonl:2: `birth_date`")
             .and(predicates::str::contains("bad.jsonl:3: `guardian`"))
             .and(predicates::str::contains("bad.jsonl:4:"))
-            .and(predicates::str::contains("未写入任何记录")),
+            .and(predicates::str::contains("bad.jsonl:5: `guardian` 监护人 `p6` 未登记"))
+            .and(predicates::str::contains("4 行有问题，未写入任何记录")),
     );
+    // Many bad lines: the first 20 are shown, the rest counted.
+    let many: Vec<Value> = (0..25).map(|i| json!({ "id": format!("m{i}"), "birth_date": "1990-13-01" })).collect();
+    import(&["subjects", &file("many.jsonl", &many)]).assert().code(2).stderr(
+        predicates::str::contains("many.jsonl:20:")
+            .and(predicates::str::contains("many.jsonl:21:").not())
+            .and(predicates::str::contains("另有 5 处问题"))
+            .and(predicates::str::contains("25 行有问题")),
+    );
+    // Standard input is read like a file.
+    import(&["subjects", "-", "--dry-run"])
+        .write_stdin("{\"id\": \"x1\"}\n\n{\"id\": \"x2\", \"guardian\": \"x1\"}\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2 行全部有效"));
 
     // 1,200 users (a child whose guardian comes first), in batches of 1,000: more than one
     // multi-row insert a batch on either engine (256 rows on SQLite, 500 on PostgreSQL).
@@ -145,6 +163,23 @@ fn import_users_and_consents(backend: &Backend) {
         .json()
         .unwrap();
     assert_eq!(history["history"][0]["at_ms"], at, "the time it was given: {history}");
+
+    // A subject the store does not know, in the second batch: the first stays committed and
+    // the command names the line to import again from.
+    let late = file(
+        "late.jsonl",
+        &[
+            json!({ "subject": "u2", "action": "grant", "scope": { "kind": "purpose", "purpose": "push" } }),
+            json!({ "subject": "u3", "action": "grant", "scope": { "kind": "purpose", "purpose": "push" } }),
+            json!({ "subject": "u4", "action": "grant", "scope": { "kind": "purpose", "purpose": "push" } }),
+            json!({ "subject": "ghost", "action": "grant", "scope": { "kind": "purpose", "purpose": "push" } }),
+        ],
+    );
+    import(&["consents", &late, "--batch", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("第 4 行").and(predicates::str::contains("此前已提交 2 条")));
+    gebao().args(["audit", "verify"]).args(backend.args()).assert().success();
 }
 
 #[test]

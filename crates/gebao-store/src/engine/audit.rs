@@ -132,8 +132,12 @@ async fn record_changes(tx: &mut Tx, changes: Vec<ChangeKind>, at_ms: i64) -> Re
         }
         Ok(ps)
     };
-    tx.insert_built(Insert::Append { what: "change", table: "changes", cols: "seq, kind, key, at_ms" }, changes, number)
-        .await?;
+    tx.insert_built(
+        Insert::Append { what: "change", table: "changes", cols: "seq, kind, key, at_ms" },
+        changes,
+        number,
+    )
+    .await?;
     tx.wake_others();
     Ok(())
 }

@@ -5,7 +5,9 @@
 //! against the policy version in force; one bad line and nothing is written (exit 2, each
 //! problem named by line and field). Then the lines are written in batches, each one
 //! transaction: subjects with their audit entries, consents appended to the hash-chained
-//! ledger. A running server picks them up through the change feed. docs/import.md.
+//! ledger. A file is read twice, line by line, so memory stays bounded at any size; the next
+//! batch is read and checked on another thread while the store writes one. A running server
+//! picks the imports up through the change feed. docs/import.md.
 
 use super::store_args::StoreArgs;
 use crate::{Outcome, out};
@@ -13,8 +15,10 @@ use anyhow::{Context, Result, bail};
 use gebao_core::text::Lang;
 use gebao_server::import::LineError;
 use gebao_store::{AuditAction, NewAudit, Store, StoreError};
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Most problems listed before the rest are only counted.
@@ -41,47 +45,80 @@ pub struct Args {
 /// Who the audit log and the ledger name for an import.
 const ACTOR: &str = "cli:import";
 
-fn lines(file: &PathBuf) -> Result<Vec<(usize, String)>> {
-    let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
-    } else {
-        Box::new(std::io::BufReader::new(
-            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
-        ))
-    };
-    let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.with_context(|| format!("{}: line {} is not UTF-8 text", file.display(), i + 1))?;
-        if !line.trim().is_empty() {
-            out.push((i + 1, line));
-        }
-    }
-    Ok(out)
+/// Where the lines come from. A file is read twice, line by line — checked, then written —
+/// so that memory stays bounded whatever its size; standard input, which cannot be read
+/// twice, is read into memory once.
+enum Source {
+    File(PathBuf),
+    Stdin(Vec<(usize, String)>),
 }
 
-fn report(file: &std::path::Path, errors: &[(usize, LineError)], lang: Lang) -> Result<()> {
+/// Numbered lines that are not blank, or the first read error.
+type Lines<'a> = Box<dyn Iterator<Item = Result<(usize, String)>> + Send + 'a>;
+
+impl Source {
+    fn open(file: &PathBuf) -> Result<Source> {
+        if file.as_os_str() != "-" {
+            // Opened now, so that a missing file is named before anything else is done.
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+            return Ok(Source::File(file.clone()));
+        }
+        let stdin = std::io::BufReader::new(std::io::stdin());
+        Ok(Source::Stdin(numbered(Box::new(stdin), file).collect::<Result<_>>()?))
+    }
+
+    fn lines(&self) -> Result<Lines<'_>> {
+        match self {
+            Source::File(file) => {
+                let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+                Ok(numbered(Box::new(std::io::BufReader::with_capacity(1 << 20, f)), file))
+            }
+            Source::Stdin(lines) => Ok(Box::new(lines.iter().cloned().map(Ok))),
+        }
+    }
+}
+
+fn numbered<'a>(reader: Box<dyn BufRead + Send>, file: &'a std::path::Path) -> Lines<'a> {
+    Box::new(reader.lines().enumerate().filter_map(move |(i, line)| match line {
+        Ok(line) if line.trim().is_empty() => None,
+        Ok(line) => Some(Ok((i + 1, line))),
+        Err(e) => Some(Err(anyhow::anyhow!("{}: line {} is not UTF-8 text ({e})", file.display(), i + 1))),
+    }))
+}
+
+/// The problems found, the first [`SHOWN`] of them kept.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<(usize, LineError)>,
+    count: usize,
+}
+
+impl Problems {
+    fn add(&mut self, line: usize, e: LineError) {
+        if self.shown.len() < SHOWN {
+            self.shown.push((line, e));
+        }
+        self.count += 1;
+    }
+}
+
+fn report(file: &std::path::Path, problems: &Problems, lang: Lang) -> Result<()> {
     let zh = lang == Lang::ZhCn;
-    for (n, e) in errors.iter().take(SHOWN) {
+    for (n, e) in &problems.shown {
         let field = if e.field.is_empty() { String::new() } else { format!(" `{}`", e.field) };
         let text = if zh { &e.text.zh } else { &e.text.en };
         eprintln!("{}:{n}:{field} {text}", file.display());
     }
-    if errors.len() > SHOWN {
-        eprintln!(
-            "{}",
-            if zh {
-                format!("……另有 {} 处问题", errors.len() - SHOWN)
-            } else {
-                format!("… and {} more problems", errors.len() - SHOWN)
-            }
-        );
+    let more = problems.count - problems.shown.len();
+    if more > 0 {
+        eprintln!("{}", if zh { format!("……另有 {more} 处问题") } else { format!("… and {more} more problems") });
     }
     eprintln!(
         "{}",
         if zh {
-            format!("{} 行有问题，未写入任何记录：请修正后重新导入", errors.len())
+            format!("{} 行有问题，未写入任何记录：请修正后重新导入", problems.count)
         } else {
-            format!("{} lines have problems; nothing was written: fix them and import again", errors.len())
+            format!("{} lines have problems; nothing was written: fix them and import again", problems.count)
         }
     );
     Ok(())
@@ -89,40 +126,45 @@ fn report(file: &std::path::Path, errors: &[(usize, LineError)], lang: Lang) -> 
 
 pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let zh = lang == Lang::ZhCn;
-    let all = lines(&args.file)?;
+    let source = Arc::new(Source::open(&args.file)?);
     let file = args.file.clone();
     let started = Instant::now();
     let written = super::block_on(async move {
         let store = args.store.open().await?;
         let now = gebao_server::now_ms();
+        let size = args.batch as usize;
         if args.what == "subjects" {
-            let (batch, mut errors) = check_all(&all, |line| gebao_server::import::subject(line, now));
-            guardians_known(store.as_ref(), &batch, &mut errors).await?;
-            if !errors.is_empty() {
-                report(&file, &errors, lang)?;
+            let check = move |line: &str| gebao_server::import::subject(line, now);
+            let mut guardians = Vec::new();
+            let (valid, mut problems) = check_lines(&source, check, |n, s| {
+                if let Some(g) = s.guardian {
+                    guardians.push((n, g));
+                }
+            })?;
+            guardians_known(store.as_ref(), &source, check, guardians, &mut problems).await?;
+            if problems.count > 0 {
+                report(&file, &problems, lang)?;
                 return Ok(None);
             }
             if args.dry_run {
-                return Ok(Some(Written::Checked(batch.len())));
+                return Ok(Some(Written::Checked(valid)));
             }
             let mut done = 0;
-            for chunk in batch.chunks(args.batch as usize) {
-                let items = chunk
-                    .iter()
-                    .map(|(_, s)| {
-                        let audit = NewAudit {
-                            actor: ACTOR.into(),
-                            action: AuditAction::SubjectRegister,
-                            target: String::new(),
-                            reason: Some("bulk import".into()),
-                            detail: serde_json::json!({ "import": true }),
-                            at_ms: now,
-                        };
-                        (s.clone(), audit)
-                    })
-                    .collect();
-                store.put_subjects(items).await.map_err(|e| stopped(e, chunk[0].0, done, zh))?;
-                done += chunk.len();
+            let mut batches = checked_batches(Arc::clone(&source), size, check);
+            while let Some(chunk) = batches.recv().await {
+                let chunk = chunk.map_err(|e| changed(e, done, zh))?;
+                let (first, n) = (chunk[0].0, chunk.len());
+                let audit = || NewAudit {
+                    actor: ACTOR.into(),
+                    action: AuditAction::SubjectRegister,
+                    target: String::new(),
+                    reason: Some("bulk import".into()),
+                    detail: serde_json::json!({ "import": true }),
+                    at_ms: now,
+                };
+                let items = chunk.into_iter().map(|(_, s)| (s, audit())).collect();
+                store.put_subjects(items).await.map_err(|e| stopped(e, first, done, zh))?;
+                done += n;
             }
             Ok(Some(Written::Imported(done)))
         } else {
@@ -136,41 +178,42 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
             };
             let current = gebao_server::versions::in_force(&metas, gebao_server::versions::today()).unwrap_or(latest);
             let stored = store.policy_version(current).await?.context("the version in force is missing")?;
-            let manifest = gebao_core::load_manifest(&stored.body.manifest)
-                .map_err(|_| anyhow::anyhow!("the stored manifest of version {current} does not load"))?;
-            let (batch, errors) =
-                check_all(&all, |line| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now));
-            if !errors.is_empty() {
-                report(&file, &errors, lang)?;
+            let manifest = Arc::new(
+                gebao_core::load_manifest(&stored.body.manifest)
+                    .map_err(|_| anyhow::anyhow!("the stored manifest of version {current} does not load"))?,
+            );
+            let check = move |line: &str| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now);
+            let (valid, problems) = check_lines(&source, check.clone(), |_, _| ())?;
+            if problems.count > 0 {
+                report(&file, &problems, lang)?;
                 return Ok(None);
             }
             if args.dry_run {
-                return Ok(Some(Written::Checked(batch.len())));
+                return Ok(Some(Written::Checked(valid)));
             }
             let mut done = 0;
-            for chunk in batch.chunks(args.batch as usize) {
-                let items = chunk.iter().map(|(_, c)| c.clone()).collect();
-                let lines = (chunk[0].0, chunk[chunk.len() - 1].0);
+            let mut batches = checked_batches(Arc::clone(&source), size, check);
+            while let Some(chunk) = batches.recv().await {
+                let chunk = chunk.map_err(|e| changed(e, done, zh))?;
+                let (first, last, n) = (chunk[0].0, chunk[chunk.len() - 1].0, chunk.len());
                 let audit = NewAudit {
                     actor: ACTOR.into(),
                     action: AuditAction::ConsentImport,
                     target: String::new(),
                     reason: Some("bulk import".into()),
-                    detail: serde_json::json!({ "file": file.display().to_string(), "lines": [lines.0, lines.1] }),
+                    detail: serde_json::json!({ "file": file.display().to_string(), "lines": [first, last] }),
                     at_ms: now,
                 };
+                let items = chunk.into_iter().map(|(_, c)| c).collect();
                 if let Err(e) = store.import_consents(items, audit).await {
                     // Name the line of a subject the store does not know.
                     let line = match &e {
-                        StoreError::NotFound(what) => chunk
-                            .iter()
-                            .find(|(_, c)| what.contains(&format!("`{}`", c.subject)))
-                            .map_or(chunk[0].0, |(n, _)| *n),
-                        _ => chunk[0].0,
+                        StoreError::NotFound(what) => line_naming(&source, (first, last), what).unwrap_or(first),
+                        _ => first,
                     };
                     return Err(stopped(e, line, done, zh));
                 }
-                done += chunk.len();
+                done += n;
             }
             Ok(Some(Written::Imported(done)))
         }
@@ -193,20 +236,87 @@ enum Written {
     Imported(usize),
 }
 
-/// Every line checked: the records, by line number, and the problems.
-#[allow(clippy::type_complexity)]
-fn check_all<T>(
-    all: &[(usize, String)],
+/// Checks every line, giving each record to `each`: how many lines are valid, and the
+/// problems of the others.
+fn check_lines<T>(
+    source: &Source,
     check: impl Fn(&str) -> Result<T, LineError>,
-) -> (Vec<(usize, T)>, Vec<(usize, LineError)>) {
-    let (mut ok, mut bad) = (Vec::with_capacity(all.len()), Vec::new());
-    for (n, line) in all {
-        match check(line) {
-            Ok(r) => ok.push((*n, r)),
-            Err(e) => bad.push((*n, e)),
+    mut each: impl FnMut(usize, T),
+) -> Result<(usize, Problems)> {
+    let (mut valid, mut problems) = (0, Problems::default());
+    for line in source.lines()? {
+        let (n, line) = line?;
+        match check(&line) {
+            Ok(r) => {
+                valid += 1;
+                each(n, r);
+            }
+            Err(e) => problems.add(n, e),
         }
     }
-    (ok, bad)
+    Ok((valid, problems))
+}
+
+/// The checked records in batches of `size`, read and checked on a thread of their own while
+/// the store writes the batch before (one batch ahead, so memory stays bounded). A line that
+/// no longer passes its check — the file changed after it was checked — ends the batches
+/// with an error naming it.
+fn checked_batches<T: Send + 'static>(
+    source: Arc<Source>,
+    size: usize,
+    check: impl Fn(&str) -> Result<T, LineError> + Send + 'static,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<(usize, T)>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    std::thread::spawn(move || {
+        let read = || -> Result<()> {
+            let mut batch = Vec::with_capacity(size);
+            for line in source.lines()? {
+                let (n, line) = line?;
+                let record = check(&line)
+                    .map_err(|e| anyhow::anyhow!("line {n} changed after it was checked: {}", e.text.en))?;
+                batch.push((n, record));
+                if batch.len() == size
+                    && tx.blocking_send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(size)))).is_err()
+                {
+                    return Ok(()); // the writer stopped
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(Ok(batch));
+            }
+            Ok(())
+        };
+        if let Err(e) = read() {
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    rx
+}
+
+/// The first line in `lines` (first and last line numbers) whose consent names the subject
+/// a `NotFound` error names.
+fn line_naming(source: &Source, (first, last): (usize, usize), what: &str) -> Option<usize> {
+    let subject = |line: &str| -> Option<String> {
+        serde_json::from_str::<serde_json::Value>(line).ok()?.get("subject")?.as_str().map(str::to_owned)
+    };
+    source
+        .lines()
+        .ok()?
+        .filter_map(Result::ok)
+        .skip_while(|(n, _)| *n < first)
+        .take_while(|(n, _)| *n <= last)
+        .find_map(|(n, line)| subject(&line).filter(|s| what.contains(&format!("`{s}`"))).map(|_| n))
+}
+
+/// The file could not be read again, or a line changed, after `done` records were committed.
+fn changed(e: anyhow::Error, done: usize, zh: bool) -> anyhow::Error {
+    if zh {
+        anyhow::anyhow!("导入中止（{e}）；此前已提交 {done} 条：修正后从该行起重新导入")
+    } else {
+        anyhow::anyhow!(
+            "the import stopped ({e}); {done} records before it are committed: fix it and import again from that line"
+        )
+    }
 }
 
 /// A batch the store refused: what was committed before it, and where to start again.
@@ -220,19 +330,29 @@ fn stopped(e: StoreError, line: usize, done: usize, zh: bool) -> anyhow::Error {
     }
 }
 
-/// A guardian must be registered already or come earlier in the file.
+/// A guardian must be registered already or come earlier in the file: `refs` are the
+/// guardians named, by line; the file is read again for the lines that register them.
 async fn guardians_known(
     store: &dyn Store,
-    batch: &[(usize, gebao_store::NewSubject)],
-    errors: &mut Vec<(usize, LineError)>,
+    source: &Source,
+    check: impl Fn(&str) -> Result<gebao_store::NewSubject, LineError>,
+    refs: Vec<(usize, String)>,
+    problems: &mut Problems,
 ) -> Result<()> {
-    let mut seen = std::collections::HashSet::new();
-    for (n, s) in batch {
-        if let Some(g) = &s.guardian
-            && !seen.contains(g.as_str())
-            && store.subject(g).await?.is_none()
-        {
-            errors.push((
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let named: HashSet<&str> = refs.iter().map(|(_, g)| g.as_str()).collect();
+    let mut registered_at: HashMap<String, usize> = HashMap::new();
+    check_lines(source, check, |n, s| {
+        if named.contains(s.id.as_str()) {
+            registered_at.entry(s.id).or_insert(n);
+        }
+    })?;
+    for (n, g) in &refs {
+        let earlier = registered_at.get(g).is_some_and(|at| at < n);
+        if !earlier && store.subject(g).await?.is_none() {
+            problems.add(
                 *n,
                 LineError {
                     field: "guardian".into(),
@@ -241,9 +361,8 @@ async fn guardians_known(
                         format!("guardian `{g}` is not registered: import the guardian first, or earlier in this file"),
                     ),
                 },
-            ));
+            );
         }
-        seen.insert(s.id.as_str());
     }
     Ok(())
 }
