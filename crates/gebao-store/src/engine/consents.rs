@@ -223,14 +223,9 @@ async fn append_audited(tx: &mut Tx, keys: &Keys, batch: Vec<NewConsent>, audite
     let mut ids: Vec<&str> = batch.iter().map(|c| c.subject.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    // An API batch locks both heads and reads its subjects in one statement; a larger one
-    // (an import) resolves them first, so that a transaction waiting for the heads has them.
-    let both = [Chain::Consents, Chain::Audit];
-    let resolved = if ids.len() <= subjects::KEYS_PER_STATEMENT && heads::missing(tx, &both).len() == both.len() {
-        subjects::resolve_locking(tx, &ids, &both).await?
-    } else {
-        subjects::resolve(tx, &ids).await?
-    };
+    // Resolved before the heads are locked: a transaction waiting for them has its
+    // subjects already.
+    let resolved = subjects::resolve(tx, &ids).await?;
     let (seq, prev) = lock_heads(tx).await?;
     let mut named = Vec::with_capacity(batch.len());
     for c in batch {

@@ -7,7 +7,7 @@
 //! Lock order: consents before audit, in one statement (`ORDER BY chain DESC` locks rows in
 //! that order), so writers queue on the heads instead of deadlocking.
 
-use super::db::{Dialect, Held, Param, Row, Tx, WAKE_CHANNEL, params, placeholders, values};
+use super::db::{Dialect, Held, Param, Tx, WAKE_CHANNEL, params, placeholders, values};
 use crate::chain::{Chain, GENESIS};
 use crate::crypto::Keys;
 use crate::{Result, StoreError};
@@ -16,49 +16,22 @@ use crate::{Result, StoreError};
 /// write transactions are exclusive anyway) and returns each one's seq and hash, as this
 /// transaction has left them. Heads the transaction holds already are not read again.
 pub(crate) async fn lock(tx: &mut Tx, chains: &[Chain]) -> Result<Vec<(i64, String)>> {
-    let missing = missing(tx, chains);
-    if !missing.is_empty() {
-        let rows = tx.all(&lock_sql(tx.dialect(), missing.len()), lock_params(&missing)).await?;
-        hold(tx, &missing, &rows)?;
-    }
-    locked(tx, chains)
-}
-
-/// The heads of `chains` this transaction does not hold yet.
-pub(crate) fn missing(tx: &Tx, chains: &[Chain]) -> Vec<Chain> {
     let mut missing: Vec<Chain> = chains.iter().copied().filter(|c| held(tx, *c).is_none()).collect();
     missing.dedup();
-    missing
-}
-
-/// The statement that locks the heads of `n` chains (`$1`…`$n`, [`lock_params`]) and reads
-/// their `chain`, `seq` and `hash`, in the lock order; for [`hold`].
-pub(crate) fn lock_sql(dialect: Dialect, n: usize) -> String {
-    format!(
-        "SELECT chain, seq, hash FROM chain_heads WHERE chain IN ({}) ORDER BY chain DESC{}",
-        placeholders(1, n),
-        dialect.for_update()
-    )
-}
-
-pub(crate) fn lock_params(chains: &[Chain]) -> Vec<Param> {
-    chains.iter().map(|c| Param::from(c.as_str())).collect()
-}
-
-/// Notes the heads of `chains` that rows of [`lock_sql`] locked (rows without a `chain`
-/// are someone else's: a caller may read more in the same statement).
-pub(crate) fn hold(tx: &mut Tx, chains: &[Chain], rows: &[Row]) -> Result<()> {
-    for r in rows {
-        let Some(name) = r.get::<Option<String>>("chain")? else { continue };
-        if let Some(&chain) = chains.iter().find(|c| c.as_str() == name) {
-            tx.heads.push(Held { chain, seq: r.get("seq")?, hash: r.get("hash")?, mac: None });
+    if !missing.is_empty() {
+        let sql = format!(
+            "SELECT chain, seq, hash FROM chain_heads WHERE chain IN ({}) ORDER BY chain DESC{}",
+            placeholders(1, missing.len()),
+            tx.dialect().for_update()
+        );
+        let ps: Vec<Param> = missing.iter().map(|c| Param::from(c.as_str())).collect();
+        for r in tx.all(&sql, ps).await? {
+            let name: String = r.get("chain")?;
+            if let Some(&chain) = missing.iter().find(|c| c.as_str() == name) {
+                tx.heads.push(Held { chain, seq: r.get("seq")?, hash: r.get("hash")?, mac: None });
+            }
         }
     }
-    Ok(())
-}
-
-/// The seq and hash of each of `chains`, as this transaction holds them.
-fn locked(tx: &Tx, chains: &[Chain]) -> Result<Vec<(i64, String)>> {
     chains.iter().map(|&c| held(tx, c).map(|h| (h.seq, h.hash.clone())).ok_or_else(|| missing_head(c))).collect()
 }
 

@@ -7,9 +7,8 @@
 
 use super::audit::{self, Entry};
 use super::db::{Dialect, Insert, Param, Row, Tx, params, placeholders, values};
-use super::heads;
 use super::json::{from_json, to_json};
-use crate::chain::{CanonicalObject, Chain, digest_object};
+use crate::chain::{CanonicalObject, digest_object};
 use crate::crypto::{ContactKind, Keys, SubjectKey};
 use crate::model::*;
 use crate::{Result, StoreError};
@@ -23,7 +22,7 @@ pub(crate) const SUBJECT_COLS: &str = "key, id, pseudonym, status, birth_date, a
      phone_enc, phone_index, email_enc, email_index, erased, created_ms, updated_ms";
 
 /// Keys (or ids) a `WHERE … IN (…)` statement names.
-pub(crate) const KEYS_PER_STATEMENT: usize = 500;
+const KEYS_PER_STATEMENT: usize = 500;
 
 /// The audit state recorded when a subject's record is erased: no row is expected any more.
 pub(crate) const ERASED_STATE: &str = "erased";
@@ -652,48 +651,16 @@ async fn pseudonymise_requests(tx: &mut Tx, id: &str, pseudonym: &str) -> Result
 /// Looks subjects up by ids inside a write: id → (key, pseudonym); `NotFound` naming the
 /// first unknown id.
 pub(crate) async fn resolve(tx: &mut Tx, ids: &[&str]) -> Result<BTreeMap<String, (SubjectKey, String)>> {
-    let mut rows = Vec::new();
+    let mut out = BTreeMap::new();
     for chunk in ids.chunks(KEYS_PER_STATEMENT) {
         let sql = format!("SELECT id, key, pseudonym FROM subjects WHERE id IN ({})", placeholders(1, chunk.len()));
-        rows.extend(tx.all(&sql, chunk.iter().map(|id| Param::from(*id)).collect()).await?);
-    }
-    resolved(ids, &rows)
-}
-
-/// [`resolve`] in the statement that locks the heads of `chains` ([`heads::lock`]): one
-/// round trip instead of two for a consent batch of the API. At most [`KEYS_PER_STATEMENT`]
-/// ids.
-pub(crate) async fn resolve_locking(
-    tx: &mut Tx,
-    ids: &[&str],
-    chains: &[Chain],
-) -> Result<BTreeMap<String, (SubjectKey, String)>> {
-    debug_assert!(ids.len() <= KEYS_PER_STATEMENT);
-    // The heads first (`MATERIALIZED`, the first branch): locked before the subjects are read.
-    let sql = format!(
-        "WITH locked AS MATERIALIZED ({}) \
-         SELECT chain, seq, hash, NULL AS id, NULL AS key, NULL AS pseudonym FROM locked \
-         UNION ALL SELECT NULL, NULL, NULL, id, key, pseudonym FROM subjects WHERE id IN ({})",
-        heads::lock_sql(tx.dialect(), chains.len()),
-        placeholders(chains.len() + 1, ids.len())
-    );
-    let mut ps = heads::lock_params(chains);
-    ps.extend(ids.iter().map(|id| Param::from(*id)));
-    let rows = tx.all(&sql, ps).await?;
-    heads::hold(tx, chains, &rows)?;
-    resolved(ids, &rows)
-}
-
-/// The subjects of `rows` (`id`, `key`, `pseudonym`; rows without an id are skipped), all
-/// of `ids` or `NotFound` naming the first missing.
-fn resolved(ids: &[&str], rows: &[Row]) -> Result<BTreeMap<String, (SubjectKey, String)>> {
-    let mut out = BTreeMap::new();
-    for r in rows {
-        let Some(id) = r.get::<Option<String>>("id")? else { continue };
-        let key: Vec<u8> = r.get("key")?;
-        let key =
-            SubjectKey::from_slice(&key).ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?;
-        out.insert(id, (key, r.get("pseudonym")?));
+        let ps: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
+        for r in tx.all(&sql, ps).await? {
+            let key: Vec<u8> = r.get("key")?;
+            let key = SubjectKey::from_slice(&key)
+                .ok_or_else(|| StoreError::Corrupt("a subject key is not 16 bytes".into()))?;
+            out.insert(r.get("id")?, (key, r.get("pseudonym")?));
+        }
     }
     if let Some(missing) = ids.iter().find(|id| !out.contains_key(**id)) {
         return Err(StoreError::NotFound(format!("subject `{missing}`")));
