@@ -8,7 +8,7 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use gebao_store::{ConsentRow, NewConsent, SubjectRecord};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
 struct Job {
@@ -43,9 +43,19 @@ impl Writer {
 }
 
 /// The writer task: runs until `stop` turns true, then commits what is still queued.
+///
+/// Group commit waits a little for the clients it has just answered. Eight clients that each
+/// send again as soon as they are answered otherwise split into two groups that take turns:
+/// while one group's commit runs the other queues, and each client waits for a whole commit
+/// of the other group before its own. So when the last commit answered `n` requests, the
+/// next one takes what is queued and waits — at most a fraction of the last commit's
+/// duration — until `n` more have come. A single client is never kept waiting (it is the
+/// `n` = 1 it waits for), and with no one answered there is no wait.
 pub async fn run(state: AppState, Queue(mut rx): Queue, mut stop: watch::Receiver<bool>, batch_max: usize) {
     let batch_max = batch_max.max(1);
+    let (mut answered, mut took) = (0, Duration::ZERO);
     loop {
+        let queued = rx.len();
         let first = tokio::select! {
             biased;
             job = rx.recv() => match job {
@@ -54,14 +64,13 @@ pub async fn run(state: AppState, Queue(mut rx): Queue, mut stop: watch::Receive
             },
             _ = stop.wait_for(|s| *s) => break,
         };
-        let mut jobs = vec![first];
-        while jobs.len() < batch_max {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+        let expected = (queued + answered).min(batch_max);
+        let until = tokio::time::Instant::now() + took.min(GATHER_AT_MOST) / 2;
+        let jobs = gather(&mut rx, first, expected, until, batch_max).await;
+        answered = jobs.len();
+        let started = Instant::now();
         commit(&state, jobs).await;
+        took = started.elapsed();
     }
     // Shutting down: refuse new records, commit the ones already queued.
     rx.close();
@@ -76,6 +85,43 @@ pub async fn run(state: AppState, Queue(mut rx): Queue, mut stop: watch::Receive
         commit(&state, rest).await;
     }
     tracing::debug!("consent writer stopped");
+}
+
+/// The longest commit whose half [`run`] may wait for answered clients (half of 4 ms: a
+/// slow commit does not make every batch wait long).
+const GATHER_AT_MOST: Duration = Duration::from_millis(4);
+
+/// `first` and what is queued, then what comes until there are `expected` or it is `until`;
+/// at most `batch_max`.
+async fn gather<T>(
+    rx: &mut mpsc::Receiver<T>,
+    first: T,
+    expected: usize,
+    until: tokio::time::Instant,
+    batch_max: usize,
+) -> Vec<T> {
+    let mut jobs = vec![first];
+    take_queued(rx, &mut jobs, batch_max);
+    while jobs.len() < expected.min(batch_max) {
+        match tokio::time::timeout_at(until, rx.recv()).await {
+            Ok(Some(job)) => {
+                jobs.push(job);
+                take_queued(rx, &mut jobs, batch_max);
+            }
+            _ => break,
+        }
+    }
+    jobs
+}
+
+/// Moves what is queued into `jobs`, up to `batch_max`.
+fn take_queued<T>(rx: &mut mpsc::Receiver<T>, jobs: &mut Vec<T>, batch_max: usize) {
+    while jobs.len() < batch_max {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
 }
 
 /// Commits one batch, updates the memory, answers every request.
@@ -164,5 +210,52 @@ pub async fn apply(state: &AppState, row: &ConsentRow) -> bool {
             tracing::warn!(error = %e, seq = row.seq, "cannot load the subject of a ledger record");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::{Instant, advance};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_request_is_committed_at_once() {
+        let (_tx, mut rx) = mpsc::channel::<u32>(16);
+        let t0 = Instant::now();
+        let jobs = gather(&mut rx, 1, 1, t0 + Duration::from_millis(2), 64).await;
+        assert_eq!(jobs, vec![1]);
+        assert_eq!(Instant::now(), t0, "no wait when nobody else is expected");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_answered_clients_are_waited_for_until_they_come() {
+        let (tx, mut rx) = mpsc::channel::<u32>(16);
+        tx.send(2).await.unwrap();
+        let t0 = Instant::now();
+        let late = tokio::spawn(async move {
+            advance(Duration::from_micros(300)).await;
+            for n in 3..=4 {
+                tx.send(n).await.unwrap();
+            }
+            tx
+        });
+        let jobs = gather(&mut rx, 1, 4, t0 + Duration::from_millis(2), 64).await;
+        assert_eq!(jobs, vec![1, 2, 3, 4], "the queued one at once, the two answered when they come");
+        assert!(Instant::now() - t0 < Duration::from_millis(2), "no longer than they took");
+        drop(late.await.unwrap());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_ends_at_its_bound_and_the_batch_at_its_size() {
+        let (tx, mut rx) = mpsc::channel::<u32>(16);
+        let t0 = Instant::now();
+        let jobs = gather(&mut rx, 1, 8, t0 + Duration::from_millis(2), 64).await;
+        assert_eq!(jobs, vec![1], "nobody came");
+        assert_eq!(Instant::now() - t0, Duration::from_millis(2));
+        for n in 2..=9 {
+            tx.send(n).await.unwrap();
+        }
+        let jobs = gather(&mut rx, 1, 100, Instant::now() + Duration::from_millis(2), 4).await;
+        assert_eq!(jobs, vec![1, 2, 3, 4], "at most batch_max, the rest for the next commit");
     }
 }
