@@ -48,7 +48,7 @@ impl Writer {
 /// send again as soon as they are answered otherwise split into two groups that take turns:
 /// while one group's commit runs the other queues, and each client waits for a whole commit
 /// of the other group before its own. So when the last commit answered `n` requests, the
-/// next one takes what is queued and waits — at most a fraction of the last commit's
+/// next one takes what is queued and waits — at most half the last commit's
 /// duration — until `n` more have come. A single client is never kept waiting (it is the
 /// `n` = 1 it waits for), and with no one answered there is no wait.
 pub async fn run(state: AppState, Queue(mut rx): Queue, mut stop: watch::Receiver<bool>, batch_max: usize) {
