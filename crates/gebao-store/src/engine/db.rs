@@ -394,7 +394,7 @@ impl Tx {
     async fn insert_rows(&mut self, what: &str, table: &'static str, cols: &'static str, ps: Vec<Param>) -> Result<()> {
         let ncols = cols.split(',').count();
         let text = |rows| format!("INSERT INTO {table} ({cols}) VALUES {}", values(rows, ncols));
-        let ps = match self.dialect() {
+        let columns = match self.dialect() {
             Dialect::Sqlite => {
                 let sql = sqlite_text((table, cols), ps.len() / ncols, text);
                 return self.exec_on(what, &sql, ps).await.map(drop);
@@ -406,8 +406,8 @@ impl Tx {
         };
         self.flush().await?;
         let Conn::Pg(tx, _) = &mut self.conn else { unreachable!("the dialect is the connection's") };
-        let sql = ps.insert_sql(table, cols);
-        ps.bind(sqlx::query(&sql)).execute(&mut **tx).await.map_err(|e| constraint(e, what))?;
+        let sql = columns.insert_sql(table, cols);
+        columns.bind(sqlx::query(&sql)).execute(&mut **tx).await.map_err(|e| constraint(e, what))?;
         Ok(())
     }
 
