@@ -254,12 +254,13 @@ impl Shard {
         (n, true)
     }
 
-    /// Appends an empty entry, not yet in the index; returns its number. A snapshot's
-    /// entries come back this way, in number order, and [`Shard::set_index`] then puts the
-    /// snapshot's index back.
+    /// Appends an empty entry, not yet in the index; returns its number.
     pub fn push_entry(&mut self, key: &[u8; 16]) -> u32 {
+        self.push(Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() })
+    }
+
+    fn push(&mut self, entry: Entry) -> u32 {
         let n = self.count;
-        let entry = Entry { key: *key, day: NO_DAY, age: NO_AGE, ..Entry::default() };
         match self.entries.last_mut() {
             Some(chunk) if chunk.len() < ENTRY_CHUNK => chunk.push(entry),
             _ => {
@@ -270,6 +271,58 @@ impl Shard {
         }
         self.count += 1;
         n
+    }
+
+    /// A shard put back from a snapshot: its entries in number order, each with the length
+    /// of its run (`run` and `cap` are placed here, as [`Shard::set_run`] would), the runs'
+    /// slots one after the other in the same order, the erased fields and the index. Built
+    /// whole, chunk by chunk, with no probe and no per-subject call: a restart at ten
+    /// million subjects is mostly this. `None` unless the slots are exactly the runs, the
+    /// erased fields name entries that exist and the index has the shape
+    /// [`Shard::set_index`] requires.
+    pub fn from_saved(
+        entries: impl ExactSizeIterator<Item = Entry>,
+        mut slots: impl ExactSizeIterator<Item = Slot>,
+        erased: HashMap<u32, Erased>,
+        index: Vec<u32>,
+    ) -> Option<Shard> {
+        let mut shard = Shard::default();
+        u32::try_from(entries.len()).ok()?;
+        // Slots used in each arena chunk: a run never crosses chunks (as in `alloc`).
+        let mut used: Vec<usize> = Vec::new();
+        for mut e in entries {
+            let len = usize::from(e.len);
+            (e.run, e.cap) = (0, e.len);
+            if len > 0 {
+                match used.last() {
+                    Some(&u) if u + len <= SLOT_CHUNK => {}
+                    last => {
+                        shard.garbage += last.map_or(0, |u| SLOT_CHUNK - u);
+                        used.push(0);
+                    }
+                }
+                let c = used.len() - 1;
+                e.run = u32::try_from(c * SLOT_CHUNK + used[c]).ok()?;
+                used[c] += len;
+            }
+            e.flags &= !HAS_ERASED;
+            shard.push(e);
+        }
+        if slots.len() != used.iter().sum::<usize>() || erased.keys().any(|&n| n >= shard.count) {
+            return None;
+        }
+        for u in used {
+            let mut chunk = Vec::with_capacity(SLOT_CHUNK);
+            chunk.extend(slots.by_ref().take(u));
+            shard.slots.push(chunk);
+        }
+        for (&n, fields) in &erased {
+            if !fields.is_empty() {
+                shard.entry_mut(n).flags |= HAS_ERASED;
+            }
+        }
+        shard.erased = erased.into_iter().filter(|(_, f)| !f.is_empty()).collect();
+        shard.set_index(index).then_some(shard)
     }
 
     /// The index, for a snapshot: with the entries in number order it is the whole shard,
@@ -335,29 +388,6 @@ impl Shard {
         if erased.is_empty() {
             self.erased.remove(&n);
         } else {
-            self.erased.insert(n, erased);
-        }
-    }
-
-    /// An entry as a snapshot holds it (its run is put by [`Shard::set_run`]).
-    #[allow(clippy::too_many_arguments)]
-    pub fn restore(
-        &mut self,
-        n: u32,
-        registration: u64,
-        generation: u32,
-        (day, age): (i32, u8),
-        abroad: u32,
-        flags: u8,
-        erased: Erased,
-    ) {
-        let e = self.entry_mut(n);
-        (e.registration, e.generation, e.day, e.age, e.flags) = (registration, generation, day, age, flags);
-        *e.abroad.get_mut() = abroad;
-        if erased.is_empty() {
-            e.flags &= !HAS_ERASED;
-        } else {
-            e.flags |= HAS_ERASED;
             self.erased.insert(n, erased);
         }
     }
@@ -554,6 +584,52 @@ mod tests {
         let mut v = vec![0; 16];
         (v[3], v[9]) = (2, 1);
         assert!(other.set_index(v));
+    }
+
+    /// Runs put back from a snapshot never cross an arena chunk, as `alloc` places them; a
+    /// snapshot whose slots are not exactly its runs, or whose erased fields name no entry,
+    /// is refused.
+    #[test]
+    fn a_shard_from_saved_runs_places_them_as_alloc_would() {
+        let lens = [3u16, 0, u16::MAX, 2, u16::MAX - 4, 5];
+        let saved = || {
+            lens.iter().enumerate().map(|(n, &len)| Entry {
+                key: key(n as u32),
+                len,
+                flags: HAS_ERASED,
+                ..Entry::default()
+            })
+        };
+        let total: usize = lens.iter().map(|&l| usize::from(l)).sum();
+        let slots = (0..total).map(|i| slot(i as i64, i as u32));
+        let mut built = Shard::default();
+        for n in 0..lens.len() as u32 {
+            built.find_or_insert(&key(n));
+        }
+        let index = built.index().to_vec();
+        let erased: HashMap<u32, Erased> = [(1, vec![("phone".into(), 9)].into_boxed_slice())].into();
+        let s = Shard::from_saved(saved(), slots.clone(), erased.clone(), index.clone());
+        let Some(s) = s else { panic!("refused") };
+        let mut first = 0i64;
+        for (n, &len) in lens.iter().enumerate() {
+            let v = s.view(n as u32);
+            let seqs: Vec<i64> = v.run.iter().map(|x| x.seq).collect();
+            assert_eq!(seqs, (first..first + i64::from(len)).collect::<Vec<_>>(), "entry {n}");
+            first += i64::from(len);
+            let e = s.entry(n as u32);
+            if len > 0 {
+                assert_eq!(e.run as usize / SLOT_CHUNK, (e.run as usize + usize::from(len) - 1) / SLOT_CHUNK);
+            }
+            assert_eq!(v.has_erasures(), n == 1, "entry {n}: the flag follows the erased fields");
+            assert_eq!(s.find(&key(n as u32)), Some(n as u32));
+        }
+        assert_eq!(s.slots.len(), 4, "[3, 0], [65535], [2, 65531], [5]");
+
+        let short = slots.clone().take(total - 1);
+        assert!(Shard::from_saved(saved(), short, erased.clone(), index.clone()).is_none());
+        let stray: HashMap<u32, Erased> = [(9, vec![("phone".into(), 9)].into_boxed_slice())].into();
+        assert!(Shard::from_saved(saved(), slots.clone(), stray, index.clone()).is_none());
+        assert!(Shard::from_saved(saved(), slots, erased, vec![0; 16]).is_none());
     }
 
     #[test]
