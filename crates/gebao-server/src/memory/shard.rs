@@ -49,8 +49,21 @@ pub(super) struct Entry {
     pub age: u8,
 }
 
-/// The latest record of one scope, in 24 bytes.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// The latest record of one scope, in 24 bytes (no padding: a snapshot holds slots as
+/// these bytes).
+#[derive(
+    Debug,
+    Default,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+#[repr(C)]
 pub(super) struct Slot {
     /// Ledger sequence number of the record: an older record never replaces a newer one.
     pub seq: i64,
@@ -273,22 +286,15 @@ impl Shard {
         n
     }
 
-    /// A shard put back from a snapshot: its entries in number order, each with the length
-    /// of its run (`run` and `cap` are placed here, as [`Shard::set_run`] would), the runs'
-    /// slots one after the other in the same order, the erased fields and the index. Built
-    /// whole, chunk by chunk, with no probe and no per-subject call: a restart at ten
-    /// million subjects is mostly this. `None` unless the slots are exactly the runs, the
-    /// erased fields name entries that exist and the index has the shape
-    /// [`Shard::set_index`] requires.
-    pub fn from_saved(
-        entries: impl ExactSizeIterator<Item = Entry>,
-        mut slots: impl ExactSizeIterator<Item = Slot>,
-        erased: HashMap<u32, Erased>,
-        index: Vec<u32>,
-    ) -> Option<Shard> {
+    /// A shard put back from a snapshot, first its entries in number order, each with the
+    /// length of its run (`run` and `cap` are placed here, as `alloc` would place them:
+    /// runs one after the other, never across an arena chunk); then [`Placed::finish`]
+    /// with the arena's chunks, read straight from the file. Built whole, chunk by chunk,
+    /// with no probe and no per-subject call: a restart at ten million subjects is mostly
+    /// this. `None` for more entries than a shard numbers.
+    pub fn place(entries: impl ExactSizeIterator<Item = Entry>) -> Option<Placed> {
         let mut shard = Shard::default();
         u32::try_from(entries.len()).ok()?;
-        // Slots used in each arena chunk: a run never crosses chunks (as in `alloc`).
         let mut used: Vec<usize> = Vec::new();
         for mut e in entries {
             let len = usize::from(e.len);
@@ -308,23 +314,8 @@ impl Shard {
             e.flags &= !HAS_ERASED;
             shard.push(e);
         }
-        if slots.len() != used.iter().sum::<usize>() || erased.keys().any(|&n| n >= shard.count) {
-            return None;
-        }
-        for u in used {
-            let mut chunk = Vec::with_capacity(SLOT_CHUNK);
-            chunk.extend(slots.by_ref().take(u));
-            shard.slots.push(chunk);
-        }
-        for (&n, fields) in &erased {
-            if !fields.is_empty() {
-                shard.entry_mut(n).flags |= HAS_ERASED;
-            }
-        }
-        shard.erased = erased.into_iter().filter(|(_, f)| !f.is_empty()).collect();
-        shard.set_index(index).then_some(shard)
+        Some(Placed { shard, used })
     }
-
     /// The index, for a snapshot: with the entries in number order it is the whole shard,
     /// so a restart puts both back without probing for every key.
     pub fn index(&self) -> &[u32] {
@@ -510,6 +501,51 @@ impl Shard {
     }
 }
 
+/// A shard whose entries are placed and whose arena is still to be read: see
+/// [`Shard::place`].
+pub struct Placed {
+    shard: Shard,
+    /// Slots each arena chunk holds.
+    used: Vec<usize>,
+}
+
+impl Placed {
+    /// The slots each arena chunk is to hold, in order: together, the runs' slots one after
+    /// the other in entry order.
+    pub fn chunk_lens(&self) -> &[usize] {
+        &self.used
+    }
+
+    /// An arena chunk of `len` default slots to read into, with the capacity every chunk
+    /// has (only what is filled is resident).
+    pub fn chunk(len: usize) -> Vec<Slot> {
+        let mut chunk = Vec::with_capacity(SLOT_CHUNK);
+        chunk.resize(len.min(SLOT_CHUNK), Slot::default());
+        chunk
+    }
+
+    /// The shard with its arena and the rest of the snapshot's shard. `None` unless the
+    /// chunks are the lengths of [`Placed::chunk_lens`], the erased fields name entries that
+    /// exist and the index has the shape [`Shard::set_index`] requires.
+    pub fn finish(self, slots: Vec<Vec<Slot>>, erased: HashMap<u32, Erased>, index: Vec<u32>) -> Option<Shard> {
+        let Placed { mut shard, used } = self;
+        if slots.len() != used.len() || slots.iter().zip(&used).any(|(c, &u)| c.len() != u) {
+            return None;
+        }
+        if erased.keys().any(|&n| n >= shard.count) {
+            return None;
+        }
+        shard.slots = slots;
+        for (&n, fields) in &erased {
+            if !fields.is_empty() {
+                shard.entry_mut(n).flags |= HAS_ERASED;
+            }
+        }
+        shard.erased = erased.into_iter().filter(|(_, f)| !f.is_empty()).collect();
+        shard.set_index(index).then_some(shard)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,7 +626,7 @@ mod tests {
     /// snapshot whose slots are not exactly its runs, or whose erased fields name no entry,
     /// is refused.
     #[test]
-    fn a_shard_from_saved_runs_places_them_as_alloc_would() {
+    fn a_shard_put_back_from_a_snapshot_places_runs_as_alloc_would() {
         let lens = [3u16, 0, u16::MAX, 2, u16::MAX - 4, 5];
         let saved = || {
             lens.iter().enumerate().map(|(n, &len)| Entry {
@@ -608,8 +644,13 @@ mod tests {
         }
         let index = built.index().to_vec();
         let erased: HashMap<u32, Erased> = [(1, vec![("phone".into(), 9)].into_boxed_slice())].into();
-        let s = Shard::from_saved(saved(), slots.clone(), erased.clone(), index.clone());
-        let Some(s) = s else { panic!("refused") };
+        let finish = |slots: Vec<Slot>, erased: HashMap<u32, Erased>, index: Vec<u32>| {
+            let placed = Shard::place(saved())?;
+            let mut slots = slots.into_iter();
+            let chunks = placed.chunk_lens().iter().map(|&u| slots.by_ref().take(u).collect()).collect();
+            placed.finish(chunks, erased, index)
+        };
+        let Some(s) = finish(slots.clone().collect(), erased.clone(), index.clone()) else { panic!("refused") };
         let mut first = 0i64;
         for (n, &len) in lens.iter().enumerate() {
             let v = s.view(n as u32);
@@ -625,11 +666,11 @@ mod tests {
         }
         assert_eq!(s.slots.len(), 4, "[3, 0], [65535], [2, 65531], [5]");
 
-        let short = slots.clone().take(total - 1);
-        assert!(Shard::from_saved(saved(), short, erased.clone(), index.clone()).is_none());
+        let short = slots.clone().take(total - 1).collect();
+        assert!(finish(short, erased.clone(), index.clone()).is_none());
         let stray: HashMap<u32, Erased> = [(9, vec![("phone".into(), 9)].into_boxed_slice())].into();
-        assert!(Shard::from_saved(saved(), slots.clone(), stray, index.clone()).is_none());
-        assert!(Shard::from_saved(saved(), slots, erased, vec![0; 16]).is_none());
+        assert!(finish(slots.clone().collect(), stray, index.clone()).is_none());
+        assert!(finish(slots.collect(), erased, vec![0; 16]).is_none());
     }
 
     #[test]
