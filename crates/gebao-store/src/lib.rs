@@ -34,7 +34,7 @@ pub mod request;
 pub mod staff;
 pub mod termination;
 
-pub use engine::{SqlStore, sqlite_file};
+pub use engine::{SqlStore, Tuning, sqlite_file};
 pub use error::StoreError;
 pub use model::*;
 pub use outbox::{Channel, NewOutbox, OutboxItem, OutboxKind, OutboxState, Outcome};
@@ -390,7 +390,17 @@ pub async fn open_with(
     keys: crypto::Keys,
     partition_rows: Option<std::num::NonZeroU32>,
 ) -> Result<Box<dyn Store>> {
-    let store = SqlStore::open(url, keys).await?;
+    open_tuned(url, keys, partition_rows, Tuning::Serve).await
+}
+
+/// [`open_with`], for a server or for a bulk import ([`Tuning`]).
+pub async fn open_tuned(
+    url: &str,
+    keys: crypto::Keys,
+    partition_rows: Option<std::num::NonZeroU32>,
+    tuning: Tuning,
+) -> Result<Box<dyn Store>> {
+    let store = SqlStore::open_tuned(url, keys, tuning).await?;
     Ok(Box::new(match partition_rows {
         Some(rows) => store.with_partition_rows(rows),
         None => store,

@@ -89,8 +89,26 @@ fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
 ///   alone on a constraint error, and they went to temporary files;
 /// - a checkpoint every 10,000 WAL pages (about 40 MB; default 1,000): a page changed by
 ///   several transactions is copied back into the database once, not each time.
-fn writer_options(opts: SqliteConnectOptions) -> SqliteConnectOptions {
-    opts.pragma("cache_size", "-65536").pragma("temp_store", "MEMORY").pragma("wal_autocheckpoint", "10000")
+///
+/// A bulk import ([`Tuning::Bulk`]) inserts into four randomly keyed indexes a subject, so
+/// every transaction touches most of their pages: it keeps up to 1 GiB of them (SQLite
+/// takes the memory only as pages are read) and checkpoints every 100,000 pages (about
+/// 400 MB), so a page changed by one batch after another is read once and copied back once.
+fn writer_options(opts: SqliteConnectOptions, tuning: Tuning) -> SqliteConnectOptions {
+    let (cache_kib, checkpoint_pages) = match tuning {
+        Tuning::Serve => ("-65536", "10000"),
+        Tuning::Bulk => ("-1048576", "100000"),
+    };
+    opts.pragma("cache_size", cache_kib).pragma("temp_store", "MEMORY").pragma("wal_autocheckpoint", checkpoint_pages)
+}
+
+/// What the store is opened for: SQLite's writer is set up differently for a long-running
+/// server and for a bulk import (`gebao import`). Nothing changes on PostgreSQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tuning {
+    #[default]
+    Serve,
+    Bulk,
 }
 
 /// The file a store URL names, read as [`SqlStore::open`] reads it; `None` for PostgreSQL, an
@@ -107,6 +125,11 @@ impl SqlStore {
     /// Opens the store at `url`: `postgres://…`, or `sqlite://PATH`, `sqlite:PATH` or a plain
     /// file path (created if missing). Does not migrate: call [`Store::migrate`].
     pub async fn open(url: &str, keys: Keys) -> Result<Self> {
+        Self::open_tuned(url, keys, Tuning::Serve).await
+    }
+
+    /// [`SqlStore::open`] for a server or for a bulk import ([`Tuning`]).
+    pub async fn open_tuned(url: &str, keys: Keys, tuning: Tuning) -> Result<Self> {
         let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?.application_name("gebao");
             let pool = PgPoolOptions::new()
@@ -142,7 +165,7 @@ impl SqlStore {
                 .max_connections(1)
                 .min_connections(1)
                 .test_before_acquire(false)
-                .connect_with(writer_options(opts.clone()))
+                .connect_with(writer_options(opts.clone(), tuning))
                 .await?;
             let reader =
                 SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(opts).await?;

@@ -32,8 +32,9 @@ pub struct Args {
     /// The file, one JSON object a line (`-`: standard input).
     file: PathBuf,
     /// Lines per transaction. Larger is faster (each transaction rewrites the index pages
-    /// it touches) and holds the write lock longer: a running server's writes wait for it.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// it touches, most of them at a million users) and holds the write lock longer: a
+    /// running server's writes wait for it. With the server stopped, 200000 or more.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     batch: u32,
     /// Check every line; write nothing.
     #[arg(long)]
@@ -130,7 +131,7 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let file = args.file.clone();
     let started = Instant::now();
     let written = super::block_on(async move {
-        let store = args.store.open().await?;
+        let store = args.store.open_tuned(gebao_store::Tuning::Bulk).await?;
         let now = gebao_server::now_ms();
         let size = args.batch as usize;
         if args.what == "subjects" {

@@ -50,9 +50,14 @@ impl StoreArgs {
 
     /// Opens the store and applies pending migrations.
     pub async fn open(&self) -> Result<Box<dyn Store>> {
+        self.open_tuned(gebao_store::Tuning::Serve).await
+    }
+
+    /// [`StoreArgs::open`] for a server's work or for a bulk import.
+    pub async fn open_tuned(&self, tuning: gebao_store::Tuning) -> Result<Box<dyn Store>> {
         let keys = self.keys()?;
         let url = self.url();
-        let store = gebao_store::open_with(&url, keys, self.partition_rows)
+        let store = gebao_store::open_tuned(&url, keys, self.partition_rows, tuning)
             .await
             .with_context(|| format!("cannot open the store at `{}`", redact(&url)))?;
         store.migrate().await.context("cannot migrate the store")?;
