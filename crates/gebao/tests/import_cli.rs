@@ -72,6 +72,12 @@ fn import_users_and_consents(backend: &Backend) {
         .assert()
         .success()
         .stdout(predicates::str::contains("1200 行全部有效"));
+    // A batch of up to a million lines (a store no server uses), not more.
+    import(&["subjects", &subjects, "--dry-run", "--batch", "1000000"]).assert().success();
+    import(&["subjects", &subjects, "--dry-run", "--batch", "1000001"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--batch").and(predicates::str::contains("1..=1000000")));
     import(&["subjects", &subjects, "--batch", "1000"])
         .assert()
         .success()

@@ -104,9 +104,8 @@ fn writer_options(opts: SqliteConnectOptions, tuning: Tuning) -> SqliteConnectOp
 
 /// What the store is opened for: SQLite's writer is set up differently for a long-running
 /// server and for a bulk import (`gebao import`). Nothing changes on PostgreSQL.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tuning {
-    #[default]
     Serve,
     Bulk,
 }
@@ -799,5 +798,31 @@ impl Store for SqlStore {
 
     async fn staff_sign_in_failed(&self, name: &str, audit: NewAudit) -> Result<bool> {
         in_write!(self, |tx, k| staff::sign_in_failed(tx, k, name, audit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+    use super::*;
+
+    /// A bulk import's writer keeps more pages and checkpoints less often than a server's;
+    /// the readers are the same for both.
+    #[tokio::test]
+    async fn a_bulk_writer_is_tuned_apart_from_a_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        for (tuning, cache, checkpoint) in [(Tuning::Serve, -65_536, 10_000), (Tuning::Bulk, -1_048_576, 100_000)] {
+            let file = dir.path().join(format!("{tuning:?}.db"));
+            let store =
+                SqlStore::open_tuned(file.to_str().unwrap(), Keys::from_master(&[1; 32]), tuning).await.unwrap();
+            let Pools::Sqlite { writer, reader } = &store.pools else { panic!("a file is SQLite") };
+            let pragma = |sql: &'static str, pool: &sqlx::SqlitePool| {
+                let pool = pool.clone();
+                async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+            };
+            assert_eq!(pragma("PRAGMA cache_size", writer).await, cache, "{tuning:?}");
+            assert_eq!(pragma("PRAGMA wal_autocheckpoint", writer).await, checkpoint, "{tuning:?}");
+            assert_eq!(pragma("PRAGMA cache_size", reader).await, -2_000, "{tuning:?}: SQLite's default");
+        }
     }
 }
