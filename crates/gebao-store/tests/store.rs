@@ -110,6 +110,23 @@ async fn subjects(env: Env) {
     let state = page.iter().find(|(st, _)| st.id == "u1").map(|(st, _)| st.clone());
     assert_eq!(state, Some(SubjectState::from(&got3)));
 
+    // The registrations of a batch follow each other in pseudonym order (its first 8 hex
+    // digits count up, from a random start): a bulk import writes the indexes on
+    // pseudonyms in order instead of all over them. The rest stays keyed and random.
+    let batch: Vec<_> = (0..20).map(|i| (subject(&format!("o{i}")), audit("subject.register", ""))).collect();
+    assert_eq!(s.put_subjects(batch).await.unwrap(), 20);
+    let mut orders = Vec::new();
+    for i in 0..20 {
+        let p = s.subject(&format!("o{i}")).await.unwrap().unwrap().pseudonym;
+        assert!(p.len() == 26 && p.starts_with("p_"), "{p}");
+        orders.push((u32::from_str_radix(&p[2..10], 16).unwrap(), p[10..].to_owned()));
+    }
+    for pair in orders.windows(2) {
+        // One apart, or a few where another registration came between (wrapping at 2³²).
+        assert!((1..1000).contains(&pair[1].0.wrapping_sub(pair[0].0)), "{orders:?}");
+        assert_ne!(pair[0].1, pair[1].1);
+    }
+
     // Another master key cannot even find the subject (its key is a keyed hash of the id),
     // nor verify the chains.
     let other = gebao_store::open(&env.url, Keys::from_master(&[7; 32])).await.unwrap();

@@ -302,7 +302,7 @@ fn written(keys: &Keys, key: &SubjectKey, s: &NewSubject, old: Option<SubjectRow
             let mut nonce = [0u8; 16];
             rand::rngs::OsRng.fill_bytes(&mut nonce);
             (
-                keys.subject_pseudonym(&s.id, &nonce),
+                keys.subject_pseudonym(&s.id, crate::crypto::next_order(), &nonce),
                 status_str(SubjectStatus::Active).to_owned(),
                 "{}".to_owned(),
                 s.at_ms,
