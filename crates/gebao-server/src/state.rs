@@ -142,6 +142,9 @@ impl AppState {
 /// Opens the store and fills the state; see the module doc for the steps.
 pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let started = Instant::now();
+    // The snapshot is read from now on, while the store opens, migrates and compiles the
+    // policy; it is used only once found to be of this database as it is.
+    let snapshot = crate::memory::start::Reading::begin(&config.keys, config.snapshot_path().as_deref());
     let store: Arc<dyn Store> =
         Arc::from(gebao_store::open_with(&config.database_url, config.keys.clone(), config.partition_rows).await?);
     store.migrate().await?;
@@ -154,9 +157,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     warn_if_manifest_differs(config, &current);
     // The positions of the ledger and the change feed come from the same snapshot as the
     // subjects: what is written after it is read by the sync task, nothing is lost.
-    let snapshot = config.snapshot_path();
-    let (subjects, cursors, filled_from) =
-        crate::memory::start::fill(store.as_ref(), &config.keys, snapshot.as_deref()).await?;
+    let (subjects, cursors, filled_from) = crate::memory::start::fill(store.as_ref(), snapshot).await?;
     match &filled_from {
         crate::memory::start::Source::Snapshot => {
             tracing::info!(subjects = subjects.len(), "decision state read from the snapshot")
@@ -202,7 +203,7 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     let mut cursors = cursors;
     sync::catch_up(&state, &mut cursors).await;
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
-    let saving = snapshot.map(|path| sync::Saving { path, every: config.snapshot_interval });
+    let saving = config.snapshot_path().map(|path| sync::Saving { path, every: config.snapshot_interval });
     let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, saving, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));

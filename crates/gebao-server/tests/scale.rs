@@ -149,7 +149,7 @@ fn decision_state_at_scale() {
         let started = Instant::now();
         let (read_header, parts) = snapshot::open(&path, &keys).unwrap();
         let back = Subjects::new();
-        snapshot::fill(&path, &keys, &parts, &back).unwrap();
+        snapshot::fill(&path, &keys, &parts, &back, &Default::default()).unwrap();
         reads.push(started.elapsed());
         (read_header, back)
     };

@@ -26,7 +26,7 @@ use gebao_store::crypto::Keys;
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use zerocopy::IntoBytes;
 
 /// The slots are in the machine's byte order: a snapshot of the other order is of another
@@ -67,6 +67,8 @@ pub enum Refused {
          faster than replaying them"
     )]
     Behind(i64),
+    #[error("the read was abandoned")]
+    Abandoned,
 }
 
 fn damaged(what: &str) -> Refused {
@@ -193,8 +195,9 @@ pub struct Part {
 }
 
 /// Reads every shard of an [`open`]ed snapshot into `subjects` (empty), checking each
-/// shard's MAC first; on two threads or more, shards are read in parallel.
-pub fn fill(path: &Path, keys: &Keys, shards: &[Part], subjects: &Subjects) -> Result<(), Refused> {
+/// shard's MAC first; on two threads or more, shards are read in parallel. Setting `stop`
+/// ends the read between two shards (refused as abandoned).
+pub fn fill(path: &Path, keys: &Keys, shards: &[Part], subjects: &Subjects, stop: &AtomicBool) -> Result<(), Refused> {
     let key = mac_key(keys);
     let key = &key;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
@@ -208,6 +211,9 @@ pub fn fill(path: &Path, keys: &Keys, shards: &[Part], subjects: &Subjects) -> R
                     let mut f = std::fs::File::open(path)?;
                     let mut buf = Vec::new();
                     for (i, p) in part.iter().enumerate() {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Err(Refused::Abandoned);
+                        }
                         let n = j * per + i;
                         *super::write(&subjects.shards[n]) = read_shard(&mut f, key, p, &mut buf, n)?;
                     }
@@ -513,8 +519,12 @@ mod tests {
         write(&path, &keys, &subjects, &header).unwrap_or_else(|e| panic!("{e}"));
         let (read, parts) = open(&path, &keys).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read, header);
+        // A read told to stop stops before its first shard.
+        let abandoned = Subjects::new();
+        let stopped = fill(&path, &keys, &parts, &abandoned, &AtomicBool::new(true));
+        assert!(matches!(stopped, Err(Refused::Abandoned)), "{stopped:?}");
         let back = Subjects::new();
-        fill(&path, &keys, &parts, &back).unwrap_or_else(|e| panic!("{e}"));
+        fill(&path, &keys, &parts, &back, &AtomicBool::new(false)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back.len(), 4);
         let on = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default();
         let profile = |b: u8| {

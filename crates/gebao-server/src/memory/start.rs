@@ -1,5 +1,6 @@
 //! Filling the subjects in memory at start-up: from the snapshot when it is whole and of
-//! this database, else from the database, a page of subjects at a time.
+//! this database (read from the moment the process starts, checked once the store is
+//! open), else from the database, a page of subjects at a time.
 
 use super::Subjects;
 use super::snapshot::{self, Header, Refused};
@@ -7,6 +8,8 @@ use crate::sync::Cursors as Positions;
 use gebao_store::crypto::{Keys, SubjectKey};
 use gebao_store::{Store, StoreError};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Subjects read per page when rebuilding.
 const PAGE: i64 = 2000;
@@ -19,34 +22,83 @@ pub enum Source {
     Database(Refused),
 }
 
-/// The subjects from the snapshot at `path`, or else from the database.
+/// A snapshot being read while the store opens and migrates: its header, checked against
+/// the database by [`fill`] before its subjects are used, and the reader filling them. At
+/// ten million subjects the read is most of a restart; begun first, it hides the rest.
+pub struct Reading {
+    header: Header,
+    reader: Option<tokio::task::JoinHandle<Result<Subjects, Refused>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Reading {
+    /// Opens the snapshot at `path` (its header and table checked against their MAC) and
+    /// starts reading its shards on blocking threads.
+    pub fn begin(keys: &Keys, path: Option<&Path>) -> Result<Reading, Refused> {
+        let path = path.ok_or(Refused::Missing)?;
+        let (header, shards) = snapshot::open(path, keys)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (path, keys, halt) = (path.to_owned(), keys.clone(), stop.clone());
+        let reader = tokio::task::spawn_blocking(move || {
+            let subjects = Subjects::new();
+            snapshot::fill(&path, &keys, &shards, &subjects, &halt).map(|()| subjects)
+        });
+        Ok(Reading { header, reader: Some(reader), stop })
+    }
+
+    async fn finish(mut self) -> Result<Subjects, Refused> {
+        let Some(reader) = self.reader.take() else { return Err(Refused::Missing) };
+        reader.await.unwrap_or_else(|_| Err(Refused::Damaged("the reader failed".into())))
+    }
+
+    /// Stops the reader and waits for it, so that its memory is freed before a rebuild
+    /// fills the state again.
+    async fn abandon(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.await;
+        }
+    }
+}
+
+impl Drop for Reading {
+    /// A start-up that fails while the snapshot is read stops the reader too.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The subjects from the snapshot being read, once it is found to be of this database as
+/// it is now, or else from the database.
 pub async fn fill(
     store: &dyn Store,
-    keys: &Keys,
-    path: Option<&Path>,
+    reading: Result<Reading, Refused>,
 ) -> Result<(Subjects, Positions, Source), StoreError> {
-    let refused = match path {
-        Some(path) => match restore(store, keys, path).await? {
-            Ok((subjects, at)) => return Ok((subjects, at, Source::Snapshot)),
-            Err(why) => why,
+    let refused = match reading {
+        Ok(reading) => match usable(store, &reading.header).await? {
+            Ok(()) => {
+                let at = Positions { ledger: reading.header.ledger_seq, changes: reading.header.change_seq };
+                match reading.finish().await {
+                    Ok(subjects) => return Ok((subjects, at, Source::Snapshot)),
+                    Err(why) => why,
+                }
+            }
+            Err(why) => {
+                reading.abandon().await;
+                why
+            }
         },
-        None => Refused::Missing,
+        Err(why) => why,
     };
     let subjects = Subjects::new();
     let at = rebuild(store, &subjects).await?;
     Ok((subjects, at, Source::Database(refused)))
 }
 
-async fn restore(
-    store: &dyn Store,
-    keys: &Keys,
-    path: &Path,
-) -> Result<Result<(Subjects, Positions), Refused>, StoreError> {
-    let (header, shards) = match snapshot::open(path, keys) {
-        Ok(opened) => opened,
-        Err(why) => return Ok(Err(why)),
-    };
-    if let Err(why) = check_links(store, &header).await? {
+/// Whether a snapshot with this header may be used: it names records of this database, is
+/// not ahead of it, and is not so far behind that a rebuild is faster.
+async fn usable(store: &dyn Store, header: &Header) -> Result<Result<(), Refused>, StoreError> {
+    if let Err(why) = check_links(store, header).await? {
         return Ok(Err(why));
     }
     let (ledger_now, changes_now) = store.positions().await?;
@@ -56,17 +108,10 @@ async fn restore(
     if store.first_change().await? > header.change_seq + 1 {
         return Ok(Err(Refused::Stale("the change feed after it was pruned".into())));
     }
-    if let Some(tail) = replay_is_slower(&header, ledger_now, changes_now) {
+    if let Some(tail) = replay_is_slower(header, ledger_now, changes_now) {
         return Ok(Err(Refused::Behind(tail)));
     }
-    let (path, keys) = (path.to_owned(), keys.clone());
-    let filled = tokio::task::spawn_blocking(move || {
-        let subjects = Subjects::new();
-        snapshot::fill(&path, &keys, &shards, &subjects).map(|()| subjects)
-    })
-    .await
-    .unwrap_or_else(|_| Err(Refused::Damaged("the reader failed".into())));
-    Ok(filled.map(|s| (s, Positions { ledger: header.ledger_seq, changes: header.change_seq })))
+    Ok(Ok(()))
 }
 
 /// Records and changes to replay after the snapshot, when they are so many that reading
