@@ -1,7 +1,8 @@
-//! The state shared by every request, and how a server fills it at start-up: open the
-//! store, migrate, make sure a policy version exists, compile the engine of the version in
-//! force, fill the subjects in memory (from the snapshot, else the database), then start the writer, the sync
-//! task and the background jobs.
+//! The state shared by every request, and how a server fills it at start-up: begin reading
+//! the snapshot, open the store, migrate, make sure a policy version exists, compile the
+//! engine of the version in force, fill the subjects in memory (from the snapshot once it
+//! is checked against the database, else from the database), then start the writer, the
+//! sync task and the background jobs.
 
 use crate::auth::KeyCache;
 use crate::config::{RequestsConfig, ServerConfig};
