@@ -75,7 +75,7 @@ pub fn openapi_json() -> String {
 }
 
 /// Runs a server on `config.listen` until `shutdown` completes, then drains in-flight
-/// requests, commits the queued consent records and returns.
+/// requests, commits the queued consent records, closes the store and returns.
 pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -84,7 +84,9 @@ pub async fn serve(
         .await
         .map_err(|source| ServerError::Bind { addr: config.listen.to_string(), source })?;
     let state = build(&config).await?;
-    serve_with(listener, state, shutdown).await
+    let served = serve_with(listener, state.clone(), shutdown).await;
+    state.store.close().await;
+    served
 }
 
 /// [`serve`] on a listener already bound and a state already built.

@@ -66,6 +66,12 @@ pub trait Store: Send + Sync + 'static {
     /// Cheap liveness probe of the database.
     async fn ping(&self) -> Result<()>;
 
+    /// Closes every connection, waiting for each. On SQLite the last one to close copies the
+    /// write-ahead log back into the database file and removes it, so that a process that
+    /// wrote a lot (an import, a server that ran for days) leaves one file behind, not a
+    /// log of hundreds of megabytes for the next process to read through and copy back.
+    async fn close(&self);
+
     // --- API keys ---------------------------------------------------------------------
 
     async fn create_api_key(&self, key: NewApiKey, audit: NewAudit) -> Result<ApiKey>;

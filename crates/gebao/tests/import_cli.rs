@@ -82,6 +82,12 @@ fn import_users_and_consents(backend: &Backend) {
         .assert()
         .success()
         .stdout(predicates::str::contains("已导入 1200 条"));
+    if backend.pg.is_none() {
+        // What was imported is in the database file itself: no write-ahead log is left for
+        // the next process to copy back.
+        let wal = std::fs::metadata(backend.dir.path().join("gebao.db-wal")).map_or(0, |m| m.len());
+        assert_eq!(wal, 0, "the import left a write-ahead log of {wal} bytes behind");
+    }
     // Importing them again updates them (a phone added), registering no one twice.
     users[5] = json!({ "id": "u5", "birth_date": "1990-05-01", "phone": "13800000005" });
     let again = file("again.jsonl", &users);

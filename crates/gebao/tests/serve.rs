@@ -76,6 +76,30 @@ fn crash_keeps_acknowledged_consents_postgres() {
     }
 }
 
+/// A graceful stop (SIGTERM) exits 0 and leaves the SQLite store in its file beside its
+/// snapshot: no write-ahead log whose pages a copy of the file alone would miss, nor old
+/// page images lying beside it. The next start answers from it.
+#[test]
+fn a_graceful_stop_leaves_the_database_in_its_file() {
+    let b = Backend::sqlite();
+    let token = b.key("subjects:write,consents:write,decisions:read");
+    let server = Server::start(&b);
+    register(&server.base, &token, "stop-1");
+    let consent = json!({"subject": "stop-1", "scope": {"kind": "purpose", "purpose": "recommend"}, "action": "grant", "channel": "app"});
+    assert!(post(&server.base, &token, "/v1/consents", consent).expect("consent").status().is_success());
+    let status = server.stop();
+    assert!(status.success(), "gebao serve exited with {status} on SIGTERM");
+    let data = b.dir.path();
+    assert!(data.join("gebao.db").exists());
+    assert!(data.join("gebao.db.memory").exists(), "no snapshot was written at the stop");
+    let wal = std::fs::metadata(data.join("gebao.db-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the stop left a write-ahead log of {wal} bytes behind");
+    let server = Server::start(&b);
+    let body = json!({"subject": "stop-1", "purpose": "recommend", "fields": ["browsing"]});
+    let d: Value = post(&server.base, &token, "/v1/decisions", body).expect("decision").json().expect("JSON");
+    assert_eq!(d["allow"], true, "{d}");
+}
+
 /// Registers `t1` and records three consents of theirs (grant, withdraw, grant) through the
 /// API; the key it used.
 fn three_consents_of_t1(b: &Backend, server: &Server) -> String {

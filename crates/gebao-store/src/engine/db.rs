@@ -302,19 +302,24 @@ impl Pools {
         }
     }
 
-    /// After an erasure: SQLite writes the WAL back into the main file and truncates it, so
-    /// that old page images holding erased values leave the disk (`secure_delete` has
-    /// already zeroed them in the main file). Best effort: a reader holding an old snapshot
-    /// can keep the WAL from being truncated; the next erasure or the next checkpoint does
-    /// it then.
+    /// After an erasure, and before the store is closed: SQLite writes the WAL back into the
+    /// main file and truncates it, so that old page images holding erased values leave the
+    /// disk (`secure_delete` has already zeroed them in the main file). Best effort: a
+    /// reader holding an old snapshot can keep the WAL from being truncated; the next
+    /// erasure or the next checkpoint does it then.
     pub(crate) async fn scrub(&self) {
         if let Pools::Sqlite { writer, .. } = self {
             match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(writer).await {
                 Ok((0, _, _)) => {}
                 Ok((busy, log, done)) => {
-                    tracing::warn!(busy, log, done, "the WAL could not be truncated after an erasure; retried later")
+                    tracing::warn!(
+                        busy,
+                        log,
+                        done,
+                        "the WAL could not be truncated; the next checkpoint copies it back"
+                    )
                 }
-                Err(e) => tracing::warn!(error = %e, "WAL checkpoint after an erasure failed"),
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
             }
         }
     }
@@ -322,7 +327,12 @@ impl Pools {
     pub(crate) async fn close(&self) {
         match self {
             Pools::Sqlite { writer, reader } => {
+                // Readers first, so that none holds a snapshot that keeps the log from being
+                // truncated; then the log is copied back and truncated here rather than left
+                // to the last connection's close, which SQLite skips when it cannot take the
+                // file's lock at that moment and which this process may not live to finish.
                 reader.close().await;
+                self.scrub().await;
                 writer.close().await;
             }
             Pools::Postgres { pool, listener, .. } => {

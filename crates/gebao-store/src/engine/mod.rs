@@ -202,11 +202,6 @@ impl SqlStore {
     pub fn keys(&self) -> &Keys {
         &self.keys
     }
-
-    /// Closes every connection (tests drop their database afterwards).
-    pub async fn close(&self) {
-        self.pools.close().await;
-    }
 }
 
 /// Runs `$body` (which uses `$tx: &mut Tx` and `$k: &Keys`) in a write transaction and
@@ -256,6 +251,10 @@ impl Store for SqlStore {
 
     async fn ping(&self) -> Result<()> {
         self.pools.ping().await
+    }
+
+    async fn close(&self) {
+        self.pools.close().await;
     }
 
     async fn create_api_key(&self, key: NewApiKey, audit: NewAudit) -> Result<ApiKey> {

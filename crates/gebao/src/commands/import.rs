@@ -132,92 +132,101 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
     let started = Instant::now();
     let written = super::block_on(async move {
         let store = args.store.open_tuned(gebao_store::Tuning::Bulk).await?;
-        let now = gebao_server::now_ms();
-        let size = args.batch as usize;
-        if args.what == "subjects" {
-            let check = move |line: &str| gebao_server::import::subject(line, now);
-            let mut guardians = Vec::new();
-            let (valid, mut problems) = check_lines(&source, check, |n, s| {
-                if let Some(g) = s.guardian {
-                    guardians.push((n, g));
+        // Closed whatever happened: on SQLite what was committed is copied back into the
+        // database file, and no write-ahead log is left behind.
+        let result = async {
+            let now = gebao_server::now_ms();
+            let size = args.batch as usize;
+            if args.what == "subjects" {
+                let check = move |line: &str| gebao_server::import::subject(line, now);
+                let mut guardians = Vec::new();
+                let (valid, mut problems) = check_lines(&source, check, |n, s| {
+                    if let Some(g) = s.guardian {
+                        guardians.push((n, g));
+                    }
+                })?;
+                guardians_known(store.as_ref(), &source, check, guardians, &mut problems).await?;
+                if problems.count > 0 {
+                    report(&file, &problems, lang)?;
+                    return Ok(None);
                 }
-            })?;
-            guardians_known(store.as_ref(), &source, check, guardians, &mut problems).await?;
-            if problems.count > 0 {
-                report(&file, &problems, lang)?;
-                return Ok(None);
-            }
-            if args.dry_run {
-                return Ok(Some(Written::Checked(valid)));
-            }
-            let mut done = 0;
-            let mut batches = checked_batches(Arc::clone(&source), size, check);
-            while let Some(chunk) = batches.recv().await {
-                let chunk = chunk.map_err(|e| changed(e, done, zh))?;
-                let (first, n) = (chunk[0].0, chunk.len());
-                let audit = || NewAudit {
-                    actor: ACTOR.into(),
-                    action: AuditAction::SubjectRegister,
-                    target: String::new(),
-                    reason: Some("bulk import".into()),
-                    detail: serde_json::json!({ "import": true }),
-                    at_ms: now,
-                };
-                let items = chunk.into_iter().map(|(_, s)| (s, audit())).collect();
-                store.put_subjects(items).await.map_err(|e| stopped(e, first, done, zh))?;
-                done += n;
-            }
-            Ok(Some(Written::Imported(done)))
-        } else {
-            let metas = store.policy_versions().await?;
-            let Some(latest) = metas.iter().map(|m| m.version).max() else {
-                bail!(if zh {
-                    "尚未发布政策版本：先用 gebao serve 或 gebao publish 发布清单"
-                } else {
-                    "no policy version is published: publish the manifest first (gebao serve or gebao publish)"
-                });
-            };
-            let current = gebao_server::versions::in_force(&metas, gebao_server::versions::today()).unwrap_or(latest);
-            let stored = store.policy_version(current).await?.context("the version in force is missing")?;
-            let manifest = Arc::new(
-                gebao_core::load_manifest(&stored.body.manifest)
-                    .map_err(|_| anyhow::anyhow!("the stored manifest of version {current} does not load"))?,
-            );
-            let check = move |line: &str| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now);
-            let (valid, problems) = check_lines(&source, check.clone(), |_, _| ())?;
-            if problems.count > 0 {
-                report(&file, &problems, lang)?;
-                return Ok(None);
-            }
-            if args.dry_run {
-                return Ok(Some(Written::Checked(valid)));
-            }
-            let mut done = 0;
-            let mut batches = checked_batches(Arc::clone(&source), size, check);
-            while let Some(chunk) = batches.recv().await {
-                let chunk = chunk.map_err(|e| changed(e, done, zh))?;
-                let (first, last, n) = (chunk[0].0, chunk[chunk.len() - 1].0, chunk.len());
-                let audit = NewAudit {
-                    actor: ACTOR.into(),
-                    action: AuditAction::ConsentImport,
-                    target: String::new(),
-                    reason: Some("bulk import".into()),
-                    detail: serde_json::json!({ "file": file.display().to_string(), "lines": [first, last] }),
-                    at_ms: now,
-                };
-                let items = chunk.into_iter().map(|(_, c)| c).collect();
-                if let Err(e) = store.import_consents(items, audit).await {
-                    // Name the line of a subject the store does not know.
-                    let line = match &e {
-                        StoreError::NotFound(what) => line_naming(&source, (first, last), what).unwrap_or(first),
-                        _ => first,
+                if args.dry_run {
+                    return Ok(Some(Written::Checked(valid)));
+                }
+                let mut done = 0;
+                let mut batches = checked_batches(Arc::clone(&source), size, check);
+                while let Some(chunk) = batches.recv().await {
+                    let chunk = chunk.map_err(|e| changed(e, done, zh))?;
+                    let (first, n) = (chunk[0].0, chunk.len());
+                    let audit = || NewAudit {
+                        actor: ACTOR.into(),
+                        action: AuditAction::SubjectRegister,
+                        target: String::new(),
+                        reason: Some("bulk import".into()),
+                        detail: serde_json::json!({ "import": true }),
+                        at_ms: now,
                     };
-                    return Err(stopped(e, line, done, zh));
+                    let items = chunk.into_iter().map(|(_, s)| (s, audit())).collect();
+                    store.put_subjects(items).await.map_err(|e| stopped(e, first, done, zh))?;
+                    done += n;
                 }
-                done += n;
+                Ok(Some(Written::Imported(done)))
+            } else {
+                let metas = store.policy_versions().await?;
+                let Some(latest) = metas.iter().map(|m| m.version).max() else {
+                    bail!(if zh {
+                        "尚未发布政策版本：先用 gebao serve 或 gebao publish 发布清单"
+                    } else {
+                        "no policy version is published: publish the manifest first (gebao serve or gebao publish)"
+                    });
+                };
+                let current =
+                    gebao_server::versions::in_force(&metas, gebao_server::versions::today()).unwrap_or(latest);
+                let stored = store.policy_version(current).await?.context("the version in force is missing")?;
+                let manifest = Arc::new(
+                    gebao_core::load_manifest(&stored.body.manifest)
+                        .map_err(|_| anyhow::anyhow!("the stored manifest of version {current} does not load"))?,
+                );
+                let check =
+                    move |line: &str| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now);
+                let (valid, problems) = check_lines(&source, check.clone(), |_, _| ())?;
+                if problems.count > 0 {
+                    report(&file, &problems, lang)?;
+                    return Ok(None);
+                }
+                if args.dry_run {
+                    return Ok(Some(Written::Checked(valid)));
+                }
+                let mut done = 0;
+                let mut batches = checked_batches(Arc::clone(&source), size, check);
+                while let Some(chunk) = batches.recv().await {
+                    let chunk = chunk.map_err(|e| changed(e, done, zh))?;
+                    let (first, last, n) = (chunk[0].0, chunk[chunk.len() - 1].0, chunk.len());
+                    let audit = NewAudit {
+                        actor: ACTOR.into(),
+                        action: AuditAction::ConsentImport,
+                        target: String::new(),
+                        reason: Some("bulk import".into()),
+                        detail: serde_json::json!({ "file": file.display().to_string(), "lines": [first, last] }),
+                        at_ms: now,
+                    };
+                    let items = chunk.into_iter().map(|(_, c)| c).collect();
+                    if let Err(e) = store.import_consents(items, audit).await {
+                        // Name the line of a subject the store does not know.
+                        let line = match &e {
+                            StoreError::NotFound(what) => line_naming(&source, (first, last), what).unwrap_or(first),
+                            _ => first,
+                        };
+                        return Err(stopped(e, line, done, zh));
+                    }
+                    done += n;
+                }
+                Ok(Some(Written::Imported(done)))
             }
-            Ok(Some(Written::Imported(done)))
         }
+        .await;
+        store.close().await;
+        result
     })??;
     let Some(written) = written else { return Ok(Outcome::BadInput) };
     let secs = started.elapsed().as_secs_f64();

@@ -116,6 +116,15 @@ impl Server {
         panic!("gebao serve did not become ready: {}", std::fs::read_to_string(&log).unwrap_or_default());
     }
 
+    /// SIGTERM, as a service manager stops it, and waits for it to exit: in-flight requests
+    /// drained, queued writes committed, the snapshot written, the store closed.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        self.child.wait().expect("wait for gebao serve")
+    }
+
     /// SIGKILL: no graceful shutdown, no flush.
     pub fn kill(mut self) {
         let _ = self.child.kill();
