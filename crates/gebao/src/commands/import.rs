@@ -146,31 +146,22 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                     }
                 })?;
                 guardians_known(store.as_ref(), &source, check, guardians, &mut problems).await?;
-                if problems.count > 0 {
-                    report(&file, &problems, lang)?;
-                    return Ok(None);
-                }
-                if args.dry_run {
-                    return Ok(Some(Written::Checked(valid)));
-                }
-                let mut done = 0;
-                let mut batches = checked_batches(Arc::clone(&source), size, check);
-                while let Some(chunk) = batches.recv().await {
-                    let chunk = chunk.map_err(|e| changed(e, done, zh))?;
-                    let (first, n) = (chunk[0].0, chunk.len());
-                    let audit = || NewAudit {
-                        actor: ACTOR.into(),
-                        action: AuditAction::SubjectRegister,
-                        target: String::new(),
-                        reason: Some("bulk import".into()),
-                        detail: serde_json::json!({ "import": true }),
-                        at_ms: now,
-                    };
+                let audit = || NewAudit {
+                    actor: ACTOR.into(),
+                    action: AuditAction::SubjectRegister,
+                    target: String::new(),
+                    reason: Some("bulk import".into()),
+                    detail: serde_json::json!({ "import": true }),
+                    at_ms: now,
+                };
+                let plan = Plan { source: &source, file: &file, valid, problems, dry_run: args.dry_run, size, lang };
+                plan.write(check, async |chunk, done| {
+                    let first = chunk[0].0;
                     let items = chunk.into_iter().map(|(_, s)| (s, audit())).collect();
                     store.put_subjects(items).await.map_err(|e| stopped(e, first, done, zh))?;
-                    done += n;
-                }
-                Ok(Some(Written::Imported(done)))
+                    Ok(())
+                })
+                .await
             } else {
                 let metas = store.policy_versions().await?;
                 let Some(latest) = metas.iter().map(|m| m.version).max() else {
@@ -190,18 +181,9 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                 let check =
                     move |line: &str| gebao_server::import::consent(line, &manifest, current, latest, ACTOR, now);
                 let (valid, problems) = check_lines(&source, check.clone(), |_, _| ())?;
-                if problems.count > 0 {
-                    report(&file, &problems, lang)?;
-                    return Ok(None);
-                }
-                if args.dry_run {
-                    return Ok(Some(Written::Checked(valid)));
-                }
-                let mut done = 0;
-                let mut batches = checked_batches(Arc::clone(&source), size, check);
-                while let Some(chunk) = batches.recv().await {
-                    let chunk = chunk.map_err(|e| changed(e, done, zh))?;
-                    let (first, last, n) = (chunk[0].0, chunk[chunk.len() - 1].0, chunk.len());
+                let plan = Plan { source: &source, file: &file, valid, problems, dry_run: args.dry_run, size, lang };
+                plan.write(check, async |chunk, done| {
+                    let (first, last) = (chunk[0].0, chunk[chunk.len() - 1].0);
                     let audit = NewAudit {
                         actor: ACTOR.into(),
                         action: AuditAction::ConsentImport,
@@ -219,9 +201,9 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
                         };
                         return Err(stopped(e, line, done, zh));
                     }
-                    done += n;
-                }
-                Ok(Some(Written::Imported(done)))
+                    Ok(())
+                })
+                .await
             }
         }
         .await;
@@ -244,6 +226,47 @@ pub fn run(args: Args, lang: Lang) -> Result<Outcome> {
 enum Written {
     Checked(usize),
     Imported(usize),
+}
+
+/// A file whose every line was checked: how many are valid and the problems of the others.
+struct Plan<'a> {
+    source: &'a Arc<Source>,
+    file: &'a std::path::Path,
+    valid: usize,
+    problems: Problems,
+    dry_run: bool,
+    size: usize,
+    lang: Lang,
+}
+
+impl Plan<'_> {
+    /// Reports the problems and writes nothing when there are any, or with `--dry-run`;
+    /// otherwise reads and checks the lines again, a batch of `size` at a time, and gives
+    /// each batch to `write` with the number of records committed before it. `None`: the
+    /// lines had problems.
+    async fn write<T: Send + 'static>(
+        self,
+        check: impl Fn(&str) -> Result<T, LineError> + Send + 'static,
+        mut write: impl AsyncFnMut(Vec<(usize, T)>, usize) -> Result<()>,
+    ) -> Result<Option<Written>> {
+        if self.problems.count > 0 {
+            report(self.file, &self.problems, self.lang)?;
+            return Ok(None);
+        }
+        if self.dry_run {
+            return Ok(Some(Written::Checked(self.valid)));
+        }
+        let zh = self.lang == Lang::ZhCn;
+        let mut done = 0;
+        let mut batches = checked_batches(Arc::clone(self.source), self.size, check);
+        while let Some(chunk) = batches.recv().await {
+            let chunk = chunk.map_err(|e| changed(e, done, zh))?;
+            let n = chunk.len();
+            write(chunk, done).await?;
+            done += n;
+        }
+        Ok(Some(Written::Imported(done)))
+    }
 }
 
 /// Checks every line, giving each record to `each`: how many lines are valid, and the
