@@ -35,6 +35,8 @@ pub struct ServerConfig {
     pub snapshot: Option<Snapshot>,
     /// How often the snapshot is written while serving (and always at shutdown).
     pub snapshot_interval: Duration,
+    /// How long the change feed keeps a change before an instance prunes it.
+    pub changes_kept: Duration,
     /// Records per partition of the ledger and the audit log on PostgreSQL, for the
     /// partitions created from now on (`None`: 10,000,000).
     pub partition_rows: Option<std::num::NonZeroU32>,
@@ -236,6 +238,7 @@ impl ServerConfig {
             sync_interval: Duration::from_millis(250),
             snapshot: None,
             snapshot_interval: Duration::from_secs(600),
+            changes_kept: crate::sync::CHANGES_KEPT,
             partition_rows: None,
             batch_max: 1000,
             queue_capacity: 16 * 1024,
@@ -312,6 +315,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("sync_interval", &self.sync_interval)
             .field("snapshot", &self.snapshot)
             .field("snapshot_interval", &self.snapshot_interval)
+            .field("changes_kept", &self.changes_kept)
             .field("partition_rows", &self.partition_rows)
             .field("batch_max", &self.batch_max)
             .field("queue_capacity", &self.queue_capacity)

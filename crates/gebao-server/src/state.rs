@@ -205,7 +205,8 @@ pub async fn build(config: &ServerConfig) -> Result<AppState, ServerError> {
     sync::catch_up(&state, &mut cursors).await;
     let w = tokio::spawn(writer::run(state.clone(), writer_rx, stop_rx.clone(), config.batch_max));
     let saving = config.snapshot_path().map(|path| sync::Saving { path, every: config.snapshot_interval });
-    let s = tokio::spawn(sync::run(state.clone(), cursors, config.sync_interval, saving, stop_rx.clone()));
+    let following = sync::Following { every: config.sync_interval, changes_kept: config.changes_kept };
+    let s = tokio::spawn(sync::run(state.clone(), cursors, following, saving, stop_rx.clone()));
     let o = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
     let d = tokio::spawn(deadlines::run(state.clone(), stop_rx.clone()));
     let a = tokio::spawn(crate::abroad::run(state.clone(), abroad_rx, stop_rx.clone()));

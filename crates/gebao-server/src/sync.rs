@@ -22,8 +22,9 @@ use tokio::sync::watch;
 
 /// Records read per call.
 const PAGE: i64 = 1000;
-/// How long the change feed keeps a change: an instance cut off from the database for
-/// longer, or a snapshot older, cannot catch up by the feed (it rebuilds from the database).
+/// How long the change feed keeps a change by default (`changes_kept_days`): an instance
+/// cut off from the database for longer, or a snapshot older, cannot catch up by the feed
+/// (it rebuilds from the database).
 pub const CHANGES_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often an instance prunes the change feed.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
@@ -44,11 +45,19 @@ pub struct Saving {
     pub every: Duration,
 }
 
+/// How the task follows the others: how often it reads at most, and how long the change
+/// feed keeps a change before it prunes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Following {
+    pub every: Duration,
+    pub changes_kept: Duration,
+}
+
 /// The sync task; ends when `stop` turns true, after a last step and a last snapshot.
 pub async fn run(
     state: AppState,
     mut cursors: Cursors,
-    every: Duration,
+    Following { every, changes_kept }: Following,
     saving: Option<Saving>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -60,9 +69,11 @@ pub async fn run(
     // waits for it (ten million subjects take seconds to write).
     let mut saved_at = cursors;
     let mut writing: Option<tokio::task::JoinHandle<()>> = None;
-    // Pruning runs beside the task too: a first run may delete millions of changes.
+    // Pruning runs beside the task too: a first run may delete millions of changes. It
+    // runs first after the first read, so that an instance restarted more often than
+    // hourly still prunes.
     let mut pruning: Option<tokio::task::JoinHandle<()>> = None;
-    let mut pruned = std::time::Instant::now();
+    let mut pruned: Option<std::time::Instant> = None;
     loop {
         let woken = tokio::select! {
             woken = state.store.wait_for_changes(every) => woken,
@@ -86,10 +97,10 @@ pub async fn run(
             writing = Some(tokio::spawn(async move { save(&st, &saving, cursors).await }));
             (saved, saved_at) = (std::time::Instant::now(), cursors);
         }
-        if pruned.elapsed() >= PRUNE_EVERY && pruning.as_ref().is_none_or(|p| p.is_finished()) {
+        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) && pruning.as_ref().is_none_or(|p| p.is_finished()) {
             let st = state.clone();
-            pruning = Some(tokio::spawn(async move { prune(&st).await }));
-            pruned = std::time::Instant::now();
+            pruning = Some(tokio::spawn(async move { prune(&st, changes_kept).await }));
+            pruned = Some(std::time::Instant::now());
         }
     }
     if let Some(p) = pruning {
@@ -108,10 +119,9 @@ pub async fn run(
     tracing::debug!("sync task stopped");
 }
 
-/// Deletes the changes older than [`CHANGES_KEPT`]; a failure is logged (the next hour
-/// tries again).
-async fn prune(state: &AppState) {
-    let before = crate::now_ms() - CHANGES_KEPT.as_millis() as i64;
+/// Deletes the changes older than `kept`; a failure is logged (the next hour tries again).
+async fn prune(state: &AppState, kept: Duration) {
+    let before = crate::now_ms() - i64::try_from(kept.as_millis()).unwrap_or(i64::MAX);
     match state.store.prune_changes(before).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(pruned = n, "change feed pruned"),

@@ -14,6 +14,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one,
     a_snapshot_older_than_the_kept_feed_is_rebuilt,
     an_instance_behind_the_pruned_feed_leaves_service,
+    an_instance_prunes_the_feed_to_the_time_it_keeps,
 );
 
 /// A snapshot whose changes after it were pruned from the feed cannot be caught up: it is
@@ -191,5 +192,37 @@ async fn a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one(k: Kit) {
     assert!(matches!(s.state.filled_from, Source::Database(Refused::Stale(_))), "{:?}", s.state.filled_from);
     let q = json!({ "subject": "granted", "purpose": "recommend", "fields": ["browsing"] });
     assert_eq!(s.post("/v1/decisions", &q).await.status, 404, "none of the other database's users");
+    s.stop().await;
+}
+
+/// Each instance prunes the change feed to `changes_kept` from its first read on (not an
+/// hour after it starts, so an instance restarted more often still prunes): a week keeps
+/// today's changes, a millisecond keeps only the newest, from which numbering goes on.
+async fn an_instance_prunes_the_feed_to_the_time_it_keeps(k: Kit) {
+    let mut cfg = k.config();
+    cfg.snapshot = Some(Snapshot::Off);
+    cfg.sync_interval = std::time::Duration::from_millis(50);
+    let s = Server::start(cfg.clone()).await;
+    for id in ["p1", "p2", "p3"] {
+        s.register(id, json!({ "age": 30 })).await;
+    }
+    let store = s.state.store.clone();
+    let kept = || async { store.changes_after(0, 1000).await.unwrap().iter().map(|c| c.seq).collect::<Vec<_>>() };
+    let before = kept().await;
+    assert!(before.len() >= 3, "three registrations, {before:?} changes");
+    // The default week: the first prunings (this instance's and the next's) keep them all.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    s.stop().await;
+    let s = Server::start(cfg.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // (The restart's own API key is one more change.)
+    let after = kept().await;
+    assert_eq!(after[..before.len()], before[..], "a week's feed lost today's changes");
+    s.stop().await;
+    // A millisecond: the next instance's first pruning leaves only the newest.
+    cfg.changes_kept = std::time::Duration::from_millis(1);
+    let s = Server::start(cfg).await;
+    gebao_testkit::within(std::time::Duration::from_secs(5), || async { kept().await.len() == 1 }).await;
+    assert_eq!(s.get("/readyz").await.status, 200, "pruning what it had read does not take it out of service");
     s.stop().await;
 }

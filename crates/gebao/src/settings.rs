@@ -132,6 +132,10 @@ settings! {
     snapshot: Option<String> = None => "<SQLite file>.memory; none on PostgreSQL", "GEBAO_SNAPSHOT", secret = false;
     /// How often the snapshot is written while serving, in seconds (and at shutdown).
     snapshot_every_s: u64 = 600 => "600", "GEBAO_SNAPSHOT_EVERY_S", secret = false;
+    /// How many days the change feed keeps a change (at least 1). An instance cut off from
+    /// the database for longer, or a snapshot older, cannot catch up and rebuilds from the
+    /// database; a longer time keeps more rows (docs/scale.md).
+    changes_kept_days: u32 = 7 => "7", "GEBAO_CHANGES_KEPT_DAYS", secret = false;
     /// Records per partition of the ledger and the audit log on PostgreSQL (docs/scale.md),
     /// for the partitions created from now on.
     partition_rows: u32 = 10_000_000 => "10000000", "GEBAO_PARTITION_ROWS", secret = false;
@@ -174,9 +178,9 @@ impl Settings {
         }
         let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
         fig = fig.merge(Env::prefixed("GEBAO_").only(&names)).merge(Serialized::defaults(flags));
-        let what = file.map_or_else(|| "the environment".to_owned(), |p| format!("`{}`", p.display()));
-        let mut settings: Settings =
-            fig.extract().with_context(|| format!("invalid configuration in {what} or the environment"))?;
+        let what =
+            file.map_or_else(|| "the environment".to_owned(), |p| format!("`{}` or the environment", p.display()));
+        let mut settings: Settings = fig.extract().with_context(|| format!("invalid configuration in {what}"))?;
         if let (Some(smtp), Ok(pw)) = (settings.smtp.as_mut(), std::env::var("GEBAO_SMTP_PASSWORD")) {
             smtp.password = Some(pw);
         }

@@ -300,6 +300,28 @@ fn serve_reports_a_missing_manifest() {
 }
 
 #[test]
+fn serve_refuses_a_change_feed_kept_no_day() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = dir.path().join("gebao.toml");
+    std::fs::write(&manifest, CLEAN).expect("write manifest");
+    let serve = || {
+        let mut c = gebao();
+        c.args(["--lang", "en", "serve", "--manifest"]).arg(&manifest).arg("--data-dir").arg(dir.path());
+        c
+    };
+    serve()
+        .env("GEBAO_CHANGES_KEPT_DAYS", "0")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("changes_kept_days cannot be 0").and(predicates::str::contains("default 7")));
+    serve()
+        .env("GEBAO_CHANGES_KEPT_DAYS", "a week")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("CHANGES_KEPT_DAYS").and(predicates::str::contains("u32")));
+}
+
+#[test]
 fn serve_rejects_an_unknown_config_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cfg = dir.path().join("serve.toml");

@@ -86,6 +86,14 @@ fn server_config(s: &Settings, lang: Lang) -> Result<ServerConfig> {
         path => gebao_server::config::Snapshot::File(path.into()),
     });
     config.snapshot_interval = Duration::from_secs(s.snapshot_every_s.max(1));
+    if s.changes_kept_days == 0 {
+        bail!(if lang == Lang::ZhCn {
+            "changes_kept_days 不能为 0：变更记录至少保留 1 天，否则其他实例来不及读取（默认 7）"
+        } else {
+            "changes_kept_days cannot be 0: the change feed must keep a change at least 1 day for the other instances to read it (default 7)"
+        });
+    }
+    config.changes_kept = Duration::from_secs(u64::from(s.changes_kept_days) * 24 * 3600);
     config.partition_rows = std::num::NonZeroU32::new(s.partition_rows);
     config.body_limit = s.body_limit;
     config.key_cache_ttl = Duration::from_secs(s.key_cache_ttl_s);
