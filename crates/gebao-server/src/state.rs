@@ -111,19 +111,29 @@ impl AppState {
     }
 
     /// Takes the instance out of service (`/readyz` answers 503) because the change feed
-    /// lacks changes it had not read (pruned past it): it may have missed a registration, a restriction or an
-    /// erasure. It goes on following the ledger (withdrawals) meanwhile; a restart rebuilds
-    /// its state from the database. Logged once.
+    /// lacks changes it had not read (pruned past it): it may have missed a registration, a
+    /// restriction or an erasure. The sync task then rebuilds its state from the database
+    /// and puts it back in service ([`AppState::back_in_step`]). Logged once.
     pub fn fell_behind_the_feed(&self, read_to: i64, first_kept: i64) {
         if !self.behind_feed.swap(true, Ordering::AcqRel) {
             tracing::error!(
                 read_to,
                 first_kept,
                 "the change feed lacks changes this instance had not read (pruned while it was cut off from the \
-                 database for longer than the feed is kept, or deleted): it no longer answers /readyz; restart it \
-                 to rebuild its state from the database"
+                 database for longer than the feed is kept, or deleted): it leaves service (/readyz 503) and \
+                 rebuilds its state from the database"
             );
         }
+    }
+
+    /// Whether the instance fell behind the change feed and has not yet rebuilt its state.
+    pub fn is_behind_the_feed(&self) -> bool {
+        self.behind_feed.load(Ordering::Acquire)
+    }
+
+    /// The state was rebuilt from the database and has caught up: back in service.
+    pub fn back_in_step(&self) {
+        self.behind_feed.store(false, Ordering::Release);
     }
 
     /// Stops the background tasks: the writer commits what is queued, then both end.

@@ -88,7 +88,16 @@ pub async fn run(
             state.metrics.sync_error();
             tracing::warn!(error = %e, "sync with the shared database failed; retrying");
         }
+        if state.is_behind_the_feed() {
+            // A snapshot being written holds what the state was; it is not replaced under it.
+            if let Some(w) = writing.take() {
+                let _ = w.await;
+            }
+            rejoin(&state, &mut cursors, &mut day).await;
+        }
+        // A state that missed changes is never saved: a restart would trust it.
         if let Some(saving) = &saving
+            && !state.is_behind_the_feed()
             && saved.elapsed() >= saving.every
             && cursors != saved_at
             && writing.as_ref().is_none_or(|w| w.is_finished())
@@ -114,9 +123,41 @@ pub async fn run(
         if let Err(e) = step(&state, &mut cursors, &mut day).await {
             tracing::warn!(error = %e, "last sync before the snapshot failed");
         }
-        save(&state, saving, cursors).await;
+        if state.is_behind_the_feed() {
+            tracing::warn!(
+                "no snapshot written: the state missed changes pruned from the feed (the next start rebuilds it)"
+            );
+        } else {
+            save(&state, saving, cursors).await;
+        }
     }
     tracing::debug!("sync task stopped");
+}
+
+/// Rebuilds the state from the database after the change feed was found pruned past what
+/// this instance had read, puts it in place of the old one, replays what was written while
+/// it was read, and returns the instance to service. Until then the old state goes on
+/// answering (the instance is out of the load balancer; it follows the ledger, so
+/// withdrawals are honoured); both are held meanwhile. A failure is logged and the next
+/// wake-up tries again.
+async fn rejoin(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) {
+    let started = std::time::Instant::now();
+    let (fresh, at) = match crate::memory::start::from_database(state.store.as_ref()).await {
+        Ok(read) => read,
+        Err(e) => return tracing::warn!(error = %e, "cannot rebuild the state from the database; retrying"),
+    };
+    let subjects = fresh.len();
+    state.subjects.replace_with(fresh);
+    *cursors = at;
+    if let Err(e) = step(state, cursors, day).await {
+        return tracing::warn!(error = %e, "cannot replay what was written during the rebuild; rebuilding again");
+    }
+    state.back_in_step();
+    tracing::info!(
+        subjects,
+        ms = started.elapsed().as_millis() as u64,
+        "state rebuilt from the database after falling behind the change feed: back in service"
+    );
 }
 
 /// Deletes the changes older than `kept`; a failure is logged (the next hour tries again).

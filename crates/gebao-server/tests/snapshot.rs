@@ -13,7 +13,7 @@ use serde_json::json;
 gebao_testkit::on_both_engines!(crate::common::run;
     a_restart_reads_the_snapshot_and_never_trusts_a_damaged_one,
     a_snapshot_older_than_the_kept_feed_is_rebuilt,
-    an_instance_behind_the_pruned_feed_leaves_service,
+    an_instance_behind_the_pruned_feed_rebuilds_its_state,
     an_instance_prunes_the_feed_to_the_time_it_keeps,
 );
 
@@ -48,31 +48,44 @@ async fn a_snapshot_older_than_the_kept_feed_is_rebuilt(k: Kit) {
 
 /// A running instance that finds the change feed pruned past what it had read (it was cut
 /// off from the database for longer than the feed is kept) may have missed a restriction
-/// or an erasure: it leaves service (`/readyz` 503) and says why, and still follows the
-/// ledger, so a withdrawal is honoured.
-async fn an_instance_behind_the_pruned_feed_leaves_service(k: Kit) {
+/// or an erasure: it leaves service (`/readyz` 503), says why, rebuilds its state from the
+/// database — which holds what it missed — and returns to service by itself. It follows
+/// the ledger throughout, so a withdrawal made elsewhere is honoured.
+async fn an_instance_behind_the_pruned_feed_rebuilds_its_state(k: Kit) {
     let mut cfg = k.config();
     cfg.snapshot = Some(Snapshot::Off);
     cfg.sync_interval = std::time::Duration::from_millis(50);
     let s = Server::start(cfg).await;
-    s.register("u", json!({ "age": 30 })).await;
-    s.consent("u", "grant", purpose("recommend"), json!({})).await;
+    for u in ["u", "v"] {
+        s.register(u, json!({ "age": 30 })).await;
+        s.consent(u, "grant", purpose("recommend"), json!({})).await;
+    }
     assert_eq!(s.get("/readyz").await.status, 200);
-    // Four changes made and pruned while the instance did not look: the feed resumes past it.
+    assert_eq!(s.decide("v", "recommend", &["browsing"]).await, (true, None));
+    // A restriction whose change was pruned unread, then four changes pruned too: the feed
+    // resumes past what the instance read.
     let raw = gebao_testkit::Raw::connect(&k.url).await;
+    raw.exec("UPDATE subjects SET status = 'restricted' WHERE id = 'v'").await;
     raw.exec("INSERT INTO changes (seq, kind, key, at_ms) SELECT MAX(seq) + 5, 'api-key', 'gap', 0 FROM changes").await;
     raw.close().await;
-    gebao_testkit::within(std::time::Duration::from_secs(5), || async { s.get("/readyz").await.status == 503 }).await;
     let mut other = k.config();
     other.snapshot = Some(Snapshot::Off);
     let o = Server::start(other).await;
     o.consent("u", "withdraw", purpose("recommend"), json!({})).await;
     o.stop().await;
+    gebao_testkit::within(std::time::Duration::from_secs(10), || async {
+        s.decide("v", "recommend", &["browsing"]).await.1.as_deref() == Some("subject-restricted")
+    })
+    .await;
+    gebao_testkit::within(std::time::Duration::from_secs(10), || async { s.get("/readyz").await.status == 200 }).await;
     gebao_testkit::within(std::time::Duration::from_secs(5), || async {
         s.decide("u", "recommend", &["browsing"]).await.1.as_deref() == Some("consent-withdrawn")
     })
     .await;
-    assert_eq!(s.get("/readyz").await.status, 503, "until restarted");
+    // It goes on following the feed and the ledger from the rebuilt state.
+    s.register("w", json!({ "age": 30 })).await;
+    s.consent("w", "grant", purpose("recommend"), json!({})).await;
+    assert_eq!(s.decide("w", "recommend", &["browsing"]).await, (true, None));
     s.stop().await;
 }
 

@@ -121,6 +121,16 @@ impl Subjects {
         Self::put(&mut shard, n, s);
     }
 
+    /// Puts `fresh` in place of what is held, a shard at a time: an instance that fell
+    /// behind the change feed rebuilt its state from the database. A decision meanwhile
+    /// reads a shard either whole before or whole after.
+    pub fn replace_with(&self, fresh: Subjects) {
+        self.len.store(fresh.len(), Ordering::Relaxed);
+        for (held, new) in self.shards.iter().zip(fresh.shards) {
+            *write(held) = new.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
     /// The generation of a subject's entry (0 when not held): read it before reading the
     /// subject from the database, and hand it to [`Subjects::put_profile_if`].
     pub fn generation(&self, key: &SubjectKey) -> u32 {

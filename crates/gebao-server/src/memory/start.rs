@@ -90,9 +90,16 @@ pub async fn fill(
         },
         Err(why) => why,
     };
+    let (subjects, at) = from_database(store).await?;
+    Ok((subjects, at, Source::Database(refused)))
+}
+
+/// The subjects as the database holds them now, and the positions they were read at (an
+/// instance that fell behind the change feed rebuilds its state this way while it runs).
+pub async fn from_database(store: &dyn Store) -> Result<(Subjects, Positions), StoreError> {
     let subjects = Subjects::new();
     let at = rebuild(store, &subjects).await?;
-    Ok((subjects, at, Source::Database(refused)))
+    Ok((subjects, at))
 }
 
 /// Whether a snapshot with this header may be used: it names records of this database, is
