@@ -164,7 +164,8 @@ impl Row {
 pub(crate) enum Pools {
     /// One writer connection (SQLite has one writer; `BEGIN IMMEDIATE` queues writers in
     /// process and waits on other processes for the busy timeout) and a few readers.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    /// `checkpointer` copies a server's WAL back (`checkpoint.rs`); it stops with the store.
+    Sqlite { writer: SqlitePool, reader: SqlitePool, checkpointer: Option<super::checkpoint::Checkpointer> },
     /// One pool; `listener` is the lazily opened `LISTEN` connection for wake-ups; `parts`
     /// makes the partitions of the ledger and the audit log as they fill.
     Postgres {
@@ -326,7 +327,10 @@ impl Pools {
 
     pub(crate) async fn close(&self) {
         match self {
-            Pools::Sqlite { writer, reader } => {
+            Pools::Sqlite { writer, reader, checkpointer } => {
+                if let Some(c) = checkpointer {
+                    c.stop();
+                }
                 // Readers first, so that none holds a snapshot that keeps the log from being
                 // truncated; then the log is copied back and truncated here rather than left
                 // to the last connection's close, which SQLite skips when it cannot take the

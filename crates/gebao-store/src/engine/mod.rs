@@ -17,6 +17,7 @@
 
 mod abroad;
 mod audit;
+mod checkpoint;
 mod codes;
 mod consents;
 pub(crate) mod db;
@@ -88,7 +89,9 @@ fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
 /// - statement journals in memory: every statement of a transaction keeps one, to undo it
 ///   alone on a constraint error, and they went to temporary files;
 /// - a checkpoint every 10,000 WAL pages (about 40 MB; default 1,000): a page changed by
-///   several transactions is copied back into the database once, not each time.
+///   several transactions is copied back into the database once, not each time. A server
+///   copies the WAL back in a task of its own (`checkpoint.rs`) and starts it again before
+///   it grows that far, so this checkpoint is only the bound on the WAL.
 ///
 /// A bulk import ([`Tuning::Bulk`]) inserts into four randomly keyed indexes a subject, so
 /// every transaction touches most of their pages: it keeps up to 1 GiB of them (SQLite
@@ -168,7 +171,11 @@ impl SqlStore {
                 .await?;
             let reader =
                 SqlitePoolOptions::new().max_connections(READERS).test_before_acquire(false).connect_with(opts).await?;
-            Pools::Sqlite { writer, reader }
+            // A bulk import is one process writing as fast as it can: its large
+            // transactions checkpoint on the writer, where they cost least (`writer_options`).
+            let checkpointer = (tuning == Tuning::Serve && sqlite_file(url).is_some())
+                .then(|| checkpoint::spawn(reader.clone(), writer.clone()));
+            Pools::Sqlite { writer, reader, checkpointer }
         };
         Ok(SqlStore { pools, keys })
     }
@@ -823,7 +830,7 @@ mod tests {
             let file = dir.path().join(format!("{tuning:?}.db"));
             let store =
                 SqlStore::open_tuned(file.to_str().unwrap(), Keys::from_master(&[1; 32]), tuning).await.unwrap();
-            let Pools::Sqlite { writer, reader } = &store.pools else { panic!("a file is SQLite") };
+            let Pools::Sqlite { writer, reader, .. } = &store.pools else { panic!("a file is SQLite") };
             let pragma = |sql: &'static str, pool: &sqlx::SqlitePool| {
                 let pool = pool.clone();
                 async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
