@@ -137,9 +137,9 @@ pub async fn run(
 /// Rebuilds the state from the database after the change feed was found pruned past what
 /// this instance had read, puts it in place of the old one, replays what was written while
 /// it was read, and returns the instance to service. Until then the old state goes on
-/// answering (the instance is out of the load balancer; it follows the ledger, so
-/// withdrawals are honoured); both are held meanwhile. A failure is logged and the next
-/// wake-up tries again.
+/// answering (the instance is out of the load balancer); the ledger is not followed while
+/// the database is read, and the replay applies what was withdrawn meanwhile. Both states
+/// are held during the read. A failure is logged and the next wake-up tries again.
 async fn rejoin(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) {
     let started = std::time::Instant::now();
     let (fresh, at) = match crate::memory::start::from_database(state.store.as_ref()).await {
