@@ -74,6 +74,9 @@ pub async fn run(
     // hourly still prunes.
     let mut pruning: Option<tokio::task::JoinHandle<()>> = None;
     let mut pruned: Option<std::time::Instant> = None;
+    // An instance that fell behind the change feed reads the database beside the task,
+    // which goes on following the ledger with the old state meanwhile.
+    let mut rebuilding: Option<Rebuilding> = None;
     loop {
         let woken = tokio::select! {
             woken = state.store.wait_for_changes(every) => woken,
@@ -89,11 +92,22 @@ pub async fn run(
             tracing::warn!(error = %e, "sync with the shared database failed; retrying");
         }
         if state.is_behind_the_feed() {
-            // A snapshot being written holds what the state was; it is not replaced under it.
-            if let Some(w) = writing.take() {
-                let _ = w.await;
+            match rebuilding.take() {
+                None => {
+                    let st = state.clone();
+                    let read =
+                        tokio::spawn(async move { crate::memory::start::from_database(st.store.as_ref()).await });
+                    rebuilding = Some(Rebuilding { started: std::time::Instant::now(), read });
+                }
+                Some(r) if r.read.is_finished() => {
+                    // A snapshot being written holds what the state was: not replaced under it.
+                    if let Some(w) = writing.take() {
+                        let _ = w.await;
+                    }
+                    rejoin(&state, r, &mut cursors, &mut day).await;
+                }
+                Some(r) => rebuilding = Some(r),
             }
-            rejoin(&state, &mut cursors, &mut day).await;
         }
         // A state that missed changes is never saved: a restart would trust it.
         if let Some(saving) = &saving
@@ -115,6 +129,9 @@ pub async fn run(
     if let Some(p) = pruning {
         p.abort();
     }
+    if let Some(r) = rebuilding {
+        r.read.abort();
+    }
     if let Some(w) = writing {
         let _ = w.await;
     }
@@ -134,17 +151,22 @@ pub async fn run(
     tracing::debug!("sync task stopped");
 }
 
-/// Rebuilds the state from the database after the change feed was found pruned past what
-/// this instance had read, puts it in place of the old one, replays what was written while
-/// it was read, and returns the instance to service. Until then the old state goes on
-/// answering (the instance is out of the load balancer); the ledger is not followed while
-/// the database is read, and the replay applies what was withdrawn meanwhile. Both states
-/// are held during the read. A failure is logged and the next wake-up tries again.
-async fn rejoin(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) {
-    let started = std::time::Instant::now();
-    let (fresh, at) = match crate::memory::start::from_database(state.store.as_ref()).await {
-        Ok(read) => read,
-        Err(e) => return tracing::warn!(error = %e, "cannot rebuild the state from the database; retrying"),
+/// The state being read from the database again, and since when.
+struct Rebuilding {
+    started: std::time::Instant,
+    read: tokio::task::JoinHandle<Result<(crate::memory::Subjects, Cursors), StoreError>>,
+}
+
+/// Puts the state read from the database (after the change feed was found pruned past what
+/// this instance had read) in place of the old one, replays what was written since it was
+/// read, and returns the instance to service. Until then the old state goes on answering
+/// (the instance is out of the load balancer) and following the ledger. A failed read is
+/// logged and the next wake-up reads again.
+async fn rejoin(state: &AppState, rebuilt: Rebuilding, cursors: &mut Cursors, day: &mut NaiveDate) {
+    let (fresh, at) = match rebuilt.read.await {
+        Ok(Ok(read)) => read,
+        Ok(Err(e)) => return tracing::warn!(error = %e, "cannot rebuild the state from the database; retrying"),
+        Err(e) => return tracing::warn!(error = %e, "the rebuild of the state failed; retrying"),
     };
     let subjects = fresh.len();
     state.subjects.replace_with(fresh);
@@ -155,7 +177,7 @@ async fn rejoin(state: &AppState, cursors: &mut Cursors, day: &mut NaiveDate) {
     state.back_in_step();
     tracing::info!(
         subjects,
-        ms = started.elapsed().as_millis() as u64,
+        ms = rebuilt.started.elapsed().as_millis() as u64,
         "state rebuilt from the database after falling behind the change feed: back in service"
     );
 }
