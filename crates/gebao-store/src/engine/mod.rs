@@ -133,7 +133,12 @@ impl SqlStore {
     /// [`SqlStore::open`] for a server or for a bulk import ([`Tuning`]).
     pub async fn open_tuned(url: &str, keys: Keys, tuning: Tuning) -> Result<Self> {
         let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?.application_name("gebao");
+            // No JIT: gebao's statements are index probes and pages of them. Without
+            // statistics (after a bulk import) the planner prices them far above
+            // `jit_above_cost` and compiles each one: 150 ms of a 170 ms page of the state's
+            // rebuild (89 s of a million users' first start), and `gebao audit verify` took
+            // 1.6 times as long (docs/benchmarks.md).
+            let opts = PgConnectOptions::from_str(url)?.application_name("gebao").options([("jit", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(PG_CONNECTIONS)
                 .acquire_timeout(PG_ACQUIRE_TIMEOUT)
@@ -450,12 +455,6 @@ impl Store for SqlStore {
         let dialect = self.pools.dialect();
         let sql = subjects::state_page_sql(dialect);
         let page: Option<String> = in_read!(self, |tx, _k| async move {
-            if dialect == db::Dialect::Postgres {
-                // A page is a few thousand index probes. Without statistics (the first start
-                // after a bulk import) the planner prices it far above `jit_above_cost` and
-                // compiles it: about 150 ms a page, 89 s of a million users' start.
-                tx.exec("SET LOCAL jit = off", Vec::new()).await?;
-            }
             let row = tx.opt(&sql, params![ledger_seq, after, limit]).await?;
             row.map(|r| r.get("page")).transpose()
         })?;
@@ -839,5 +838,21 @@ mod tests {
             assert_eq!(pragma("PRAGMA wal_autocheckpoint", writer).await, checkpoint, "{tuning:?}");
             assert_eq!(pragma("PRAGMA cache_size", reader).await, -2_000, "{tuning:?}: SQLite's default");
         }
+    }
+
+    /// Every PostgreSQL connection of the store runs with JIT off, for a server and an import.
+    #[tokio::test]
+    async fn postgres_connections_do_not_compile_statements() {
+        let Some(db) = gebao_testkit::TestDb::create(gebao_testkit::DbKind::Postgres, "gebao_jit").await else {
+            return;
+        };
+        for tuning in [Tuning::Serve, Tuning::Bulk] {
+            let store = SqlStore::open_tuned(&db.url, Keys::from_master(&[1; 32]), tuning).await.unwrap();
+            let Pools::Postgres { pool, .. } = &store.pools else { panic!("a postgres:// URL is PostgreSQL") };
+            let jit: String = sqlx::query_scalar("SHOW jit").fetch_one(pool).await.unwrap();
+            assert_eq!(jit, "off", "{tuning:?}");
+            store.pools.close().await;
+        }
+        db.drop_now().await;
     }
 }
