@@ -24,7 +24,7 @@ const EVERY: Duration = Duration::from_millis(250);
 const RESTART_AT: i64 = 4_000;
 
 /// `PRAGMA wal_checkpoint(mode)`: whether it was blocked, the WAL's pages, those copied.
-async fn checkpoint(conn: &SqlitePool, mode: &str) -> Result<(i64, i64, i64), sqlx::Error> {
+pub(super) async fn checkpoint(conn: &SqlitePool, mode: &str) -> Result<(i64, i64, i64), sqlx::Error> {
     sqlx::query_as(&format!("PRAGMA wal_checkpoint({mode})")).fetch_one(conn).await
 }
 

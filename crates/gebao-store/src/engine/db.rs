@@ -310,7 +310,7 @@ impl Pools {
     /// erasure or the next checkpoint does it then.
     pub(crate) async fn scrub(&self) {
         if let Pools::Sqlite { writer, .. } = self {
-            match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(writer).await {
+            match super::checkpoint::checkpoint(writer, "TRUNCATE").await {
                 Ok((0, _, _)) => {}
                 Ok((busy, log, done)) => {
                     tracing::warn!(

@@ -452,12 +452,9 @@ impl Store for SqlStore {
         // Driven from the page of subjects by id, each one's records by the ledger's subject
         // index, never from the ledger: no ORDER BY on seq, which would have the planner
         // walk the whole ledger for every page.
-        let dialect = self.pools.dialect();
-        let sql = subjects::state_page_sql(dialect);
-        let page: Option<String> = in_read!(self, |tx, _k| async move {
-            let row = tx.opt(&sql, params![ledger_seq, after, limit]).await?;
-            row.map(|r| r.get("page")).transpose()
-        })?;
+        let sql = subjects::state_page_sql(self.pools.dialect());
+        let row = self.pools.opt(&sql, params![ledger_seq, after, limit]).await?;
+        let page: Option<String> = row.map(|r| r.get("page")).transpose()?;
         page.map_or(Ok(Vec::new()), |p| subjects::states_of(&p))
     }
 
