@@ -163,6 +163,29 @@ async fn state_edits_are_reported(env: Env) {
     assert_eq!(targets, want, "{r:?}");
 }
 
+/// Past the first page of verify's reads (2,000 rows): a subject registered first and
+/// updated last, one deleted deep in the log, one whose later update is the row's state.
+/// Only the deleted one is reported.
+async fn state_checks_span_pages(env: Env) {
+    let s = &env.store;
+    let batch = (0..4500).map(|i| (subject(&format!("s{i}")), audit("subject.register", ""))).collect();
+    s.put_subjects(batch).await.unwrap();
+    let mut moved = subject("s0");
+    moved.age = Some(30);
+    s.put_subject(moved, audit("subject.update", "")).await.unwrap();
+    s.set_subject_status("s4400", SubjectStatus::Restricted, audit("subject.restrict", "")).await.unwrap();
+    let before = s.verify(None).await.unwrap();
+    assert!(before.is_intact(), "{before:?}");
+    assert_eq!(before.state.rows, 4500);
+
+    let gone = s.subject("s3100").await.unwrap().unwrap();
+    env.raw.exec("DELETE FROM subjects WHERE id = 's3100'").await;
+    let r = s.verify(None).await.unwrap();
+    let targets: Vec<&str> = r.state.problems.iter().map(|p| p.target.as_str()).collect();
+    assert_eq!(targets, [format!("subject:{}", gone.pseudonym)], "{r:?}");
+    assert_eq!(r.state.rows, 4499);
+}
+
 /// Erasing a subject keeps every chain intact (the ledger never held the id; the evidence
 /// digest stays), drops the evidence, and leaves a tombstone; the change feed announces it.
 async fn erasure_keeps_the_proof(env: Env) {
@@ -269,6 +292,7 @@ gebao_testkit::on_both_engines!(crate::common::run;
     api_key_edits_are_refused_and_reported,
     staff_edits_are_refused_and_reported,
     state_edits_are_reported,
+    state_checks_span_pages,
     erasure_keeps_the_proof,
     change_feed,
     change_feed_is_pruned_as_a_prefix,

@@ -208,18 +208,19 @@ async fn covered_rows(tx: &mut Tx) -> Result<StateStatus> {
             after = rows.pop();
         }
     }
-    // Targets whose last recorded state is a row: the row must still be there.
-    let mut after = String::new();
+    // Targets whose last recorded state is a row: the row must still be there. The entries
+    // are paged in the log's own order, each kept if no later entry records its target: one
+    // pass over the log. (Paged by target, PostgreSQL sorted by the bytewise collation,
+    // which no index has, and read the whole log again for each page: 38 s for 200,000
+    // subjects, and quadratic.)
+    let mut after: i64 = 0;
     loop {
-        let sql = format!(
-            "SELECT a.target, a.state FROM audit_log a WHERE a.state IS NOT NULL AND a.target{by} > $1 \
-             AND a.seq = (SELECT MAX(b.seq) FROM audit_log b WHERE b.target = a.target AND b.state IS NOT NULL) \
-             ORDER BY a.target{by} LIMIT $2",
-            by = tx.dialect().bytewise()
-        );
-        let rows = tx.all(&sql, params![&after, PAGE]).await?;
+        let sql = "SELECT a.seq, a.target, a.state FROM audit_log a WHERE a.state IS NOT NULL AND a.seq > $1 \
+                   AND NOT EXISTS (SELECT 1 FROM audit_log b WHERE b.target = a.target AND b.state IS NOT NULL \
+                   AND b.seq > a.seq) ORDER BY a.seq LIMIT $2";
+        let rows = tx.all(sql, params![after, PAGE]).await?;
         let Some(last) = rows.last() else { break };
-        after = last.get("target")?;
+        after = last.get("seq")?;
         let mut expected: Vec<String> = Vec::new();
         for r in &rows {
             let (target, state): (String, String) = (r.get("target")?, r.get("state")?);
