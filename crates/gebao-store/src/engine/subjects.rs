@@ -216,10 +216,6 @@ pub(crate) async fn put_many(tx: &mut Tx, keys: &Keys, batch: Vec<(NewSubject, N
             order.push(key);
         }
     }
-    // Written in key order: the key is a keyed hash, so in the order of the file each row
-    // goes to a random place in the key index, and at millions of subjects each descent
-    // misses the processor's caches; in key order one descent starts where the last ended.
-    order.sort_unstable();
     let n = order.len();
     let lock = tx.dialect().for_update();
     if n > KEYS_PER_STATEMENT && tx.dialect() == Dialect::Postgres {
