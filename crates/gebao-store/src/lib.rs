@@ -150,9 +150,9 @@ pub trait Store: Send + Sync + 'static {
     /// instance reads them before [`Store::load_page`] and follows the feed from them, so
     /// nothing written meanwhile is missed.
     async fn positions(&self) -> Result<(i64, i64)>;
-    /// A page of registered subjects, by id after `after`, each with its ledger records up
-    /// to `ledger_seq` (seq and what the engine needs of it), oldest first: how a starting
-    /// instance fills its memory without holding the whole ledger at once.
+    /// A page of registered subjects, by pseudonym after `after`, each with its ledger
+    /// records up to `ledger_seq` (seq and what the engine needs of it), oldest first: how a
+    /// starting instance fills its memory without holding the whole ledger at once.
     async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<LoadedSubject>>;
     /// Tombstones of erased subjects, by key after `after`, at most `limit`.
     async fn tombstones_after(&self, after: &crypto::SubjectKey, limit: i64) -> Result<Vec<Tombstone>>;

@@ -174,7 +174,7 @@ async fn rebuild(store: &dyn Store, subjects: &Subjects) -> Result<Positions, St
             subjects.load_subject(s, rows);
         }
         match page.last() {
-            Some((s, _)) if page.len() as i64 == PAGE => after = s.id.clone(),
+            Some((s, _)) if page.len() as i64 == PAGE => after = s.pseudonym.clone(),
             _ => break,
         }
     }

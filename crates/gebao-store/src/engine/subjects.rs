@@ -358,15 +358,18 @@ pub(crate) async fn page(tx: &mut Tx, keys: &Keys, after: &str, limit: i64) -> R
 /// the time a start from the database took (docs/benchmarks.md).
 pub(crate) fn state_page_sql(dialect: Dialect) -> String {
     let records = super::consents::records_subquery(dialect, "$1");
-    let page = "(SELECT * FROM subjects WHERE id > $2 ORDER BY id LIMIT $3) s";
+    // By pseudonym: the ledger names subjects by it, and pseudonyms count up as subjects are
+    // written, so the subjects' rows and the ledger's index on them are both read in the
+    // order they lie in, whatever the operator's ids look like.
+    let page = "(SELECT * FROM subjects WHERE pseudonym > $2 ORDER BY pseudonym LIMIT $3) s";
     match dialect {
         Dialect::Sqlite => format!(
             "SELECT json_group_array(json_array(s.id, hex(s.key), s.pseudonym, s.status, s.birth_date, s.age, \
-             s.age_known_on, json(s.erased), json({records})) ORDER BY s.id) AS page FROM {page}"
+             s.age_known_on, json(s.erased), json({records})) ORDER BY s.pseudonym) AS page FROM {page}"
         ),
         Dialect::Postgres => format!(
             "SELECT COALESCE(json_agg(json_build_array(s.id, encode(s.key, 'hex'), s.pseudonym, s.status, \
-             s.birth_date, s.age, s.age_known_on, s.erased::json, {records}) ORDER BY s.id), '[]'::json)::text \
+             s.birth_date, s.age, s.age_known_on, s.erased::json, {records}) ORDER BY s.pseudonym), '[]'::json)::text \
              AS page FROM {page}"
         ),
     }
