@@ -163,9 +163,10 @@ async fn state_edits_are_reported(env: Env) {
     assert_eq!(targets, want, "{r:?}");
 }
 
-/// Past the first page of verify's reads (2,000 rows): a subject registered first and
-/// updated last, one deleted deep in the log, one whose later update is the row's state.
-/// Only the deleted one is reported.
+/// Past the first page of verify's reads (2,000 rows): the first subject registered is
+/// updated after the batch and one late in it restricted after that, so their last states
+/// lie pages beyond their first; one deep in the log is deleted from the table. Only the
+/// deleted one is reported.
 async fn state_checks_span_pages(env: Env) {
     let s = &env.store;
     let batch = (0..4500).map(|i| (subject(&format!("s{i}")), audit("subject.register", ""))).collect();

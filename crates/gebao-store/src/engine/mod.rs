@@ -449,9 +449,9 @@ impl Store for SqlStore {
     }
 
     async fn load_page(&self, after: &str, limit: i64, ledger_seq: i64) -> Result<Vec<LoadedSubject>> {
-        // Driven from the page of subjects by pseudonym, each one's records by the ledger's subject
-        // index, never from the ledger: no ORDER BY on seq, which would have the planner
-        // walk the whole ledger for every page.
+        // Driven from the page of subjects by pseudonym, each one's records by the ledger's
+        // subject index, never from the ledger: no ORDER BY on seq, which would have the
+        // planner walk the whole ledger for every page.
         let sql = subjects::state_page_sql(self.pools.dialect());
         let row = self.pools.opt(&sql, params![ledger_seq, after, limit]).await?;
         let page: Option<String> = row.map(|r| r.get("page")).transpose()?;
