@@ -2,7 +2,9 @@
 //! single `gebao` executable can create and upgrade its database anywhere.
 //!
 //! A migration names the column types that differ between the engines as `{int}`,
-//! `{bytes}`, `{date}`, `{bool}`, `{small}` and `{serial}`; [`Dialect`] fills them. They run
+//! `{bytes}`, `{date}`, `{bool}`, `{small}` and `{serial}`, and the byte-wise collation of
+//! an indexed text column (the order lists are sorted in) as `{bytewise}`; [`Dialect`]
+//! fills them. They run
 //! through `sqlx`'s migrator: applied versions and checksums (of the filled text) are
 //! recorded in `_sqlx_migrations`, an edited migration is refused, and on PostgreSQL the
 //! migrator holds an advisory lock, so several instances starting at once apply each
@@ -42,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str, On)] = &[
     (10, "provisions", include_str!("../migrations/0010_provisions.sql"), On::Both),
     (11, "pia_records", include_str!("../migrations/0011_pia_records.sql"), On::Both),
     (12, "partitions", include_str!("../migrations/0012_partitions.sql"), On::Postgres),
+    (13, "requests_by_due", include_str!("../migrations/0013_requests_by_due.sql"), On::Both),
 ];
 
 /// The engine a migration is filled for.
@@ -52,8 +55,8 @@ pub(crate) enum Dialect {
 }
 
 impl Dialect {
-    /// The column type each slot stands for on this engine.
-    fn types(self) -> [(&'static str, &'static str); 6] {
+    /// What each slot stands for on this engine.
+    fn slots(self) -> [(&'static str, &'static str); 7] {
         match self {
             Dialect::Sqlite => [
                 ("{int}", "INTEGER"),
@@ -62,6 +65,7 @@ impl Dialect {
                 ("{bool}", "INTEGER"),
                 ("{small}", "INTEGER"),
                 ("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+                ("{bytewise}", ""),
             ],
             Dialect::Postgres => [
                 ("{int}", "BIGINT"),
@@ -70,13 +74,14 @@ impl Dialect {
                 ("{bool}", "BOOLEAN"),
                 ("{small}", "SMALLINT"),
                 ("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+                ("{bytewise}", " COLLATE \"C\""),
             ],
         }
     }
 
-    /// `sql` with every type slot filled for this engine.
+    /// `sql` with every slot filled for this engine.
     fn fill(self, sql: &str) -> String {
-        self.types().iter().fold(sql.to_owned(), |sql, (slot, ty)| sql.replace(slot, ty))
+        self.slots().iter().fold(sql.to_owned(), |sql, (slot, ty)| sql.replace(slot, ty))
     }
 
     /// The migrator for this engine.

@@ -267,12 +267,15 @@ pub(crate) async fn list(tx: &mut Tx, keys: &Keys, f: &RequestFilter) -> Result<
     if let Some(t) = f.received_since_ms {
         bind(&mut sql, " AND received_ms >= ?", Param::from(t));
     }
-    if let Some((due, id)) = &f.after {
-        bind(&mut sql, " AND (due_ms > ?", Param::from(*due));
-        bind(&mut sql, " OR (due_ms = ?", Param::from(*due));
-        bind(&mut sql, " AND id > ?))", Param::from(id.as_str()));
-    }
     let order = tx.dialect().bytewise();
+    if let Some((due, id)) = &f.after {
+        // `due_ms >= ?` on its own is what starts the index scan at the page's place (under
+        // a disjunction alone both engines read from the first request on); the id is
+        // compared in the order the list is sorted in.
+        bind(&mut sql, " AND due_ms >= ?", Param::from(*due));
+        bind(&mut sql, " AND (due_ms > ?", Param::from(*due));
+        bind(&mut sql, &format!(" OR id{order} > ?)"), Param::from(id.as_str()));
+    }
     bind(&mut sql, &format!(" ORDER BY due_ms, id{order} LIMIT ?"), Param::from(f.limit.clamp(1, 1000)));
     tx.all(&sql, ps).await?.iter().map(|r| request(keys, r)).collect()
 }
