@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use gebao_store::RequestFilter;
 use std::time::{Duration, Instant};
 
 const SUBJECTS: usize = 100;
@@ -134,4 +135,88 @@ async fn bytes_per_row_postgres() {
         }
     })
     .await;
+}
+
+/// A page of the officer's request list among many requests (docs/benchmarks.md): one
+/// request created through the store, copied by SQL into `GEBAO_BENCH_REQUESTS` (1,000,000
+/// by default) with 500 due a day and one in ten open, then pages read through the store,
+/// each the median of 21 reads. Run with
+/// `cargo test -p gebao-store --test bench -- --ignored --nocapture request_list`.
+async fn request_list(env: Env) {
+    let n: i64 = std::env::var("GEBAO_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let s = &env.store;
+    register(s.as_ref(), 1).await;
+    let first = new_request("r", "s0", gebao_core::requests::RequestKind::Access, T0, T0);
+    let received = event("received", None, gebao_core::requests::RequestState::Received);
+    s.create_request(first, received, audit("request.received", "r"), vec![]).await.unwrap();
+    // Copies of the row: ids in hex, due a day later every 500, closed but for one in ten
+    // (no details: they are sealed to their own id).
+    let copies = "SELECT printf('req_%024x', i) AS id, subject, kind, state, requester, requester_id, channel, \
+         received_ms, received_ms + (i / 500) * 86400000 AS due_ms, due_date, due_estimated, progress, result, \
+         created_ms, updated_ms, CASE WHEN i % 10 = 0 THEN NULL ELSE received_ms END AS closed_ms, version \
+         FROM requests, n WHERE requests.id = 'r'";
+    let cols = "id, subject, kind, state, requester, requester_id, channel, received_ms, due_ms, due_date, \
+         due_estimated, progress, result, created_ms, updated_ms, closed_ms, version";
+    let series = match env.kind {
+        Kind::Postgres => format!("WITH n AS (SELECT generate_series(1::bigint, {n}) AS i) "),
+        _ => format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) "),
+    };
+    let started = Instant::now();
+    let sql = format!("INSERT INTO requests ({cols}) {series}{copies}");
+    let sql = if env.kind == Kind::Postgres {
+        sql.replace("printf('req_%024x', i)", "'req_' || lpad(to_hex(i), 24, '0')")
+    } else {
+        sql
+    };
+    env.raw.exec(&sql).await;
+    env.raw.exec("ANALYZE").await;
+    println!("{:?}: {n} requests copied in {:.1} s", env.kind, started.elapsed().as_secs_f64());
+
+    let middle = T0 + (n / 2 / 500) * 86_400_000;
+    let all = RequestFilter { limit: 50, ..Default::default() };
+    let pages = [
+        ("first page of all", all.clone()),
+        ("a page of all, halfway", RequestFilter { after: Some((middle, "req_".into())), ..all.clone() }),
+        (
+            "a page of the open ones, halfway",
+            RequestFilter { open: true, after: Some((middle, "req_".into())), ..all.clone() },
+        ),
+        (
+            "a page of one state, halfway",
+            RequestFilter {
+                states: vec![gebao_core::requests::RequestState::Received],
+                after: Some((middle, "req_".into())),
+                ..all.clone()
+            },
+        ),
+    ];
+    for (what, filter) in pages {
+        let mut times = Vec::new();
+        for _ in 0..21 {
+            let t = Instant::now();
+            let page = s.list_requests(&filter).await.unwrap();
+            times.push(t.elapsed());
+            assert_eq!(page.len(), 50, "{what}");
+        }
+        times.sort();
+        println!(
+            "{:?}: {what}: median {:.2} ms (min {:.2}, max {:.2})",
+            env.kind,
+            ms(times[10]),
+            ms(times[0]),
+            ms(times[20])
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "timing; run by hand"]
+async fn request_list_sqlite() {
+    run(Kind::Sqlite, request_list).await;
+}
+
+#[tokio::test]
+#[ignore = "timing; run by hand"]
+async fn request_list_postgres() {
+    run(Kind::Postgres, request_list).await;
 }

@@ -3,52 +3,13 @@
 
 mod common;
 
-use chrono::NaiveDate;
 use common::*;
 use gebao_core::requests::{RefusalReason, RequestKind, RequestState};
 use gebao_store::crypto::ContactKind;
 use gebao_store::*;
 use serde_json::json;
-use std::collections::BTreeSet;
 
 const DAY: i64 = 86_400_000;
-
-pub fn new_request(id: &str, subject: &str, kind: RequestKind, received_ms: i64, due_ms: i64) -> RightsRequest {
-    RightsRequest {
-        id: id.into(),
-        subject: subject.into(),
-        kind,
-        state: RequestState::Received,
-        requester: Requester { id: subject.into(), role: RequesterRole::Subject, interest: None },
-        channel: "app".into(),
-        received_ms,
-        due_ms,
-        due_date: NaiveDate::from_ymd_opt(2025, 1, 22).unwrap(),
-        due_estimated: false,
-        verification: Verification::default(),
-        refusal: None,
-        fee: None,
-        details: json!({"field": "phone", "value": "13900001111"}),
-        progress: BTreeSet::new(),
-        result: json!({}),
-        created_ms: received_ms,
-        updated_ms: received_ms,
-        closed_ms: None,
-        version: 0,
-    }
-}
-
-pub fn event(name: &str, from: Option<RequestState>, to: RequestState) -> NewRequestEvent {
-    NewRequestEvent {
-        at_ms: T0,
-        actor: "api-key:k1".into(),
-        event: name.parse().unwrap(),
-        from,
-        to,
-        reason: None,
-        detail: json!({}),
-    }
-}
 
 pub fn item(id: &str, request: Option<&str>, channel: Channel) -> NewOutbox {
     NewOutbox {

@@ -2,10 +2,17 @@
 //! removed even when the test fails), raw SQL access to it, and builders of records.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chrono::NaiveDate;
 use gebao_core::decision::{ConsentAction, ConsentScope};
 use gebao_core::ids::PurposeId;
+use gebao_core::requests::{RequestKind, RequestState};
 use gebao_store::crypto::Keys;
-use gebao_store::{NewAudit, NewConsent, NewPolicyVersion, NewSubject, Store};
+use gebao_store::{
+    NewAudit, NewConsent, NewPolicyVersion, NewRequestEvent, NewSubject, Requester, RequesterRole, RightsRequest,
+    Store, Verification,
+};
+use serde_json::json;
+use std::collections::BTreeSet;
 use std::future::Future;
 
 pub use gebao_testkit::{DbKind as Kind, Raw, TestDb};
@@ -109,4 +116,44 @@ where
 {
     let Some(db) = TestDb::create(Kind::Postgres, "gebao_t").await else { return };
     test(db.url.clone()).await;
+}
+
+/// A rights request received at `received_ms` and due at `due_ms`, with details (a
+/// correction) to be sealed.
+pub fn new_request(id: &str, subject: &str, kind: RequestKind, received_ms: i64, due_ms: i64) -> RightsRequest {
+    RightsRequest {
+        id: id.into(),
+        subject: subject.into(),
+        kind,
+        state: RequestState::Received,
+        requester: Requester { id: subject.into(), role: RequesterRole::Subject, interest: None },
+        channel: "app".into(),
+        received_ms,
+        due_ms,
+        due_date: NaiveDate::from_ymd_opt(2025, 1, 22).unwrap(),
+        due_estimated: false,
+        verification: Verification::default(),
+        refusal: None,
+        fee: None,
+        details: json!({"field": "phone", "value": "13900001111"}),
+        progress: BTreeSet::new(),
+        result: json!({}),
+        created_ms: received_ms,
+        updated_ms: received_ms,
+        closed_ms: None,
+        version: 0,
+    }
+}
+
+/// A request event from one state to another.
+pub fn event(name: &str, from: Option<RequestState>, to: RequestState) -> NewRequestEvent {
+    NewRequestEvent {
+        at_ms: T0,
+        actor: "api-key:k1".into(),
+        event: name.parse().unwrap(),
+        from,
+        to,
+        reason: None,
+        detail: json!({}),
+    }
 }
