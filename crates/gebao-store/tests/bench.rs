@@ -149,26 +149,28 @@ async fn request_list(env: Env) {
     let first = new_request("r", "s0", gebao_core::requests::RequestKind::Access, T0, T0);
     let received = event("received", None, gebao_core::requests::RequestState::Received);
     s.create_request(first, received, audit("request.received", "r"), vec![]).await.unwrap();
+    // The numbers 1..=n and each one's id (`req_` and 24 hex digits), in each engine's SQL.
+    let (series, hex_id) = match env.kind {
+        Kind::Postgres => {
+            (format!("WITH n AS (SELECT generate_series(1::bigint, {n}) AS i) "), "'req_' || lpad(to_hex(i), 24, '0')")
+        }
+        _ => (
+            format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) "),
+            "printf('req_%024x', i)",
+        ),
+    };
     // Copies of the row: ids in hex, due a day later every 500, closed but for one in ten
     // (no details: they are sealed to their own id).
-    let copies = "SELECT printf('req_%024x', i) AS id, subject, kind, state, requester, requester_id, channel, \
+    let copies = format!(
+        "SELECT {hex_id} AS id, subject, kind, state, requester, requester_id, channel, \
          received_ms, received_ms + (i / 500) * 86400000 AS due_ms, due_date, due_estimated, progress, result, \
          created_ms, updated_ms, CASE WHEN i % 10 = 0 THEN NULL ELSE received_ms END AS closed_ms, version \
-         FROM requests, n WHERE requests.id = 'r'";
+         FROM requests, n WHERE requests.id = 'r'"
+    );
     let cols = "id, subject, kind, state, requester, requester_id, channel, received_ms, due_ms, due_date, \
          due_estimated, progress, result, created_ms, updated_ms, closed_ms, version";
-    let series = match env.kind {
-        Kind::Postgres => format!("WITH n AS (SELECT generate_series(1::bigint, {n}) AS i) "),
-        _ => format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) "),
-    };
     let started = Instant::now();
-    let sql = format!("INSERT INTO requests ({cols}) {series}{copies}");
-    let sql = if env.kind == Kind::Postgres {
-        sql.replace("printf('req_%024x', i)", "'req_' || lpad(to_hex(i), 24, '0')")
-    } else {
-        sql
-    };
-    env.raw.exec(&sql).await;
+    env.raw.exec(&format!("INSERT INTO requests ({cols}) {series}{copies}")).await;
     env.raw.exec("ANALYZE").await;
     println!("{:?}: {n} requests copied in {:.1} s", env.kind, started.elapsed().as_secs_f64());
 
