@@ -28,21 +28,34 @@ pub(super) async fn checkpoint(conn: &SqlitePool, mode: &str) -> Result<(i64, i6
     sqlx::query_as(&format!("PRAGMA wal_checkpoint({mode})")).fetch_one(conn).await
 }
 
-/// The running task, stopped when the store is dropped (its clones of the pools would
-/// otherwise keep them open).
-pub(crate) struct Checkpointer(tokio::task::JoinHandle<()>);
+/// The running task. [`Checkpointer::stop`] ends it between two checkpoints and waits for
+/// it; dropping the store aborts it (its clones of the pools would otherwise keep them open).
+pub(crate) struct Checkpointer {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
 
 impl Checkpointer {
-    /// Stops the task. Stopping a checkpoint half way is safe: SQLite records what it
-    /// copied only once the database file is synced.
-    pub(crate) fn stop(&self) {
-        self.0.abort();
+    /// Ends the task once its checkpoint in progress, if any, is done, and waits for that.
+    /// Aborting it instead left that checkpoint running on its connection's thread, holding
+    /// the checkpoint lock, while the store's last checkpoint ran: that one then found the
+    /// WAL busy and left it behind at a graceful stop.
+    pub(crate) async fn stop(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().map(|mut t| t.take()).unwrap_or(None);
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.stop();
+        // Stopping a checkpoint half way is safe: SQLite records what it copied only once
+        // the database file is synced.
+        if let Some(task) = self.task.get_mut().ok().and_then(Option::take) {
+            task.abort();
+        }
     }
 }
 
@@ -69,13 +82,17 @@ async fn shorten(reader: &SqlitePool, mut log: i64) -> bool {
 /// WAL pages few enough for the writer to copy itself between two transactions.
 const TAIL: i64 = 64;
 
-/// Starts the task; it ends when the store is closed or dropped.
+/// Starts the task; it ends when the store is stopped, closed or dropped.
 pub(super) fn spawn(reader: SqlitePool, writer: SqlitePool) -> Checkpointer {
-    Checkpointer(tokio::spawn(async move {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopped.wait_for(|s| *s) => break,
+            }
             if reader.is_closed() || writer.is_closed() {
                 break;
             }
@@ -93,7 +110,8 @@ pub(super) fn spawn(reader: SqlitePool, writer: SqlitePool) -> Checkpointer {
                 tracing::debug!(error = %e, "WAL checkpoint on the writer failed");
             }
         }
-    }))
+    });
+    Checkpointer { stop, task: std::sync::Mutex::new(Some(task)) }
 }
 
 #[cfg(test)]

@@ -325,18 +325,44 @@ impl Pools {
         }
     }
 
+    /// The store's last checkpoint: the WAL copied into the database file and truncated,
+    /// so that the file alone holds the database. A connection that is still finishing
+    /// what a cancelled task left on it (a read, a checkpoint) makes SQLite answer busy at
+    /// once, whatever its busy timeout: asked again until [`LAST_CHECKPOINT_WAIT`] is over.
+    async fn last_checkpoint(writer: &SqlitePool) {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match super::checkpoint::checkpoint(writer, "TRUNCATE").await {
+                Ok((0, _, _)) => return,
+                Ok((busy, log, done)) if started.elapsed() >= LAST_CHECKPOINT_WAIT => {
+                    return tracing::warn!(
+                        busy,
+                        log,
+                        done,
+                        "the WAL could not be truncated at the stop; it belongs with the database file"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => return tracing::warn!(error = %e, "the last WAL checkpoint failed"),
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_millis(200));
+        }
+    }
+
     pub(crate) async fn close(&self) {
         match self {
             Pools::Sqlite { writer, reader, checkpointer } => {
                 if let Some(c) = checkpointer {
-                    c.stop();
+                    c.stop().await;
                 }
                 // Readers first, so that none holds a snapshot that keeps the log from being
                 // truncated; then the log is copied back and truncated here rather than left
                 // to the last connection's close, which SQLite skips when it cannot take the
                 // file's lock at that moment and which this process may not live to finish.
                 reader.close().await;
-                self.scrub().await;
+                Self::last_checkpoint(writer).await;
                 writer.close().await;
             }
             Pools::Postgres { pool, listener, .. } => {
@@ -346,6 +372,9 @@ impl Pools {
         }
     }
 }
+
+/// How long the store's last checkpoint is retried while SQLite finds the WAL busy.
+const LAST_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// How [`Tx::insert_built`] writes each chunk.
 pub(crate) enum Insert {
