@@ -157,4 +157,36 @@ mod tests {
         reader.close().await;
         writer.close().await;
     }
+
+    /// A stop in the middle of a checkpoint returns once that checkpoint is over, so that
+    /// the store's last checkpoint, right after, finds the WAL free and truncates it.
+    #[tokio::test]
+    async fn a_stop_waits_for_the_checkpoint_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = SqliteConnectOptions::new()
+            .filename(dir.path().join("t.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .pragma("wal_autocheckpoint", "0");
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.unwrap();
+        let reader = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await.unwrap();
+        sqlx::query("CREATE TABLE t (v BLOB)").execute(&writer).await.unwrap();
+        // A WAL of 20,000 pages, in one transaction: its copy back takes a while.
+        let blob = vec![7u8; 3000];
+        let mut tx = writer.begin().await.unwrap();
+        for _ in 0..20_000 {
+            sqlx::query("INSERT INTO t (v) VALUES (?)").bind(&blob).execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        // The task checkpoints at once; it is stopped while it copies.
+        let task = spawn(reader.clone(), writer.clone());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        task.stop().await;
+        let (busy, _, _) = checkpoint(&writer, "TRUNCATE").await.unwrap();
+        assert_eq!(busy, 0, "the task's checkpoint was still running after the stop");
+        assert_eq!(std::fs::metadata(dir.path().join("t.db-wal")).unwrap().len(), 0);
+        reader.close().await;
+        writer.close().await;
+    }
 }
