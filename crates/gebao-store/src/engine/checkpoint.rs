@@ -120,20 +120,27 @@ mod tests {
     use super::*;
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-    /// A server that keeps writing never has its WAL reach the writer's own checkpoint: the
-    /// task copies it back and has it started again first.
-    #[tokio::test]
-    async fn a_long_wal_is_copied_back_and_started_again_by_the_task() {
+    /// A database in WAL mode with a table `t`, SQLite's own checkpoint off: its directory,
+    /// a writer and two readers.
+    async fn database(sync: SqliteSynchronous) -> (tempfile::TempDir, SqlitePool, SqlitePool) {
         let dir = tempfile::tempdir().unwrap();
         let opts = SqliteConnectOptions::new()
             .filename(dir.path().join("t.db"))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Off)
+            .synchronous(sync)
             .pragma("wal_autocheckpoint", "0");
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.unwrap();
         let reader = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await.unwrap();
         sqlx::query("CREATE TABLE t (v BLOB)").execute(&writer).await.unwrap();
+        (dir, writer, reader)
+    }
+
+    /// A server that keeps writing never has its WAL reach the writer's own checkpoint: the
+    /// task copies it back and has it started again first.
+    #[tokio::test]
+    async fn a_long_wal_is_copied_back_and_started_again_by_the_task() {
+        let (dir, writer, reader) = database(SqliteSynchronous::Off).await;
         let wal = dir.path().join("t.db-wal");
         let blob = vec![7u8; 3000];
         // Each row fills a page of its own: RESTART_AT pages and more.
@@ -162,16 +169,7 @@ mod tests {
     /// the store's last checkpoint, right after, finds the WAL free and truncates it.
     #[tokio::test]
     async fn a_stop_waits_for_the_checkpoint_in_progress() {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = SqliteConnectOptions::new()
-            .filename(dir.path().join("t.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .pragma("wal_autocheckpoint", "0");
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.unwrap();
-        let reader = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await.unwrap();
-        sqlx::query("CREATE TABLE t (v BLOB)").execute(&writer).await.unwrap();
+        let (dir, writer, reader) = database(SqliteSynchronous::Full).await;
         // A WAL of 20,000 pages, in one transaction: its copy back takes a while.
         let blob = vec![7u8; 3000];
         let mut tx = writer.begin().await.unwrap();
