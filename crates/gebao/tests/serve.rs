@@ -93,23 +93,12 @@ fn a_graceful_stop_leaves_the_database_in_its_file() {
     assert!(data.join("gebao.db").exists());
     assert!(data.join("gebao.db.memory").exists(), "no snapshot was written at the stop");
     let wal = std::fs::metadata(data.join("gebao.db-wal")).map_or(0, |m| m.len());
-    let logs = serve_logs(data);
+    let logs = server_logs(&b);
     assert_eq!(wal, 0, "the stop left a write-ahead log of {wal} bytes behind; the server said:\n{logs}");
     let server = Server::start(&b);
     let body = json!({"subject": "stop-1", "purpose": "recommend", "fields": ["browsing"]});
     let d: Value = post(&server.base, &token, "/v1/decisions", body).expect("decision").json().expect("JSON");
     assert_eq!(d["allow"], true, "{d}");
-}
-
-/// What the servers run in `dir` wrote to their logs.
-fn serve_logs(dir: &std::path::Path) -> String {
-    let mut logs = String::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if entry.file_name().to_string_lossy().starts_with("serve-") {
-            logs.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-        }
-    }
-    logs
 }
 
 /// Registers `t1` and records three consents of theirs (grant, withdraw, grant) through the

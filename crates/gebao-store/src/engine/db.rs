@@ -303,51 +303,14 @@ impl Pools {
         }
     }
 
-    /// After an erasure, and before the store is closed: SQLite writes the WAL back into the
-    /// main file and truncates it, so that old page images holding erased values leave the
-    /// disk (`secure_delete` has already zeroed them in the main file). Best effort: a
-    /// reader holding an old snapshot can keep the WAL from being truncated; the next
-    /// erasure or the next checkpoint does it then.
+    /// After an erasure: SQLite writes the WAL back into the main file and truncates it, so
+    /// that old page images holding erased values leave the disk (`secure_delete` has
+    /// already zeroed them in the main file). Best effort: a reader holding an old snapshot
+    /// can keep the WAL from being truncated; the next erasure or the next checkpoint does
+    /// it then.
     pub(crate) async fn scrub(&self) {
         if let Pools::Sqlite { writer, .. } = self {
-            match super::checkpoint::checkpoint(writer, "TRUNCATE").await {
-                Ok((0, _, _)) => {}
-                Ok((busy, log, done)) => {
-                    tracing::warn!(
-                        busy,
-                        log,
-                        done,
-                        "the WAL could not be truncated; the next checkpoint copies it back"
-                    )
-                }
-                Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
-            }
-        }
-    }
-
-    /// The store's last checkpoint: the WAL copied into the database file and truncated,
-    /// so that the file alone holds the database. A connection that is still finishing
-    /// what a cancelled task left on it (a read, a checkpoint) makes SQLite answer busy at
-    /// once, whatever its busy timeout: asked again until [`LAST_CHECKPOINT_WAIT`] is over.
-    async fn last_checkpoint(writer: &SqlitePool) {
-        let started = std::time::Instant::now();
-        let mut pause = std::time::Duration::from_millis(5);
-        loop {
-            match super::checkpoint::checkpoint(writer, "TRUNCATE").await {
-                Ok((0, _, _)) => return,
-                Ok((busy, log, done)) if started.elapsed() >= LAST_CHECKPOINT_WAIT => {
-                    return tracing::warn!(
-                        busy,
-                        log,
-                        done,
-                        "the WAL could not be truncated at the stop; it belongs with the database file"
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => return tracing::warn!(error = %e, "the last WAL checkpoint failed"),
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            truncate_wal(writer, std::time::Duration::ZERO).await;
         }
     }
 
@@ -362,7 +325,8 @@ impl Pools {
                 // to the last connection's close, which SQLite skips when it cannot take the
                 // file's lock at that moment and which this process may not live to finish.
                 reader.close().await;
-                Self::last_checkpoint(writer).await;
+                // The store's last checkpoint, so that the file alone holds the database.
+                truncate_wal(writer, LAST_CHECKPOINT_WAIT).await;
                 writer.close().await;
             }
             Pools::Postgres { pool, listener, .. } => {
@@ -375,6 +339,32 @@ impl Pools {
 
 /// How long the store's last checkpoint is retried while SQLite finds the WAL busy.
 const LAST_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Copies the WAL into the database file and truncates it, asking again for up to
+/// `patience` while SQLite answers busy. A connection still finishing what a cancelled task
+/// left on it (a read, a checkpoint) makes SQLite answer busy at once, whatever its busy
+/// timeout.
+async fn truncate_wal(writer: &SqlitePool, patience: std::time::Duration) {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match super::checkpoint::checkpoint(writer, "TRUNCATE").await {
+            Ok((0, _, _)) => return,
+            Ok((busy, log, done)) if started.elapsed() >= patience => {
+                return tracing::warn!(
+                    busy,
+                    log,
+                    done,
+                    "the WAL could not be truncated; the next checkpoint copies it back (until then it belongs with the database file)"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => return tracing::warn!(error = %e, "WAL checkpoint failed"),
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+    }
+}
 
 /// How [`Tx::insert_built`] writes each chunk.
 pub(crate) enum Insert {

@@ -84,6 +84,20 @@ impl Backend {
     }
 }
 
+/// The start of the name of each server's log in its backend's directory.
+const LOG_PREFIX: &str = "serve-";
+
+/// What every server started on `b` wrote to its log.
+pub fn server_logs(b: &Backend) -> String {
+    let mut logs = String::new();
+    for entry in std::fs::read_dir(b.dir.path()).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(LOG_PREFIX) {
+            logs.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    logs
+}
+
 /// A running `gebao serve`, killed on drop.
 pub struct Server {
     child: Child,
@@ -93,7 +107,7 @@ pub struct Server {
 impl Server {
     pub fn start(b: &Backend) -> Server {
         let port = gebao_testkit::free_port();
-        let log = b.dir.path().join(format!("serve-{port}.log"));
+        let log = b.dir.path().join(format!("{LOG_PREFIX}{port}.log"));
         let child = Command::new(assert_cmd::cargo::cargo_bin("gebao"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--manifest"])
             .arg(b.manifest())
